@@ -1,0 +1,145 @@
+/**
+ * Factual metrics of predicted probabilities against observed 0/1 outcomes.
+ * In the report each is computed per arm on the rows that received that arm.
+ */
+
+function checkLengths(predicted: ArrayLike<number>, outcome: ArrayLike<number>): void {
+  if (predicted.length !== outcome.length) {
+    throw new RangeError(`predicted (${predicted.length}) and outcome (${outcome.length}) differ in length`);
+  }
+}
+
+/**
+ * Area under the ROC curve (Mann–Whitney), ties in the score counted as one half.
+ * Null when one of the classes is absent.
+ */
+export function auc(predicted: ArrayLike<number>, outcome: ArrayLike<number>): number | null {
+  checkLengths(predicted, outcome);
+  const n = predicted.length;
+  const order = Array.from({ length: n }, (_, i) => i).sort(
+    (a, b) => (predicted[a] as number) - (predicted[b] as number),
+  );
+  let positives = 0;
+  let rankSumPositives = 0;
+  let i = 0;
+  while (i < n) {
+    let j = i;
+    const score = predicted[order[i] as number] as number;
+    while (j + 1 < n && predicted[order[j + 1] as number] === score) j++;
+    // Rows i..j are tied; each gets the average rank (1-based).
+    const averageRank = (i + j + 2) / 2;
+    for (let k = i; k <= j; k++) {
+      if (outcome[order[k] as number] === 1) {
+        positives++;
+        rankSumPositives += averageRank;
+      }
+    }
+    i = j + 1;
+  }
+  const negatives = n - positives;
+  if (positives === 0 || negatives === 0) return null;
+  return (rankSumPositives - (positives * (positives + 1)) / 2) / (positives * negatives);
+}
+
+/** Mean squared difference between predicted probability and outcome. Null on no rows. */
+export function brierScore(predicted: ArrayLike<number>, outcome: ArrayLike<number>): number | null {
+  checkLengths(predicted, outcome);
+  if (predicted.length === 0) return null;
+  let sum = 0;
+  for (let i = 0; i < predicted.length; i++) sum += ((predicted[i] as number) - (outcome[i] as number)) ** 2;
+  return sum / predicted.length;
+}
+
+export type BinStrategy = "equal-width" | "equal-mass";
+
+export type CalibrationBin = {
+  /** 1-based bin number. */
+  bin: number;
+  n: number;
+  minPredicted: number;
+  maxPredicted: number;
+  meanPredicted: number;
+  observedRate: number;
+};
+
+/**
+ * Bins of predicted probability with the mean prediction and the observed rate in each.
+ * `equal-width`: bins [0, 0.1), [0.1, 0.2), …, [0.9, 1] (empty bins left out).
+ * `equal-mass`: rows sorted by prediction and cut into `bins` groups of (nearly) equal size;
+ * tied predictions are kept in one bin, so a bin can be larger than n / bins.
+ */
+export function calibrationBins(
+  predicted: ArrayLike<number>,
+  outcome: ArrayLike<number>,
+  options: { bins?: number; strategy?: BinStrategy } = {},
+): CalibrationBin[] {
+  checkLengths(predicted, outcome);
+  const bins = options.bins ?? 10;
+  const strategy = options.strategy ?? "equal-width";
+  const n = predicted.length;
+  const groups: number[][] = [];
+  if (strategy === "equal-width") {
+    const byBin: number[][] = Array.from({ length: bins }, () => []);
+    for (let i = 0; i < n; i++) {
+      const p = predicted[i] as number;
+      const b = Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
+      byBin[b]?.push(i);
+    }
+    for (const g of byBin) if (g.length > 0) groups.push(g);
+  } else {
+    const order = Array.from({ length: n }, (_, i) => i).sort(
+      (a, b) => (predicted[a] as number) - (predicted[b] as number),
+    );
+    let start = 0;
+    for (let b = 1; b <= bins && start < n; b++) {
+      let end = Math.round((b * n) / bins);
+      // Keep ties together: extend the bin to the last row with the same prediction.
+      while (end < n && end > 0 && predicted[order[end] as number] === predicted[order[end - 1] as number]) end++;
+      if (end > start) groups.push(order.slice(start, end));
+      start = Math.max(start, end);
+    }
+  }
+  return groups.map((rows, index) => {
+    let sumP = 0;
+    let sumY = 0;
+    let min = Number.POSITIVE_INFINITY;
+    let max = Number.NEGATIVE_INFINITY;
+    for (const i of rows) {
+      const p = predicted[i] as number;
+      sumP += p;
+      sumY += outcome[i] as number;
+      if (p < min) min = p;
+      if (p > max) max = p;
+    }
+    return {
+      bin: index + 1,
+      n: rows.length,
+      minPredicted: min,
+      maxPredicted: max,
+      meanPredicted: sumP / rows.length,
+      observedRate: sumY / rows.length,
+    };
+  });
+}
+
+/**
+ * Expected calibration error: Σ_bins (n_b / n) · |mean predicted_b − observed rate_b|.
+ * Default 10 equal-width bins on [0, 1] (the usual definition); pass `strategy: "equal-mass"`
+ * for deciles of the prediction. Null on no rows.
+ */
+export function expectedCalibrationError(
+  predicted: ArrayLike<number>,
+  outcome: ArrayLike<number>,
+  options: { bins?: number; strategy?: BinStrategy } = {},
+): number | null {
+  if (predicted.length === 0) return null;
+  const table = calibrationBins(predicted, outcome, options);
+  let sum = 0;
+  for (const b of table) sum += b.n * Math.abs(b.meanPredicted - b.observedRate);
+  return sum / predicted.length;
+}
+
+/** Calibration table per decile of the prediction (10 equal-mass bins). */
+export function calibrationTable(predicted: ArrayLike<number>, outcome: ArrayLike<number>): CalibrationBin[] {
+  return calibrationBins(predicted, outcome, { bins: 10, strategy: "equal-mass" });
+}

@@ -1,0 +1,23 @@
+export { bootstrap, bootstrapMean, type Estimate, mean, meanEstimate, quantileSorted, standardDeviation } from "./bootstrap.js";
+export {
+  auc,
+  type BinStrategy,
+  brierScore,
+  type CalibrationBin,
+  calibrationBins,
+  calibrationTable,
+  expectedCalibrationError,
+} from "./classification.js";
+export {
+  argmaxRows,
+  doublyRobustContributions,
+  type IntervalMethod,
+  ipwContributions,
+  type Matrix,
+  type OffPolicyInput,
+  offPolicyValue,
+  type PolicyValue,
+} from "./policy.js";
+export { type Random, seededRandom } from "./random.js";
+export { type AteError, ateErrors, sqrtPehe, type TruePolicyValues, truePolicyValues } from "./truth.js";
+export { sampleCurve, type UpliftCurve, type UpliftPoint, upliftCurve } from "./uplift.js";
