@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import type { z } from "zod";
 
 /**
  * Shared shape of every CLI: parse `--flag value` pairs, validate them with zod,

@@ -1,0 +1,108 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import {
+  Form,
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useLoaderData,
+  useLocation,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import { getUser } from "~/utils/auth.server";
+import { MESSAGES, useT } from "~/utils/i18n";
+import { getLang } from "~/utils/lang.server";
+import stylesHref from "./styles/app.css?url";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [user, lang] = await Promise.all([getUser(request), getLang(request)]);
+  return { user: user && { displayName: user.displayName, role: user.role }, lang };
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useRouteLoaderData<typeof loader>("root");
+  const lang = data?.lang ?? "nl";
+  return (
+    <html lang={lang}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        <a className="skip-link" href="#main">
+          {MESSAGES[lang].skipToContent}
+        </a>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+function Header() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const location = useLocation();
+  return (
+    <header className="site-header">
+      <Link to="/" className="brand">
+        {t.appName}
+      </Link>
+      <nav aria-label={t.appName}>
+        <Form method="post" action="/lang" className="inline-form">
+          <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
+          <button type="submit" name="lang" value={t.lang === "nl" ? "en" : "nl"} className="link-button" lang={t.lang === "nl" ? "en" : "nl"}>
+            {t.lang === "nl" ? "English" : "Nederlands"}
+          </button>
+        </Form>
+        {data.user ? (
+          <>
+            <span className="user-name">{data.user.displayName}</span>
+            <Form method="post" action="/logout" className="inline-form">
+              <button type="submit" className="link-button">
+                {t.logout}
+              </button>
+            </Form>
+          </>
+        ) : null}
+      </nav>
+    </header>
+  );
+}
+
+export default function App() {
+  return (
+    <>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const t = useT();
+  // Never show a stack trace or internal path: a status and a plain message only.
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message = status === 403 ? t.forbidden : status === 404 ? t.notFound : t.somethingWrong;
+  return (
+    <main id="main" className="page">
+      <h1>{status}</h1>
+      <p>{message}</p>
+      <p>
+        <Link to="/">{t.appName}</Link>
+      </p>
+    </main>
+  );
+}

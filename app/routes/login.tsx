@@ -1,0 +1,77 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { z } from "zod";
+import { getUser, verifyLogin } from "~/utils/auth.server";
+import { useT } from "~/utils/i18n";
+import { HOME_BY_ROLE } from "~/utils/roles";
+import { createSession } from "~/utils/session.server";
+import { safeRedirect } from "~/utils/safe-redirect";
+
+export const meta: MetaFunction = () => [{ title: "Inloggen — Trajectwijzer" }];
+
+const LoginFormSchema = z.object({
+  username: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(/^[a-z0-9._-]{2,64}$/),
+  password: z.string().min(1).max(256),
+  redirectTo: z.string().optional(),
+});
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const user = await getUser(request);
+  if (user) throw redirect(HOME_BY_ROLE[user.role]);
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = Object.fromEntries(await request.formData());
+  const parsed = LoginFormSchema.safeParse(form);
+  if (!parsed.success) {
+    const fields = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+    return { error: "invalid" as const, fields: { username: fields.has("username"), password: fields.has("password") } };
+  }
+  const outcome = await verifyLogin(request, parsed.data.username, parsed.data.password);
+  if (!outcome.ok) return { error: outcome.reason, fields: { username: false, password: false } };
+  const cookie = await createSession(outcome.userId);
+  return redirect(safeRedirect(parsed.data.redirectTo, HOME_BY_ROLE[outcome.role]), { headers: { "Set-Cookie": cookie } });
+}
+
+export default function Login() {
+  const t = useT();
+  const data = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  const message = data?.error === "rate_limited" ? t.loginRateLimited : data?.error ? t.loginFailed : null;
+  return (
+    <div className="page">
+      <h1>{t.login}</h1>
+      {message ? (
+        <p className="form-error" role="alert" id="login-error">
+          {message}
+        </p>
+      ) : null}
+      <Form method="post" aria-describedby={message ? "login-error" : undefined}>
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
+        <label htmlFor="username">{t.username}</label>
+        <input id="username" name="username" autoComplete="username" required aria-invalid={data?.fields.username || undefined} />
+        <label htmlFor="password">{t.password}</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          aria-invalid={data?.fields.password || undefined}
+        />
+        <div>
+          <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
+            {t.login}
+          </button>
+        </div>
+      </Form>
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+import { verify } from "@node-rs/argon2";
+import { redirect } from "@remix-run/node";
+import { audit } from "./audit.server";
+import { getDb } from "./db.server";
+import { requestOrigin } from "./request.server";
+import { type Role, RoleSchema } from "./roles";
+import { getSessionUser } from "./session.server";
+
+export type SessionUser = { id: string; username: string; displayName: string; role: Role };
+
+/** Failed attempts allowed per account and per address in the window before logins are refused. */
+export const LOGIN_LIMIT = { perAccount: 5, perAddress: 20, windowMs: 15 * 60 * 1000 };
+
+export async function getUser(request: Request): Promise<SessionUser | null> {
+  const user = await getSessionUser(request);
+  if (!user) return null;
+  const role = RoleSchema.safeParse(user.role);
+  if (!role.success) return null;
+  return { id: user.id, username: user.username, displayName: user.displayName, role: role.data };
+}
+
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await getUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return user;
+}
+
+export async function requireRole(request: Request, roles: readonly Role[]): Promise<SessionUser> {
+  const user = await requireUser(request);
+  if (!roles.includes(user.role)) {
+    await audit({ actorId: user.id, action: "authorization.refused", object: new URL(request.url).pathname, result: "denied", request });
+    throw new Response("Forbidden", { status: 403 });
+  }
+  return user;
+}
+
+export type LoginOutcome = { ok: true; userId: string; role: Role } | { ok: false; reason: "invalid" | "rate_limited" };
+
+export async function verifyLogin(request: Request, username: string, password: string): Promise<LoginOutcome> {
+  const db = getDb();
+  const since = new Date(Date.now() - LOGIN_LIMIT.windowMs);
+  const origin = requestOrigin(request);
+  const [accountFailures, addressFailures] = await Promise.all([
+    db.auditEvent.count({ where: { action: "login.failed", object: `user:${username}`, at: { gte: since } } }),
+    db.auditEvent.count({ where: { action: "login.failed", origin, at: { gte: since } } }),
+  ]);
+  if (accountFailures >= LOGIN_LIMIT.perAccount || addressFailures >= LOGIN_LIMIT.perAddress) {
+    await audit({ actorId: null, action: "login.rate_limited", object: `user:${username}`, result: "denied", request });
+    return { ok: false, reason: "rate_limited" };
+  }
+  const user = await db.user.findUnique({
+    where: { username },
+    select: { id: true, passwordHash: true, role: true, active: true },
+  });
+  const valid = user?.active === true && (await verify(user.passwordHash, password).catch(() => false));
+  const role = RoleSchema.safeParse(user?.role);
+  if (!user || !valid || !role.success) {
+    await audit({ actorId: user?.id ?? null, action: "login.failed", object: `user:${username}`, result: "failed", request });
+    return { ok: false, reason: "invalid" };
+  }
+  await audit({ actorId: user.id, action: "login", object: `user:${user.id}`, result: "ok", request });
+  return { ok: true, userId: user.id, role: role.data };
+}

@@ -1,0 +1,34 @@
+import { type Bundle, loadBundle, recommend } from "../../model/index";
+import type { RecommendationResult } from "../../model/recommendation";
+import { getActiveModelVersion } from "~/models/model-version.server";
+
+/**
+ * Loads the active bundle once per version and calls model/. The only place that maps
+ * model errors to HTTP: a missing or broken model is a 503 with a plain message.
+ */
+let loaded: { version: string; bundle: Promise<Bundle> } | undefined;
+
+async function getActiveBundle(): Promise<Bundle | null> {
+  const active = await getActiveModelVersion();
+  if (!active) return null;
+  if (loaded?.version !== active.id) {
+    const bundle = loadBundle(active.dir);
+    loaded = { version: active.id, bundle };
+    bundle.catch(() => {
+      if (loaded?.bundle === bundle) loaded = undefined;
+    });
+  }
+  return loaded.bundle;
+}
+
+export async function recommendForClient(profile: Record<string, unknown>): Promise<RecommendationResult | null> {
+  let bundle: Bundle | null;
+  try {
+    bundle = await getActiveBundle();
+  } catch (error) {
+    console.error(`active model could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Response("Het actieve model kan niet worden geladen.", { status: 503 });
+  }
+  if (!bundle) return null;
+  return recommend(bundle, profile);
+}

@@ -1,0 +1,15 @@
+import { createHmac } from "node:crypto";
+
+/** Keyed pseudonym of a municipal reference: HMAC-SHA-256 with PSEUDONYM_KEY, hex. The reference is never stored. */
+export function pseudonymise(reference: string, key: string): string {
+  return createHmac("sha256", key).update(reference.trim()).digest("hex");
+}
+
+const CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
+
+/** A display code derived from the pseudonym: short, unambiguous to read aloud, no personal data. */
+export function displayCode(pseudonym: string): string {
+  let code = "";
+  for (let i = 0; i < 6; i++) code += CODE_ALPHABET[Number.parseInt(pseudonym.slice(i * 2, i * 2 + 2), 16) % CODE_ALPHABET.length];
+  return `TW-${code}`;
+}

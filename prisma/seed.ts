@@ -1,0 +1,78 @@
+import { createReadStream } from "node:fs";
+import { hash } from "@node-rs/argon2";
+import { parse } from "csv-parse";
+import type { PrismaClient } from "../app/generated/prisma/client";
+import { displayCode, pseudonymise } from "../app/utils/pseudonym.server";
+import type { Role } from "../app/utils/roles";
+import { ClientProfileSchema, REINTEGRATION_FEATURES } from "../model/reintegration";
+
+/** Demo accounts; their passwords are listed in the README and are for a local demo only. */
+export const DEMO_PASSWORD = "Welkom-demo-2026";
+export const DEMO_USERS: { username: string; displayName: string; role: Role }[] = [
+  { username: "klantmanager1", displayName: "Klantmanager Een", role: "caseworker" },
+  { username: "klantmanager2", displayName: "Klantmanager Twee", role: "caseworker" },
+  { username: "manager", displayName: "Teammanager", role: "manager" },
+  { username: "datascientist", displayName: "Data scientist", role: "datascientist" },
+  { username: "admin", displayName: "Beheerder", role: "admin" },
+];
+
+export async function seedUsers(db: PrismaClient): Promise<void> {
+  for (const user of DEMO_USERS) {
+    const existing = await db.user.findUnique({ where: { username: user.username }, select: { id: true } });
+    if (existing) continue;
+    await db.user.create({ data: { ...user, passwordHash: await hash(DEMO_PASSWORD) } });
+  }
+}
+
+/** Reads the first `count` profiles of the analysis table: demo clients drawn from the synthetic population. */
+async function readProfiles(analysisCsv: string, count: number) {
+  const profiles = [];
+  const parser = createReadStream(analysisCsv).pipe(parse({ columns: true }));
+  for await (const row of parser as AsyncIterable<Record<string, string>>) {
+    const features = Object.fromEntries(REINTEGRATION_FEATURES.map((f) => [f.name, row[f.name]]));
+    const parsed = ClientProfileSchema.safeParse(features);
+    if (parsed.success) profiles.push(parsed.data);
+    if (profiles.length >= count) break;
+  }
+  parser.destroy();
+  return profiles;
+}
+
+/** Gives each demo case worker a caseload, once. */
+export async function seedCaseload(db: PrismaClient, options: { analysisCsv: string; perCaseworker: number; pseudonymKey: string }) {
+  const caseworkers = await db.user.findMany({ where: { role: "caseworker", username: { in: DEMO_USERS.map((u) => u.username) } }, select: { id: true, username: true }, orderBy: { username: "asc" } });
+  const profiles = await readProfiles(options.analysisCsv, caseworkers.length * options.perCaseworker);
+  const statuses = ["intake", "active", "closed"] as const;
+  let created = 0;
+  for (const [w, caseworker] of caseworkers.entries()) {
+    if ((await db.client.count({ where: { caseworkerId: caseworker.id } })) > 0) continue;
+    for (let i = 0; i < options.perCaseworker; i++) {
+      const profile = profiles[w * options.perCaseworker + i];
+      if (!profile) break;
+      const referenceHash = pseudonymise(`demo-${caseworker.username}-${i}`, options.pseudonymKey);
+      await db.client.create({
+        data: {
+          referenceHash,
+          code: displayCode(referenceHash),
+          caseworkerId: caseworker.id,
+          profileJson: JSON.stringify(profile),
+          status: statuses[i % 3] ?? "intake",
+          lastContactAt: new Date(Date.now() - i * 36 * 3600 * 1000),
+        },
+      });
+      created++;
+    }
+  }
+  return created;
+}
+
+export async function registerActiveModel(db: PrismaClient, model: { version: string; dir: string; metricsJson?: string }) {
+  await db.$transaction([
+    db.modelVersion.updateMany({ where: { status: "active" }, data: { status: "retired" } }),
+    db.modelVersion.upsert({
+      where: { id: model.version },
+      create: { id: model.version, dir: model.dir, status: "active", metricsJson: model.metricsJson ?? "{}", activatedAt: new Date() },
+      update: { status: "active", activatedAt: new Date() },
+    }),
+  ]);
+}

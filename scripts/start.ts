@@ -1,0 +1,148 @@
+import { spawn } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+/**
+ * `npm start`: from a fresh clone to a serving app, one visible step at a time.
+ * Every step reuses what an earlier run left, so a second start only checks and serves.
+ * DATA_DIR (default data/) lets the end-to-end tests run the same path on a throw-away directory.
+ */
+const StartEnvSchema = z.object({
+  DATA_DIR: z.string().min(1).default("data"),
+  DEMO_POPULATION: z.coerce.number().int().min(500).max(1_000_000).default(20_000),
+  DEMO_SEED: z.coerce.number().int().min(0).default(2026),
+  TRAIN_MEMBERS: z.coerce.number().int().min(1).max(20).optional(),
+  TRAIN_EPOCHS: z.coerce.number().int().min(1).max(500).optional(),
+  CASELOAD_SIZE: z.coerce.number().int().min(1).max(500).default(40),
+});
+
+const started = Date.now();
+const TOTAL_STEPS = 5;
+function step(n: number, text: string) {
+  process.stdout.write(`[${n}/${TOTAL_STEPS}] ${text} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: "inherit", env });
+    child.on("error", reject);
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args[0]} stopped with exit code ${code}`))));
+  });
+}
+
+/** Secrets are generated on first start and kept in DATA_DIR/.env, which git ignores. */
+function ensureSecrets(dataDir: string): Record<string, string> {
+  const file = path.join(dataDir, ".env");
+  const values: Record<string, string> = {};
+  if (existsSync(file)) {
+    for (const line of readFileSync(file, "utf8").split("\n")) {
+      const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
+      if (match?.[1] && match[2] !== undefined) values[match[1]] = match[2];
+    }
+  }
+  let changed = false;
+  for (const name of ["SESSION_SECRET", "PSEUDONYM_KEY"]) {
+    if (!values[name]) {
+      values[name] = randomBytes(32).toString("hex");
+      changed = true;
+    }
+  }
+  if (changed) writeFileSync(file, `${Object.entries(values).map(([k, v]) => `${k}=${v}`).join("\n")}\n`, { mode: 0o600 });
+  return values;
+}
+
+/** A fingerprint of everything the production build is made from, to rebuild only when it changed. */
+function sourceFingerprint(): string {
+  const hash = createHash("sha256");
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== "generated" && entry.name !== "node_modules") walk(full);
+      } else if (!entry.name.endsWith(".test.ts")) {
+        hash.update(full).update(String(statSync(full).size)).update(readFileSync(full));
+      }
+    }
+  };
+  for (const dir of ["app", "model"]) walk(dir);
+  for (const file of ["vite.config.ts", "package-lock.json", "prisma/schema.prisma"]) if (existsSync(file)) hash.update(readFileSync(file));
+  return hash.digest("hex");
+}
+
+async function main() {
+  const options = StartEnvSchema.parse(process.env);
+  const dataDir = path.resolve(options.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+
+  step(1, "Configuratie: geheimen in data/.env");
+  const secrets = ensureSecrets(dataDir);
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...secrets,
+    DATABASE_URL: process.env.DATABASE_URL ?? `file:${path.join(dataDir, "trajectwijzer.db")}`,
+    MODEL_DIR: process.env.MODEL_DIR ?? path.join(dataDir, "models"),
+    NODE_ENV: "production",
+  };
+  Object.assign(process.env, env);
+  // Validate the whole configuration before doing any work: a bad value stops here with its name.
+  const { getEnv } = await import("../app/utils/env.server.js");
+  const config = getEnv();
+
+  step(2, "Database: migraties en demo-accounts");
+  await run(["node_modules/prisma/build/index.js", "migrate", "deploy"], env);
+  const { PrismaLibSQL } = await import("@prisma/adapter-libsql");
+  const { PrismaClient } = await import("../app/generated/prisma/client.js");
+  const db = new PrismaClient({ adapter: new PrismaLibSQL({ url: config.DATABASE_URL }) });
+  const seed = await import("../prisma/seed.js");
+  await seed.seedUsers(db);
+
+  const sourceDir = path.join(dataDir, "source");
+  const linkedDir = path.join(dataDir, "linked");
+  const analysisCsv = path.join(linkedDir, "analysis.csv");
+  const active = await db.modelVersion.findFirst({ where: { status: "active" }, select: { id: true, dir: true } });
+  if (active && existsSync(active.dir)) {
+    step(3, `Model: actief model ${active.id}`);
+  } else {
+    step(3, `Model: synthetische levering van ${options.DEMO_POPULATION} cliënten, koppelen, trainen`);
+    if (!existsSync(path.join(sourceDir, "truth.csv"))) {
+      await run(["scripts/generate.ts", "--out", sourceDir, "--n", String(options.DEMO_POPULATION), "--seed", String(options.DEMO_SEED)], env);
+    }
+    if (!existsSync(analysisCsv)) await run(["scripts/link.ts", "--in", sourceDir, "--out", linkedDir], env);
+    const modelDir = path.join(config.MODEL_DIR, `demo-${Date.now()}`);
+    const trainArgs = ["scripts/train.ts", "--table", analysisCsv, "--schema", path.join(linkedDir, "schema.json"), "--out", modelDir];
+    if (options.TRAIN_MEMBERS) trainArgs.push("--members", String(options.TRAIN_MEMBERS));
+    if (options.TRAIN_EPOCHS) trainArgs.push("--epochs", String(options.TRAIN_EPOCHS));
+    await run(trainArgs, env);
+    const { loadBundle } = await import("../model/index.js");
+    const bundle = await loadBundle(modelDir);
+    await seed.registerActiveModel(db, { version: bundle.version, dir: modelDir });
+    step(3, `Model: ${bundle.version} getraind en actief`);
+  }
+
+  step(4, "Demo-caseload");
+  const created = existsSync(analysisCsv)
+    ? await seed.seedCaseload(db, { analysisCsv, perCaseworker: options.CASELOAD_SIZE, pseudonymKey: config.PSEUDONYM_KEY })
+    : 0;
+  if (created > 0) process.stdout.write(`      ${created} demo-cliënten aangemaakt\n`);
+  await db.$disconnect();
+
+  const fingerprint = sourceFingerprint();
+  const stamp = path.join("build", ".source-fingerprint");
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) {
+    step(5, "App: productiebuild is actueel");
+  } else {
+    step(5, "App: productiebuild maken");
+    await run(["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { ...env, NODE_ENV: "production" });
+    writeFileSync(stamp, fingerprint);
+  }
+  const { serve } = await import("./lib/server.js");
+  await serve({ port: config.PORT });
+  process.stdout.write(`Klaar na ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`start: error: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,13 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["model/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "test/unit/**/*.test.ts"],
+    environment: "node",
+    setupFiles: ["test/setup/fail-on-console-error.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    pool: "forks",
+    poolOptions: { forks: { maxForks: 2, minForks: 1 } },
+  },
+});
