@@ -1,0 +1,12 @@
+export { type DesignMatrix, type FitOptions, fitLogistic, fitRidge, type LinearModel, solveSpd } from "./linear.js";
+export {
+  BASELINE_FORMAT_VERSION,
+  type Baseline,
+  type BaselineConfig,
+  type BaselinePredictions,
+  BaselineSchema,
+  deserializeBaseline,
+  fitBaseline,
+  predictBaseline,
+  serializeBaseline,
+} from "./t-learner.js";

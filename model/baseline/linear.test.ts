@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import { fitLogistic, fitRidge, predictLogistic, solveSpd } from "./linear.js";
+
+describe("solveSpd", () => {
+  it("solves a 2 × 2 system", () => {
+    // [4 2; 2 3] x = [2; 1]  →  x = [0.5, 0]
+    const x = solveSpd(Float64Array.from([4, 2, 2, 3]), Float64Array.from([2, 1]));
+    expect(x[0]).toBeCloseTo(0.5, 12);
+    expect(x[1]).toBeCloseTo(0, 12);
+  });
+
+  it("refuses a matrix that is not positive definite", () => {
+    expect(() => solveSpd(Float64Array.from([1, 2, 2, 1]), Float64Array.from([1, 1]))).toThrow(RangeError);
+  });
+});
+
+describe("fitLogistic", () => {
+  const design = { x: [0, 0, 0, 0, 1, 1, 1, 1], width: 1 };
+  const outcome = [1, 0, 0, 0, 1, 1, 1, 0];
+
+  it("finds the maximum-likelihood fit of a single binary feature without penalty", () => {
+    // Group x=0: 1/4 positive → intercept logit(0.25) = −ln 3; group x=1: 3/4 → weight 2·ln 3.
+    const model = fitLogistic(design, outcome, { l2: 0 });
+    expect(model.intercept).toBeCloseTo(-Math.log(3), 6);
+    expect(model.weights[0]).toBeCloseTo(2 * Math.log(3), 6);
+    expect(predictLogistic(model, design, 4)).toBeCloseTo(0.75, 6);
+  });
+
+  it("shrinks the weights with an L2 penalty but not the intercept's role", () => {
+    const free = fitLogistic(design, outcome, { l2: 0 });
+    const shrunk = fitLogistic(design, outcome, { l2: 5 });
+    expect(Math.abs(shrunk.weights[0] ?? 0)).toBeLessThan(Math.abs(free.weights[0] ?? 0));
+    expect(shrunk.weights[0]).toBeGreaterThan(0);
+  });
+
+  it("fits only the given rows and is deterministic", () => {
+    const model = fitLogistic(design, outcome, { l2: 0, rows: [4, 5, 6, 7] });
+    expect(model.intercept + (model.weights[0] ?? 0)).toBeCloseTo(Math.log(3), 6);
+    expect(fitLogistic(design, outcome, { l2: 1 })).toEqual(fitLogistic(design, outcome, { l2: 1 }));
+  });
+
+  it("stays finite on perfectly separated data thanks to the penalty", () => {
+    const model = fitLogistic(design, [0, 0, 0, 0, 1, 1, 1, 1], { l2: 1 });
+    expect(Number.isFinite(model.weights[0])).toBe(true);
+    expect(predictLogistic(model, design, 5)).toBeGreaterThan(0.5);
+    expect(predictLogistic(model, design, 0)).toBeLessThan(0.5);
+  });
+});
+
+describe("fitRidge", () => {
+  it("recovers an exact line without penalty", () => {
+    const x = [0, 1, 2, 3];
+    const model = fitRidge({ x, width: 1 }, x.map((v) => 1 + 2 * v), { l2: 0 });
+    expect(model.intercept).toBeCloseTo(1, 6);
+    expect(model.weights[0]).toBeCloseTo(2, 6);
+  });
+
+  it("matches the closed form with a penalty", () => {
+    // Centred x = [−1, 1], y = [−1, 1]: slope = Σxy / (Σx² + λ) = 2 / (2 + 2) = 0.5.
+    const model = fitRidge({ x: [-1, 1], width: 1 }, [-1, 1], { l2: 2 });
+    expect(model.weights[0]).toBeCloseTo(0.5, 6);
+    expect(model.intercept).toBeCloseTo(0, 6);
+  });
+});

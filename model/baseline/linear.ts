@@ -1,0 +1,161 @@
+/**
+ * L2-penalised generalised linear models fitted in plain TypeScript:
+ * logistic regression by Newton–Raphson (IRLS) and linear (ridge) regression in closed form.
+ * Deterministic: no random initialisation, no sampling. The intercept is not penalised.
+ */
+export type LinearModel = { intercept: number; weights: number[] };
+
+export type DesignMatrix = {
+  /** Row-major values, `rows × width` (e.g. the encoder's output). */
+  x: ArrayLike<number>;
+  width: number;
+};
+
+export type FitOptions = {
+  /** L2 penalty on the weights, on the scale of the summed loss (default 1). */
+  l2?: number;
+  /** Rows of the design matrix to fit on (default all). */
+  rows?: readonly number[];
+  maxIterations?: number;
+  tolerance?: number;
+};
+
+const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+
+export function linearPredictor(model: LinearModel, design: DesignMatrix, row: number): number {
+  let z = model.intercept;
+  const offset = row * design.width;
+  for (let j = 0; j < design.width; j++) z += (model.weights[j] as number) * (design.x[offset + j] as number);
+  return z;
+}
+
+export function predictLogistic(model: LinearModel, design: DesignMatrix, row: number): number {
+  return sigmoid(linearPredictor(model, design, row));
+}
+
+function allRows(design: DesignMatrix): number[] {
+  return Array.from({ length: Math.floor(design.x.length / design.width) }, (_, i) => i);
+}
+
+/**
+ * Solves a symmetric positive definite system by Cholesky decomposition (in place on a copy).
+ * `a` is row-major k × k.
+ */
+export function solveSpd(a: Float64Array, b: Float64Array): Float64Array {
+  const k = b.length;
+  const l = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = 0; j <= i; j++) {
+      let sum = a[i * k + j] as number;
+      for (let m = 0; m < j; m++) sum -= (l[i * k + m] as number) * (l[j * k + m] as number);
+      if (i === j) {
+        if (sum <= 0) throw new RangeError("matrix is not positive definite");
+        l[i * k + i] = Math.sqrt(sum);
+      } else {
+        l[i * k + j] = sum / (l[j * k + j] as number);
+      }
+    }
+  }
+  const y = new Float64Array(k);
+  for (let i = 0; i < k; i++) {
+    let sum = b[i] as number;
+    for (let m = 0; m < i; m++) sum -= (l[i * k + m] as number) * (y[m] as number);
+    y[i] = sum / (l[i * k + i] as number);
+  }
+  const out = new Float64Array(k);
+  for (let i = k - 1; i >= 0; i--) {
+    let sum = y[i] as number;
+    for (let m = i + 1; m < k; m++) sum -= (l[m * k + i] as number) * (out[m] as number);
+    out[i] = sum / (l[i * k + i] as number);
+  }
+  return out;
+}
+
+/**
+ * Accumulates Xᵀ W X and Xᵀ r with a leading intercept column, for the chosen rows.
+ * `weight(row)` and `residual(row)` give the per-row IRLS weight and working residual.
+ */
+function normalEquations(
+  design: DesignMatrix,
+  rows: readonly number[],
+  weight: (row: number) => number,
+  residual: (row: number) => number,
+  l2: number,
+): { hessian: Float64Array; gradient: Float64Array } {
+  const k = design.width + 1;
+  const hessian = new Float64Array(k * k);
+  const gradient = new Float64Array(k);
+  const v = new Float64Array(k);
+  v[0] = 1;
+  for (const row of rows) {
+    const offset = row * design.width;
+    for (let j = 0; j < design.width; j++) v[j + 1] = design.x[offset + j] as number;
+    const w = weight(row);
+    const r = residual(row);
+    for (let i = 0; i < k; i++) {
+      const vi = v[i] as number;
+      if (vi === 0) continue;
+      gradient[i] = (gradient[i] as number) + vi * r;
+      const wvi = w * vi;
+      for (let j = 0; j <= i; j++) hessian[i * k + j] = (hessian[i * k + j] as number) + wvi * (v[j] as number);
+    }
+  }
+  for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) hessian[j * k + i] = hessian[i * k + j] as number;
+  for (let i = 1; i < k; i++) hessian[i * k + i] = (hessian[i * k + i] as number) + l2;
+  // A tiny ridge on the intercept keeps the system solvable when a group has one class only.
+  hessian[0] = (hessian[0] as number) + 1e-8;
+  return { hessian, gradient };
+}
+
+/** L2-penalised logistic regression of a 0/1 outcome, by Newton–Raphson. */
+export function fitLogistic(design: DesignMatrix, outcome: ArrayLike<number>, options: FitOptions = {}): LinearModel {
+  const l2 = options.l2 ?? 1;
+  const rows = options.rows ?? allRows(design);
+  const maxIterations = options.maxIterations ?? 25;
+  const tolerance = options.tolerance ?? 1e-8;
+  let model: LinearModel = { intercept: 0, weights: new Array<number>(design.width).fill(0) };
+  if (rows.length === 0) return model;
+  for (let iteration = 0; iteration < maxIterations; iteration++) {
+    const p = new Float64Array(Math.floor(design.x.length / design.width));
+    for (const row of rows) p[row] = predictLogistic(model, design, row);
+    const { hessian, gradient } = normalEquations(
+      design,
+      rows,
+      (row) => {
+        const pi = p[row] as number;
+        return Math.max(pi * (1 - pi), 1e-10);
+      },
+      (row) => (outcome[row] as number) - (p[row] as number),
+      l2,
+    );
+    // Gradient of the penalised log-likelihood: Xᵀ(y − p) − λ·w.
+    for (let j = 0; j < design.width; j++) gradient[j + 1] = (gradient[j + 1] as number) - l2 * (model.weights[j] as number);
+    const step = solveSpd(hessian, gradient);
+    let change = 0;
+    const weights = model.weights.map((w, j) => {
+      const s = step[j + 1] as number;
+      change = Math.max(change, Math.abs(s));
+      return w + s;
+    });
+    change = Math.max(change, Math.abs(step[0] as number));
+    model = { intercept: model.intercept + (step[0] as number), weights };
+    if (change < tolerance) break;
+  }
+  return model;
+}
+
+/** Ridge regression of a continuous outcome (closed form). */
+export function fitRidge(design: DesignMatrix, outcome: ArrayLike<number>, options: FitOptions = {}): LinearModel {
+  const l2 = options.l2 ?? 1;
+  const rows = options.rows ?? allRows(design);
+  if (rows.length === 0) return { intercept: 0, weights: new Array<number>(design.width).fill(0) };
+  const { hessian, gradient } = normalEquations(
+    design,
+    rows,
+    () => 1,
+    (row) => outcome[row] as number,
+    l2,
+  );
+  const solution = solveSpd(hessian, gradient);
+  return { intercept: solution[0] as number, weights: Array.from(solution.subarray(1)) };
+}

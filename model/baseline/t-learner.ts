@@ -1,0 +1,125 @@
+import { z } from "zod";
+import { ModelError } from "../errors.js";
+import { EncoderSchema, encodeRows, fitEncoder } from "../table/encoder.js";
+import { type Row, toNumber } from "../table/read.js";
+import { type TableSchema, TableSchemaSchema } from "../table-schema.js";
+import { type DesignMatrix, fitLogistic, fitRidge, type LinearModel, linearPredictor } from "./linear.js";
+
+/**
+ * The T-learner baseline: one L2-penalised regression per arm (logistic for a binary outcome,
+ * linear for a continuous one) on the same encoded features as the network, fitted only on the
+ * rows that received that arm; plus one-vs-rest logistic propensity models, normalised to sum to 1.
+ * Learned state is plain JSON (`serializeBaseline`), so `train` can save it in the bundle.
+ */
+export const BASELINE_FORMAT_VERSION = 1;
+
+const LinearModelSchema = z.object({ intercept: z.number(), weights: z.array(z.number()) });
+
+export const BaselineSchema = z.object({
+  kind: z.literal("t-learner"),
+  formatVersion: z.literal(BASELINE_FORMAT_VERSION),
+  schema: TableSchemaSchema,
+  encoder: EncoderSchema,
+  l2: z.number().min(0),
+  /** Per arm, in the schema's arm order. */
+  outcomeModels: z.array(LinearModelSchema),
+  propensityModels: z.array(LinearModelSchema),
+});
+export type Baseline = z.infer<typeof BaselineSchema>;
+
+export type BaselineConfig = {
+  /** L2 penalty of every regression (default 1, on the summed-loss scale). */
+  l2?: number;
+};
+
+export type BaselinePredictions = {
+  /** Rows × arms: expected outcome under each arm. */
+  expected: number[][];
+  /** Rows × arms: estimated probability of receiving each arm. */
+  propensity: number[][];
+};
+
+function designOf(baseline: Pick<Baseline, "encoder">, rows: readonly Row[]): DesignMatrix {
+  return { x: encodeRows(baseline.encoder, rows), width: baseline.encoder.width };
+}
+
+/**
+ * Fits the baseline on a training table. The table must already be validated (every arm known,
+ * outcome 0/1 or numeric); the schema's truth and audit columns are never read.
+ */
+export function fitBaseline(rows: readonly Row[], schema: TableSchema, config: BaselineConfig = {}): Baseline {
+  const l2 = config.l2 ?? 1;
+  const encoder = fitEncoder(schema, rows);
+  const design = designOf({ encoder }, rows);
+  const arms = schema.treatment.arms;
+  const treatment = rows.map((row) => arms.indexOf(String(row[schema.treatment.column] ?? "").trim()));
+  const bad = treatment.indexOf(-1);
+  if (bad >= 0) throw new ModelError(`baseline: row ${bad + 1} has an arm the schema does not list`);
+  const outcome = rows.map((row, i) => {
+    const y = toNumber(row[schema.outcome.column]);
+    if (y === null || Number.isNaN(y)) throw new ModelError(`baseline: row ${i + 1} has no numeric outcome`);
+    return y;
+  });
+  const outcomeModels: LinearModel[] = arms.map((_, a) => {
+    const armRows = treatment.flatMap((t, i) => (t === a ? [i] : []));
+    return schema.outcome.type === "binary"
+      ? fitLogistic(design, outcome, { l2, rows: armRows })
+      : fitRidge(design, outcome, { l2, rows: armRows });
+  });
+  const propensityModels: LinearModel[] = arms.map((_, a) =>
+    fitLogistic(
+      design,
+      treatment.map((t) => (t === a ? 1 : 0)),
+      { l2 },
+    ),
+  );
+  return { kind: "t-learner", formatVersion: BASELINE_FORMAT_VERSION, schema, encoder, l2, outcomeModels, propensityModels };
+}
+
+/** Expected outcome and propensity per row and arm (arms in the schema's order). */
+export function predictBaseline(baseline: Baseline, rows: readonly Row[]): BaselinePredictions {
+  const design = designOf(baseline, rows);
+  const binary = baseline.schema.outcome.type === "binary";
+  const expected: number[][] = [];
+  const propensity: number[][] = [];
+  for (let i = 0; i < rows.length; i++) {
+    expected.push(
+      baseline.outcomeModels.map((m) => {
+        const z = linearPredictor(m, design, i);
+        return binary ? 1 / (1 + Math.exp(-z)) : z;
+      }),
+    );
+    const raw = baseline.propensityModels.map((m) => 1 / (1 + Math.exp(-linearPredictor(m, design, i))));
+    const total = raw.reduce((s, p) => s + p, 0);
+    propensity.push(raw.map((p) => (total > 0 ? p / total : 1 / raw.length)));
+  }
+  return { expected, propensity };
+}
+
+export function serializeBaseline(baseline: Baseline): string {
+  return `${JSON.stringify(baseline)}\n`;
+}
+
+/** Parses and validates a saved baseline; the error says what is wrong. */
+export function deserializeBaseline(text: string, where = "baseline.json"): Baseline {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new ModelError(`${where}: not valid JSON`, { cause: error });
+  }
+  const parsed = BaselineSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ModelError(`${where}: invalid baseline at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
+  }
+  const baseline = parsed.data;
+  const arms = baseline.schema.treatment.arms.length;
+  const width = baseline.encoder.width;
+  for (const models of [baseline.outcomeModels, baseline.propensityModels]) {
+    if (models.length !== arms || models.some((m) => m.weights.length !== width)) {
+      throw new ModelError(`${where}: model sizes do not match the schema's ${arms} arms and ${width} encoded columns`);
+    }
+  }
+  return baseline;
+}
