@@ -1,0 +1,14 @@
+export {
+  type ArmFactual,
+  type ArmPredictions,
+  type ArmUplift,
+  type EvaluationOptions,
+  type EvaluationReport,
+  evaluateModels,
+  evaluatePredictions,
+  type ModelReport,
+  readLogged,
+  type TruthReport,
+  toMatrix,
+} from "./evaluate.js";
+export { checkTargets, formatReport, TARGETS, type TargetCheck } from "./format.js";
