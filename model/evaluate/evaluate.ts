@@ -260,6 +260,7 @@ export function evaluatePredictions(input: {
 
   let truth: TruthReport | null = null;
   if (logged.truth) {
+    const t = logged.truth;
     const pehe = sqrtPehe({ predicted: predictions.expected, truth: logged.truth, control });
     const ate = ateErrors({ predicted: predictions.expected, truth: logged.truth, control });
     const ateByArm: TruthReport["ate"] = {};
@@ -288,7 +289,6 @@ export function evaluatePredictions(input: {
         }),
       );
     }
-    const t = logged.truth;
     const eceAgainstTruth = Object.fromEntries(
       arms.map((arm, a) => [
         arm,
