@@ -4,14 +4,23 @@ import { getDb } from "~/utils/db.server";
 export const CLIENT_STATUSES = ["intake", "active", "closed"] as const;
 export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
-export type CaseloadQuery = { caseworkerId: string; search?: string; status?: ClientStatus; page: number; pageSize: number };
+export type CaseloadQuery = {
+  caseworkerId: string;
+  /** Matches the display code, or the municipal reference through its pseudonym. */
+  search?: { code: string; referenceHash: string };
+  status?: ClientStatus;
+  page: number;
+  pageSize: number;
+};
 
 /** A case worker's own clients only: the owner is part of every query. */
 export async function listCaseload(query: CaseloadQuery) {
   const where = {
     caseworkerId: query.caseworkerId,
     ...(query.status ? { status: query.status } : {}),
-    ...(query.search ? { code: { contains: query.search.toUpperCase() } } : {}),
+    ...(query.search
+      ? { OR: [{ code: { contains: query.search.code.toUpperCase() } }, { referenceHash: query.search.referenceHash }] }
+      : {}),
   };
   const db = getDb();
   const [total, clients] = await Promise.all([
@@ -31,9 +40,26 @@ export async function listCaseload(query: CaseloadQuery) {
 export async function getClient({ id, caseworkerId }: { id: string; caseworkerId: string }) {
   const client = await getDb().client.findFirst({
     where: { id, caseworkerId },
-    select: { id: true, code: true, status: true, lastContactAt: true, profileJson: true },
+    select: { id: true, code: true, status: true, lastContactAt: true, profileJson: true, version: true },
   });
   if (!client) return null;
   const profile: ClientProfile = ClientProfileSchema.parse(JSON.parse(client.profileJson));
-  return { id: client.id, code: client.code, status: client.status, lastContactAt: client.lastContactAt, profile };
+  return { id: client.id, code: client.code, status: client.status, lastContactAt: client.lastContactAt, version: client.version, profile };
+}
+
+/** Creates a client in a case worker's caseload; the reference is stored only as its keyed pseudonym. */
+export async function createClient({
+  caseworkerId,
+  referenceHash,
+  code,
+  profile,
+}: { caseworkerId: string; referenceHash: string; code: string; profile: ClientProfile }) {
+  const db = getDb();
+  const existing = await db.client.findUnique({ where: { referenceHash }, select: { id: true } });
+  if (existing) return { ok: false as const, reason: "duplicate" as const };
+  const client = await db.client.create({
+    data: { caseworkerId, referenceHash, code, profileJson: JSON.stringify(ClientProfileSchema.parse(profile)) },
+    select: { id: true },
+  });
+  return { ok: true as const, id: client.id };
 }

@@ -2,9 +2,10 @@ import type { RecommendationResult } from "../../model/recommendation";
 import { getDb } from "~/utils/db.server";
 
 /** Stores what was shown, with the model version, so advice quality can be judged later. */
-export async function recordShownRecommendation({ clientId, result }: { clientId: string; result: RecommendationResult }) {
+export async function recordShownRecommendation({ clientId, result, variant }: { clientId: string; result: RecommendationResult; variant: string }) {
+  const topArm = result.arms.find((a) => a.rank === 1)?.arm ?? null;
   return getDb().recommendation.create({
-    data: { clientId, modelVersion: result.modelVersion, resultJson: JSON.stringify(result) },
+    data: { clientId, modelVersion: result.modelVersion, resultJson: JSON.stringify(result), topArm, variant },
     select: { id: true },
   });
 }

@@ -1,37 +1,301 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
-import { INTERVENTION_LABELS, type Intervention } from "../../model/catalogue";
-import { ChanceBar } from "~/components/chance-bar";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { INTERVENTIONS } from "../../model/catalogue";
+import { RankingTable } from "~/components/ranking-table";
 import { getClient } from "~/models/client.server";
+import { getDecisionHistory, getOutcomeHistory, recordDecision, recordOutcome } from "~/models/decision.server";
 import { recordShownRecommendation } from "~/models/recommendation.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
+import { conflictError, DecisionFormSchema, DEVIATION_LABELS, DEVIATION_REASONS, formErrors, OutcomeFormSchema } from "~/utils/decision-form";
 import { useT } from "~/utils/i18n";
+import { getLang } from "~/utils/lang.server";
 import { recommendForClient } from "~/utils/predictor.server";
-import { FEATURE_LABELS, formatProfileValue, groupLabel, pct, signedPoints } from "~/utils/profile-labels";
+import { armLabel, FEATURE_LABELS, formatProfileValue } from "~/utils/profile-labels";
+import { applyWhatIfs, whatIfOptions } from "~/utils/what-ifs";
 
 export const meta: MetaFunction = () => [{ title: "Cliënt — Trajectwijzer" }];
 
-export async function loader({ request, params }: LoaderFunctionArgs) {
+async function requireOwnClient(request: Request, clientId: string | undefined) {
   const user = await requireRole(request, ["caseworker"]);
-  const client = await getClient({ id: params.clientId ?? "", caseworkerId: user.id });
+  const client = await getClient({ id: clientId ?? "", caseworkerId: user.id });
   if (!client) {
-    await audit({ actorId: user.id, action: "client.view", object: `client:${params.clientId ?? ""}`, result: "denied", request });
+    await audit({ actorId: user.id, action: "client.access", object: `client:${clientId ?? ""}`, result: "denied", request });
     throw new Response("Not found", { status: 404 });
   }
-  await audit({ actorId: user.id, action: "client.view", object: `client:${client.id}`, result: "ok", request });
-  const recommendation = await recommendForClient(client.profile);
-  if (recommendation) {
-    const shown = await recordShownRecommendation({ clientId: client.id, result: recommendation });
-    await audit({ actorId: user.id, action: "recommendation.shown", object: `recommendation:${shown.id}`, result: "ok", request });
-  }
-  return { client: { id: client.id, code: client.code, status: client.status, profile: client.profile }, recommendation };
+  return { user, client };
 }
 
-const armLabel = (arm: string, lang: "nl" | "en") => INTERVENTION_LABELS[arm as Intervention]?.[lang] ?? arm;
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { user, client } = await requireOwnClient(request, params.clientId);
+  const lang = await getLang(request);
+  await audit({ actorId: user.id, action: "client.view", object: `client:${client.id}`, result: "ok", request });
+  const whatIf = applyWhatIfs(client.profile, new URL(request.url).searchParams.getAll("whatif"));
+  const recommendation = await recommendForClient(whatIf.profile);
+  let recommendationId: string | null = null;
+  if (recommendation) {
+    const shown = await recordShownRecommendation({ clientId: client.id, result: recommendation, variant: whatIf.active.join(",") });
+    recommendationId = shown.id;
+    await audit({ actorId: user.id, action: "recommendation.shown", object: `recommendation:${shown.id}`, result: "ok", request });
+  }
+  const [decisions, outcomes] = await Promise.all([
+    getDecisionHistory({ clientId: client.id, caseworkerId: user.id }),
+    getOutcomeHistory({ clientId: client.id, caseworkerId: user.id }),
+  ]);
+  return {
+    client: { id: client.id, code: client.code, status: client.status, version: client.version, profile: client.profile },
+    recommendation,
+    recommendationId,
+    whatIfs: whatIfOptions(client.profile, lang),
+    activeWhatIfs: whatIf.active,
+    decisions: decisions.map((d) => ({ ...d, createdAt: d.createdAt.toISOString() })),
+    outcomes: outcomes.map((o) => ({ ...o, createdAt: o.createdAt.toISOString(), workStart: o.workStart?.toISOString().slice(0, 10) ?? null })),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const { user, client } = await requireOwnClient(request, params.clientId);
+  const lang = await getLang(request);
+  const form = Object.fromEntries(await request.formData());
+  if (form.intent === "decision") {
+    const parsed = DecisionFormSchema.safeParse(form);
+    if (!parsed.success) return { intent: "decision" as const, errors: formErrors(parsed.error.issues, lang) };
+    const result = await recordDecision({
+      clientId: client.id,
+      caseworkerId: user.id,
+      expectedVersion: parsed.data.version,
+      recommendationId: parsed.data.recommendationId,
+      chosenArm: parsed.data.chosenArm,
+      reasonCode: parsed.data.reasonCode,
+      reasonText: parsed.data.reasonText,
+    });
+    if (!result.ok) {
+      await audit({ actorId: user.id, action: "decision.record", object: `client:${client.id}`, result: "failed", request });
+      return { intent: "decision" as const, errors: result.reason === "conflict" ? conflictError(lang) : formErrors([], lang) };
+    }
+    await audit({ actorId: user.id, action: "decision.record", object: `decision:${result.id}`, result: "ok", request });
+    return redirect(`/clients/${client.id}?saved=decision`);
+  }
+  if (form.intent === "outcome") {
+    const parsed = OutcomeFormSchema.safeParse(form);
+    if (!parsed.success) return { intent: "outcome" as const, errors: formErrors(parsed.error.issues, lang) };
+    const result = await recordOutcome({ clientId: client.id, caseworkerId: user.id, expectedVersion: parsed.data.version, ...parsed.data });
+    if (!result.ok) {
+      await audit({ actorId: user.id, action: "outcome.record", object: `client:${client.id}`, result: "failed", request });
+      return { intent: "outcome" as const, errors: result.reason === "conflict" ? conflictError(lang) : { form: lang === "nl" ? "Leg eerst een besluit vast." : "Record a decision first." } };
+    }
+    await audit({ actorId: user.id, action: "outcome.record", object: `outcome:${result.id}`, result: "ok", request });
+    return redirect(`/clients/${client.id}?saved=outcome`);
+  }
+  return { intent: "unknown" as const, errors: { form: lang === "nl" ? "Onbekende handeling." : "Unknown action." } };
+}
+
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  return message ? (
+    <p id={id} className="field-error">
+      {message}
+    </p>
+  ) : null;
+}
+
+function WhatIfForm() {
+  const { whatIfs, activeWhatIfs } = useLoaderData<typeof loader>();
+  const t = useT();
+  const submit = useSubmit();
+  if (whatIfs.length === 0) return null;
+  return (
+    <Form method="get" replace preventScrollReset onChange={(e) => submit(e.currentTarget, { replace: true, preventScrollReset: true })}>
+      <fieldset>
+        <legend>{t.whatIfLegend}</legend>
+        {whatIfs.map((w) => (
+          <div key={w.key} className="checkbox-field">
+            <input type="checkbox" id={`whatif-${w.key}`} name="whatif" value={w.key} defaultChecked={activeWhatIfs.includes(w.key)} />
+            <label htmlFor={`whatif-${w.key}`}>{w.label}</label>
+          </div>
+        ))}
+        <noscript>
+          <button type="submit">{t.recompute}</button>
+        </noscript>
+      </fieldset>
+    </Form>
+  );
+}
+
+function DecisionForm() {
+  const { client, recommendation, recommendationId, activeWhatIfs } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const t = useT();
+  const errors: Record<string, string> = data?.intent === "decision" ? data.errors : {};
+  const top = recommendation?.arms.find((a) => a.rank === 1)?.arm;
+  if (!recommendation || !recommendationId || activeWhatIfs.length > 0) {
+    return activeWhatIfs.length > 0 ? <p className="muted">{t.decisionNeedsOwnProfile}</p> : null;
+  }
+  return (
+    <Form method="post" noValidate aria-labelledby="decision-heading">
+      <h3 id="decision-heading">{t.recordDecision}</h3>
+      {errors.form ? (
+        <p className="form-error" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
+      <input type="hidden" name="intent" value="decision" />
+      <input type="hidden" name="version" value={client.version} />
+      <input type="hidden" name="recommendationId" value={recommendationId} />
+      <input type="hidden" name="topArm" value={top ?? ""} />
+      <label htmlFor="chosenArm">{t.chosenTrajectory}</label>
+      <select id="chosenArm" name="chosenArm" defaultValue={top} aria-describedby="chosenArm-help">
+        {INTERVENTIONS.map((arm) => (
+          <option key={arm} value={arm}>
+            {armLabel(arm, t.lang)}
+            {arm === top ? ` (${t.advised})` : ""}
+          </option>
+        ))}
+      </select>
+      <p id="chosenArm-help" className="help muted">
+        {t.deviationHelp}
+      </p>
+      <label htmlFor="reasonCode">{t.deviationReason}</label>
+      <select id="reasonCode" name="reasonCode" defaultValue="" aria-invalid={errors.reasonCode ? true : undefined} aria-describedby="reasonCode-error">
+        <option value="">—</option>
+        {DEVIATION_REASONS.map((r) => (
+          <option key={r} value={r}>
+            {DEVIATION_LABELS[r][t.lang]}
+          </option>
+        ))}
+      </select>
+      <FieldError id="reasonCode-error" message={errors.reasonCode} />
+      <label htmlFor="reasonText">{t.deviationExplanation}</label>
+      <textarea id="reasonText" name="reasonText" maxLength={1000} aria-invalid={errors.reasonText ? true : undefined} aria-describedby="reasonText-error" />
+      <FieldError id="reasonText-error" message={errors.reasonText} />
+      <div>
+        <button type="submit" className="primary">
+          {t.saveDecision}
+        </button>
+      </div>
+    </Form>
+  );
+}
+
+function YesNo({ name, legend, error }: { name: string; legend: string; error?: string }) {
+  const t = useT();
+  return (
+    <fieldset aria-describedby={error ? `${name}-error` : undefined}>
+      <legend>{legend}</legend>
+      <div className="radio-row">
+        {(["yes", "no"] as const).map((v) => (
+          <span key={v}>
+            <input type="radio" id={`${name}-${v}`} name={name} value={v} defaultChecked={v === "no"} />
+            <label htmlFor={`${name}-${v}`}>{v === "yes" ? t.yes : t.no}</label>
+          </span>
+        ))}
+      </div>
+      <FieldError id={`${name}-error`} message={error} />
+    </fieldset>
+  );
+}
+
+function OutcomeForm() {
+  const { client, decisions } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const t = useT();
+  if (decisions.length === 0) return null;
+  const errors: Record<string, string> = data?.intent === "outcome" ? data.errors : {};
+  return (
+    <Form method="post" noValidate aria-labelledby="outcome-heading">
+      <h3 id="outcome-heading">{t.recordOutcome}</h3>
+      {errors.form ? (
+        <p className="form-error" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
+      <input type="hidden" name="intent" value="outcome" />
+      <input type="hidden" name="version" value={client.version} />
+      <YesNo name="work" legend={t.outcomeWork} error={errors.work} />
+      <label htmlFor="workStart">{t.workStart}</label>
+      <input id="workStart" name="workStart" type="date" aria-invalid={errors.workStart ? true : undefined} aria-describedby="workStart-error" />
+      <FieldError id="workStart-error" message={errors.workStart} />
+      <label htmlFor="hoursPerWeek">{t.hoursPerWeek}</label>
+      <input id="hoursPerWeek" name="hoursPerWeek" type="number" min={1} max={60} inputMode="numeric" aria-invalid={errors.hoursPerWeek ? true : undefined} aria-describedby="hoursPerWeek-error" />
+      <FieldError id="hoursPerWeek-error" message={errors.hoursPerWeek} />
+      <YesNo name="leftBenefits" legend={t.outcomeLeftBenefits} error={errors.leftBenefits} />
+      <YesNo name="wmoAfter" legend={t.outcomeWmo} error={errors.wmoAfter} />
+      <YesNo name="debtsAfter" legend={t.outcomeDebts} error={errors.debtsAfter} />
+      <button type="submit" className="primary">
+        {t.saveOutcome}
+      </button>
+    </Form>
+  );
+}
+
+function History() {
+  const { decisions, outcomes } = useLoaderData<typeof loader>();
+  const t = useT();
+  if (decisions.length === 0) return <p className="muted">{t.noDecisionYet}</p>;
+  return (
+    <>
+      <table data-testid="decisions">
+        <caption>{t.decisionHistory}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t.versionLabel}</th>
+            <th scope="col">{t.chosenTrajectory}</th>
+            <th scope="col">{t.followedAdvice}</th>
+            <th scope="col">{t.deviationReason}</th>
+            <th scope="col">{t.modelVersion}</th>
+            <th scope="col">{t.dateLabel}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {decisions.map((d) => (
+            <tr key={d.id}>
+              <td>{d.version}</td>
+              <td>{armLabel(d.chosenArm, t.lang)}</td>
+              <td>{d.followedAdvice ? t.yes : t.no}</td>
+              <td>
+                {d.reasonCode ? DEVIATION_LABELS[d.reasonCode as keyof typeof DEVIATION_LABELS]?.[t.lang] : "—"}
+                {d.reasonText ? <div className="muted">{d.reasonText}</div> : null}
+              </td>
+              <td>{d.recommendation?.modelVersion ?? "—"}</td>
+              <td>{d.createdAt.slice(0, 10)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {outcomes.length > 0 ? (
+        <table data-testid="outcomes">
+          <caption>{t.outcomeHistory}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.versionLabel}</th>
+              <th scope="col">{t.outcomeWork}</th>
+              <th scope="col">{t.workStart}</th>
+              <th scope="col">{t.hoursPerWeek}</th>
+              <th scope="col">{t.outcomeLeftBenefits}</th>
+              <th scope="col">{t.dateLabel}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {outcomes.map((o) => (
+              <tr key={o.id}>
+                <td>{o.version}</td>
+                <td>{o.work ? t.yes : t.no}</td>
+                <td>{o.workStart ?? "—"}</td>
+                <td>{o.hoursPerWeek ?? "—"}</td>
+                <td>{o.leftBenefits ? t.yes : t.no}</td>
+                <td>{o.createdAt.slice(0, 10)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+    </>
+  );
+}
 
 export default function ClientPage() {
   const { client, recommendation } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
   const t = useT();
   return (
     <div className="page">
@@ -46,59 +310,10 @@ export default function ClientPage() {
         {recommendation ? (
           <>
             <p className="muted">{t.rankingIntro}</p>
-            <table data-testid="ranking">
-              <thead>
-                <tr>
-                  <th scope="col">{t.rank}</th>
-                  <th scope="col">{t.trajectory}</th>
-                  <th scope="col">{t.chanceOfWork}</th>
-                  <th scope="col">{t.gainOverRegular}</th>
-                  <th scope="col">{t.evidence}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {recommendation.arms.map((arm) => (
-                  <tr key={arm.arm} data-arm={arm.arm} data-rank={arm.rank ?? ""}>
-                    <td>{arm.rank ?? "—"}</td>
-                    <th scope="row">
-                      {armLabel(arm.arm, t.lang)}
-                      {arm.eligible ? null : (
-                        <div className="muted">
-                          {t.notEligible}: {arm.excludedBy}
-                        </div>
-                      )}
-                      {arm.eligible && arm.reasons.length > 0 ? (
-                        <ul className="reasons">
-                          {arm.reasons.slice(0, 3).map((r) => (
-                            <li key={r.group}>
-                              {groupLabel(r.group, t.lang)}: {signedPoints(r.effect, t.lang)}
-                            </li>
-                          ))}
-                        </ul>
-                      ) : null}
-                    </th>
-                    <td>
-                      <ChanceBar expected={arm.expected} lower={arm.lower} upper={arm.upper} />
-                      <span className="chance-value">{pct(arm.expected)}</span>{" "}
-                      <span className="muted">
-                        ({t.interval80} {pct(arm.lower)}–{pct(arm.upper)})
-                      </span>
-                    </td>
-                    <td className={arm.gain > 0.005 ? "gain-pos" : arm.gain < -0.005 ? "gain-neg" : undefined}>
-                      {arm.arm === recommendation.control ? "—" : signedPoints(arm.gain, t.lang)}
-                    </td>
-                    <td>
-                      {arm.comparableClients !== null ? `${arm.comparableClients} ${t.comparableClients}` : t.fewComparable}
-                      {arm.lowEvidence ? (
-                        <div>
-                          <span className="badge">{t.lowEvidence}</span>
-                        </div>
-                      ) : null}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <WhatIfForm />
+            <div aria-live="polite" aria-busy={navigation.state === "loading"}>
+              <RankingTable recommendation={recommendation} />
+            </div>
             <p className="muted">
               {t.modelVersion}: <span data-testid="model-version">{recommendation.modelVersion}</span>
             </p>
@@ -106,6 +321,12 @@ export default function ClientPage() {
         ) : (
           <p role="status">{t.noModel}</p>
         )}
+      </section>
+      <section aria-labelledby="decisions-heading">
+        <h2 id="decisions-heading">{t.decisionsAndOutcomes}</h2>
+        <History />
+        <DecisionForm />
+        <OutcomeForm />
       </section>
       <section aria-labelledby="profile-heading">
         <h2 id="profile-heading">{t.profile}</h2>

@@ -3,7 +3,9 @@ import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { CLIENT_STATUSES, listCaseload } from "~/models/client.server";
 import { requireRole } from "~/utils/auth.server";
+import { getEnv } from "~/utils/env.server";
 import { useT } from "~/utils/i18n";
+import { pseudonymise } from "~/utils/pseudonym.server";
 
 export const meta: MetaFunction = () => [{ title: "Mijn cliënten — Trajectwijzer" }];
 
@@ -19,7 +21,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const query = QuerySchema.parse(Object.fromEntries(new URL(request.url).searchParams));
   const { total, clients } = await listCaseload({
     caseworkerId: user.id,
-    search: query.q || undefined,
+    search: query.q ? { code: query.q, referenceHash: pseudonymise(query.q, getEnv().PSEUDONYM_KEY) } : undefined,
     status: query.status,
     page: query.page,
     pageSize: PAGE_SIZE,
@@ -46,6 +48,9 @@ export default function Caseload() {
     <div className="page">
       <h1>{t.caseload}</h1>
       <p className="muted">{t.caseloadIntro}</p>
+      <p>
+        <Link to="/clients/new">{t.newClient}</Link>
+      </p>
       <Form method="get" className="filters">
         <label htmlFor="q">{t.reference}</label>
         <input id="q" name="q" defaultValue={query.q ?? ""} />

@@ -1,3 +1,4 @@
+import { INTERVENTION_LABELS, type Intervention } from "../../model/catalogue";
 import type { FeatureGroup } from "../../model/reintegration";
 import type { ClientProfile } from "../../model/reintegration";
 import type { Lang } from "./i18n";
@@ -52,3 +53,5 @@ export const signedPoints = (p: number, lang: Lang) => {
   const points = Math.round(p * 100);
   return `${points > 0 ? "+" : points < 0 ? "−" : "±"}${Math.abs(points)} ${lang === "nl" ? "procentpunt" : "points"}`;
 };
+
+export const armLabel = (arm: string, lang: Lang) => INTERVENTION_LABELS[arm as Intervention]?.[lang] ?? arm;

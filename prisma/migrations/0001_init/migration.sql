@@ -29,6 +29,7 @@ CREATE TABLE "Client" (
     "status" TEXT NOT NULL DEFAULT 'intake',
     "lastContactAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "version" INTEGER NOT NULL DEFAULT 0,
     CONSTRAINT "Client_caseworkerId_fkey" FOREIGN KEY ("caseworkerId") REFERENCES "User" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 
@@ -38,8 +39,58 @@ CREATE TABLE "Recommendation" (
     "clientId" TEXT NOT NULL,
     "modelVersion" TEXT NOT NULL,
     "resultJson" TEXT NOT NULL,
+    "topArm" TEXT,
+    "variant" TEXT NOT NULL DEFAULT '',
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     CONSTRAINT "Recommendation_clientId_fkey" FOREIGN KEY ("clientId") REFERENCES "Client" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Decision" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "clientId" TEXT NOT NULL,
+    "recommendationId" TEXT,
+    "chosenArm" TEXT NOT NULL,
+    "followedAdvice" BOOLEAN NOT NULL,
+    "reasonCode" TEXT,
+    "reasonText" TEXT,
+    "decidedById" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "supersedesId" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "Decision_clientId_fkey" FOREIGN KEY ("clientId") REFERENCES "Client" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Decision_recommendationId_fkey" FOREIGN KEY ("recommendationId") REFERENCES "Recommendation" ("id") ON DELETE SET NULL ON UPDATE CASCADE,
+    CONSTRAINT "Decision_decidedById_fkey" FOREIGN KEY ("decidedById") REFERENCES "User" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "Outcome" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "clientId" TEXT NOT NULL,
+    "decisionId" TEXT NOT NULL,
+    "work" BOOLEAN NOT NULL,
+    "workStart" DATETIME,
+    "hoursPerWeek" INTEGER,
+    "leftBenefits" BOOLEAN NOT NULL,
+    "wmoAfter" BOOLEAN NOT NULL,
+    "debtsAfter" BOOLEAN NOT NULL,
+    "recordedById" TEXT NOT NULL,
+    "version" INTEGER NOT NULL,
+    "supersedesId" TEXT,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    CONSTRAINT "Outcome_clientId_fkey" FOREIGN KEY ("clientId") REFERENCES "Client" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "Outcome_recordedById_fkey" FOREIGN KEY ("recordedById") REFERENCES "User" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
+);
+
+-- CreateTable
+CREATE TABLE "ApiToken" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "name" TEXT NOT NULL,
+    "tokenHash" TEXT NOT NULL,
+    "userId" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "revokedAt" DATETIME,
+    CONSTRAINT "ApiToken_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
@@ -80,4 +131,19 @@ CREATE INDEX "Client_caseworkerId_idx" ON "Client"("caseworkerId");
 
 -- CreateIndex
 CREATE INDEX "Recommendation_clientId_idx" ON "Recommendation"("clientId");
+
+-- CreateIndex
+CREATE INDEX "Decision_clientId_idx" ON "Decision"("clientId");
+
+-- CreateIndex
+CREATE INDEX "Outcome_clientId_idx" ON "Outcome"("clientId");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "ApiToken_tokenHash_key" ON "ApiToken"("tokenHash");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_action_at_idx" ON "AuditEvent"("action", "at");
+
+-- CreateIndex
+CREATE INDEX "AuditEvent_at_idx" ON "AuditEvent"("at");
 

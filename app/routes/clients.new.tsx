@@ -1,0 +1,82 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { IntakeFields } from "~/components/intake-fields";
+import { createClient } from "~/models/client.server";
+import { audit } from "~/utils/audit.server";
+import { requireRole } from "~/utils/auth.server";
+import { getEnv } from "~/utils/env.server";
+import { useT } from "~/utils/i18n";
+import { duplicateReferenceError, IntakeSchema, intakeErrors, readIntakeForm } from "~/utils/intake-form";
+import { getLang } from "~/utils/lang.server";
+import { displayCode, pseudonymise } from "~/utils/pseudonym.server";
+
+export const meta: MetaFunction = () => [{ title: "Nieuwe cliënt — Trajectwijzer" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requireRole(request, ["caseworker"]);
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const user = await requireRole(request, ["caseworker"]);
+  const lang = await getLang(request);
+  const raw = readIntakeForm(await request.formData());
+  // Echo back only what the form holds, never the reference: it may be a personal number.
+  const values = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== "reference")) as Record<string, string | number>;
+  const parsed = IntakeSchema.safeParse(raw);
+  if (!parsed.success) return { errors: intakeErrors(parsed.error.issues, lang), values };
+  const { reference, ...profile } = parsed.data;
+  const referenceHash = pseudonymise(reference, getEnv().PSEUDONYM_KEY);
+  const created = await createClient({ caseworkerId: user.id, referenceHash, code: displayCode(referenceHash), profile });
+  if (!created.ok) return { errors: duplicateReferenceError(lang), values };
+  await audit({ actorId: user.id, action: "client.create", object: `client:${created.id}`, result: "ok", request });
+  return redirect(`/clients/${created.id}`);
+}
+
+export default function NewClient() {
+  const t = useT();
+  const data = useActionData<typeof action>();
+  const navigation = useNavigation();
+  const errors: Record<string, string> = data?.errors ?? {};
+  const count = Object.keys(errors).length;
+  return (
+    <div className="page">
+      <p>
+        <Link to="/clients">{t.backToCaseload}</Link>
+      </p>
+      <h1>{t.newClient}</h1>
+      <p className="muted">{t.intakeIntro}</p>
+      {count > 0 ? (
+        <div className="form-error" role="alert" id="intake-errors">
+          {t.formHasErrors.replace("{n}", String(count))}
+        </div>
+      ) : null}
+      <Form method="post" noValidate>
+        <div className="field">
+          <label htmlFor="f-reference">{t.caseNumber}</label>
+          <input
+            id="f-reference"
+            name="reference"
+            autoComplete="off"
+            required
+            aria-describedby={`f-reference-help${errors.reference ? " f-reference-error" : ""}`}
+            aria-invalid={errors.reference ? true : undefined}
+          />
+          <p id="f-reference-help" className="help muted">
+            {t.caseNumberHelp}
+          </p>
+          {errors.reference ? (
+            <p id="f-reference-error" className="field-error">
+              {errors.reference}
+            </p>
+          ) : null}
+        </div>
+        <IntakeFields lang={t.lang} values={data?.values ?? {}} errors={errors} />
+        <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
+          {t.saveClient}
+        </button>
+      </Form>
+    </div>
+  );
+}
