@@ -16,6 +16,10 @@ import {
 import { getUser } from "~/utils/auth.server";
 import { MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
+import { NAV_BY_ROLE } from "~/utils/roles";
+
+const NAV_TARGETS = { caseload: "/clients", audit: "/audit", users: "/admin/users", models: "/models" } as const;
+const NAV_LABELS = { caseload: "navCaseload", audit: "navAudit", users: "navUsers", models: "navModels" } as const;
 import stylesHref from "./styles/app.css?url";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
@@ -66,6 +70,11 @@ function Header() {
         </Form>
         {data.user ? (
           <>
+            {NAV_BY_ROLE[data.user.role].map((item) => (
+              <Link key={item} to={NAV_TARGETS[item]}>
+                {t[NAV_LABELS[item]]}
+              </Link>
+            ))}
             <span className="user-name">{data.user.displayName}</span>
             <Form method="post" action="/logout" className="inline-form">
               <button type="submit" className="link-button">

@@ -7,3 +7,10 @@ export async function getActiveModelVersion() {
     orderBy: { activatedAt: "desc" },
   });
 }
+
+export async function listModelVersions() {
+  return getDb().modelVersion.findMany({
+    select: { id: true, status: true, createdAt: true, activatedAt: true },
+    orderBy: { createdAt: "desc" },
+  });
+}

@@ -7,7 +7,15 @@ export type Role = z.infer<typeof RoleSchema>;
 /** Where each role lands after login. */
 export const HOME_BY_ROLE: Record<Role, string> = {
   caseworker: "/clients",
-  manager: "/clients",
-  datascientist: "/clients",
-  admin: "/clients",
+  manager: "/audit",
+  datascientist: "/models",
+  admin: "/admin/users",
+};
+
+/** Navigation per role: links a role may follow (the server checks every route itself). */
+export const NAV_BY_ROLE: Record<Role, readonly ("caseload" | "audit" | "users" | "models")[]> = {
+  caseworker: ["caseload"],
+  manager: ["audit"],
+  datascientist: ["models"],
+  admin: ["users", "audit"],
 };
