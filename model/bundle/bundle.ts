@@ -1,0 +1,349 @@
+import { createHash } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
+import { z } from "zod";
+import { ensureBackend } from "../backend.js";
+import { BundleError } from "../errors.js";
+import { CalibrationSchema } from "../network/calibration.js";
+import { disposeEnsemble, type Ensemble, type EnsembleState, loadEnsemble } from "../network/ensemble.js";
+import { NetworkConfigSchema, type NamedWeights } from "../network/tarnet.js";
+import { type Encoder, EncoderSchema } from "../table/encoder.js";
+import { type TableSchema, TableSchemaSchema } from "../table-schema.js";
+import { type MetricsFile, MetricsFileSchema, type ModelCard, ModelCardSchema } from "./model-card.js";
+import { type ReferenceStats, ReferenceStatsSchema } from "./reference.js";
+
+/**
+ * A model bundle directory:
+ *   manifest.json   format version, model version, SHA-256 of every file below
+ *   model.json      architecture, config, members, weight specs, backend
+ *   weights.bin     all members' weights (float32, tfjs weight format)
+ *   schema.json     the table schema · encoder.json · calibration.json
+ *   reference.json  aggregated reference statistics (counts ≥ 10, percentiles)
+ *   metrics.json    validation metrics; `evaluate` adds test metrics
+ *   model-card.json / model-card.md
+ * Other tools (evaluate, check-bundle) add or replace files through `writeBundleFile`,
+ * which keeps the manifest right.
+ */
+export const BUNDLE_FORMAT = "trajectwijzer-bundle";
+export const BUNDLE_FORMAT_VERSION = 1;
+export const REQUIRED_FILES = [
+  "model.json",
+  "weights.bin",
+  "schema.json",
+  "encoder.json",
+  "calibration.json",
+  "reference.json",
+  "metrics.json",
+  "model-card.json",
+  "model-card.md",
+] as const;
+
+export const ManifestSchema = z.object({
+  format: z.literal(BUNDLE_FORMAT),
+  formatVersion: z.number().int(),
+  version: z.string().min(1),
+  createdAt: z.string(),
+  files: z.array(z.object({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/), bytes: z.number().int().min(0) })),
+});
+export type Manifest = z.infer<typeof ManifestSchema>;
+
+const WeightSpecSchema = z.object({ name: z.string(), shape: z.array(z.number().int().min(0)), dtype: z.literal("float32") });
+export const ModelFileSchema = z.object({
+  architecture: z.literal("tarnet-dragonnet"),
+  arms: z.array(z.string()).min(2),
+  control: z.string(),
+  outcomeType: z.enum(["binary", "continuous"]),
+  config: NetworkConfigSchema,
+  outcomeScale: z.object({ mean: z.number(), sd: z.number().positive() }),
+  members: z.array(
+    z.object({
+      seed: z.number(),
+      epochs: z.number().int(),
+      bestEpoch: z.number().int(),
+      validationLoss: z.number(),
+      weightSpecs: z.array(WeightSpecSchema),
+    }),
+  ),
+  training: z.object({
+    backend: z.string(),
+    seed: z.number(),
+    rows: z.number().int(),
+    validationShare: z.number(),
+    seconds: z.number(),
+  }),
+});
+export type ModelFile = z.infer<typeof ModelFileSchema>;
+
+/** A loaded bundle. `ensemble` holds live tensors: use only through model/'s functions. */
+export type Bundle = {
+  version: string;
+  dir: string;
+  schema: TableSchema;
+  encoder: Encoder;
+  reference: ReferenceStats;
+  metrics: MetricsFile;
+  modelCard: ModelCard;
+  model: ModelFile;
+  manifest: Manifest;
+  /** @internal live tensors of the ensemble. */
+  ensemble: Ensemble;
+};
+
+export const sha256 = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
+
+/** Everything a bundle holds, as plain values, ready to be written. */
+export type BundleContents = {
+  version: string;
+  createdAt: string;
+  schema: TableSchema;
+  encoder: Encoder;
+  state: EnsembleState;
+  training: ModelFile["training"];
+  reference: ReferenceStats;
+  metrics: MetricsFile;
+  modelCard: ModelCard;
+  modelCardMarkdown: string;
+};
+
+/** Concatenates all members' weights into one buffer (tfjs weight format: specs + float32 data). */
+export function packWeights(state: EnsembleState): { data: Uint8Array; specs: z.infer<typeof WeightSpecSchema>[][] } {
+  const specs = state.members.map((m) => m.weights.map((w) => ({ name: w.name, shape: w.shape, dtype: "float32" as const })));
+  const total = state.members.reduce((s, m) => s + m.weights.reduce((t, w) => t + w.values.length, 0), 0);
+  const all = new Float32Array(total);
+  let offset = 0;
+  for (const m of state.members) {
+    for (const w of m.weights) {
+      all.set(w.values, offset);
+      offset += w.values.length;
+    }
+  }
+  return { data: new Uint8Array(all.buffer), specs };
+}
+
+function unpackWeights(data: Uint8Array, model: ModelFile): NamedWeights[] {
+  const copy = new Uint8Array(data); // aligned copy
+  const all = new Float32Array(copy.buffer, 0, Math.floor(copy.byteLength / 4));
+  let offset = 0;
+  const members = model.members.map((m) =>
+    m.weightSpecs.map((spec) => {
+      const size = spec.shape.reduce((a, b) => a * b, 1);
+      const values = all.slice(offset, offset + size);
+      if (values.length !== size) throw new BundleError("weights.bin is shorter than model.json describes");
+      offset += size;
+      return { name: spec.name, shape: spec.shape, values };
+    }),
+  );
+  if (offset !== all.length || copy.byteLength % 4 !== 0) throw new BundleError("weights.bin does not match model.json (size)");
+  return members;
+}
+
+const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
+
+/** Serialises a bundle into file name → bytes (manifest excluded). */
+export function bundleFiles(contents: BundleContents): Map<string, Uint8Array> {
+  const { state } = contents;
+  const weights = packWeights(state);
+  const model: ModelFile = {
+    architecture: "tarnet-dragonnet",
+    arms: state.arms,
+    control: state.control,
+    outcomeType: state.outcomeType,
+    config: state.config,
+    outcomeScale: state.outcomeScale,
+    members: state.members.map((m, i) => ({
+      seed: m.seed,
+      epochs: m.epochs,
+      bestEpoch: m.bestEpoch,
+      validationLoss: m.validationLoss,
+      weightSpecs: weights.specs[i] ?? [],
+    })),
+    training: contents.training,
+  };
+  const enc = new TextEncoder();
+  return new Map<string, Uint8Array>([
+    ["model.json", enc.encode(json(model))],
+    ["weights.bin", weights.data],
+    ["schema.json", enc.encode(json(contents.schema))],
+    ["encoder.json", enc.encode(json(contents.encoder))],
+    ["calibration.json", enc.encode(json(state.calibration))],
+    ["reference.json", enc.encode(json(contents.reference))],
+    ["metrics.json", enc.encode(json(contents.metrics))],
+    ["model-card.json", enc.encode(json(contents.modelCard))],
+    ["model-card.md", enc.encode(contents.modelCardMarkdown)],
+  ]);
+}
+
+function manifestFor(version: string, createdAt: string, files: Map<string, Uint8Array>): Manifest {
+  return {
+    format: BUNDLE_FORMAT,
+    formatVersion: BUNDLE_FORMAT_VERSION,
+    version,
+    createdAt,
+    files: [...files.entries()].map(([path, data]) => ({ path, sha256: sha256(data), bytes: data.byteLength })),
+  };
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes the bundle atomically: into a temporary sibling directory, then renamed into place.
+ * An existing bundle at `dir` is replaced; an existing non-bundle directory is refused.
+ */
+export async function saveBundle(dir: string, contents: BundleContents): Promise<string> {
+  const target = resolve(dir);
+  if (await exists(target)) {
+    const isBundle = await exists(join(target, "manifest.json"));
+    const empty = (await readdir(target)).length === 0;
+    if (!isBundle && !empty) throw new BundleError(`${target}: exists and is not a model bundle; choose another --out`);
+  }
+  await mkdir(dirname(target), { recursive: true });
+  const suffix = `${process.pid}-${Date.now()}`;
+  const temp = `${target}.tmp-${suffix}`;
+  const files = bundleFiles(contents);
+  await mkdir(temp, { recursive: true });
+  try {
+    for (const [name, data] of files) await writeFile(join(temp, name), data);
+    await writeFile(join(temp, "manifest.json"), json(manifestFor(contents.version, contents.createdAt, files)));
+    if (await exists(target)) {
+      const old = `${target}.old-${suffix}`;
+      await rename(target, old);
+      await rename(temp, target);
+      await rm(old, { recursive: true, force: true });
+    } else {
+      await rename(temp, target);
+    }
+  } catch (error) {
+    await rm(temp, { recursive: true, force: true });
+    throw new BundleError(`${target}: could not write the bundle`, { cause: error });
+  }
+  return target;
+}
+
+/** Reads and verifies the manifest and every file it lists; returns the files' bytes. */
+export async function verifyBundle(dir: string): Promise<{ manifest: Manifest; files: Map<string, Uint8Array> }> {
+  const root = resolve(dir);
+  let manifestText: string;
+  try {
+    manifestText = await readFile(join(root, "manifest.json"), "utf8");
+  } catch (error) {
+    throw new BundleError(`${root}: not a model bundle (manifest.json is missing)`, { cause: error });
+  }
+  let manifestJson: unknown;
+  try {
+    manifestJson = JSON.parse(manifestText);
+  } catch (error) {
+    throw new BundleError(`${join(root, "manifest.json")}: not valid JSON`, { cause: error });
+  }
+  const parsed = ManifestSchema.safeParse(manifestJson);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BundleError(`${join(root, "manifest.json")}: invalid manifest at ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
+  }
+  const manifest = parsed.data;
+  if (manifest.formatVersion !== BUNDLE_FORMAT_VERSION) {
+    throw new BundleError(
+      `${join(root, "manifest.json")}: bundle format version ${manifest.formatVersion} is not supported (expected ${BUNDLE_FORMAT_VERSION})`,
+    );
+  }
+  const listed = new Set(manifest.files.map((f) => f.path));
+  for (const name of REQUIRED_FILES) {
+    if (!listed.has(name)) throw new BundleError(`${join(root, "manifest.json")}: partial bundle, ${name} is not listed`);
+  }
+  const files = new Map<string, Uint8Array>();
+  for (const entry of manifest.files) {
+    if (entry.path.includes("..") || entry.path.startsWith("/")) {
+      throw new BundleError(`${join(root, "manifest.json")}: file path "${entry.path}" is not inside the bundle`);
+    }
+    const path = join(root, entry.path);
+    let data: Uint8Array;
+    try {
+      data = new Uint8Array(await readFile(path));
+    } catch (error) {
+      throw new BundleError(`${path}: partial bundle, file is missing`, { cause: error });
+    }
+    if (sha256(data) !== entry.sha256) {
+      throw new BundleError(`${path}: checksum mismatch, the file was changed after the bundle was made`);
+    }
+    files.set(entry.path, data);
+  }
+  return { manifest, files };
+}
+
+function parseJsonFile<T extends z.ZodType>(root: string, files: Map<string, Uint8Array>, name: string, schema: T): z.infer<T> {
+  const data = files.get(name);
+  if (!data) throw new BundleError(`${join(root, name)}: partial bundle, file is missing`);
+  let value: unknown;
+  try {
+    value = JSON.parse(new TextDecoder().decode(data));
+  } catch (error) {
+    throw new BundleError(`${join(root, name)}: not valid JSON`, { cause: error });
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new BundleError(`${join(root, name)}: invalid at ${issue?.path.join(".") || "(root)"}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+/** Loads and verifies a bundle (manifest checksums, zod on every file). Throws BundleError naming the file. */
+export async function loadBundle(dir: string): Promise<Bundle> {
+  await ensureBackend();
+  const root = resolve(dir);
+  const { manifest, files } = await verifyBundle(root);
+  const model = parseJsonFile(root, files, "model.json", ModelFileSchema);
+  const schema = parseJsonFile(root, files, "schema.json", TableSchemaSchema);
+  const encoder = parseJsonFile(root, files, "encoder.json", EncoderSchema);
+  const calibration = parseJsonFile(root, files, "calibration.json", CalibrationSchema);
+  const reference = parseJsonFile(root, files, "reference.json", ReferenceStatsSchema);
+  const metrics = parseJsonFile(root, files, "metrics.json", MetricsFileSchema);
+  const modelCard = parseJsonFile(root, files, "model-card.json", ModelCardSchema);
+  if (model.arms.join("\u0000") !== schema.treatment.arms.join("\u0000")) {
+    throw new BundleError(`${join(root, "model.json")}: arms do not match schema.json`);
+  }
+  const width = model.members[0]?.weightSpecs[0]?.shape[0];
+  if (width !== encoder.width) throw new BundleError(`${join(root, "encoder.json")}: encoder width does not match the weights`);
+  const weights = unpackWeights(files.get("weights.bin") ?? new Uint8Array(), model);
+  const state: EnsembleState = {
+    arms: model.arms,
+    control: model.control,
+    outcomeType: model.outcomeType,
+    config: model.config,
+    outcomeScale: model.outcomeScale,
+    members: model.members.map((m, i) => ({ ...m, weights: weights[i] ?? [] })),
+    calibration,
+  };
+  const ensemble = loadEnsemble(state);
+  return { version: manifest.version, dir: root, schema, encoder, reference, metrics, modelCard, model, manifest, ensemble };
+}
+
+/** Frees the bundle's tensors (e.g. when the app swaps the active model). */
+export function disposeBundle(bundle: Bundle): void {
+  disposeEnsemble(bundle.ensemble);
+}
+
+/**
+ * Adds or replaces one file in a verified bundle and updates the manifest
+ * (for `evaluate` writing metrics.json and `check-bundle` writing its report).
+ */
+export async function writeBundleFile(dir: string, name: string, data: Uint8Array | string): Promise<void> {
+  if (name === "manifest.json" || name.includes("/") || name.includes("..")) {
+    throw new BundleError(`cannot write "${name}" into a bundle`);
+  }
+  const root = resolve(dir);
+  const { manifest } = await verifyBundle(root);
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  await writeFile(join(root, name), bytes);
+  const files = manifest.files.filter((f) => f.path !== name);
+  files.push({ path: name, sha256: sha256(bytes), bytes: bytes.byteLength });
+  const tmp = join(root, `manifest.json.tmp-${process.pid}`);
+  await writeFile(tmp, json({ ...manifest, files }));
+  await rename(tmp, join(root, "manifest.json"));
+}

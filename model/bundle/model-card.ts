@@ -1,0 +1,155 @@
+import { z } from "zod";
+import type { TableSchema } from "../table-schema.js";
+import type { ReferenceStats } from "./reference.js";
+
+/** The model card: purpose, data, features used and deliberately not used, performance, limits. */
+const PerformanceSchema = z.object({
+  rows: z.number().int().nullable(),
+  auc: z.number().nullable(),
+  brier: z.number().nullable(),
+  ece: z.number().nullable(),
+  rmse: z.number().nullable(),
+});
+export type Performance = z.infer<typeof PerformanceSchema>;
+
+export const ValidationMetricsSchema = z.object({
+  split: z.literal("validation"),
+  overall: PerformanceSchema,
+  perArm: z.record(z.string(), PerformanceSchema),
+  /** audit column → group → performance (groups under 10 rows left out). */
+  perGroup: z.record(z.string(), z.record(z.string(), PerformanceSchema)),
+});
+export type ValidationMetrics = z.infer<typeof ValidationMetricsSchema>;
+
+export const MetricsFileSchema = z.object({
+  validation: ValidationMetricsSchema,
+  /** Filled by `evaluate` on a held-out table; null until then. */
+  test: z.unknown().nullable(),
+});
+export type MetricsFile = z.infer<typeof MetricsFileSchema>;
+
+export const ModelCardSchema = z.object({
+  version: z.string(),
+  createdAt: z.string(),
+  purpose: z.string(),
+  intendedUse: z.string(),
+  notIntendedFor: z.array(z.string()),
+  model: z.object({
+    architecture: z.string(),
+    members: z.number().int(),
+    outcome: z.object({ column: z.string(), type: z.enum(["binary", "continuous"]) }),
+    arms: z.array(z.string()),
+    control: z.string(),
+    backend: z.string(),
+    seed: z.number(),
+  }),
+  data: z.object({
+    table: z.string(),
+    rows: z.number().int().nullable(),
+    rowsPerArm: z.record(z.string(), z.number().int().nullable()),
+    validationShare: z.number(),
+  }),
+  featuresUsed: z.array(z.object({ name: z.string(), type: z.string(), group: z.string() })),
+  featuresNotUsed: z.array(z.object({ name: z.string(), reason: z.string() })),
+  performance: ValidationMetricsSchema,
+  limits: z.array(z.string()),
+});
+export type ModelCard = z.infer<typeof ModelCardSchema>;
+
+export function buildModelCard(options: {
+  version: string;
+  createdAt: string;
+  schema: TableSchema;
+  tableColumns: string[];
+  tableName: string;
+  reference: ReferenceStats;
+  members: number;
+  backend: string;
+  seed: number;
+  validationShare: number;
+  metrics: ValidationMetrics;
+}): ModelCard {
+  const { schema } = options;
+  const featureNames = new Set(schema.features.map((f) => f.name));
+  const reasons = new Map<string, string>();
+  if (schema.id) reasons.set(schema.id, "pseudonym / row id: identifies a row, not a client property");
+  reasons.set(schema.treatment.column, "the intervention itself (the model predicts under every intervention)");
+  reasons.set(schema.outcome.column, "the outcome being predicted");
+  for (const a of schema.audit ?? []) reasons.set(a, "audit only: kept to check fairness per group, never a model feature");
+  for (const t of Object.values(schema.truth ?? {})) reasons.set(t, "ground truth for evaluation only, never seen in training");
+  for (const c of options.tableColumns) {
+    if (!featureNames.has(c) && !reasons.has(c)) reasons.set(c, "not listed as a feature in the schema");
+  }
+  return {
+    version: options.version,
+    createdAt: options.createdAt,
+    purpose:
+      "Estimates, for one client, the chance of the outcome under each intervention, the gain over the control arm, " +
+      "its uncertainty and the evidence behind it, to support (never replace) a case worker's choice of trajectory.",
+    intendedUse: "Decision support for case workers, who always decide and can overrule the advice with a reason.",
+    notIntendedFor: [
+      "sanctions, fraud detection or any decision about benefits",
+      "ranking or selecting clients against each other",
+      "use outside the population and period the training data describe",
+    ],
+    model: {
+      architecture: "TARNet/Dragonnet-style multi-head network (shared representation, one outcome head per arm, propensity head), bootstrap ensemble, per-arm calibration",
+      members: options.members,
+      outcome: schema.outcome,
+      arms: schema.treatment.arms,
+      control: schema.treatment.control,
+      backend: options.backend,
+      seed: options.seed,
+    },
+    data: {
+      table: options.tableName,
+      rows: options.reference.rows,
+      rowsPerArm: options.reference.arms,
+      validationShare: options.validationShare,
+    },
+    featuresUsed: schema.features.map((f) => ({ name: f.name, type: f.type, group: f.group ?? f.name })),
+    featuresNotUsed: [...reasons.entries()].map(([name, reason]) => ({ name, reason })),
+    performance: options.metrics,
+    limits: [
+      "Learned from observational data: the estimates are causal only if the recorded features capture why clients got their intervention (no unmeasured confounding).",
+      "Where few comparable clients got an intervention (low propensity, or fewer than 10 in the client's cell) the estimate is flagged as low evidence and never ranked first.",
+      "The interval reflects disagreement between ensemble members, not every source of uncertainty.",
+      "Performance figures here are on the validation split used for early stopping and calibration; see the evaluation report for held-out results.",
+      "Nationality, origin and case workers' impressions are never features; origin and sex are used only to audit fairness.",
+    ],
+  };
+}
+
+const pct = (v: number | null): string => (v === null ? "–" : v.toFixed(3));
+
+export function modelCardMarkdown(card: ModelCard): string {
+  const lines: string[] = [];
+  lines.push(`# Model card — ${card.version}`, "");
+  lines.push(`Created ${card.createdAt}.`, "");
+  lines.push("## Purpose", "", card.purpose, "", card.intendedUse, "");
+  lines.push("Not intended for:", "", ...card.notIntendedFor.map((s) => `- ${s}`), "");
+  lines.push("## Model", "");
+  lines.push(`- ${card.model.architecture}`);
+  lines.push(`- ${card.model.members} ensemble members, seed ${card.model.seed}, backend ${card.model.backend}`);
+  lines.push(`- outcome \`${card.model.outcome.column}\` (${card.model.outcome.type}); control arm \`${card.model.control}\``);
+  lines.push(`- arms: ${card.model.arms.map((a) => `\`${a}\``).join(", ")}`, "");
+  lines.push("## Data", "");
+  lines.push(`Table \`${card.data.table}\`, ${card.data.rows ?? "<10"} rows; ${Math.round(card.data.validationShare * 100)}% held out for early stopping and calibration.`, "");
+  lines.push("| arm | rows |", "|---|---|");
+  for (const [arm, n] of Object.entries(card.data.rowsPerArm)) lines.push(`| ${arm} | ${n ?? "<10"} |`);
+  lines.push("", "## Features used", "", "| feature | type | group |", "|---|---|---|");
+  for (const f of card.featuresUsed) lines.push(`| ${f.name} | ${f.type} | ${f.group} |`);
+  lines.push("", "## Columns deliberately not used", "", "| column | why |", "|---|---|");
+  for (const f of card.featuresNotUsed) lines.push(`| ${f.name} | ${f.reason} |`);
+  lines.push("", "## Performance (validation split)", "", "| arm | rows | AUC | Brier | ECE | RMSE |", "|---|---|---|---|---|---|");
+  const row = (name: string, p: Performance) =>
+    `| ${name} | ${p.rows ?? "<10"} | ${pct(p.auc)} | ${pct(p.brier)} | ${pct(p.ece)} | ${pct(p.rmse)} |`;
+  lines.push(row("all", card.performance.overall));
+  for (const [arm, p] of Object.entries(card.performance.perArm)) lines.push(row(arm, p));
+  for (const [column, groups] of Object.entries(card.performance.perGroup)) {
+    lines.push("", `### Per ${column}`, "", "| group | rows | AUC | Brier | ECE | RMSE |", "|---|---|---|---|---|---|");
+    for (const [group, p] of Object.entries(groups)) lines.push(row(group, p));
+  }
+  lines.push("", "## Limits", "", ...card.limits.map((s) => `- ${s}`), "");
+  return lines.join("\n");
+}

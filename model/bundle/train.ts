@@ -1,0 +1,173 @@
+import { basename } from "node:path";
+import { currentBackend, ensureBackend } from "../backend.js";
+import { auc, expectedCalibrationError } from "../network/calibration.js";
+import { type EnsembleState, loadEnsemble, disposeEnsemble, predictEnsemble, type TrainProgress, trainEnsemble } from "../network/ensemble.js";
+import { type NetworkConfig, NetworkConfigSchema } from "../network/tarnet.js";
+import { encodeRows, fitEncoder } from "../table/encoder.js";
+import { type Row, readSchemaFile, readTableCsv, toNumber, validateTable } from "../table/read.js";
+import type { TableSchema } from "../table-schema.js";
+import { saveBundle, sha256, packWeights } from "./bundle.js";
+import { buildModelCard, modelCardMarkdown, type Performance, type ValidationMetrics } from "./model-card.js";
+import { computeReferenceStats, MIN_CELL } from "./reference.js";
+
+export type TrainOptions = {
+  table: string;
+  schema: string;
+  outDir: string;
+  seed?: number;
+  members?: number;
+  maxEpochs?: number;
+  /** Network settings beyond the defaults (hidden sizes, learning rate, batch size, ...). */
+  config?: Partial<NetworkConfig>;
+  validationShare?: number;
+  onProgress?: (p: TrainProgress) => void;
+};
+
+const pad = (n: number): string => String(n).padStart(2, "0");
+function stamp(date: Date): string {
+  return `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}-${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}`;
+}
+
+/** Encodes a validated training table: features, arm indices, outcomes. Truth and audit columns are never read. */
+export function encodeTrainingTable(schema: TableSchema, rows: readonly Row[]) {
+  const encoder = fitEncoder(schema, rows);
+  const x = encodeRows(encoder, rows);
+  const armIndex = new Map(schema.treatment.arms.map((a, i) => [a, i]));
+  const treatment = Int32Array.from(rows, (r) => armIndex.get(String(r[schema.treatment.column] ?? "").trim()) ?? 0);
+  const outcome = Float32Array.from(rows, (r) => toNumber(r[schema.outcome.column]) ?? 0);
+  return { encoder, data: { x, inputs: encoder.width, treatment, outcome } };
+}
+
+/**
+ * Reads and validates the table, trains the ensemble, computes reference statistics,
+ * validation metrics and the model card, and writes the bundle atomically to `outDir`.
+ */
+export async function trainBundle(options: TrainOptions): Promise<{ version: string; dir: string }> {
+  const started = performance.now();
+  await ensureBackend();
+  const schema = await readSchemaFile(options.schema);
+  const table = await readTableCsv(options.table);
+  validateTable(schema, table, { use: "train", where: options.table });
+  const { encoder, data } = encodeTrainingTable(schema, table.rows);
+  const seed = options.seed ?? 42;
+  const members = options.members ?? 5;
+  const validationShare = options.validationShare ?? 0.2;
+  const config = NetworkConfigSchema.parse({ ...options.config, ...(options.maxEpochs ? { maxEpochs: options.maxEpochs } : {}) });
+  const { state, split } = trainEnsemble({
+    data,
+    arms: schema.treatment.arms,
+    control: schema.treatment.control,
+    outcomeType: schema.outcome.type,
+    config,
+    members,
+    seed,
+    validationShare,
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  const reference = computeReferenceStats({ schema, encoder, rows: table.rows, treatment: data.treatment, outcome: data.outcome });
+  const metrics = validationMetrics({ schema, state, rows: table.rows, x: data.x, inputs: data.inputs, treatment: data.treatment, outcome: data.outcome, validation: split.validation });
+  const createdAt = new Date();
+  const version = `${schema.name}-${stamp(createdAt)}-${sha256(packWeights(state).data).slice(0, 8)}`;
+  const backend = currentBackend();
+  const modelCard = buildModelCard({
+    version,
+    createdAt: createdAt.toISOString(),
+    schema,
+    tableColumns: table.columns,
+    tableName: basename(options.table),
+    reference,
+    members,
+    backend,
+    seed,
+    validationShare,
+    metrics,
+  });
+  const dir = await saveBundle(options.outDir, {
+    version,
+    createdAt: createdAt.toISOString(),
+    schema,
+    encoder,
+    state,
+    training: {
+      backend,
+      seed,
+      rows: table.rows.length,
+      validationShare,
+      seconds: Math.round((performance.now() - started) / 100) / 10,
+    },
+    reference,
+    metrics: { validation: metrics, test: null },
+    modelCard,
+    modelCardMarkdown: modelCardMarkdown(modelCard),
+  });
+  return { version, dir };
+}
+
+function performanceOf(p: number[], y: number[], binary: boolean): Performance {
+  if (p.length < MIN_CELL) return { rows: null, auc: null, brier: null, ece: null, rmse: null };
+  let se = 0;
+  for (let i = 0; i < p.length; i++) se += ((p[i] ?? 0) - (y[i] ?? 0)) ** 2;
+  return {
+    rows: p.length,
+    auc: binary ? auc(p, y) : null,
+    brier: binary ? se / p.length : null,
+    ece: binary ? expectedCalibrationError(p, y) : null,
+    rmse: binary ? null : Math.sqrt(se / p.length),
+  };
+}
+
+/** Factual performance on the validation split, overall, per arm and per audit group (groups ≥ 10 rows). */
+function validationMetrics(options: {
+  schema: TableSchema;
+  state: EnsembleState;
+  rows: readonly Row[];
+  x: Float32Array;
+  inputs: number;
+  treatment: Int32Array;
+  outcome: Float32Array;
+  validation: Int32Array;
+}): ValidationMetrics {
+  const { schema, state, validation, inputs } = options;
+  const K = state.arms.length;
+  const x = new Float32Array(validation.length * inputs);
+  validation.forEach((row, i) => {
+    x.set(options.x.subarray(row * inputs, (row + 1) * inputs), i * inputs);
+  });
+  const ensemble = loadEnsemble(state);
+  let pred: ReturnType<typeof predictEnsemble>;
+  try {
+    pred = predictEnsemble(ensemble, x, validation.length);
+  } finally {
+    disposeEnsemble(ensemble);
+  }
+  const binary = schema.outcome.type === "binary";
+  const factual = Array.from(validation, (row, i) => pred.mean[i * K + (options.treatment[row] ?? 0)] ?? 0);
+  const ys = Array.from(validation, (row) => options.outcome[row] ?? 0);
+  const subset = (keep: (row: number, i: number) => boolean) => {
+    const p: number[] = [];
+    const y: number[] = [];
+    validation.forEach((row, i) => {
+      if (keep(row, i)) {
+        p.push(factual[i] ?? 0);
+        y.push(ys[i] ?? 0);
+      }
+    });
+    return performanceOf(p, y, binary);
+  };
+  const perGroup: ValidationMetrics["perGroup"] = {};
+  for (const column of schema.audit ?? []) {
+    const groups = new Set(Array.from(validation, (row) => String(options.rows[row]?.[column] ?? "")));
+    const perf: Record<string, Performance> = {};
+    for (const g of [...groups].sort()) {
+      const p = subset((row) => String(options.rows[row]?.[column] ?? "") === g);
+      if (p.rows !== null) perf[g === "" ? "(missing)" : g] = p;
+    }
+    if (Object.keys(perf).length > 0) perGroup[column] = perf;
+  }
+  return {
+    split: "validation",
+    overall: performanceOf(factual, ys, binary),
+    perArm: Object.fromEntries(state.arms.map((arm, k) => [arm, subset((row) => options.treatment[row] === k)])),
+    perGroup,
+  };
+}

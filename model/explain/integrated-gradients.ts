@@ -1,0 +1,82 @@
+import * as tf from "@tensorflow/tfjs";
+import { type Ensemble, ensembleTensors } from "../network/ensemble.js";
+import type { Encoder } from "../table/encoder.js";
+
+/**
+ * Integrated gradients on the calibrated ensemble mean, from the mean training client
+ * (`encoder.baseline`) to this client, for every arm's expected outcome at once: the path
+ * points are replicated per arm and one backward pass gives each arm's gradient.
+ * Gain attributions are the arm's minus the control arm's (IG is linear in the output).
+ * Attributions of one-hot / flag columns are summed per feature, then per group.
+ */
+export type Attribution = {
+  /** arm → feature group → signed contribution to the expected outcome (outcome units). */
+  chance: Record<string, Record<string, number>>;
+  /** arm → feature group → signed contribution to the gain over the control arm. */
+  gain: Record<string, Record<string, number>>;
+  /** arm → expected outcome at the baseline (chance) — the attributions sum to expected − this. */
+  baselineExpected: Record<string, number>;
+};
+
+export function integratedGradients(options: { ensemble: Ensemble; encoder: Encoder; x: Float32Array; steps?: number }): Attribution {
+  const { ensemble, encoder } = options;
+  const steps = options.steps ?? 12;
+  const K = ensemble.arms.length;
+  const D = encoder.width;
+  const c = ensemble.arms.indexOf(ensemble.control);
+  const [grads, atBaseline] = tf.tidy(() => {
+    const x = tf.tensor2d(options.x, [1, D]);
+    const base = tf.tensor2d(encoder.baseline, [1, D]);
+    const alphas = tf.tensor2d(
+      Array.from({ length: steps }, (_, s) => (s + 0.5) / steps),
+      [steps, 1],
+    );
+    const path = tf.add(base, tf.mul(alphas, tf.sub(x, base))) as tf.Tensor2D; // S × D
+    const points = tf.tile(path, [K, 1]) as tf.Tensor2D; // K·S × D, block k = arm k
+    const select = tf.oneHot(
+      tf.tensor1d(
+        Array.from({ length: K * steps }, (_, i) => Math.floor(i / steps)),
+        "int32",
+      ),
+      K,
+    ).toFloat();
+    const f = (input: tf.Tensor) => {
+      const { values } = ensembleTensors(ensemble, input as tf.Tensor2D);
+      return tf.sum(tf.mul(tf.mean(values, 0), select));
+    };
+    const g = tf.grad(f)(points); // K·S × D
+    const meanGrad = tf.mean(tf.reshape(g, [K, steps, D]), 1); // K × D
+    const attributions = tf.mul(meanGrad, tf.sub(x, base)); // K × D
+    const baseValues = tf.mean(ensembleTensors(ensemble, base).values, 0); // 1 × K
+    return [attributions.dataSync() as Float32Array, baseValues.dataSync() as Float32Array];
+  });
+  const groups = [...new Set(encoder.features.map((f) => f.group))];
+  const chance: Attribution["chance"] = {};
+  const gain: Attribution["gain"] = {};
+  const perArm = ensemble.arms.map((_, k) => {
+    const byGroup: Record<string, number> = Object.fromEntries(groups.map((g) => [g, 0]));
+    for (let col = 0; col < D; col++) {
+      const feature = encoder.features[encoder.columnFeature[col] ?? 0];
+      if (!feature) continue;
+      byGroup[feature.group] = (byGroup[feature.group] ?? 0) + (grads[k * D + col] ?? 0);
+    }
+    return byGroup;
+  });
+  ensemble.arms.forEach((arm, k) => {
+    const own = perArm[k] ?? {};
+    const control = perArm[c] ?? {};
+    chance[arm] = own;
+    gain[arm] = Object.fromEntries(groups.map((g) => [g, k === c ? 0 : (own[g] ?? 0) - (control[g] ?? 0)]));
+  });
+  const baselineExpected = Object.fromEntries(ensemble.arms.map((arm, k) => [arm, atBaseline[k] ?? 0]));
+  return { chance, gain, baselineExpected };
+}
+
+/** Groups sorted by |effect|, largest first, the top `limit` with a non-zero effect. */
+export function topReasons(byGroup: Record<string, number>, limit: number): { group: string; effect: number }[] {
+  return Object.entries(byGroup)
+    .filter(([, effect]) => Math.abs(effect) > 1e-6)
+    .sort(([, a], [, b]) => Math.abs(b) - Math.abs(a))
+    .slice(0, limit)
+    .map(([group, effect]) => ({ group, effect }));
+}

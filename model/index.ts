@@ -1,0 +1,45 @@
+/**
+ * Public surface of model/: the app (app/utils/predictor.server.ts), the CLIs in scripts/
+ * and the metrics code build on these. No tensors cross this boundary: every function
+ * takes and returns plain values (a `Bundle` holds its tensors privately).
+ *
+ * Training and loading
+ *   trainBundle({ table, schema, outDir, seed?, members?, maxEpochs?, onProgress? })
+ *     → Promise<{ version, dir }>   reads + validates the CSV table and schema, trains the
+ *     ensemble, writes the bundle atomically to `outDir` (the bundle directory itself).
+ *   loadBundle(dir) → Promise<Bundle>   verifies manifest checksums and every file (BundleError).
+ *   disposeBundle(bundle)              frees its tensors.
+ *
+ * Prediction (for evaluate / metrics)
+ *   predictTable(bundle, rows, policy?) → TablePrediction   synchronous. Per row i and arm k
+ *     (k in `arms` order = schema.treatment.arms): mean[i][k], lower[i][k], upper[i][k] (80%
+ *     interval), gain / gainLower / gainUpper over the control arm, propensity[i][k], plus
+ *     rec[i] (recommend's first arm: eligibility + low-evidence rules) and recArgmax[i].
+ *     `rows` are plain records (e.g. from readTableCsv); only feature columns are read.
+ *
+ * One client
+ *   recommend(bundle, client, options?) → RecommendationResult   synchronous, explained.
+ *   explainClient(bundle, client) → grouped IG attributions of each arm's chance and gain.
+ */
+export { ensureBackend } from "./backend.js";
+export {
+  BUNDLE_FORMAT_VERSION,
+  type Bundle,
+  disposeBundle,
+  loadBundle,
+  type Manifest,
+  verifyBundle,
+  writeBundleFile,
+} from "./bundle/bundle.js";
+export type { MetricsFile, ModelCard, ValidationMetrics } from "./bundle/model-card.js";
+export { MIN_CELL, type ReferenceStats } from "./bundle/reference.js";
+export { type TrainOptions, trainBundle } from "./bundle/train.js";
+export { BundleError, ModelError, SchemaError } from "./errors.js";
+export type { Attribution } from "./explain/integrated-gradients.js";
+export { DEFAULT_WHAT_IFS, type WhatIfRule } from "./explain/what-if.js";
+export type { TrainProgress } from "./network/ensemble.js";
+export { DEFAULT_ELIGIBILITY_RULES, type EligibilityRule } from "./recommend/eligibility.js";
+export type { PolicyOptions } from "./recommend/policy.js";
+export { predictTable, type TablePrediction } from "./recommend/predict-table.js";
+export { explainClient, type RecommendOptions, recommend } from "./recommend/recommend.js";
+export { type Row, readSchemaFile, readTableCsv, type Table, validateTable } from "./table/read.js";

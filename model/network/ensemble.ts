@@ -1,0 +1,288 @@
+import * as tf from "@tensorflow/tfjs";
+import { type ArmCalibration, type Calibration, fitLinear, fitPlatt } from "./calibration.js";
+import { createRandom, shuffleInPlace } from "./random.js";
+import {
+  disposeParams,
+  type EncodedData,
+  fitNetwork,
+  forward,
+  type NamedWeights,
+  type NetworkConfig,
+  type NetworkParams,
+  type OutcomeType,
+  paramsFromWeights,
+} from "./tarnet.js";
+
+/** Learned state of the ensemble, in plain values (what the bundle stores besides the schema and encoder). */
+export type EnsembleState = {
+  arms: string[];
+  control: string;
+  outcomeType: OutcomeType;
+  config: NetworkConfig;
+  /** Continuous outcomes are learned standardised; predictions are mapped back with these. */
+  outcomeScale: { mean: number; sd: number };
+  members: { seed: number; epochs: number; bestEpoch: number; validationLoss: number; weights: NamedWeights }[];
+  calibration: Calibration;
+};
+
+/** A loaded ensemble: the state plus live tensors. Never leaves model/. */
+export type Ensemble = EnsembleState & { params: NetworkParams[] };
+
+export function loadEnsemble(state: EnsembleState): Ensemble {
+  const params = state.members.map((m) =>
+    paramsFromWeights(m.weights, { arms: state.arms.length, headHidden: state.config.headHidden, trainable: false }),
+  );
+  return { ...state, params };
+}
+
+export function disposeEnsemble(ensemble: Ensemble): void {
+  for (const p of ensemble.params) disposeParams(p);
+}
+
+export type TrainProgress = { member: number; members: number; epoch: number; maxEpochs: number; loss?: number };
+
+/** Validation split stratified by arm (so that every arm can be calibrated), seeded. */
+export function splitRows(treatment: Int32Array, arms: number, share: number, seed: number): { train: Int32Array; validation: Int32Array } {
+  const random = createRandom(seed + 3);
+  const train: number[] = [];
+  const validation: number[] = [];
+  for (let k = 0; k < arms; k++) {
+    const rows: number[] = [];
+    treatment.forEach((t, i) => {
+      if (t === k) rows.push(i);
+    });
+    const shuffled = shuffleInPlace(Int32Array.from(rows), random);
+    const nVal = Math.max(1, Math.round(shuffled.length * share));
+    shuffled.forEach((row, i) => {
+      (i < nVal ? validation : train).push(row);
+    });
+  }
+  return { train: Int32Array.from(train).sort(), validation: Int32Array.from(validation).sort() };
+}
+
+/**
+ * Trains `members` networks on bootstrap samples of the training rows (each with its
+ * own seed), early-stopped on one shared validation split, then fits per-arm calibration
+ * on that split. Deterministic for a fixed seed and backend.
+ */
+export function trainEnsemble(options: {
+  data: EncodedData;
+  arms: string[];
+  control: string;
+  outcomeType: OutcomeType;
+  config: NetworkConfig;
+  members: number;
+  seed: number;
+  validationShare?: number;
+  onProgress?: (p: TrainProgress) => void;
+}): { state: EnsembleState; split: { train: Int32Array; validation: Int32Array } } {
+  const { data, arms, config } = options;
+  const K = arms.length;
+  const split = splitRows(data.treatment, K, options.validationShare ?? 0.2, options.seed);
+  let outcomeScale = { mean: 0, sd: 1 };
+  let outcome = data.outcome;
+  if (options.outcomeType === "continuous") {
+    let s = 0;
+    let ss = 0;
+    for (const i of split.train) {
+      const v = data.outcome[i] ?? 0;
+      s += v;
+      ss += v * v;
+    }
+    const mean = s / split.train.length;
+    const sd = Math.sqrt(Math.max(1e-12, ss / split.train.length - mean * mean));
+    outcomeScale = { mean, sd };
+    outcome = data.outcome.map((v) => (v - mean) / sd);
+  }
+  const scaled: EncodedData = { ...data, outcome };
+  const members: EnsembleState["members"] = [];
+  for (let m = 0; m < options.members; m++) {
+    const seed = options.seed * 7919 + m * 104729 + 1;
+    const random = createRandom(seed);
+    // Bootstrap sample of the training rows (stratified by arm keeps every head fed).
+    const byArm: number[][] = Array.from({ length: K }, () => []);
+    for (const i of split.train) byArm[data.treatment[i] ?? 0]?.push(i);
+    const sample: number[] = [];
+    for (const rows of byArm) {
+      for (let j = 0; j < rows.length; j++) sample.push(rows[Math.floor(random() * rows.length)] ?? 0);
+    }
+    const fit = fitNetwork({
+      data: scaled,
+      arms: K,
+      outcomeType: options.outcomeType,
+      trainRows: Int32Array.from(sample),
+      validationRows: split.validation,
+      config,
+      seed,
+      onEpoch: (epoch, loss) =>
+        options.onProgress?.({ member: m + 1, members: options.members, epoch, maxEpochs: config.maxEpochs, loss }),
+    });
+    members.push({ seed, epochs: fit.epochs, bestEpoch: fit.bestEpoch, validationLoss: fit.validationLoss, weights: fit.weights });
+  }
+  const uncalibrated: EnsembleState = {
+    arms,
+    control: options.control,
+    outcomeType: options.outcomeType,
+    config,
+    outcomeScale,
+    members,
+    calibration: {
+      method: options.outcomeType === "binary" ? "platt" : "linear",
+      arms: Object.fromEntries(arms.map((a) => [a, { a: 1, b: 0, rows: 0 }])),
+    },
+  };
+  const calibration = fitCalibration(uncalibrated, data, split.validation);
+  return { state: { ...uncalibrated, calibration }, split };
+}
+
+function fitCalibration(state: EnsembleState, data: EncodedData, rows: Int32Array): Calibration {
+  const ensemble = loadEnsemble(state);
+  try {
+    const x = new Float32Array(rows.length * data.inputs);
+    rows.forEach((row, i) => {
+      x.set(data.x.subarray(row * data.inputs, (row + 1) * data.inputs), i * data.inputs);
+    });
+    // Raw (uncalibrated) member outputs: logits for binary, de-standardised values for continuous.
+    const raw = memberRawOutputs(ensemble, x, rows.length);
+    const K = state.arms.length;
+    const M = raw.length;
+    const arms: Record<string, ArmCalibration> = {};
+    state.arms.forEach((arm, k) => {
+      const z: number[] = [];
+      const y: number[] = [];
+      rows.forEach((row, i) => {
+        if (data.treatment[row] !== k) return;
+        let s = 0;
+        for (let m = 0; m < M; m++) s += raw[m]?.[i * K + k] ?? 0;
+        z.push(s / M);
+        y.push(data.outcome[row] ?? 0);
+      });
+      arms[arm] = state.outcomeType === "binary" ? fitPlatt(z, y) : fitLinear(z, y);
+    });
+    return { method: state.calibration.method, arms };
+  } finally {
+    disposeEnsemble(ensemble);
+  }
+}
+
+/** Uncalibrated member outputs, M arrays of n × K (row-major). */
+function memberRawOutputs(ensemble: Ensemble, x: Float32Array, n: number): Float32Array[] {
+  const K = ensemble.arms.length;
+  const inputs = x.length / Math.max(1, n);
+  const out = ensemble.params.map(() => new Float32Array(n * K));
+  for (let start = 0; start < n; start += CHUNK) {
+    const end = Math.min(n, start + CHUNK);
+    tf.tidy(() => {
+      const xt = tf.tensor2d(x.subarray(start * inputs, end * inputs), [end - start, inputs]);
+      ensemble.params.forEach((p, m) => {
+        let o = forward(p, xt).outcome;
+        if (ensemble.outcomeType === "continuous") o = tf.add(tf.mul(o, ensemble.outcomeScale.sd), ensemble.outcomeScale.mean);
+        out[m]?.set(o.dataSync(), start * K);
+      });
+    });
+  }
+  return out;
+}
+
+const CHUNK = 16384;
+
+/**
+ * Calibrated member outputs and ensemble propensity as tensors, for use inside tf.tidy
+ * (prediction and integrated gradients share this one differentiable function).
+ * Returns values [M, n, K] and propensity [n, K].
+ */
+export function ensembleTensors(ensemble: Ensemble, x: tf.Tensor2D): { values: tf.Tensor3D; propensity: tf.Tensor2D } {
+  const a = tf.tensor1d(ensemble.arms.map((arm) => ensemble.calibration.arms[arm]?.a ?? 1));
+  const b = tf.tensor1d(ensemble.arms.map((arm) => ensemble.calibration.arms[arm]?.b ?? 0));
+  const values: tf.Tensor2D[] = [];
+  const props: tf.Tensor2D[] = [];
+  for (const p of ensemble.params) {
+    const out = forward(p, x);
+    if (ensemble.outcomeType === "binary") {
+      values.push(tf.sigmoid(tf.add(tf.mul(out.outcome, a), b)) as tf.Tensor2D);
+    } else {
+      const raw = tf.add(tf.mul(out.outcome, ensemble.outcomeScale.sd), ensemble.outcomeScale.mean);
+      values.push(tf.add(tf.mul(raw, a), b) as tf.Tensor2D);
+    }
+    props.push(tf.softmax(out.propensity));
+  }
+  return { values: tf.stack(values) as tf.Tensor3D, propensity: tf.div(tf.addN(props), props.length) as tf.Tensor2D };
+}
+
+/** Per row and arm (row-major n × K): ensemble mean, 80% interval, gain over control with its interval, propensity. */
+export type EnsemblePrediction = {
+  n: number;
+  arms: string[];
+  mean: Float32Array;
+  lower: Float32Array;
+  upper: Float32Array;
+  gain: Float32Array;
+  gainLower: Float32Array;
+  gainUpper: Float32Array;
+  propensity: Float32Array;
+};
+
+function quantileSorted(sorted: number[], q: number): number {
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  const a = sorted[lo] ?? 0;
+  const b = sorted[hi] ?? a;
+  return a + (b - a) * (pos - lo);
+}
+
+export const INTERVAL = { lower: 0.1, upper: 0.9 } as const;
+
+export function predictEnsemble(ensemble: Ensemble, x: Float32Array, n: number): EnsemblePrediction {
+  const K = ensemble.arms.length;
+  const M = ensemble.params.length;
+  const inputs = n > 0 ? x.length / n : 0;
+  const c = ensemble.arms.indexOf(ensemble.control);
+  const result: EnsemblePrediction = {
+    n,
+    arms: ensemble.arms,
+    mean: new Float32Array(n * K),
+    lower: new Float32Array(n * K),
+    upper: new Float32Array(n * K),
+    gain: new Float32Array(n * K),
+    gainLower: new Float32Array(n * K),
+    gainUpper: new Float32Array(n * K),
+    propensity: new Float32Array(n * K),
+  };
+  const v = new Array<number>(M);
+  const g = new Array<number>(M);
+  for (let start = 0; start < n; start += CHUNK) {
+    const end = Math.min(n, start + CHUNK);
+    const rows = end - start;
+    const [values, propensity] = tf.tidy(() => {
+      const xt = tf.tensor2d(x.subarray(start * inputs, end * inputs), [rows, inputs]);
+      const out = ensembleTensors(ensemble, xt);
+      return [out.values.dataSync() as Float32Array, out.propensity.dataSync() as Float32Array];
+    });
+    result.propensity.set(propensity, start * K);
+    for (let r = 0; r < rows; r++) {
+      for (let k = 0; k < K; k++) {
+        let sum = 0;
+        let gsum = 0;
+        for (let m = 0; m < M; m++) {
+          const base = m * rows * K + r * K;
+          const value = values[base + k] ?? 0;
+          v[m] = value;
+          g[m] = value - (values[base + c] ?? 0);
+          sum += value;
+          gsum += g[m] ?? 0;
+        }
+        const o = (start + r) * K + k;
+        result.mean[o] = sum / M;
+        result.gain[o] = gsum / M;
+        v.sort((p, q) => p - q);
+        g.sort((p, q) => p - q);
+        result.lower[o] = quantileSorted(v, INTERVAL.lower);
+        result.upper[o] = quantileSorted(v, INTERVAL.upper);
+        result.gainLower[o] = quantileSorted(g, INTERVAL.lower);
+        result.gainUpper[o] = quantileSorted(g, INTERVAL.upper);
+      }
+    }
+  }
+  return result;
+}

@@ -1,0 +1,235 @@
+import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import { createRandom, type Random, shuffleInPlace } from "./random.js";
+
+/**
+ * A TARNet / Dragonnet-style network: a shared representation of the client
+ * (dense + ReLU layers), one small outcome head per arm, and a propensity head
+ * (softmax over arms) on the same representation. The factual loss only touches
+ * the observed arm's head; the propensity loss regularises the representation.
+ *
+ * Written with raw tensors instead of tf.layers: all heads are evaluated as one
+ * batched matmul, which keeps training, prediction and gradients fast on wasm.
+ */
+export const NetworkConfigSchema = z.object({
+  hidden: z.array(z.number().int().positive()).min(1).default([64, 64]),
+  headHidden: z.number().int().positive().default(32),
+  learningRate: z.number().positive().default(0.002),
+  batchSize: z.number().int().positive().default(256),
+  maxEpochs: z.number().int().positive().default(40),
+  minEpochs: z.number().int().min(1).default(4),
+  patience: z.number().int().positive().default(4),
+  propensityWeight: z.number().min(0).default(0.5),
+  l2: z.number().min(0).default(1e-5),
+});
+export type NetworkConfig = z.infer<typeof NetworkConfigSchema>;
+
+export type OutcomeType = "binary" | "continuous";
+
+/** Named weight arrays of one network, with shapes: plain values, saved in the bundle. */
+export type NamedWeights = { name: string; shape: number[]; values: Float32Array }[];
+
+/** Live tensors of one network. */
+export type NetworkParams = {
+  shared: { w: tf.Tensor2D; b: tf.Tensor1D }[];
+  headW1: tf.Tensor2D; // H × (K·hh)
+  headB1: tf.Tensor1D; // K·hh
+  headW2: tf.Tensor2D; // K × hh
+  headB2: tf.Tensor1D; // K
+  propW: tf.Tensor2D; // H × K
+  propB: tf.Tensor1D; // K
+  arms: number;
+  headHidden: number;
+};
+
+/** Forward pass: outcome logits (or standardised values) and propensity logits, both n × K. */
+export function forward(p: NetworkParams, x: tf.Tensor2D): { outcome: tf.Tensor2D; propensity: tf.Tensor2D } {
+  let h: tf.Tensor2D = x;
+  for (const layer of p.shared) h = tf.relu(tf.add(tf.matMul(h, layer.w), layer.b)) as tf.Tensor2D;
+  const n = h.shape[0];
+  const heads = tf.relu(tf.add(tf.matMul(h, p.headW1), p.headB1)).reshape([n, p.arms, p.headHidden]);
+  const outcome = tf.add(tf.sum(tf.mul(heads, p.headW2), 2), p.headB2) as tf.Tensor2D;
+  const propensity = tf.add(tf.matMul(h, p.propW), p.propB) as tf.Tensor2D;
+  return { outcome, propensity };
+}
+
+function glorot(random: Random, fanIn: number, fanOut: number, size: number): Float32Array {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = (random() * 2 - 1) * limit;
+  return out;
+}
+
+/** Seeded initial weights (Glorot uniform, zero biases). */
+export function initialWeights(options: { inputs: number; arms: number; config: NetworkConfig; seed: number }): NamedWeights {
+  const { inputs, arms, config } = options;
+  const random = createRandom(options.seed);
+  const weights: NamedWeights = [];
+  let fanIn = inputs;
+  config.hidden.forEach((units, i) => {
+    weights.push({ name: `shared${i}/w`, shape: [fanIn, units], values: glorot(random, fanIn, units, fanIn * units) });
+    weights.push({ name: `shared${i}/b`, shape: [units], values: new Float32Array(units) });
+    fanIn = units;
+  });
+  const hh = config.headHidden;
+  weights.push({ name: "head/w1", shape: [fanIn, arms * hh], values: glorot(random, fanIn, hh, fanIn * arms * hh) });
+  weights.push({ name: "head/b1", shape: [arms * hh], values: new Float32Array(arms * hh) });
+  weights.push({ name: "head/w2", shape: [arms, hh], values: glorot(random, hh, 1, arms * hh) });
+  weights.push({ name: "head/b2", shape: [arms], values: new Float32Array(arms) });
+  weights.push({ name: "prop/w", shape: [fanIn, arms], values: glorot(random, fanIn, arms, fanIn * arms) });
+  weights.push({ name: "prop/b", shape: [arms], values: new Float32Array(arms) });
+  return weights;
+}
+
+/** Builds live tensors (variables when training) from named weights. */
+export function paramsFromWeights(weights: NamedWeights, options: { arms: number; headHidden: number; trainable: boolean }): NetworkParams {
+  const byName = new Map(weights.map((w) => [w.name, w]));
+  const make = <T extends tf.Tensor>(name: string): T => {
+    const w = byName.get(name);
+    if (!w) throw new Error(`network weight "${name}" is missing`);
+    const t = tf.tensor(w.values, w.shape, "float32");
+    if (!options.trainable) return t as T;
+    const v = tf.variable(t, true, undefined);
+    t.dispose();
+    return v as unknown as T;
+  };
+  const shared: NetworkParams["shared"] = [];
+  for (let i = 0; byName.has(`shared${i}/w`); i++) shared.push({ w: make(`shared${i}/w`), b: make(`shared${i}/b`) });
+  return {
+    shared,
+    headW1: make("head/w1"),
+    headB1: make("head/b1"),
+    headW2: make("head/w2"),
+    headB2: make("head/b2"),
+    propW: make("prop/w"),
+    propB: make("prop/b"),
+    arms: options.arms,
+    headHidden: options.headHidden,
+  };
+}
+
+export function paramTensors(p: NetworkParams): { name: string; tensor: tf.Tensor }[] {
+  return [
+    ...p.shared.flatMap((l, i) => [
+      { name: `shared${i}/w`, tensor: l.w as tf.Tensor },
+      { name: `shared${i}/b`, tensor: l.b as tf.Tensor },
+    ]),
+    { name: "head/w1", tensor: p.headW1 },
+    { name: "head/b1", tensor: p.headB1 },
+    { name: "head/w2", tensor: p.headW2 },
+    { name: "head/b2", tensor: p.headB2 },
+    { name: "prop/w", tensor: p.propW },
+    { name: "prop/b", tensor: p.propB },
+  ];
+}
+
+export function readWeights(p: NetworkParams): NamedWeights {
+  return paramTensors(p).map(({ name, tensor }) => ({
+    name,
+    shape: [...tensor.shape],
+    values: new Float32Array(tensor.dataSync()),
+  }));
+}
+
+export function disposeParams(p: NetworkParams): void {
+  for (const { tensor } of paramTensors(p)) tensor.dispose();
+}
+
+/** Training data in encoded form. `treatment` holds arm indices; `outcome` is standardised for continuous outcomes. */
+export type EncodedData = { x: Float32Array; inputs: number; treatment: Int32Array; outcome: Float32Array };
+
+function factualLoss(logits: tf.Tensor2D, mask: tf.Tensor2D, y: tf.Tensor2D, type: OutcomeType): tf.Scalar {
+  const n = logits.shape[0];
+  if (type === "binary") {
+    // Stable sigmoid cross-entropy: max(z,0) - z·y + log(1 + exp(-|z|)).
+    const ce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, y)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
+    return tf.div(tf.sum(tf.mul(ce, mask)), n);
+  }
+  return tf.div(tf.sum(tf.mul(tf.square(tf.sub(logits, y)), mask)), n);
+}
+
+function propensityLoss(logits: tf.Tensor2D, mask: tf.Tensor2D): tf.Scalar {
+  const n = logits.shape[0];
+  return tf.div(tf.neg(tf.sum(tf.mul(tf.logSoftmax(logits), mask))), n);
+}
+
+/**
+ * Fits one network with Adam on `trainRows` (indices into data, may repeat: bootstrap),
+ * early-stopping on the factual loss of `validationRows`; returns the best weights.
+ */
+export function fitNetwork(options: {
+  data: EncodedData;
+  arms: number;
+  outcomeType: OutcomeType;
+  trainRows: Int32Array;
+  validationRows: Int32Array;
+  config: NetworkConfig;
+  seed: number;
+  onEpoch?: (epoch: number, validationLoss: number) => void;
+}): { weights: NamedWeights; epochs: number; bestEpoch: number; validationLoss: number } {
+  const { data, arms, config, outcomeType } = options;
+  const random = createRandom(options.seed + 17);
+  const params = paramsFromWeights(initialWeights({ inputs: data.inputs, arms, config, seed: options.seed }), {
+    arms,
+    headHidden: config.headHidden,
+    trainable: true,
+  });
+  const variables = paramTensors(params).map((p) => p.tensor as tf.Variable);
+  const penalised = paramTensors(params)
+    .filter((p) => p.name.endsWith("w") || p.name.endsWith("w1") || p.name.endsWith("w2"))
+    .map((p) => p.tensor);
+  const optimizer = tf.train.adam(config.learningRate);
+  const n = data.treatment.length;
+  const xAll = tf.tensor2d(data.x, [n, data.inputs]);
+  const tAll = tf.tensor1d(data.treatment, "int32");
+  const yAll = tf.tensor1d(data.outcome, "float32");
+  const valIdx = tf.tensor1d(options.validationRows, "int32");
+
+  const validationLoss = (): number =>
+    tf.tidy(() => {
+      const x = tf.gather(xAll, valIdx) as tf.Tensor2D;
+      const mask = tf.oneHot(tf.gather(tAll, valIdx), arms).toFloat() as tf.Tensor2D;
+      const y = tf.gather(yAll, valIdx).reshape([-1, 1]) as tf.Tensor2D;
+      const out = forward(params, x);
+      return factualLoss(out.outcome, mask, y, outcomeType).dataSync()[0] ?? Number.POSITIVE_INFINITY;
+    });
+
+  let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, weights: readWeights(params) };
+  let epoch = 0;
+  const order = new Int32Array(options.trainRows);
+  for (epoch = 1; epoch <= config.maxEpochs; epoch++) {
+    shuffleInPlace(order, random);
+    for (let start = 0; start < order.length; start += config.batchSize) {
+      const end = Math.min(order.length, start + config.batchSize);
+      if (end - start < 2) continue;
+      tf.tidy(() => {
+        const idx = tf.tensor1d(order.subarray(start, end), "int32");
+        const x = tf.gather(xAll, idx) as tf.Tensor2D;
+        const mask = tf.oneHot(tf.gather(tAll, idx), arms).toFloat() as tf.Tensor2D;
+        const y = tf.gather(yAll, idx).reshape([-1, 1]) as tf.Tensor2D;
+        optimizer.minimize(
+          () => {
+            const out = forward(params, x);
+            let loss = tf.add(
+              factualLoss(out.outcome, mask, y, outcomeType),
+              tf.mul(propensityLoss(out.propensity, mask), config.propensityWeight),
+            );
+            if (config.l2 > 0) loss = tf.add(loss, tf.mul(tf.addN(penalised.map((w) => tf.sum(tf.square(w)))), config.l2));
+            return loss as tf.Scalar;
+          },
+          false,
+          variables,
+        );
+      });
+    }
+    const loss = validationLoss();
+    options.onEpoch?.(epoch, loss);
+    if (loss < best.loss - 1e-5) best = { loss, epoch, weights: readWeights(params) };
+    else if (epoch >= config.minEpochs && epoch - best.epoch >= config.patience) break;
+  }
+  const epochs = Math.min(epoch, config.maxEpochs);
+  optimizer.dispose();
+  tf.dispose([xAll, tAll, yAll, valIdx]);
+  disposeParams(params);
+  return { weights: best.weights, epochs, bestEpoch: best.epoch, validationLoss: best.loss };
+}

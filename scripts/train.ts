@@ -1,0 +1,70 @@
+import { pathToFileURL } from "node:url";
+import cliProgress from "cli-progress";
+import { z } from "zod";
+import { trainBundle } from "../model/index.js";
+import { parseCli, runCli } from "./lib/cli.js";
+
+const spec = {
+  name: "train",
+  usage: "usage: npm run train -- --table CSV --schema JSON --out DIR [--seed S] [--members M] [--epochs E]",
+  description: [
+    "Trains the causal trajectory model (an ensemble of multi-head networks) on a table in the",
+    "generic table format and writes a model bundle directory (replaced atomically).",
+    "",
+    "  --table CSV     the analysis table",
+    "  --schema JSON   its table schema (treatment, outcome, features, audit, truth)",
+    "  --out DIR       the bundle directory to write",
+    "  --seed S        random seed (default 42); same seed and data give the same weights",
+    "  --members M     ensemble members (default 5, at least 1)",
+    "  --epochs E      maximum epochs per member (default 40; early stopping usually ends sooner)",
+  ].join("\n"),
+  options: { table: "string", schema: "string", out: "string", seed: "string", members: "string", epochs: "string" },
+  schema: z.object({
+    table: z.string().min(1),
+    schema: z.string().min(1),
+    out: z.string().min(1),
+    seed: z.coerce.number().int().min(0).default(42),
+    members: z.coerce.number().int().min(1).max(50).default(5),
+    epochs: z.coerce.number().int().min(1).max(1000).default(40),
+  }),
+} as const;
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const args = parseCli(spec, argv);
+  await runCli(spec.name, async () => {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: "train |{bar}| member {member}/{members} · epoch {epoch}/{maxEpochs} · val loss {loss}",
+        stream: process.stderr,
+        hideCursor: true,
+        noTTYOutput: false,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
+    const result = await trainBundle({
+      table: args.table,
+      schema: args.schema,
+      outDir: args.out,
+      seed: args.seed,
+      members: args.members,
+      maxEpochs: args.epochs,
+      onProgress: (p) => {
+        const payload = { ...p, loss: p.loss === undefined ? "–" : p.loss.toFixed(4) };
+        const value = (p.member - 1) * p.maxEpochs + p.epoch;
+        if (!started) {
+          bar.start(p.members * p.maxEpochs, value, payload);
+          started = true;
+        } else bar.update(value, payload);
+      },
+    }).finally(() => {
+      if (started) {
+        bar.update(bar.getTotal());
+        bar.stop();
+      }
+    });
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
