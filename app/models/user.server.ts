@@ -44,3 +44,7 @@ export async function setActive({ userId, active }: { userId: string; active: bo
   ]);
   return updated.count === 1;
 }
+
+export async function createApiToken({ userId, name, tokenHash }: { userId: string; name: string; tokenHash: string }) {
+  return getDb().apiToken.create({ data: { userId, name, tokenHash }, select: { id: true } });
+}

@@ -1,7 +1,8 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { createUser, listUsers, resetPassword, setActive, setRole } from "~/models/user.server";
+import { createApiToken, createUser, listUsers, resetPassword, setActive, setRole } from "~/models/user.server";
+import { newApiToken } from "~/utils/api.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
 import { useT } from "~/utils/i18n";
@@ -22,6 +23,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("role"), userId: z.string().min(1).max(64), role: RoleSchema }),
   z.object({ intent: z.literal("password"), userId: z.string().min(1).max(64), password: Password }),
   z.object({ intent: z.literal("active"), userId: z.string().min(1).max(64), active: z.enum(["true", "false"]) }),
+  z.object({ intent: z.literal("token"), userId: z.string().min(1).max(64), name: z.string().trim().min(1).max(100) }),
 ]);
 
 const ERRORS = {
@@ -64,6 +66,13 @@ export async function action({ request }: ActionFunctionArgs) {
     case "password":
       await log("user.password_reset", `user:${data.userId}`, await resetPassword(data));
       return { ok: true as const };
+    case "token": {
+      const { token, tokenHash } = newApiToken();
+      const created = await createApiToken({ userId: data.userId, name: data.name, tokenHash });
+      await log("api_token.create", `api_token:${created.id}`, true);
+      // Shown once; only its hash is stored.
+      return { ok: true as const, token };
+    }
     case "active":
       await log(data.active === "true" ? "user.activate" : "user.deactivate", `user:${data.userId}`, await setActive({ userId: data.userId, active: data.active === "true" }));
       return { ok: true as const };
@@ -83,9 +92,14 @@ export default function Users() {
           {result.message}
         </p>
       ) : result?.ok ? (
-        <p className="notice" role="status">
-          {t.saved}
-        </p>
+        <div className="notice" role="status">
+          <p>{t.saved}</p>
+          {"token" in result ? (
+            <p>
+              {t.tokenOnce} <code data-testid="api-token">{result.token}</code>
+            </p>
+          ) : null}
+        </div>
       ) : null}
       <table>
         <thead>
@@ -137,6 +151,14 @@ export default function Users() {
                   <input id={`pw-${u.id}`} name="password" type="password" autoComplete="new-password" minLength={12} />{" "}
                   <button type="submit">{t.resetPassword}</button>
                 </Form>
+                {u.role === "caseworker" ? (
+                  <Form method="post">
+                    <input type="hidden" name="intent" value="token" />
+                    <input type="hidden" name="userId" value={u.id} />
+                    <input type="hidden" name="name" value={`${u.username} API`} />
+                    <button type="submit">{t.createToken}</button>
+                  </Form>
+                ) : null}
               </td>
             </tr>
           ))}

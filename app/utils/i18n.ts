@@ -113,6 +113,8 @@ const nl = {
   saved: "Opgeslagen.",
   roleLabels: { caseworker: "Klantmanager", manager: "Manager", datascientist: "Data scientist", admin: "Beheerder" },
   models: "Modellen",
+  createToken: "API-token maken",
+  tokenOnce: "Kopieer dit token nu; het wordt niet opnieuw getoond:",
 } as const;
 
 type Messages = { [K in keyof typeof nl]: (typeof nl)[K] extends string ? string : Record<string, string> };
@@ -226,6 +228,8 @@ const en: Messages = {
   saved: "Saved.",
   roleLabels: { caseworker: "Case worker", manager: "Manager", datascientist: "Data scientist", admin: "Administrator" },
   models: "Models",
+  createToken: "Create API token",
+  tokenOnce: "Copy this token now; it will not be shown again:",
 };
 
 export const MESSAGES: Record<Lang, Messages> = { nl, en };
