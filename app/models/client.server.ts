@@ -1,8 +1,7 @@
 import { ClientProfileSchema, type ClientProfile } from "../../model/reintegration";
+import type { ClientStatus } from "~/utils/client-status";
 import { getDb } from "~/utils/db.server";
 
-export const CLIENT_STATUSES = ["intake", "active", "closed"] as const;
-export type ClientStatus = (typeof CLIENT_STATUSES)[number];
 
 export type CaseloadQuery = {
   caseworkerId: string;

@@ -1,7 +1,8 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { CLIENT_STATUSES, listCaseload } from "~/models/client.server";
+import { listCaseload } from "~/models/client.server";
+import { CLIENT_STATUSES } from "~/utils/client-status";
 import { requireRole } from "~/utils/auth.server";
 import { getEnv } from "~/utils/env.server";
 import { useT } from "~/utils/i18n";
