@@ -4,6 +4,7 @@ export default defineConfig({
   test: {
     include: ["model/**/*.test.ts", "app/**/*.test.ts", "scripts/**/*.test.ts", "test/unit/**/*.test.ts"],
     environment: "node",
+    alias: { "~": new URL("./app", import.meta.url).pathname },
     setupFiles: ["test/setup/fail-on-console-error.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,

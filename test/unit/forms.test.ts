@@ -1,0 +1,106 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DecisionFormSchema, formErrors, OutcomeFormSchema } from "~/utils/decision-form";
+import { IntakeSchema, intakeErrors, readIntakeForm } from "~/utils/intake-form";
+import { safeRedirect } from "~/utils/safe-redirect";
+import { applyWhatIfs } from "~/utils/what-ifs";
+import { REINTEGRATION_FEATURES } from "../../model/reintegration";
+
+const FIELDS = ["reference", ...REINTEGRATION_FEATURES.map((f) => f.name)];
+
+function formOf(entries: Record<string, string>) {
+  const form = new FormData();
+  for (const [k, v] of Object.entries(entries)) form.set(k, v);
+  return form;
+}
+
+const VALID = {
+  reference: "GEM-2026-0042",
+  leeftijdsklasse: "45-54",
+  regio: "zuid",
+  huishouden: "alleenstaande_ouder",
+  aantal_kinderen: "2",
+  jongste_kind_0_4: "1",
+  opleiding: "vmbo_mbo1",
+  taaleis_voldaan: "1",
+  maanden_sinds_werk: "30",
+  maanden_gewerkt_5j: "12",
+  uitkeringsduur_maanden: "26",
+  eerdere_uitkeringen: "1",
+  wmo_ondersteuning: "begeleiding",
+  problematische_schulden: "1",
+};
+
+describe("intake form", () => {
+  it("reads a valid form into the model's profile, unticked boxes as 0", () => {
+    const parsed = IntakeSchema.parse(readIntakeForm(formOf(VALID)));
+    expect(parsed).toMatchObject({ aantal_kinderen: 2, jongste_kind_0_4: 1, med_diabetes: 0, problematische_schulden: 1, nooit_gewerkt: 0 });
+  });
+
+  it("explains a contradiction at the field that causes it, in Dutch", () => {
+    const parsed = IntakeSchema.safeParse(readIntakeForm(formOf({ ...VALID, aantal_kinderen: "0" })));
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) expect(intakeErrors(parsed.error.issues, "nl")).toEqual({ jongste_kind_0_4: "Er zijn geen kinderen opgegeven." });
+  });
+
+  it("names each bad field with a message and never throws, whatever is posted", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.constantFrom(...FIELDS, "x"), fc.string({ maxLength: 30 })), (entries) => {
+        const parsed = IntakeSchema.safeParse(readIntakeForm(formOf(entries)));
+        if (parsed.success) return;
+        const errors = intakeErrors(parsed.error.issues, "nl");
+        expect(Object.keys(errors).length).toBeGreaterThan(0);
+        for (const [field, message] of Object.entries(errors)) {
+          expect([...FIELDS, "form"]).toContain(field);
+          expect(message.length).toBeGreaterThan(5);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe("decision form", () => {
+  const base = { intent: "decision", version: "0", recommendationId: "r1", topArm: "jobcoaching" };
+  it("needs a reason and an explanation only when deviating from the advice", () => {
+    expect(DecisionFormSchema.safeParse({ ...base, chosenArm: "jobcoaching" }).success).toBe(true);
+    const deviating = DecisionFormSchema.safeParse({ ...base, chosenArm: "scholing" });
+    expect(deviating.success).toBe(false);
+    if (!deviating.success) expect(Object.keys(formErrors(deviating.error.issues, "nl")).sort()).toEqual(["reasonCode", "reasonText"]);
+    expect(DecisionFormSchema.safeParse({ ...base, chosenArm: "scholing", reasonCode: "not_available", reasonText: "wachtlijst van 6 maanden" }).success).toBe(true);
+  });
+  it("refuses an arm that is not in the catalogue", () => {
+    expect(DecisionFormSchema.safeParse({ ...base, chosenArm: "sanctie" }).success).toBe(false);
+  });
+});
+
+describe("outcome form", () => {
+  const base = { intent: "outcome", version: "3", leftBenefits: "no", wmoAfter: "no", debtsAfter: "no" };
+  it("needs a start date and hours when work was found", () => {
+    const bad = OutcomeFormSchema.safeParse({ ...base, work: "yes", workStart: "31-12-2026", hoursPerWeek: "90" });
+    expect(bad.success).toBe(false);
+    if (!bad.success) expect(Object.keys(formErrors(bad.error.issues, "nl")).sort()).toEqual(["hoursPerWeek", "workStart"]);
+    const good = OutcomeFormSchema.parse({ ...base, work: "yes", workStart: "2026-12-01", hoursPerWeek: "24" });
+    expect(good).toMatchObject({ work: true, hoursPerWeek: 24, version: 3 });
+    expect(OutcomeFormSchema.parse({ ...base, work: "no" })).toMatchObject({ work: false, workStart: null, hoursPerWeek: null });
+  });
+});
+
+describe("safeRedirect", () => {
+  it("keeps same-site paths and drops everything else", () => {
+    expect(safeRedirect("/clients?page=2", "/")).toBe("/clients?page=2");
+    for (const bad of ["//evil.example", "https://evil.example", "/\\evil.example", "javascript:alert(1)", "", null, undefined]) {
+      expect(safeRedirect(bad, "/home")).toBe("/home");
+    }
+  });
+});
+
+describe("what-ifs", () => {
+  it("applies only facts that can change for this client and ignores forged keys", () => {
+    const profile = IntakeSchema.parse(readIntakeForm(formOf(VALID)));
+    const { profile: changed, active } = applyWhatIfs(profile, ["schulden_opgelost", "taaleis_voldaan", "drop table"]);
+    expect(active).toEqual(["schulden_opgelost"]);
+    expect(changed.problematische_schulden).toBe(0);
+    expect(applyWhatIfs(profile, ["opleiding_afgerond"]).profile.opleiding).toBe("mbo2_4");
+  });
+});
