@@ -22,7 +22,10 @@ const NAV_TARGETS = { caseload: "/clients", audit: "/audit", users: "/admin/user
 const NAV_LABELS = { caseload: "navCaseload", audit: "navAudit", users: "navUsers", models: "navModels" } as const;
 import stylesHref from "./styles/app.css?url";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesHref }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: stylesHref },
+  { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
+];
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, lang] = await Promise.all([getUser(request), getLang(request)]);
