@@ -1,0 +1,7 @@
+/** Pseudonymising, linking and anonymising a municipal delivery into the analysis table. */
+export { deriveFeatures, newTrajectoryState, parseIsoDate, type TrajectoryState } from "./derive.js";
+export { DELIVERY_FILE_NAMES, DELIVERY_FILES, type DeliveryFile, isValidBsn } from "./format.js";
+export { type LinkOptions, linkDelivery, quasiIdentifierPlan } from "./link.js";
+export { createPseudonymiser, PseudonymKeySchema, requirePseudonymKey } from "./pseudonym.js";
+export { type FileReport, type LinkageReport, LinkageReportSchema } from "./report.js";
+export { QUARANTINE_REASONS, type QuarantineReason } from "./rows.js";

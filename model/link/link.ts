@@ -1,0 +1,538 @@
+import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { z } from "zod";
+import { INTERVENTIONS } from "../catalogue.js";
+import { CsvWriter, readCsvBatches } from "../csv/index.js";
+import { ANALYSIS_COLUMNS, ORIGINS, REINTEGRATION_FEATURES, reintegrationSchema, SEXES } from "../reintegration.js";
+import {
+  addBenefit,
+  addDebt,
+  addEmployment,
+  addMedication,
+  addWmo,
+  ageAt,
+  ageBand,
+  armOf,
+  auditValues,
+  deriveFeatures,
+  formatIsoDate,
+  MISSING,
+  newTrajectoryState,
+  outcomeValues,
+  type TrajectoryState,
+} from "./derive.js";
+import { CODE_OF_INTERVENTION, DELIVERY_FILES, regionOfPostcode, TRUTH_FILE } from "./format.js";
+import { FingerprintSet, rowHash } from "./hash-set.js";
+import { createPseudonymiser } from "./pseudonym.js";
+import type { FileReport, LinkageReport } from "./report.js";
+import { INVALID_REASONS, type QuarantineReason, ROW_SCHEMAS, type RowFile, reasonOf, UNLINKED_REASONS } from "./rows.js";
+
+export type LinkOptions = {
+  inDir: string;
+  outDir: string;
+  pseudonymKey: string;
+  onProgress?: (done: number, total: number) => void;
+  /** k of the quasi-identifier check: every (age band × sex × household × region × origin) group holds ≥ k rows. Default 10. */
+  minGroupSize?: number;
+};
+
+const FILE_COLUMNS: Record<RowFile, readonly string[]> = {
+  ...DELIVERY_FILES,
+  truth: ["bsn", ...INTERVENTIONS.map((a) => `mu_${a}`)],
+};
+/** Processing order: trajectories first (they define the join), then everything keyed on them. */
+const ORDER: RowFile[] = [
+  "trajecten",
+  "personen",
+  "huishoudens",
+  "opleiding",
+  "dienstverbanden",
+  "uitkeringen",
+  "medicatie",
+  "schulden",
+  "wmo",
+  "uitkomsten",
+  "truth",
+];
+const REQUIRED: RowFile[] = ["trajecten", "personen", "uitkomsten"];
+const NINE_DIGITS = /^\d{9}$/;
+const HAS_DIGIT = /\d/;
+
+type Handler = (data: unknown[], raw: string[]) => QuarantineReason | null;
+
+/**
+ * Pseudonymises, links and generalises a delivery into the analysis table (one row per trajectory).
+ * Streams every file; memory holds only the join state (one small record per trajectory).
+ */
+export async function linkDelivery(options: LinkOptions): Promise<LinkageReport> {
+  const { inDir, outDir } = options;
+  const k = options.minGroupSize ?? 10;
+  const pseudonym = createPseudonymiser(options.pseudonymKey);
+  const paths = Object.fromEntries(ORDER.map((f) => [f, join(inDir, `${f}.csv`)])) as Record<RowFile, string>;
+  const sizes = {} as Record<RowFile, number | null>;
+  for (const f of ORDER) sizes[f] = await stat(paths[f]).then((s) => (s.isFile() ? s.size : null), () => null);
+  for (const f of REQUIRED) {
+    if (sizes[f] === null) throw new Error(`${paths[f]} not found: a delivery needs ${REQUIRED.map((r) => `${r}.csv`).join(", ")}`);
+  }
+  const totalBytes = ORDER.reduce((sum, f) => sum + (sizes[f] ?? 0), 0);
+  let doneBytes = 0;
+
+  // Never leave a stale complete-looking output behind.
+  await mkdir(outDir, { recursive: true });
+  for (const name of ["analysis.csv", "schema.json", "linkage-report.json"]) await rm(join(outDir, name), { force: true });
+  await rm(join(outDir, "quarantine"), { recursive: true, force: true });
+
+  // Join state.
+  const trajectories: TrajectoryState[] = [];
+  const bsnOf: number[] = [];
+  const trajectIds: string[] = [];
+  const lineOf: number[] = [];
+  const nextOfPerson: number[] = [];
+  const firstOfPerson = new Map<number, number>();
+  const trajectIndex = new Map<string, number>();
+  const hasOutcome: number[] = [];
+  const mu: number[] = [];
+  const hasPerson: number[] = [];
+
+  const reports = {} as Record<RowFile, FileReport>;
+  const quarantine = new Map<RowFile, CsvWriter>();
+  const quarantineWriter = async (file: RowFile): Promise<CsvWriter> => {
+    let w = quarantine.get(file);
+    if (!w) {
+      w = await CsvWriter.open(join(outDir, "quarantine", `${file}.csv`), ["line", "reason", "field", ...FILE_COLUMNS[file]]);
+      quarantine.set(file, w);
+    }
+    return w;
+  };
+  /** Quarantined rows keep their content, except direct identifiers: bsn → pseudonym, personal data masked. */
+  const maskFields = (file: RowFile, fields: string[]): string[] =>
+    fields.map((v) => {
+      if (NINE_DIGITS.test(v)) return pseudonym(v);
+      if (file === "personen" && HAS_DIGIT.test(v)) return "***";
+      return v;
+    });
+  const writeQuarantine = async (file: RowFile, line: number, reason: QuarantineReason, field: string, fields: string[]) => {
+    const width = FILE_COLUMNS[file].length;
+    const masked = maskFields(file, fields);
+    const cells = masked.length > width ? [...masked.slice(0, width - 1), masked.slice(width - 1).join("|")] : masked;
+    while (cells.length < width) cells.push("");
+    const w = await quarantineWriter(file);
+    w.write([line, reason, field, ...cells]);
+    const q = reports[file].quarantined;
+    q[reason] = (q[reason] ?? 0) + 1;
+  };
+
+  const trajectoriesOf = function* (bsn: number): Generator<number> {
+    let t = firstOfPerson.get(bsn);
+    while (t !== undefined && t !== -1) {
+      yield t;
+      t = nextOfPerson[t] as number;
+    }
+  };
+  const firstTrajectory = (bsn: number): number => firstOfPerson.get(bsn) ?? -1;
+
+  /** Dedupe state of the current file. */
+  let personSeen = new Map<number, number>();
+  let fingerprints = new FingerprintSet();
+  const dedupePerson = (bsn: number, raw: string[]): QuarantineReason | null => {
+    const h = rowHash(raw.join(","));
+    const seen = personSeen.get(bsn);
+    if (seen === undefined) {
+      personSeen.set(bsn, h);
+      return null;
+    }
+    return seen === h ? "duplicate" : "conflicting_duplicate";
+  };
+  const dedupeSpell = (raw: string[]): QuarantineReason | null => (fingerprints.add(raw.join(",")) ? null : "duplicate");
+
+  const handlers: Record<RowFile, Handler> = {
+    trajecten: (d, raw) => {
+      const [bsn, id, arm, start] = d as [number, string, number, number];
+      const seen = trajectIndex.get(id);
+      if (seen !== undefined) {
+        const same = bsnOf[seen] === bsn && trajectories[seen]?.arm === arm && trajectories[seen]?.start === start;
+        return same ? "duplicate" : "conflicting_duplicate";
+      }
+      void raw;
+      const t = trajectories.length;
+      trajectories.push(newTrajectoryState(start, arm));
+      bsnOf.push(bsn);
+      trajectIds.push(id);
+      nextOfPerson.push(-1);
+      hasOutcome.push(0);
+      hasPerson.push(0);
+      trajectIndex.set(id, t);
+      const first = firstOfPerson.get(bsn);
+      if (first === undefined) firstOfPerson.set(bsn, t);
+      else {
+        let last = first;
+        while ((nextOfPerson[last] as number) !== -1) last = nextOfPerson[last] as number;
+        nextOfPerson[last] = t;
+      }
+      return null;
+    },
+    personen: (d, raw) => {
+      const [bsn, birth, sex, origin, pc4] = d as [number, number, number, number, number];
+      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const dup = dedupePerson(bsn, raw);
+      if (dup) return dup;
+      const region = REGIONS_INDEX.get(regionOfPostcode(pc4)) as number;
+      for (const t of trajectoriesOf(bsn)) {
+        const s = trajectories[t] as TrajectoryState;
+        s.birth = birth;
+        s.sex = sex;
+        s.origin = origin;
+        s.region = region;
+        hasPerson[t] = 1;
+      }
+      return null;
+    },
+    huishoudens: (d, raw) => {
+      const [bsn, household, children, youngest] = d as [number, number, number, number | null];
+      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const dup = dedupePerson(bsn, raw);
+      if (dup) return dup;
+      for (const t of trajectoriesOf(bsn)) {
+        const s = trajectories[t] as TrajectoryState;
+        s.household = household;
+        s.children = children;
+        s.youngestYear = youngest ?? MISSING;
+      }
+      return null;
+    },
+    opleiding: (d, raw) => {
+      const [bsn, education, language] = d as [number, number, number];
+      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const dup = dedupePerson(bsn, raw);
+      if (dup) return dup;
+      for (const t of trajectoriesOf(bsn)) {
+        const s = trajectories[t] as TrajectoryState;
+        s.education = education;
+        s.language = language;
+      }
+      return null;
+    },
+    dienstverbanden: (d, raw) => {
+      const [bsn, begin, end] = d as [number, number, number | null];
+      if (end !== null && end < begin) return "inconsistent_dates";
+      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const dup = dedupeSpell(raw);
+      if (dup) return dup;
+      for (const t of trajectoriesOf(bsn)) addEmployment(trajectories[t] as TrajectoryState, begin, end);
+      return null;
+    },
+    uitkeringen: (d, raw) => {
+      const [bsn, begin, end] = d as [number, number, number | null];
+      if (end !== null && end < begin) return "inconsistent_dates";
+      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const dup = dedupeSpell(raw);
+      if (dup) return dup;
+      for (const t of trajectoriesOf(bsn)) addBenefit(trajectories[t] as TrajectoryState, begin, end);
+      return null;
+    },
+    medicatie: (d, raw) => {
+      const [bsn, year, bit] = d as [number, number, number];
+      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const dup = dedupeSpell(raw);
+      if (dup) return dup;
+      for (const t of trajectoriesOf(bsn)) addMedication(trajectories[t] as TrajectoryState, year, bit);
+      return null;
+    },
+    schulden: (d, raw) => {
+      const [bsn, registered, end, problematic] = d as [number, number, number | null, number];
+      if (end !== null && end < registered) return "inconsistent_dates";
+      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const dup = dedupeSpell(raw);
+      if (dup) return dup;
+      for (const t of trajectoriesOf(bsn)) addDebt(trajectories[t] as TrajectoryState, registered, end, problematic === 1);
+      return null;
+    },
+    wmo: (d, raw) => {
+      const [bsn, support, begin, end] = d as [number, number, number, number | null];
+      if (end !== null && end < begin) return "inconsistent_dates";
+      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const dup = dedupeSpell(raw);
+      if (dup) return dup;
+      for (const t of trajectoriesOf(bsn)) addWmo(trajectories[t] as TrajectoryState, support, begin, end);
+      return null;
+    },
+    uitkomsten: (d, raw) => {
+      const [bsn, id, werk, uren, uitstroom, wmo12, schulden12] = d as [number, string, number, number, number, number, number];
+      const t = trajectIndex.get(id);
+      if (t === undefined || bsnOf[t] !== bsn) return "unknown_trajectory";
+      const h = rowHash(raw.join(","));
+      const seen = personSeen.get(t);
+      if (seen !== undefined) return seen === h ? "duplicate" : "conflicting_duplicate";
+      personSeen.set(t, h);
+      const s = trajectories[t] as TrajectoryState;
+      s.werk = werk;
+      s.uren = uren;
+      s.uitstroom = uitstroom;
+      s.wmo12 = wmo12;
+      s.schulden12 = schulden12;
+      hasOutcome[t] = 1;
+      return null;
+    },
+    truth: (d, raw) => {
+      const bsn = d[0] as number;
+      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const dup = dedupePerson(bsn, raw);
+      if (dup) return dup;
+      for (const t of trajectoriesOf(bsn)) {
+        for (let a = 0; a < INTERVENTIONS.length; a += 1) mu[t * INTERVENTIONS.length + a] = d[a + 1] as number;
+      }
+      return null;
+    },
+  };
+
+  let personsWithoutTrajectory = 0;
+  const personsInFile = new Set<number>();
+  try {
+    for (const file of ORDER) {
+      const report: FileReport = { present: sizes[file] !== null, rowsRead: 0, valid: 0, linked: 0, unlinked: 0, quarantined: {} };
+      reports[file] = report;
+      if (sizes[file] === null) continue;
+      personSeen = new Map();
+      fingerprints = new FingerprintSet();
+      const expected = FILE_COLUMNS[file];
+      const schema = ROW_SCHEMAS[file] as unknown as z.ZodType<unknown[]>;
+      const handler = handlers[file];
+      let order: number[] | null = null;
+      const fileStart = doneBytes;
+      for await (const batch of readCsvBatches(paths[file])) {
+        if (order === null) {
+          const header = batch.header.map((h) => h.trim().toLowerCase());
+          const missing = expected.filter((c) => !header.includes(c));
+          if (missing.length > 0) throw new Error(`${file}.csv: missing column(s) ${missing.join(", ")}`);
+          const idx = expected.map((c) => header.indexOf(c));
+          order = idx.every((v, i) => v === i) && header.length === expected.length ? [] : idx;
+        }
+        const headerWidth = batch.header.length;
+        for (const row of batch.rows) {
+          report.rowsRead += 1;
+          let fields = row.fields;
+          if (fields.length !== headerWidth) {
+            await writeQuarantine(file, row.line, "field_count", "", fields);
+            continue;
+          }
+          if (order.length > 0) fields = order.map((i) => fields[i] as string);
+          const parsed = schema.safeParse(fields);
+          if (!parsed.success) {
+            const { reason, column } = reasonOf(parsed.error);
+            await writeQuarantine(file, row.line, reason, expected[column] ?? "", row.fields);
+            continue;
+          }
+          const outcome = handler(parsed.data, fields);
+          if (outcome === "inconsistent_dates") {
+            await writeQuarantine(file, row.line, outcome, "einddatum", row.fields);
+            continue;
+          }
+          report.valid += 1;
+          if (file === "personen" && outcome === "no_trajectory") personsInFile.add(parsed.data[0] as number);
+          if (outcome !== null) {
+            if (UNLINKED_REASONS.includes(outcome)) report.unlinked += 1;
+            await writeQuarantine(file, row.line, outcome, "", row.fields);
+            continue;
+          }
+          if (file === "trajecten") lineOf.push(row.line);
+          report.linked += 1;
+        }
+        for (const w of quarantine.values()) await w.drain();
+        options.onProgress?.(Math.min(totalBytes, fileStart + batch.bytesRead), totalBytes);
+      }
+      doneBytes = fileStart + (sizes[file] ?? 0);
+      if (file === "personen") {
+        personsWithoutTrajectory = personsInFile.size;
+        personsInFile.clear();
+      }
+    }
+    personSeen = new Map();
+    fingerprints = new FingerprintSet();
+
+    // Trajectories without an outcome cannot be used: quarantine them (nothing is invented).
+    const usable: number[] = [];
+    let withoutOutcome = 0;
+    let withoutPerson = 0;
+    const trajectReport = reports.trajecten;
+    const requeue = async (t: number, reason: QuarantineReason): Promise<void> => {
+      const s = trajectories[t] as TrajectoryState;
+      const raw = [String(bsnOf[t]).padStart(9, "0"), trajectIds[t] as string, CODE_OF_INTERVENTION[armOf(s) as keyof typeof CODE_OF_INTERVENTION], formatIsoDate(s.start)];
+      trajectReport.linked -= 1;
+      trajectReport.unlinked += 1;
+      await writeQuarantine("trajecten", lineOf[t] as number, reason, "", raw);
+    };
+    for (let t = 0; t < trajectories.length; t += 1) {
+      if (!hasOutcome[t]) {
+        withoutOutcome += 1;
+        await requeue(t, "no_outcome");
+        continue;
+      }
+      if (!hasPerson[t]) withoutPerson += 1;
+      usable.push(t);
+    }
+
+    // Quasi-identifiers: k-anonymity by global coarsening of origin, then local suppression.
+    const qi = quasiIdentifierPlan(usable.map((t) => qiKey(trajectories[t] as TrajectoryState)), k);
+    const suppressed = new Set<number>();
+    for (let i = 0; i < usable.length; i += 1) if (qi.action[i] === 2) suppressed.add(usable[i] as number);
+    for (const t of suppressed) await requeue(t, "qi_suppressed");
+
+    // The analysis table.
+    const withTruth = sizes.truth !== null;
+    const analysisPath = join(outDir, "analysis.csv");
+    const table = await CsvWriter.open(analysisPath, ANALYSIS_COLUMNS);
+    const missing = new Array<number>(REINTEGRATION_FEATURES.length).fill(0);
+    try {
+      for (let i = 0; i < usable.length; i += 1) {
+        const t = usable[i] as number;
+        if (suppressed.has(t)) continue;
+        const s = trajectories[t] as TrajectoryState;
+        const features = deriveFeatures(s);
+        features.forEach((v, j) => {
+          if (v === "") missing[j] = (missing[j] as number) + 1;
+        });
+        let [sex, origin] = auditValues(s);
+        if (qi.mergeOrigin && origin !== "" && origin !== "nederland") origin = MERGED_ORIGIN;
+        if (qi.action[i] === 1) {
+          sex = "";
+          origin = "";
+        }
+        const truth: (number | string)[] = [];
+        for (let a = 0; a < INTERVENTIONS.length; a += 1) {
+          const v = mu[t * INTERVENTIONS.length + a];
+          truth.push(withTruth && v !== undefined ? v : "");
+        }
+        table.write([
+          pseudonym(String(bsnOf[t]).padStart(9, "0")),
+          ...features,
+          sex,
+          origin,
+          armOf(s),
+          ...outcomeValues(s),
+          ...truth,
+        ]);
+        if (i % 4096 === 0) await table.drain();
+      }
+      await table.close();
+    } catch (error) {
+      await table.abort();
+      throw error;
+    }
+    for (const w of quarantine.values()) await w.close();
+    quarantine.clear();
+
+    const written = usable.length - suppressed.size;
+    const schemaPath = join(outDir, "schema.json");
+    await writeAtomic(schemaPath, `${JSON.stringify(reintegrationSchema({ withTruth }), null, 2)}\n`);
+    const report: LinkageReport = {
+      createdAt: new Date().toISOString(),
+      files: Object.fromEntries(ORDER.map((f) => [f === "truth" ? TRUTH_FILE : f, reports[f]])),
+      trajectories: { read: trajectories.length, written, withoutOutcome, withoutPerson, suppressed: suppressed.size },
+      persons: { withTrajectory: firstOfPerson.size, withoutTrajectory: personsWithoutTrajectory },
+      features: Object.fromEntries(
+        REINTEGRATION_FEATURES.map((f, j) => [f.name, { missingShare: written === 0 ? 0 : round((missing[j] as number) / written) }]),
+      ),
+      quasiIdentifiers: {
+        columns: ["leeftijdsklasse", "geslacht", "huishouden", "regio", "herkomst"],
+        minGroupSize: k,
+        smallestGroupBefore: qi.smallestBefore,
+        smallestGroupAfter: qi.smallestAfter,
+        steps: qi.steps,
+        rowsAuditSuppressed: qi.auditSuppressed,
+        rowsSuppressed: suppressed.size,
+      },
+      withTruth,
+      outputs: ["analysis.csv", "schema.json", "linkage-report.json", ...[...Object.keys(reports)].filter((f) => Object.keys(reports[f as RowFile].quarantined).length > 0).map((f) => `quarantine/${f}.csv`)],
+    };
+    checkAccounting(report);
+    await writeAtomic(join(outDir, "linkage-report.json"), `${JSON.stringify(report, null, 2)}\n`);
+    options.onProgress?.(totalBytes, totalBytes);
+    return report;
+  } catch (error) {
+    for (const w of quarantine.values()) await w.abort();
+    throw error;
+  }
+}
+
+const REGIONS_INDEX = new Map<string, number>(
+  (["noord", "oost", "west", "zuid", "randstad"] as const).map((r, i) => [r, i]),
+);
+const MERGED_ORIGIN = "migratieachtergrond";
+
+function qiKey(s: TrajectoryState): string {
+  const band = s.birth > -1_000_000 ? ageBand(ageAt(s.birth, s.start)) : "";
+  const sex = s.sex === MISSING ? "" : (SEXES[s.sex] as string);
+  const origin = s.origin === MISSING ? "" : (ORIGINS[s.origin] as string);
+  return `${band}|${sex}|${s.household}|${s.region}|${origin}`;
+}
+
+/**
+ * Plans k-anonymity on the quasi-identifiers: (1) merge the non-Dutch origins when a group is too
+ * small, (2) blank sex and origin (audit-only columns) in groups still too small, (3) suppress the
+ * rows whose group is still too small. Model features are never coarsened (the intake form uses them).
+ * action per row: 0 keep, 1 audit columns blanked, 2 suppressed.
+ */
+export function quasiIdentifierPlan(
+  keys: string[],
+  k: number,
+): { action: Uint8Array; mergeOrigin: boolean; smallestBefore: number; smallestAfter: number; steps: string[]; auditSuppressed: number } {
+  const action = new Uint8Array(keys.length);
+  const tally = (ks: string[]): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const key of ks) m.set(key, (m.get(key) ?? 0) + 1);
+    return m;
+  };
+  const smallest = (m: Map<string, number>): number => (m.size === 0 ? 0 : Math.min(...m.values()));
+  let counts = tally(keys);
+  const smallestBefore = smallest(counts);
+  const steps: string[] = [];
+  let mergeOrigin = false;
+  let current = keys;
+  if (smallestBefore < k) {
+    mergeOrigin = true;
+    steps.push(`herkomst: europa + buiten_europa → ${MERGED_ORIGIN}`);
+    current = keys.map((key) => key.replace(/\|(europa|buiten_europa)$/, `|${MERGED_ORIGIN}`));
+    counts = tally(current);
+  }
+  let auditSuppressed = 0;
+  if (smallest(counts) < k) {
+    current = current.map((key, i) => {
+      if ((counts.get(key) ?? 0) >= k) return key;
+      action[i] = 1;
+      auditSuppressed += 1;
+      const [band, , household, region] = key.split("|");
+      return `${band}||${household}|${region}|`;
+    });
+    steps.push(`geslacht, herkomst blanked in ${auditSuppressed} rows of groups < ${k}`);
+    counts = tally(current);
+    let dropped = 0;
+    current.forEach((key, i) => {
+      if ((counts.get(key) ?? 0) < k) {
+        action[i] = 2;
+        dropped += 1;
+      }
+    });
+    if (dropped > 0) steps.push(`${dropped} rows suppressed (group < ${k} even without sex and origin)`);
+    auditSuppressed -= dropped;
+    counts = tally(current.filter((_, i) => action[i] !== 2));
+  }
+  return { action, mergeOrigin, smallestBefore, smallestAfter: smallest(counts), steps, auditSuppressed };
+}
+
+/** Every row read is either linked or quarantined with a reason. */
+function checkAccounting(report: LinkageReport): void {
+  for (const [file, r] of Object.entries(report.files)) {
+    const quarantined = Object.values(r.quarantined).reduce((a, b) => a + (b ?? 0), 0);
+    const invalid = INVALID_REASONS.reduce((a, reason) => a + (r.quarantined[reason] ?? 0), 0);
+    if (r.linked + quarantined !== r.rowsRead || r.valid !== r.rowsRead - invalid) {
+      throw new Error(`internal error: row accounting of ${file}.csv does not add up`);
+    }
+  }
+}
+
+async function writeAtomic(path: string, text: string): Promise<void> {
+  await writeFile(`${path}.partial`, text);
+  await rename(`${path}.partial`, path);
+}
+
+const round = (x: number): number => Math.round(x * 10000) / 10000;

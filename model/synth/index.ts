@@ -1,0 +1,4 @@
+/** Synthetic municipal deliveries: the structural causal model and the streaming generator. */
+export { type DeliveryManifest, type GenerateOptions, generateDelivery, MESS_KINDS, type MessKind } from "./generate.js";
+export { Rng } from "./prng.js";
+export { BASELINE_INTERCEPT, fakeBsn, type SimPerson, simulatePerson } from "./scm.js";
