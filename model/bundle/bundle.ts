@@ -192,17 +192,23 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
-/**
- * Writes the bundle atomically: into a temporary sibling directory, then renamed into place.
- * An existing bundle at `dir` is replaced; an existing non-bundle directory is refused.
- */
-export async function saveBundle(dir: string, contents: BundleContents): Promise<string> {
+/** Checks that `dir` may receive a bundle (absent, empty, or an older bundle); returns its absolute path. */
+export async function assertBundleTarget(dir: string): Promise<string> {
   const target = resolve(dir);
   if (await exists(target)) {
     const isBundle = await exists(join(target, "manifest.json"));
     const empty = (await readdir(target)).length === 0;
     if (!isBundle && !empty) throw new BundleError(`${target}: exists and is not a model bundle; choose another --out`);
   }
+  return target;
+}
+
+/**
+ * Writes the bundle atomically: into a temporary sibling directory, then renamed into place.
+ * An existing bundle at `dir` is replaced; an existing non-bundle directory is refused.
+ */
+export async function saveBundle(dir: string, contents: BundleContents): Promise<string> {
+  const target = await assertBundleTarget(dir);
   await mkdir(dirname(target), { recursive: true });
   const suffix = `${process.pid}-${Date.now()}`;
   const temp = `${target}.tmp-${suffix}`;

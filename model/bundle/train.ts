@@ -6,7 +6,7 @@ import { type NetworkConfig, NetworkConfigSchema } from "../network/tarnet.js";
 import { encodeRows, fitEncoder } from "../table/encoder.js";
 import { type Row, readSchemaFile, readTableCsv, toNumber, validateTable } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
-import { saveBundle, sha256, packWeights } from "./bundle.js";
+import { assertBundleTarget, packWeights, saveBundle, sha256 } from "./bundle.js";
 import { buildModelCard, modelCardMarkdown, type Performance, type ValidationMetrics } from "./model-card.js";
 import { computeReferenceStats, MIN_CELL } from "./reference.js";
 
@@ -45,6 +45,7 @@ export function encodeTrainingTable(schema: TableSchema, rows: readonly Row[]) {
 export async function trainBundle(options: TrainOptions): Promise<{ version: string; dir: string }> {
   const started = performance.now();
   await ensureBackend();
+  await assertBundleTarget(options.outDir);
   const schema = await readSchemaFile(options.schema);
   const table = await readTableCsv(options.table);
   validateTable(schema, table, { use: "train", where: options.table });

@@ -104,7 +104,7 @@ export function trainEnsemble(options: {
     for (const i of split.train) byArm[data.treatment[i] ?? 0]?.push(i);
     const sample: number[] = [];
     for (const rows of byArm) {
-      for (let j = 0; j < rows.length; j++) sample.push(rows[Math.floor(random() * rows.length)] ?? 0);
+      for (let j = 0; j < rows.length; j++) sample.push(config.bootstrap ? (rows[Math.floor(random() * rows.length)] ?? 0) : (rows[j] ?? 0));
     }
     const fit = fitNetwork({
       data: scaled,

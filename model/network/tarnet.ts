@@ -21,6 +21,8 @@ export const NetworkConfigSchema = z.object({
   patience: z.number().int().positive().default(4),
   propensityWeight: z.number().min(0).default(0.5),
   l2: z.number().min(0).default(1e-5),
+  /** Train each member on a bootstrap sample (stratified by arm) of the training rows. */
+  bootstrap: z.boolean().default(true),
 });
 export type NetworkConfig = z.infer<typeof NetworkConfigSchema>;
 

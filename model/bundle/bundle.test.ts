@@ -1,0 +1,131 @@
+import { createHash } from "node:crypto";
+import { cp, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { makeTinyBundle } from "../../test/fixtures/tiny-bundle.js";
+import { BundleError } from "../errors.js";
+import { predictTable } from "../recommend/predict-table.js";
+import { disposeBundle, loadBundle, REQUIRED_FILES, writeBundleFile } from "./bundle.js";
+import { trainBundle } from "./train.js";
+
+let fixture: Awaited<ReturnType<typeof makeTinyBundle>>;
+
+beforeAll(async () => {
+  fixture = await makeTinyBundle({ n: 700, seed: 21 });
+});
+afterAll(async () => {
+  await rm(fixture.root, { recursive: true, force: true });
+});
+
+const copyBundle = async (name: string) => {
+  const dir = join(fixture.root, name);
+  await cp(fixture.dir, dir, { recursive: true });
+  return dir;
+};
+
+describe("bundle", () => {
+  it("has every file, a version and a model card", async () => {
+    expect(fixture.version).toMatch(/^reintegration-\d{8}-\d{6}-[0-9a-f]{8}$/);
+    const bundle = await loadBundle(fixture.dir);
+    expect(bundle.version).toBe(fixture.version);
+    expect(bundle.schema.name).toBe("reintegration");
+    expect(bundle.manifest.files.map((f) => f.path).sort()).toEqual([...REQUIRED_FILES].sort());
+    expect(bundle.modelCard.featuresNotUsed.map((f) => f.name)).toEqual(expect.arrayContaining(["herkomst", "geslacht", "mu_regulier"]));
+    const md = await readFile(join(fixture.dir, "model-card.md"), "utf8");
+    expect(md).toContain("## Columns deliberately not used");
+    disposeBundle(bundle);
+  });
+
+  it("save → load gives identical predictions", async () => {
+    const a = await loadBundle(fixture.dir);
+    const moved = await copyBundle("moved");
+    const b = await loadBundle(moved);
+    const rows = fixture.tiny.rows.slice(0, 50);
+    expect(predictTable(b, rows).mean).toEqual(predictTable(a, rows).mean);
+    disposeBundle(a);
+    disposeBundle(b);
+  });
+
+  it("keeps only aggregated counts of at least 10, and percentiles", async () => {
+    const bundle = await loadBundle(fixture.dir);
+    const counts = [
+      ...Object.values(bundle.reference.arms),
+      ...Object.values(bundle.reference.cells).flatMap((c) => Object.values(c)),
+    ];
+    expect(counts.length).toBeGreaterThan(0);
+    for (const c of counts) expect(c === null || c >= 10).toBe(true);
+    const text = await readFile(join(fixture.dir, "reference.json"), "utf8");
+    expect(text).not.toMatch(/"min"|"max"|p\d{6}/);
+    disposeBundle(bundle);
+  });
+
+  it("refuses a tampered file, naming it", async () => {
+    const dir = await copyBundle("tampered");
+    const file = join(dir, "calibration.json");
+    await writeFile(file, (await readFile(file, "utf8")).replace('"a": 1', '"a": 2').replace(/"b": -?\d/, '"b": 9'));
+    await expect(loadBundle(dir)).rejects.toThrow(BundleError);
+    await expect(loadBundle(dir)).rejects.toThrow(/calibration\.json: checksum mismatch/);
+  });
+
+  it("refuses a partial bundle, a missing manifest and another format version", async () => {
+    const partial = await copyBundle("partial");
+    await rm(join(partial, "weights.bin"));
+    await expect(loadBundle(partial)).rejects.toThrow(/weights\.bin: partial bundle, file is missing/);
+
+    const noManifest = await copyBundle("no-manifest");
+    await rm(join(noManifest, "manifest.json"));
+    await expect(loadBundle(noManifest)).rejects.toThrow(/not a model bundle \(manifest\.json is missing\)/);
+
+    const other = await copyBundle("other-version");
+    const manifestFile = join(other, "manifest.json");
+    const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, formatVersion: 99 }));
+    await expect(loadBundle(other)).rejects.toThrow(/format version 99 is not supported/);
+
+    const unlisted = await copyBundle("unlisted");
+    await writeFile(manifestFile.replace("other-version", "unlisted"), JSON.stringify({ ...manifest, files: manifest.files.slice(1) }));
+    await expect(loadBundle(unlisted)).rejects.toThrow(BundleError);
+  });
+
+  it("writeBundleFile adds a file and keeps the manifest valid", async () => {
+    const dir = await copyBundle("with-report");
+    await writeBundleFile(dir, "disclosure-check.json", JSON.stringify({ passed: true }));
+    const bundle = await loadBundle(dir);
+    expect(bundle.manifest.files.some((f) => f.path === "disclosure-check.json")).toBe(true);
+    disposeBundle(bundle);
+    await expect(writeBundleFile(dir, "../evil.json", "{}")).rejects.toThrow(BundleError);
+  });
+
+  it("never uses the truth columns: changing them gives the same weights", async () => {
+    const changed = fixture.tiny.csv
+      .split("\n")
+      .map((line, i) => {
+        if (i === 0 || line === "") return line;
+        const cells = line.split(",");
+        // truth columns are the last arms.length cells
+        const k = fixture.tiny.schema.treatment.arms.length;
+        return [...cells.slice(0, cells.length - k), ...cells.slice(cells.length - k).map(() => "0.5")].join(",");
+      })
+      .join("\n");
+    const table = join(fixture.root, "truth-changed.csv");
+    await writeFile(table, changed);
+    const out = await trainBundle({
+      table,
+      schema: fixture.schema,
+      outDir: join(fixture.root, "truth-changed"),
+      seed: 21,
+      members: 2,
+      maxEpochs: 2,
+      config: { hidden: [16, 16], headHidden: 8 },
+    });
+    const hash = async (dir: string) => createHash("sha256").update(await readFile(join(dir, "weights.bin"))).digest("hex");
+    expect(await hash(out.dir)).toBe(await hash(fixture.dir));
+    expect(out.version.slice(-8)).toBe(fixture.version.slice(-8));
+  });
+
+  it("refuses to overwrite a directory that is not a bundle", async () => {
+    await expect(
+      trainBundle({ table: fixture.table, schema: fixture.schema, outDir: fixture.root, members: 1, maxEpochs: 1 }),
+    ).rejects.toThrow(/exists and is not a model bundle/);
+  });
+});

@@ -1,0 +1,149 @@
+import * as tf from "@tensorflow/tfjs";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { clientFrom, makeTinyBundle } from "../../test/fixtures/tiny-bundle.js";
+import { type Bundle, disposeBundle, loadBundle } from "../bundle/bundle.js";
+import { SchemaError } from "../errors.js";
+import { RecommendationResultSchema } from "../recommendation.js";
+import { DEFAULT_ELIGIBILITY_RULES } from "./eligibility.js";
+import { rankArms } from "./policy.js";
+import { predictTable } from "./predict-table.js";
+import { explainClient, recommend } from "./recommend.js";
+
+let fixture: Awaited<ReturnType<typeof makeTinyBundle>>;
+let bundle: Bundle;
+
+beforeAll(async () => {
+  fixture = await makeTinyBundle({ n: 900, seed: 31, epochs: 3 });
+  bundle = await loadBundle(fixture.dir);
+});
+afterAll(() => {
+  disposeBundle(bundle);
+});
+
+const client = (overrides: Record<string, unknown> = {}, index = 0) => ({ ...clientFrom(fixture.tiny, index), ...overrides });
+
+describe("recommend", () => {
+  it("returns a valid RecommendationResult: eligible arms by rank, then ineligible ones", () => {
+    const result = recommend(bundle, client());
+    expect(RecommendationResultSchema.safeParse(result).success).toBe(true);
+    expect(result.modelVersion).toBe(bundle.version);
+    expect(result.arms.map((a) => a.arm).sort()).toEqual([...bundle.schema.treatment.arms].sort());
+    const ranks = result.arms.map((a) => a.rank);
+    const eligible = ranks.filter((r) => r !== null);
+    expect(eligible).toEqual(eligible.map((_, i) => i + 1));
+    expect(ranks.slice(eligible.length).every((r) => r === null)).toBe(true);
+    const control = result.arms.find((a) => a.arm === "regulier");
+    expect(control?.gain).toBeCloseTo(0, 6);
+    for (const a of result.arms) {
+      expect(a.lower).toBeLessThanOrEqual(a.expected + 1e-6);
+      expect(a.upper).toBeGreaterThanOrEqual(a.expected - 1e-6);
+      expect(a.comparableClients === null || a.comparableClients >= 10).toBe(true);
+    }
+  });
+
+  it("lists ineligible arms with the rule that excluded them", () => {
+    const result = recommend(bundle, client({ taaleis_voldaan: 1, problematische_schulden: 0, schuldhulp_eerder: 0 }));
+    const taal = result.arms.find((a) => a.arm === "taaltraject");
+    const schuld = result.arms.find((a) => a.arm === "schuldhulp");
+    expect(taal).toMatchObject({ eligible: false, rank: null, excludedBy: DEFAULT_ELIGIBILITY_RULES[0]?.text });
+    expect(schuld).toMatchObject({ eligible: false, rank: null, excludedBy: DEFAULT_ELIGIBILITY_RULES[1]?.text });
+    const withDebts = recommend(bundle, client({ taaleis_voldaan: 0, problematische_schulden: 1 }));
+    expect(withDebts.arms.every((a) => a.eligible)).toBe(true);
+  });
+
+  it("never ranks a low-evidence arm first while a well-supported arm is eligible", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 899 }), fc.double({ min: 0, max: 0.4, noNaN: true }), (index, minPropensity) => {
+        const result = recommend(bundle, client({}, index), { minPropensity, explain: false });
+        const first = result.arms[0];
+        const anyStrong = result.arms.some((a) => a.eligible && !a.lowEvidence);
+        return !anyStrong || (first !== undefined && !first.lowEvidence);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it("computes what-ifs through the model", () => {
+    const profile = client({ problematische_schulden: 1, taaleis_voldaan: 0, opleiding: "basis" });
+    const result = recommend(bundle, profile);
+    expect(result.whatIfs.map((w) => w.key)).toEqual(["schulden_opgelost", "taaleis_voldaan", "opleiding_afgerond"]);
+    const direct = predictTable(bundle, [{ ...profile, problematische_schulden: 0 }]);
+    const jk = bundle.schema.treatment.arms.indexOf("jobcoaching");
+    expect(result.whatIfs[0]?.expected.jobcoaching).toBeCloseTo(direct.mean[0]?.[jk] ?? -1, 6);
+    expect(recommend(bundle, client({ problematische_schulden: 0, taaleis_voldaan: 1, opleiding: "hbo_wo" })).whatIfs).toEqual([]);
+  });
+
+  it("explains with signed grouped reasons whose sum matches the prediction (integrated gradients)", () => {
+    const profile = client({}, 5);
+    const attribution = explainClient(bundle, profile, { steps: 64 });
+    const result = recommend(bundle, profile, { topReasons: 100 });
+    for (const arm of bundle.schema.treatment.arms) {
+      const advice = result.arms.find((a) => a.arm === arm);
+      const total = Object.values(attribution.chance[arm] ?? {}).reduce((s, v) => s + v, 0);
+      expect(total).toBeCloseTo((advice?.expected ?? 0) - (attribution.baselineExpected[arm] ?? 0), 2);
+      const groups = new Set(bundle.schema.features.map((f) => f.group));
+      for (const r of advice?.reasons ?? []) expect(groups.has(r.group)).toBe(true);
+      const abs = (advice?.reasons ?? []).map((r) => Math.abs(r.effect));
+      expect(abs).toEqual([...abs].sort((a, b) => b - a));
+    }
+  });
+
+  it("weighs costs in when asked", () => {
+    const base = recommend(bundle, client({ problematische_schulden: 1, taaleis_voldaan: 0 }), { explain: false, minPropensity: 0 });
+    const top = base.arms[0]?.arm ?? "";
+    const costly = recommend(bundle, client({ problematische_schulden: 1, taaleis_voldaan: 0 }), {
+      explain: false,
+      minPropensity: 0,
+      costs: { [top]: 1000 },
+      costWeight: 1,
+    });
+    expect(costly.arms[0]?.arm).not.toBe(top);
+  });
+
+  it("rejects a client that does not match the schema, naming the field", () => {
+    const { opleiding: _, ...rest } = client();
+    expect(() => recommend(bundle, rest)).toThrow(SchemaError);
+    expect(() => recommend(bundle, rest)).toThrow(/missing feature "opleiding"/);
+    expect(() => recommend(bundle, client({ taaleis_voldaan: 3 }))).toThrow(/"taaleis_voldaan" = 3 must be 0 or 1/);
+    expect(() => recommend(bundle, client({ maanden_sinds_werk: "lang" }))).toThrow(/is not a number/);
+    // unknown category and missing number are fine
+    expect(() => recommend(bundle, client({ regio: "buitenland", maanden_sinds_werk: null }))).not.toThrow();
+  });
+
+  it("leaks no tensors in predict and explain", () => {
+    const before = tf.memory().numTensors;
+    predictTable(bundle, fixture.tiny.rows.slice(0, 100));
+    recommend(bundle, client());
+    explainClient(bundle, client({}, 3));
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("predictTable", () => {
+  it("gives one value per row and arm, ids from the id column, and rec", () => {
+    const rows = fixture.tiny.rows.slice(0, 20);
+    const p = predictTable(bundle, rows);
+    const K = bundle.schema.treatment.arms.length;
+    expect(p.ids).toEqual(rows.map((r) => r.pseudonym));
+    for (const m of [p.mean, p.lower, p.upper, p.gain, p.gainLower, p.gainUpper, p.propensity]) {
+      expect(m).toHaveLength(20);
+      for (const r of m) expect(r).toHaveLength(K);
+    }
+    expect(p.rec.every((a) => bundle.schema.treatment.arms.includes(a))).toBe(true);
+    const one = recommend(bundle, client({}, 0), { explain: false });
+    expect(p.rec[0]).toBe(one.arms[0]?.arm);
+  });
+});
+
+describe("rankArms", () => {
+  it("puts well-supported arms before low-evidence ones and skips ineligible arms", () => {
+    const ranks = rankArms([
+      { arm: "a", score: 0.9, eligible: true, lowEvidence: true },
+      { arm: "b", score: 0.5, eligible: true, lowEvidence: false },
+      { arm: "c", score: 0.99, eligible: false, lowEvidence: false },
+      { arm: "d", score: 0.6, eligible: true, lowEvidence: false },
+    ]);
+    expect(Object.fromEntries(ranks)).toEqual({ a: 3, b: 2, c: null, d: 1 });
+  });
+});
