@@ -16,5 +16,14 @@ export async function expectAccessible(page: Page) {
   expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
+/** Registers a new client through the intake form (checkbox labels to tick) and lands on its advice page. */
+export async function intakeClient(page: Page, tick: string[] = []) {
+  await page.goto("/clients/new");
+  await page.getByLabel("Dossiernummer gemeente").fill(`E2E-${Date.now()}-${Math.floor(Math.random() * 1e6)}`);
+  for (const label of tick) await page.getByLabel(label, { exact: true }).check();
+  await page.getByRole("button", { name: "Cliënt opslaan" }).click();
+  await expect(page.getByTestId("ranking")).toBeVisible();
+}
+
 export const test = base;
 export { expect };
