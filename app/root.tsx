@@ -68,7 +68,7 @@ function Header() {
         <Form method="post" action="/lang" className="inline-form">
           <input type="hidden" name="redirectTo" value={location.pathname + location.search} />
           <button type="submit" name="lang" value={t.lang === "nl" ? "en" : "nl"} className="link-button" lang={t.lang === "nl" ? "en" : "nl"}>
-            {t.lang === "nl" ? "English" : "Nederlands"}
+            {t.otherLanguage}
           </button>
         </Form>
         {data.user ? (

@@ -3,6 +3,8 @@ import { ChanceBar } from "~/components/chance-bar";
 import { useT } from "~/utils/i18n";
 import { armLabel, groupLabel, pct, signedPoints } from "~/utils/profile-labels";
 
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /** The ranked trajectories: chance with interval as a bar, gain over regular guidance, evidence, top reasons. */
 export function RankingTable({ recommendation }: { recommendation: RecommendationResult }) {
   const t = useT();
@@ -33,7 +35,9 @@ export function RankingTable({ recommendation }: { recommendation: Recommendatio
                 <ul className="reasons" aria-label={t.reasonsFor}>
                   {arm.reasons.slice(0, 3).map((r) => (
                     <li key={r.group}>
-                      {groupLabel(r.group, t.lang)}: {signedPoints(r.effect, t.lang)}
+                      {(r.effect >= 0 ? t.reasonUp : t.reasonDown)
+                        .replace("{group}", capitalise(groupLabel(r.group, t.lang)))
+                        .replace("{points}", signedPoints(r.effect, t.lang))}
                     </li>
                   ))}
                 </ul>

@@ -8,6 +8,7 @@ export type CaseloadQuery = {
   /** Matches the display code, or the municipal reference through its pseudonym. */
   search?: { code: string; referenceHash: string };
   status?: ClientStatus;
+  lastContactBefore?: Date;
   page: number;
   pageSize: number;
 };
@@ -17,6 +18,7 @@ export async function listCaseload(query: CaseloadQuery) {
   const where = {
     caseworkerId: query.caseworkerId,
     ...(query.status ? { status: query.status } : {}),
+    ...(query.lastContactBefore ? { lastContactAt: { lt: query.lastContactBefore } } : {}),
     ...(query.search
       ? { OR: [{ code: { contains: query.search.code.toUpperCase() } }, { referenceHash: query.search.referenceHash }] }
       : {}),

@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { Pagination } from "~/components/pagination";
 import { listAuditEvents } from "~/models/audit.server";
 import { requireRole } from "~/utils/auth.server";
 import { useT } from "~/utils/i18n";
@@ -41,11 +42,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export default function AuditLog() {
   const { filters, events, actions, page, pages, total } = useLoaderData<typeof loader>();
   const t = useT();
-  const pageLink = (p: number) => {
-    const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v));
-    params.set("page", String(p));
-    return `?${params.toString()}`;
-  };
   return (
     <div className="page">
       <h1>{t.auditLog}</h1>
@@ -53,7 +49,7 @@ export default function AuditLog() {
       <Form method="get">
         <label htmlFor="action">{t.auditAction}</label>
         <select id="action" name="action" defaultValue={filters.action}>
-          <option value="">—</option>
+          <option value="">{t.all}</option>
           {actions.map((a) => (
             <option key={a} value={a}>
               {a}
@@ -62,7 +58,7 @@ export default function AuditLog() {
         </select>
         <label htmlFor="result">{t.auditResult}</label>
         <select id="result" name="result" defaultValue={filters.result}>
-          <option value="">—</option>
+          <option value="">{t.all}</option>
           <option value="ok">ok</option>
           <option value="denied">denied</option>
           <option value="failed">failed</option>
@@ -104,15 +100,7 @@ export default function AuditLog() {
           ))}
         </tbody>
       </table>
-      {pages > 1 ? (
-        <nav aria-label={t.pagination}>
-          {page > 1 ? <Link to={pageLink(page - 1)}>{t.previous}</Link> : null}{" "}
-          <span>
-            {page} / {pages}
-          </span>{" "}
-          {page < pages ? <Link to={pageLink(page + 1)}>{t.next}</Link> : null}
-        </nav>
-      ) : null}
+      <Pagination page={page} pages={pages} filters={filters} />
     </div>
   );
 }

@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { Pagination } from "~/components/pagination";
 import { listCaseload } from "~/models/client.server";
-import { CLIENT_STATUSES } from "~/utils/client-status";
 import { requireRole } from "~/utils/auth.server";
+import { CLIENT_STATUSES } from "~/utils/client-status";
 import { getEnv } from "~/utils/env.server";
 import { useT } from "~/utils/i18n";
 import { pseudonymise } from "~/utils/pseudonym.server";
@@ -11,9 +12,13 @@ import { pseudonymise } from "~/utils/pseudonym.server";
 export const meta: MetaFunction = () => [{ title: "Mijn cliënten — Trajectwijzer" }];
 
 const PAGE_SIZE = 20;
+/** Last-contact filter: clients not seen for at least this many days (follow-up lists). */
+export const CONTACT_FILTERS = ["30", "90", "180"] as const;
+
 const QuerySchema = z.object({
-  q: z.string().trim().max(32).optional().catch(undefined),
+  q: z.string().trim().max(40).optional().catch(undefined),
   status: z.enum(CLIENT_STATUSES).optional().catch(undefined),
+  contact: z.enum(CONTACT_FILTERS).optional().catch(undefined),
   page: z.coerce.number().int().min(1).max(10_000).catch(1),
 });
 
@@ -24,11 +29,13 @@ export async function loader({ request }: LoaderFunctionArgs) {
     caseworkerId: user.id,
     search: query.q ? { code: query.q, referenceHash: pseudonymise(query.q, getEnv().PSEUDONYM_KEY) } : undefined,
     status: query.status,
+    lastContactBefore: query.contact ? new Date(Date.now() - Number(query.contact) * 24 * 3600 * 1000) : undefined,
     page: query.page,
     pageSize: PAGE_SIZE,
   });
   return {
-    query,
+    filters: { q: query.q ?? "", status: query.status ?? "", contact: query.contact ?? "" },
+    page: query.page,
     total,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
     clients: clients.map((c) => ({ ...c, lastContactAt: c.lastContactAt.toISOString().slice(0, 10) })),
@@ -36,15 +43,8 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export default function Caseload() {
-  const { clients, query, total, pages } = useLoaderData<typeof loader>();
+  const { clients, filters, page, total, pages } = useLoaderData<typeof loader>();
   const t = useT();
-  const pageLink = (page: number) => {
-    const params = new URLSearchParams();
-    if (query.q) params.set("q", query.q);
-    if (query.status) params.set("status", query.status);
-    params.set("page", String(page));
-    return `?${params.toString()}`;
-  };
   return (
     <div className="page">
       <h1>{t.caseload}</h1>
@@ -53,33 +53,43 @@ export default function Caseload() {
         <Link to="/clients/new">{t.newClient}</Link>
       </p>
       <Form method="get" className="filters">
-        <label htmlFor="q">{t.reference}</label>
-        <input id="q" name="q" defaultValue={query.q ?? ""} />
+        <label htmlFor="q">{t.searchClient}</label>
+        <input id="q" name="q" defaultValue={filters.q} aria-describedby="q-help" />
+        <p id="q-help" className="help muted">
+          {t.searchClientHelp}
+        </p>
         <label htmlFor="status">{t.status}</label>
-        <select id="status" name="status" defaultValue={query.status ?? ""}>
-          <option value="">—</option>
+        <select id="status" name="status" defaultValue={filters.status}>
+          <option value="">{t.all}</option>
           {CLIENT_STATUSES.map((s) => (
             <option key={s} value={s}>
               {t.statusLabels[s]}
             </option>
           ))}
         </select>
+        <label htmlFor="contact">{t.lastContact}</label>
+        <select id="contact" name="contact" defaultValue={filters.contact}>
+          <option value="">{t.all}</option>
+          {CONTACT_FILTERS.map((days) => (
+            <option key={days} value={days}>
+              {t.noContactFor.replace("{days}", days)}
+            </option>
+          ))}
+        </select>
         <div>
           <button type="submit" className="primary">
-            {t.lang === "nl" ? "Zoeken" : "Search"}
+            {t.search}
           </button>
         </div>
       </Form>
       {clients.length === 0 ? (
-        <p>{t.noClients}</p>
+        <p role="status">{t.noClients}</p>
       ) : (
-        <table>
-          <caption className="muted">
-            {total} {t.lang === "nl" ? "cliënten" : "clients"}
-          </caption>
+        <table data-testid="caseload">
+          <caption className="muted">{t.clientCount.replace("{n}", String(total))}</caption>
           <thead>
             <tr>
-              <th scope="col">{t.reference}</th>
+              <th scope="col">{t.clientCode}</th>
               <th scope="col">{t.status}</th>
               <th scope="col">{t.lastContact}</th>
             </tr>
@@ -97,15 +107,7 @@ export default function Caseload() {
           </tbody>
         </table>
       )}
-      {pages > 1 ? (
-        <nav aria-label={t.lang === "nl" ? "Paginering" : "Pagination"}>
-          {query.page > 1 ? <Link to={pageLink(query.page - 1)}>{t.lang === "nl" ? "Vorige" : "Previous"}</Link> : null}{" "}
-          <span>
-            {query.page} / {pages}
-          </span>{" "}
-          {query.page < pages ? <Link to={pageLink(query.page + 1)}>{t.lang === "nl" ? "Volgende" : "Next"}</Link> : null}
-        </nav>
-      ) : null}
+      <Pagination page={page} pages={pages} filters={filters} />
     </div>
   );
 }

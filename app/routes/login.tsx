@@ -35,7 +35,7 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const outcome = await verifyLogin(request, parsed.data.username, parsed.data.password);
   if (!outcome.ok) return { error: outcome.reason, fields: { username: false, password: false } };
-  const cookie = await createSession(outcome.userId);
+  const cookie = await createSession(outcome.userId, request);
   return redirect(safeRedirect(parsed.data.redirectTo, HOME_BY_ROLE[outcome.role]), { headers: { "Set-Cookie": cookie } });
 }
 

@@ -1,7 +1,11 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
+import { audit } from "~/utils/audit.server";
+import { getUser } from "~/utils/auth.server";
 import { logoutRedirect } from "~/utils/session.server";
 
 export async function action({ request }: ActionFunctionArgs) {
+  const user = await getUser(request);
+  if (user) await audit({ actorId: user.id, action: "logout", object: `user:${user.id}`, result: "ok", request });
   return logoutRedirect(request);
 }
 

@@ -19,8 +19,13 @@ function sessionCookie() {
   return cookie;
 }
 
-/** Starts a fresh session (a new id at every login, so a planted id is never promoted). */
-export async function createSession(userId: string): Promise<string> {
+/**
+ * Starts a fresh session: a new id at every login, so a planted id is never promoted,
+ * and the session the browser had before (if any) ends.
+ */
+export async function createSession(userId: string, request?: Request): Promise<string> {
+  const previous = request ? await readSessionId(request) : null;
+  if (previous) await getDb().session.deleteMany({ where: { id: previous } });
   const id = randomBytes(32).toString("base64url");
   const now = Date.now();
   await getDb().session.create({
