@@ -25,20 +25,33 @@ const NO_DATE = -1_000_000;
 export const DAYS_PER_MONTH = 30.4375;
 const FIVE_YEARS_DAYS = 1826;
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+export function daysFromCivil(y: number, m: number, d: number): number {
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const doy = Math.floor((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digit = (text: string, i: number): number => {
+  const c = text.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1000;
+};
 
 /** Strict ISO date → days since epoch; null if malformed or impossible (e.g. 2021-02-30). */
 export function parseIsoDate(text: string): number | null {
-  const m = ISO_DATE.exec(text);
-  if (!m) return null;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  const d = Number(m[3]);
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return null;
+  const y = digit(text, 0) * 1000 + digit(text, 1) * 100 + digit(text, 2) * 10 + digit(text, 3);
+  const mo = digit(text, 5) * 10 + digit(text, 6);
+  const d = digit(text, 8) * 10 + digit(text, 9);
   if (y < 1900 || y > 2100 || mo < 1 || mo > 12 || d < 1) return null;
-  const ms = Date.UTC(y, mo - 1, d);
-  const back = new Date(ms);
-  if (back.getUTCDate() !== d) return null;
-  return Math.round(ms / 86_400_000);
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const max = mo === 2 && leap ? 29 : (MONTH_DAYS[mo - 1] as number);
+  if (d > max) return null;
+  return daysFromCivil(y, mo, d);
 }
 
 export function formatIsoDate(days: number): string {

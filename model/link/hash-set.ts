@@ -21,10 +21,26 @@ export class FingerprintSet {
     return this.count;
   }
 
-  /** Adds the fingerprint of `text`; returns false when it was already present. */
-  add(text: string): boolean {
-    const [h, l] = fingerprint(text);
-    return this.addPair(h, l);
+  /** Adds the fingerprint of a row's fields; returns false when it was already present. */
+  addFields(fields: readonly string[]): boolean {
+    let a = 0x811c9dc5;
+    let b = 0x9747b28c;
+    for (let f = 0; f < fields.length; f += 1) {
+      const text = fields[f] as string;
+      for (let i = 0; i < text.length; i += 1) {
+        const c = text.charCodeAt(i);
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x5bd1e995);
+        b ^= b >>> 15;
+      }
+      a = Math.imul(a ^ 44, 0x01000193);
+      b = Math.imul(b ^ 44, 0x5bd1e995);
+      b ^= b >>> 15;
+    }
+    a >>>= 0;
+    b = (b ^ (b >>> 13)) >>> 0;
+    if (a === 0 && b === 0) b = 1;
+    return this.addPair(a, b);
   }
 
   private addPair(h: number, l: number): boolean {
@@ -75,7 +91,13 @@ export function fingerprint(text: string): [number, number] {
   return [a, b];
 }
 
-/** One 32-bit hash of a row's text (for "same person, same or different content?"). */
-export function rowHash(text: string): number {
-  return fingerprint(text)[0];
+/** One 32-bit FNV-1a hash of a row's fields (for "same person, same or different content?"). */
+export function rowHash(fields: readonly string[]): number {
+  let a = 0x811c9dc5;
+  for (let f = 0; f < fields.length; f += 1) {
+    const text = fields[f] as string;
+    for (let i = 0; i < text.length; i += 1) a = Math.imul(a ^ text.charCodeAt(i), 0x01000193);
+    a = Math.imul(a ^ 44, 0x01000193);
+  }
+  return a >>> 0;
 }

@@ -25,7 +25,7 @@ import { CODE_OF_INTERVENTION, DELIVERY_FILES, regionOfPostcode, TRUTH_FILE } fr
 import { FingerprintSet, rowHash } from "./hash-set.js";
 import { createPseudonymiser } from "./pseudonym.js";
 import type { FileReport, LinkageReport } from "./report.js";
-import { INVALID_REASONS, type QuarantineReason, ROW_SCHEMAS, type RowFile, reasonOf, UNLINKED_REASONS } from "./rows.js";
+import { CONVERT, INVALID_REASONS, type QuarantineReason, ROW_SCHEMAS, type RowFile, reasonOf, UNLINKED_REASONS } from "./rows.js";
 
 export type LinkOptions = {
   inDir: string;
@@ -122,20 +122,20 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     q[reason] = (q[reason] ?? 0) + 1;
   };
 
-  const trajectoriesOf = function* (bsn: number): Generator<number> {
-    let t = firstOfPerson.get(bsn);
-    while (t !== undefined && t !== -1) {
-      yield t;
+  /** Applies `fn` to every trajectory of a person, starting from the person's first trajectory. */
+  const forTrajectories = (first: number, fn: (s: TrajectoryState, t: number) => void): void => {
+    let t = first;
+    while (t !== -1) {
+      fn(trajectories[t] as TrajectoryState, t);
       t = nextOfPerson[t] as number;
     }
   };
-  const firstTrajectory = (bsn: number): number => firstOfPerson.get(bsn) ?? -1;
 
   /** Dedupe state of the current file. */
   let personSeen = new Map<number, number>();
   let fingerprints = new FingerprintSet();
   const dedupePerson = (bsn: number, raw: string[]): QuarantineReason | null => {
-    const h = rowHash(raw.join(","));
+    const h = rowHash(raw);
     const seen = personSeen.get(bsn);
     if (seen === undefined) {
       personSeen.set(bsn, h);
@@ -143,7 +143,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     }
     return seen === h ? "duplicate" : "conflicting_duplicate";
   };
-  const dedupeSpell = (raw: string[]): QuarantineReason | null => (fingerprints.add(raw.join(",")) ? null : "duplicate");
+  const dedupeSpell = (raw: string[]): QuarantineReason | null => (fingerprints.addFields(raw) ? null : "duplicate");
 
   const handlers: Record<RowFile, Handler> = {
     trajecten: (d, raw) => {
@@ -173,94 +173,99 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     },
     personen: (d, raw) => {
       const [bsn, birth, sex, origin, pc4] = d as [number, number, number, number, number];
-      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const first = firstOfPerson.get(bsn);
+      if (first === undefined) return "no_trajectory";
       const dup = dedupePerson(bsn, raw);
       if (dup) return dup;
       const region = REGIONS_INDEX.get(regionOfPostcode(pc4)) as number;
-      for (const t of trajectoriesOf(bsn)) {
-        const s = trajectories[t] as TrajectoryState;
+      forTrajectories(first, (s, t) => {
         s.birth = birth;
         s.sex = sex;
         s.origin = origin;
         s.region = region;
         hasPerson[t] = 1;
-      }
+      });
       return null;
     },
     huishoudens: (d, raw) => {
       const [bsn, household, children, youngest] = d as [number, number, number, number | null];
-      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const first = firstOfPerson.get(bsn);
+      if (first === undefined) return "no_trajectory";
       const dup = dedupePerson(bsn, raw);
       if (dup) return dup;
-      for (const t of trajectoriesOf(bsn)) {
-        const s = trajectories[t] as TrajectoryState;
+      forTrajectories(first, (s) => {
         s.household = household;
         s.children = children;
         s.youngestYear = youngest ?? MISSING;
-      }
+      });
       return null;
     },
     opleiding: (d, raw) => {
       const [bsn, education, language] = d as [number, number, number];
-      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const first = firstOfPerson.get(bsn);
+      if (first === undefined) return "no_trajectory";
       const dup = dedupePerson(bsn, raw);
       if (dup) return dup;
-      for (const t of trajectoriesOf(bsn)) {
-        const s = trajectories[t] as TrajectoryState;
+      forTrajectories(first, (s) => {
         s.education = education;
         s.language = language;
-      }
+      });
       return null;
     },
     dienstverbanden: (d, raw) => {
       const [bsn, begin, end] = d as [number, number, number | null];
       if (end !== null && end < begin) return "inconsistent_dates";
-      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const first = firstOfPerson.get(bsn);
+      if (first === undefined) return "no_trajectory";
       const dup = dedupeSpell(raw);
       if (dup) return dup;
-      for (const t of trajectoriesOf(bsn)) addEmployment(trajectories[t] as TrajectoryState, begin, end);
+      forTrajectories(first, (s) => addEmployment(s, begin, end));
       return null;
     },
     uitkeringen: (d, raw) => {
       const [bsn, begin, end] = d as [number, number, number | null];
       if (end !== null && end < begin) return "inconsistent_dates";
-      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const first = firstOfPerson.get(bsn);
+      if (first === undefined) return "no_trajectory";
       const dup = dedupeSpell(raw);
       if (dup) return dup;
-      for (const t of trajectoriesOf(bsn)) addBenefit(trajectories[t] as TrajectoryState, begin, end);
+      forTrajectories(first, (s) => addBenefit(s, begin, end));
       return null;
     },
     medicatie: (d, raw) => {
       const [bsn, year, bit] = d as [number, number, number];
-      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const first = firstOfPerson.get(bsn);
+      if (first === undefined) return "no_trajectory";
       const dup = dedupeSpell(raw);
       if (dup) return dup;
-      for (const t of trajectoriesOf(bsn)) addMedication(trajectories[t] as TrajectoryState, year, bit);
+      forTrajectories(first, (s) => addMedication(s, year, bit));
       return null;
     },
     schulden: (d, raw) => {
       const [bsn, registered, end, problematic] = d as [number, number, number | null, number];
       if (end !== null && end < registered) return "inconsistent_dates";
-      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const first = firstOfPerson.get(bsn);
+      if (first === undefined) return "no_trajectory";
       const dup = dedupeSpell(raw);
       if (dup) return dup;
-      for (const t of trajectoriesOf(bsn)) addDebt(trajectories[t] as TrajectoryState, registered, end, problematic === 1);
+      forTrajectories(first, (s) => addDebt(s, registered, end, problematic === 1));
       return null;
     },
     wmo: (d, raw) => {
       const [bsn, support, begin, end] = d as [number, number, number, number | null];
       if (end !== null && end < begin) return "inconsistent_dates";
-      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const first = firstOfPerson.get(bsn);
+      if (first === undefined) return "no_trajectory";
       const dup = dedupeSpell(raw);
       if (dup) return dup;
-      for (const t of trajectoriesOf(bsn)) addWmo(trajectories[t] as TrajectoryState, support, begin, end);
+      forTrajectories(first, (s) => addWmo(s, support, begin, end));
       return null;
     },
     uitkomsten: (d, raw) => {
       const [bsn, id, werk, uren, uitstroom, wmo12, schulden12] = d as [number, string, number, number, number, number, number];
       const t = trajectIndex.get(id);
       if (t === undefined || bsnOf[t] !== bsn) return "unknown_trajectory";
-      const h = rowHash(raw.join(","));
+      const h = rowHash(raw);
       const seen = personSeen.get(t);
       if (seen !== undefined) return seen === h ? "duplicate" : "conflicting_duplicate";
       personSeen.set(t, h);
@@ -275,12 +280,13 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     },
     truth: (d, raw) => {
       const bsn = d[0] as number;
-      if (firstTrajectory(bsn) === -1) return "no_trajectory";
+      const first = firstOfPerson.get(bsn);
+      if (first === undefined) return "no_trajectory";
       const dup = dedupePerson(bsn, raw);
       if (dup) return dup;
-      for (const t of trajectoriesOf(bsn)) {
+      forTrajectories(first, (_s, t) => {
         for (let a = 0; a < INTERVENTIONS.length; a += 1) mu[t * INTERVENTIONS.length + a] = d[a + 1] as number;
-      }
+      });
       return null;
     },
   };
@@ -295,7 +301,8 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       personSeen = new Map();
       fingerprints = new FingerprintSet();
       const expected = FILE_COLUMNS[file];
-      const schema = ROW_SCHEMAS[file] as unknown as z.ZodType<unknown[]>;
+      const schema = ROW_SCHEMAS[file] as unknown as z.ZodType<string[]>;
+      const convert = CONVERT[file];
       const handler = handlers[file];
       let order: number[] | null = null;
       const fileStart = doneBytes;
@@ -322,13 +329,14 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
             await writeQuarantine(file, row.line, reason, expected[column] ?? "", row.fields);
             continue;
           }
-          const outcome = handler(parsed.data, fields);
+          const data = convert(fields);
+          const outcome = handler(data, fields);
           if (outcome === "inconsistent_dates") {
             await writeQuarantine(file, row.line, outcome, "einddatum", row.fields);
             continue;
           }
           report.valid += 1;
-          if (file === "personen" && outcome === "no_trajectory") personsInFile.add(parsed.data[0] as number);
+          if (file === "personen" && outcome === "no_trajectory") personsInFile.add(data[0] as number);
           if (outcome !== null) {
             if (UNLINKED_REASONS.includes(outcome)) report.unlinked += 1;
             await writeQuarantine(file, row.line, outcome, "", row.fields);

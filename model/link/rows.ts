@@ -50,96 +50,78 @@ export const INVALID_REASONS: readonly QuarantineReason[] = [
 ];
 export const UNLINKED_REASONS: readonly QuarantineReason[] = ["no_trajectory", "unknown_trajectory", "no_outcome", "qi_suppressed"];
 
-type Ctx = z.core.$RefinementCtx<string>;
-const issue = (ctx: Ctx, message: QuarantineReason): typeof z.NEVER => {
-  ctx.addIssue({ code: "custom", message });
-  return z.NEVER;
-};
-
-const bsn = z.string().transform((s, ctx) => (isValidBsn(s) ? Number(s) : issue(ctx, "invalid_bsn")));
-const date = z.string().transform((s, ctx) => parseIsoDate(s) ?? issue(ctx, "invalid_date"));
-const optionalDate = z
-  .string()
-  .transform((s, ctx): number | null => (s === "" ? null : (parseIsoDate(s) ?? issue(ctx, "invalid_date"))));
+/*
+ * Schemas only check (zod refinements are cheap; transforms are not, at millions of rows):
+ * a row that passes is then converted to small integers by `convert`, which may trust it.
+ */
+const reason = (message: QuarantineReason) => ({ message });
+const bsn = z.string().refine(isValidBsn, reason("invalid_bsn"));
+const date = z.string().refine((s) => parseIsoDate(s) !== null, reason("invalid_date"));
+const optionalDate = z.string().refine((s) => s === "" || parseIsoDate(s) !== null, reason("invalid_date"));
 const INTEGER = /^\d{1,9}$/;
 const int = (min: number, max: number) =>
-  z.string().transform((s, ctx) => {
-    if (!INTEGER.test(s)) return issue(ctx, "invalid_value");
-    const v = Number(s);
-    return v < min || v > max ? issue(ctx, "invalid_value") : v;
-  });
-const flag = z.string().transform((s, ctx) => (s === "0" ? 0 : s === "1" ? 1 : issue(ctx, "invalid_value")));
-/** A municipal code → index of its value in `levels`. */
-const code = <T extends string>(table: Record<string, T>, levels: readonly T[]) => {
-  const index = new Map<string, number>(Object.entries(table).map(([c, v]) => [c, levels.indexOf(v)]));
-  return z.string().transform((s, ctx) => index.get(s) ?? issue(ctx, "unknown_code"));
+  z.string().refine((s) => INTEGER.test(s) && Number(s) >= min && Number(s) <= max, reason("invalid_value"));
+const flag = z.string().refine((s) => s === "0" || s === "1", reason("invalid_value"));
+const code = (codes: readonly string[]) => {
+  const known = new Set(codes);
+  return z.string().refine((s) => known.has(s), reason("unknown_code"));
 };
-const listCode = (levels: readonly string[]) => {
-  const index = new Map<string, number>(levels.map((v, i) => [v, i]));
-  return z.string().transform((s, ctx) => index.get(s) ?? issue(ctx, "unknown_code"));
-};
-const probability = z.string().transform((s, ctx) => {
+const probability = z.string().refine((s) => {
   const v = s === "" ? Number.NaN : Number(s);
-  return Number.isFinite(v) && v >= 0 && v <= 1 ? v : issue(ctx, "invalid_value");
-});
+  return Number.isFinite(v) && v >= 0 && v <= 1;
+}, reason("invalid_value"));
+const trajectId = z.string().regex(/^[\w.-]{1,64}$/, reason("invalid_value"));
+const postcode = z.string().regex(POSTCODE_PATTERN, reason("invalid_value"));
+const optionalYear = z
+  .string()
+  .refine((s) => s === "" || (INTEGER.test(s) && Number(s) >= 1900 && Number(s) <= 2100), reason("invalid_value"));
+
+const indexOf = <T extends string>(table: Record<string, T>, levels: readonly T[]): Map<string, number> =>
+  new Map(Object.entries(table).map(([c, v]) => [c, levels.indexOf(v)]));
+const SEX = indexOf(SEX_CODES, SEXES);
+const ORIGIN = indexOf(ORIGIN_CODES, ORIGINS);
+const HOUSEHOLD = indexOf(HOUSEHOLD_CODES, HOUSEHOLDS);
+const EDUCATION = indexOf(EDUCATION_CODES, EDUCATION_LEVELS);
+const ARM = indexOf(INTERVENTION_CODES, INTERVENTIONS);
+const LANGUAGE = new Map<string, number>(LANGUAGE_LEVELS.map((v, i) => [v, i]));
+const day = (s: string): number => parseIsoDate(s) as number;
+const optionalDay = (s: string): number | null => (s === "" ? null : (parseIsoDate(s) as number));
+const get = (m: Map<string, number>, s: string): number => m.get(s) as number;
 
 export const ROW_SCHEMAS = {
-  personen: z.tuple([
-    bsn,
-    date,
-    code(SEX_CODES, SEXES),
-    code(ORIGIN_CODES, ORIGINS),
-    z.string().transform((s, ctx) => {
-      const m = POSTCODE_PATTERN.exec(s);
-      return m ? Number(m[1]) : issue(ctx, "invalid_value");
-    }),
-  ]),
-  huishoudens: z.tuple([
-    bsn,
-    code(HOUSEHOLD_CODES, HOUSEHOLDS),
-    int(0, 15),
-    z.string().transform((s, ctx): number | null => {
-      if (s === "") return null;
-      const v = INTEGER.test(s) ? Number(s) : Number.NaN;
-      return v >= 1900 && v <= 2100 ? v : issue(ctx, "invalid_value");
-    }),
-  ]),
-  opleiding: z.tuple([bsn, code(EDUCATION_CODES, EDUCATION_LEVELS), listCode(LANGUAGE_LEVELS)]),
-  dienstverbanden: z.tuple([bsn, date, optionalDate, int(0, 80), listCode(SECTOR_CODES)]),
-  uitkeringen: z.tuple([bsn, date, optionalDate, listCode(BENEFIT_CODES)]),
-  medicatie: z.tuple([
-    bsn,
-    int(1900, 2100),
-    z.string().transform((s, ctx) => (ATC_PATTERN.test(s) ? medicationBit(s) : issue(ctx, "unknown_code"))),
-  ]),
+  personen: z.tuple([bsn, date, code(Object.keys(SEX_CODES)), code(Object.keys(ORIGIN_CODES)), postcode]),
+  huishoudens: z.tuple([bsn, code(Object.keys(HOUSEHOLD_CODES)), int(0, 15), optionalYear]),
+  opleiding: z.tuple([bsn, code(Object.keys(EDUCATION_CODES)), code(LANGUAGE_LEVELS)]),
+  dienstverbanden: z.tuple([bsn, date, optionalDate, int(0, 80), code(SECTOR_CODES)]),
+  uitkeringen: z.tuple([bsn, date, optionalDate, code(BENEFIT_CODES)]),
+  medicatie: z.tuple([bsn, int(1900, 2100), z.string().regex(ATC_PATTERN, reason("unknown_code"))]),
   schulden: z.tuple([bsn, date, optionalDate, flag]),
-  wmo: z.tuple([
-    bsn,
-    z.string().transform((s, ctx) => {
-      const v = WMO_CODES[s];
-      return v === undefined ? issue(ctx, "unknown_code") : WMO_PRIORITY[v];
-    }),
-    date,
-    optionalDate,
-  ]),
-  trajecten: z.tuple([
-    bsn,
-    z.string().regex(/^[\w.-]{1,64}$/, { message: "invalid_value" }),
-    code(INTERVENTION_CODES, INTERVENTIONS),
-    date,
-  ]),
-  uitkomsten: z.tuple([
-    bsn,
-    z.string().regex(/^[\w.-]{1,64}$/, { message: "invalid_value" }),
-    flag,
-    int(0, 80),
-    flag,
-    flag,
-    flag,
-  ]),
+  wmo: z.tuple([bsn, code(Object.keys(WMO_CODES)), date, optionalDate]),
+  trajecten: z.tuple([bsn, trajectId, code(Object.keys(INTERVENTION_CODES)), date]),
+  uitkomsten: z.tuple([bsn, trajectId, flag, int(0, 80), flag, flag, flag]),
   truth: z.tuple([bsn, probability, probability, probability, probability, probability, probability, probability, probability]),
 } as const;
 export type RowFile = keyof typeof ROW_SCHEMAS;
+
+/** A validated row (fields in the delivery's column order) as small integers; `bsn` as a number. */
+export const CONVERT: Record<RowFile, (f: readonly string[]) => (number | string | null)[]> = {
+  personen: (f) => [Number(f[0]), day(f[1] as string), get(SEX, f[2] as string), get(ORIGIN, f[3] as string), Number((f[4] as string).slice(0, 4))],
+  huishoudens: (f) => [Number(f[0]), get(HOUSEHOLD, f[1] as string), Number(f[2]), f[3] === "" ? null : Number(f[3])],
+  opleiding: (f) => [Number(f[0]), get(EDUCATION, f[1] as string), get(LANGUAGE, f[2] as string)],
+  dienstverbanden: (f) => [Number(f[0]), day(f[1] as string), optionalDay(f[2] as string), Number(f[3])],
+  uitkeringen: (f) => [Number(f[0]), day(f[1] as string), optionalDay(f[2] as string)],
+  medicatie: (f) => [Number(f[0]), Number(f[1]), medicationBit(f[2] as string)],
+  schulden: (f) => [Number(f[0]), day(f[1] as string), optionalDay(f[2] as string), Number(f[3])],
+  wmo: (f) => [
+    Number(f[0]),
+    WMO_PRIORITY[WMO_CODES[f[1] as string] as keyof typeof WMO_PRIORITY],
+    day(f[2] as string),
+    optionalDay(f[3] as string),
+  ],
+  trajecten: (f) => [Number(f[0]), f[1] as string, get(ARM, f[2] as string), day(f[3] as string)],
+  uitkomsten: (f) => [Number(f[0]), f[1] as string, Number(f[2]), Number(f[3]), Number(f[4]), Number(f[5]), Number(f[6])],
+  truth: (f) => f.map(Number),
+};
 
 const KNOWN = new Set<string>(QUARANTINE_REASONS);
 
