@@ -40,6 +40,9 @@ const spec = {
     "  --schema JSON    schema to evaluate with (default: the bundle's); e.g. to name truth columns",
     "  --seed S         seed of the bootstrap intervals (default 1)",
     "  --bootstrap      bootstrap intervals for the policy values instead of the influence function",
+    "",
+    "Models in the report: network (rec = recommend's first arm, with eligibility and low-evidence rules),",
+    "network-argmax (same predictions, rec = the arm with the highest expected outcome) and t-learner.",
   ].join("\n"),
   options: {
     model: "string",
@@ -64,18 +67,20 @@ const spec = {
 } as const;
 
 /** The network's predictions in the evaluation's terms (arm indices in the schema's order). */
-function networkPredictions(bundle: Bundle, schema: TableSchema, rows: Parameters<typeof predictTable>[1]): ArmPredictions {
+function networkPredictions(
+  bundle: Bundle,
+  schema: TableSchema,
+  rows: Parameters<typeof predictTable>[1],
+): { rec: ArmPredictions; argmax: ArmPredictions } {
   const pred = predictTable(bundle, rows);
   const arms = schema.treatment.arms;
   if (pred.arms.length !== arms.length || pred.arms.some((a, k) => a !== arms[k])) {
     throw new ModelError(`the bundle's arms (${pred.arms.join(", ")}) differ from the schema's (${arms.join(", ")})`);
   }
+  const common = { expected: pred.mean, propensity: pred.propensity, lower: pred.lower, upper: pred.upper };
   return {
-    expected: pred.mean,
-    propensity: pred.propensity,
-    lower: pred.lower,
-    upper: pred.upper,
-    rec: pred.rec.map((arm) => arms.indexOf(arm)),
+    rec: { ...common, rec: pred.rec.map((arm) => arms.indexOf(arm)) },
+    argmax: { ...common, rec: pred.recArgmax.map((arm) => arms.indexOf(arm)) },
   };
 }
 
@@ -135,7 +140,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
         schema,
         rows: table.rows,
         models: [
-          { name: "network", predictions: network },
+          { name: "network", predictions: network.rec },
+          // Same predictions, the policy without eligibility and low-evidence rules: separates model from rules.
+          { name: "network-argmax", predictions: network.argmax },
           { name: "t-learner", predictions: tLearner },
         ],
         options: { interval: args.bootstrap ? "bootstrap" : "influence", seed: args.seed },

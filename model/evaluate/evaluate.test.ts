@@ -101,6 +101,23 @@ describe("evaluateModels", () => {
     expect(JSON.parse(JSON.stringify(report)).models).toHaveLength(2);
   });
 
+  it("marks a model with the same predictions and another policy, and leaves it out of the prediction tables", () => {
+    const both = evaluateModels({
+      schema,
+      rows,
+      models: [
+        { name: "oracle", predictions: oracle },
+        { name: "always-ctrl", predictions: { ...oracle, rec: rows.map(() => 0) } },
+      ],
+    });
+    expect(both.models[1]?.samePredictionsAs).toBe("oracle");
+    expect(both.models[1]?.truth?.values.capturedOracleGain).toBeLessThan(0);
+    expect(both.models[1]?.factual[0]?.eceOfTruth).toBe(both.models[1]?.factual[0]?.ece);
+    const text = formatReport(both);
+    expect(text).not.toContain("always-ctrl AUC");
+    expect(text).toContain("always-ctrl");
+  });
+
   it("works without truth columns and for continuous outcomes", () => {
     const { truth: _, ...noTruth } = schema;
     const continuous: TableSchema = { ...noTruth, outcome: { column: "y", type: "continuous" } };

@@ -60,6 +60,11 @@ export type ArmFactual = {
   ece: number | null;
   /** Expected calibration error over deciles of the prediction (10 equal-mass bins). */
   eceDeciles: number | null;
+  /**
+   * With ground truth: the same ECE of the true chances against the observed outcomes of these rows,
+   * i.e. the noise floor of `ece` on this many rows (a perfect model scores about this). Else null.
+   */
+  eceOfTruth: number | null;
   /** Continuous outcomes: root mean squared error (null for binary outcomes). */
   rmse: number | null;
   calibration: CalibrationBin[];
@@ -95,6 +100,8 @@ export type TruthReport = {
 
 export type ModelReport = {
   name: string;
+  /** Name of an earlier model in the report with the very same predictions (only the policy differs). */
+  samePredictionsAs: string | null;
   rows: number;
   factual: ArmFactual[];
   uplift: ArmUplift[];
@@ -187,10 +194,12 @@ export function evaluatePredictions(input: {
   const factual: ArmFactual[] = arms.map((arm, a) => {
     const predicted: number[] = [];
     const observed: number[] = [];
+    const trueChance: number[] = [];
     logged.treatment.forEach((t, i) => {
       if (t !== a) return;
       predicted.push(predictions.expected[i]?.[a] as number);
       observed.push(logged.outcome[i] as number);
+      if (logged.truth) trueChance.push(logged.truth[i]?.[a] as number);
     });
     const rmse =
       !binary && predicted.length
@@ -205,6 +214,7 @@ export function evaluatePredictions(input: {
       brier: binary ? brierScore(predicted, observed) : null,
       ece: binary ? expectedCalibrationError(predicted, observed) : null,
       eceDeciles: binary ? expectedCalibrationError(predicted, observed, { strategy: "equal-mass" }) : null,
+      eceOfTruth: binary && logged.truth ? expectedCalibrationError(trueChance, observed) : null,
       rmse,
       calibration: binary && predicted.length ? calibrationTable(predicted, observed) : [],
     };
@@ -311,6 +321,7 @@ export function evaluatePredictions(input: {
 
   return {
     name,
+    samePredictionsAs: null,
     rows: n,
     factual,
     uplift,
@@ -342,7 +353,11 @@ export function evaluateModels(input: {
       hasTruth: logged.truth !== null,
     },
     options: { interval: options.interval ?? "influence", seed: options.seed ?? 1, clip: options.clip ?? 0.01 },
-    models: input.models.map((m) => evaluatePredictions({ name: m.name, schema, logged, predictions: m.predictions, options })),
+    models: input.models.map((m, index) => {
+      const earlier = input.models.slice(0, index).find((o) => o.predictions.expected === m.predictions.expected);
+      const report = evaluatePredictions({ name: m.name, schema, logged, predictions: m.predictions, options });
+      return { ...report, samePredictionsAs: earlier?.name ?? null };
+    }),
   };
 }
 

@@ -67,6 +67,8 @@ function table(header: string[], rows: string[][]): string[] {
 /** Human-readable report: one column (group) per model, side by side. */
 export function formatReport(report: EvaluationReport, targets: TargetCheck[] = []): string {
   const { models } = report;
+  // Tables of the predictions themselves leave out a model that only differs in its policy.
+  const distinct = models.filter((m) => m.samePredictionsAs === null);
   const t = report.table;
   const out: string[] = [];
   out.push(
@@ -75,15 +77,27 @@ export function formatReport(report: EvaluationReport, targets: TargetCheck[] = 
   out.push(`Models: ${models.map((m) => m.name).join(", ")}`);
   const binary = t.outcomeType === "binary";
 
-  out.push("", binary ? "Factual fit per arm (AUC / Brier / ECE, 10 equal-width bins)" : "Factual fit per arm (RMSE)");
-  const head = ["arm", "n", ...models.flatMap((m) => (binary ? [`${m.name} AUC`, "Brier", "ECE"] : [`${m.name} RMSE`]))];
+  out.push(
+    "",
+    binary
+      ? `Factual fit per arm (AUC / Brier / ECE, 10 equal-width bins${t.hasTruth ? "; truth ECE = ECE of the true chances, the noise floor" : ""})`
+      : "Factual fit per arm (RMSE)",
+  );
+  const floor = binary && t.hasTruth;
+  const head = [
+    "arm",
+    "n",
+    ...(floor ? ["truth ECE"] : []),
+    ...distinct.flatMap((m) => (binary ? [`${m.name} AUC`, "Brier", "ECE"] : [`${m.name} RMSE`])),
+  ];
   out.push(
     ...table(
       head,
       t.arms.map((arm, a) => [
         arm,
         String(models[0]?.factual[a]?.n ?? 0),
-        ...models.flatMap((m) => {
+        ...(floor ? [fmt(models[0]?.factual[a]?.eceOfTruth, 4)] : []),
+        ...distinct.flatMap((m) => {
           const f = m.factual[a];
           return binary ? [fmt(f?.auc), fmt(f?.brier), fmt(f?.ece, 4)] : [fmt(f?.rmse)];
         }),
@@ -95,10 +109,10 @@ export function formatReport(report: EvaluationReport, targets: TargetCheck[] = 
   const upliftArms = models[0]?.uplift.map((u) => u.arm) ?? [];
   out.push(
     ...table(
-      ["arm", ...models.map((m) => m.name)],
+      ["arm", ...distinct.map((m) => m.name)],
       upliftArms.map((arm) => [
         arm,
-        ...models.map((m) => {
+        ...distinct.map((m) => {
           const u = m.uplift.find((x) => x.arm === arm);
           return u ? `${fmt(u.qini, 4)} (${fmt(u.qiniWeighted, 4)})` : "–";
         }),
@@ -136,11 +150,11 @@ export function formatReport(report: EvaluationReport, targets: TargetCheck[] = 
     out.push("", "ATE error per arm (predicted − true) and √PEHE per arm");
     out.push(
       ...table(
-        ["arm", "true ATE", ...models.flatMap((m) => [`${m.name} ATE err`, "√PEHE"])],
+        ["arm", "true ATE", ...distinct.flatMap((m) => [`${m.name} ATE err`, "√PEHE"])],
         upliftArms.map((arm) => [
           arm,
           fmt(models[0]?.truth?.ate[arm]?.true, 4),
-          ...models.flatMap((m) => [fmt(m.truth?.ate[arm]?.error, 4), fmt(m.truth?.sqrtPehePerArm[arm], 4)]),
+          ...distinct.flatMap((m) => [fmt(m.truth?.ate[arm]?.error, 4), fmt(m.truth?.sqrtPehePerArm[arm], 4)]),
         ]),
       ),
     );
