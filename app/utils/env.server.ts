@@ -1,5 +1,59 @@
 import path from "node:path";
 import { z } from "zod";
+import { ROLES, type Role } from "./roles";
+
+// --- OpenID Connect (docs/decisions/002-oidc-login.md) ---------------------------------------
+/** All or none: OIDC is on when OIDC_ISSUER is set, and then every one of these must be set. */
+export const OIDC_VARS = ["OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_REDIRECT_URI", "OIDC_ROLE_CLAIM", "OIDC_ROLE_MAP"] as const;
+export type RoleMapping = { value: string; role: Role };
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
+/** An http(s) URL; plain http only for this machine (a local test provider). */
+const OidcUrlSchema = z.url({ protocol: /^https?$/ }).refine((value) => {
+  const url = new URL(value);
+  return url.protocol === "https:" || LOCAL_HOSTS.has(url.hostname);
+}, "must be an https URL (http only for localhost)");
+
+/** "claim-value:role,claim-value:role"; the claim value may itself contain colons. Order is precedence. */
+export const RoleMapSchema = z.string().transform((text, ctx): RoleMapping[] => {
+  const mappings: RoleMapping[] = [];
+  for (const entry of text.split(",").map((e) => e.trim()).filter((e) => e.length > 0)) {
+    const at = entry.lastIndexOf(":");
+    const value = entry.slice(0, at).trim();
+    const role = entry.slice(at + 1).trim();
+    if (at <= 0 || value.length === 0) {
+      ctx.addIssue({ code: "custom", message: `entry ${mappings.length + 1} is not "claim-value:role"` });
+      return z.NEVER;
+    }
+    if (!(ROLES as readonly string[]).includes(role)) {
+      ctx.addIssue({ code: "custom", message: `entry ${mappings.length + 1} maps to unknown role "${role}" (one of ${ROLES.join(", ")})` });
+      return z.NEVER;
+    }
+    if (mappings.some((m) => m.value === value)) {
+      ctx.addIssue({ code: "custom", message: `entry ${mappings.length + 1} repeats a claim value` });
+      return z.NEVER;
+    }
+    mappings.push({ value, role: role as Role });
+  }
+  if (mappings.length === 0) {
+    ctx.addIssue({ code: "custom", message: 'must map at least one claim value, e.g. "tw-klantmanager:caseworker"' });
+    return z.NEVER;
+  }
+  return mappings;
+});
+
+/** An unset or empty variable is "not set" (an empty line in a .env file). */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+const OidcEnvShape = {
+  OIDC_ISSUER: optional(OidcUrlSchema),
+  OIDC_CLIENT_ID: optional(z.string()),
+  OIDC_CLIENT_SECRET: optional(z.string()),
+  OIDC_REDIRECT_URI: optional(OidcUrlSchema),
+  OIDC_ROLE_CLAIM: optional(z.string()),
+  OIDC_ROLE_MAP: optional(RoleMapSchema),
+};
+export type OidcSettings = { issuer: string; clientId: string; clientSecret: string; redirectUri: string; roleClaim: string; roleMap: RoleMapping[] };
+// ---------------------------------------------------------------------------------------------
 
 /** Configuration from environment variables, validated once at start-up (STYLE.md: env checked by zod). */
 const EnvSchema = z.object({
@@ -16,21 +70,40 @@ const EnvSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
-});
+  ...OidcEnvShape,
+})
+  .superRefine((env, ctx) => {
+    const set = OIDC_VARS.filter((name) => env[name] !== undefined);
+    if (set.length === 0) return;
+    for (const name of OIDC_VARS) {
+      if (env[name] === undefined) ctx.addIssue({ code: "custom", path: [name], message: `must be set when OpenID Connect is configured (${set.join(", ")} set)` });
+    }
+  })
+  .transform(({ OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET, OIDC_REDIRECT_URI, OIDC_ROLE_CLAIM, OIDC_ROLE_MAP, ...rest }) => {
+    const oidc: OidcSettings | null =
+      OIDC_ISSUER && OIDC_CLIENT_ID && OIDC_CLIENT_SECRET && OIDC_REDIRECT_URI && OIDC_ROLE_CLAIM && OIDC_ROLE_MAP
+        ? { issuer: OIDC_ISSUER, clientId: OIDC_CLIENT_ID, clientSecret: OIDC_CLIENT_SECRET, redirectUri: OIDC_REDIRECT_URI, roleClaim: OIDC_ROLE_CLAIM, roleMap: OIDC_ROLE_MAP }
+        : null;
+    return { ...rest, oidc };
+  });
 export type Env = z.infer<typeof EnvSchema>;
 
 let cached: Env | undefined;
 
 export function getEnv(): Env {
-  if (cached) return cached;
-  const parsed = EnvSchema.safeParse(process.env);
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** Validates a set of variables; the error names each bad variable and its rule. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const parsed = EnvSchema.safeParse(source);
   if (!parsed.success) {
     // Name the variable and the rule, never its value: it may be a secret.
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
-  cached = parsed.data;
-  return cached;
+  return parsed.data;
 }
 
 /** What the browser may see of the configuration: nothing secret. */

@@ -6,7 +6,9 @@ CREATE TABLE "User" (
     "passwordHash" TEXT NOT NULL,
     "role" TEXT NOT NULL,
     "active" BOOLEAN NOT NULL DEFAULT true,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "oidcIssuer" TEXT,
+    "oidcSubject" TEXT
 );
 
 -- CreateTable
@@ -116,6 +118,9 @@ CREATE TABLE "AuditEvent" (
 
 -- CreateIndex
 CREATE UNIQUE INDEX "User_username_key" ON "User"("username");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "User_oidcIssuer_oidcSubject_key" ON "User"("oidcIssuer", "oidcSubject");
 
 -- CreateIndex
 CREATE INDEX "Session_userId_idx" ON "Session"("userId");
