@@ -1,0 +1,63 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as tf from "@tensorflow/tfjs";
+import { z } from "zod";
+import { currentBackend } from "../../model/backend.js";
+import { disposeBundle, readTableCsv, recommend } from "../../model/index.js";
+import { parseCli } from "../lib/cli.js";
+import { benchBundle } from "./predict.js";
+
+const spec = {
+  name: "bench recommend",
+  usage: "npm run bench -- recommend [--clients N] [--model DIR]",
+  description:
+    "Times one in-process `recommend` with explanations and what-ifs for N clients (default 200) and prints\n" +
+    "{clients, p50Ms, p95Ms, maxMs} as JSON. Uses --model or a 5-member bundle trained briefly on generated data.",
+  options: { clients: "string", model: "string" } as const,
+  schema: z.object({ clients: z.coerce.number().int().min(1).max(100_000).default(200), model: z.string().optional() }),
+};
+
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+
+export async function run(argv: string[]): Promise<void> {
+  const args = parseCli(spec, argv);
+  const dir = await mkdtemp(join(tmpdir(), "trajectwijzer-bench-recommend-"));
+  try {
+    const { bundle, table } = await benchBundle(dir, args.model, 3000);
+    const rows = (await readTableCsv(table)).rows;
+    const features = bundle.schema.features.map((f) => f.name);
+    const clients = Array.from({ length: args.clients }, (_, i) => {
+      const row = rows[i % rows.length] ?? {};
+      return Object.fromEntries(features.map((f) => [f, row[f]]));
+    });
+    for (const c of clients.slice(0, 10)) recommend(bundle, c); // warm-up
+    const tensors = tf.memory().numTensors;
+    const times: number[] = [];
+    for (const c of clients) {
+      const t0 = performance.now();
+      recommend(bundle, c);
+      times.push(performance.now() - t0);
+    }
+    times.sort((a, b) => a - b);
+    const ms = (v: number) => Math.round(v * 100) / 100;
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: "recommend",
+        clients: args.clients,
+        members: bundle.model.members.length,
+        arms: bundle.schema.treatment.arms.length,
+        p50Ms: ms(quantile(times, 0.5)),
+        p95Ms: ms(quantile(times, 0.95)),
+        maxMs: ms(times[times.length - 1] ?? 0),
+        targetP50Ms: 50,
+        leakedTensors: tf.memory().numTensors - tensors,
+        backend: currentBackend(),
+        model: bundle.version,
+      })}\n`,
+    );
+    disposeBundle(bundle);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
