@@ -5,6 +5,7 @@ export {
   type BaselineConfig,
   type BaselinePredictions,
   BaselineSchema,
+  DEFAULT_L2_GRID,
   deserializeBaseline,
   fitBaseline,
   predictBaseline,

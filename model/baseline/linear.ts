@@ -85,19 +85,35 @@ function normalEquations(
   const k = design.width + 1;
   const hessian = new Float64Array(k * k);
   const gradient = new Float64Array(k);
-  const v = new Float64Array(k);
-  v[0] = 1;
+  // Only the non-zero entries of a row (one-hot and flag columns are mostly zero), intercept first.
+  const index = new Int32Array(k);
+  const value = new Float64Array(k);
   for (const row of rows) {
     const offset = row * design.width;
-    for (let j = 0; j < design.width; j++) v[j + 1] = design.x[offset + j] as number;
+    index[0] = 0;
+    value[0] = 1;
+    let nnz = 1;
+    for (let j = 0; j < design.width; j++) {
+      const x = design.x[offset + j] as number;
+      if (x !== 0) {
+        index[nnz] = j + 1;
+        value[nnz] = x;
+        nnz++;
+      }
+    }
     const w = weight(row);
     const r = residual(row);
-    for (let i = 0; i < k; i++) {
-      const vi = v[i] as number;
-      if (vi === 0) continue;
+    for (let a = 0; a < nnz; a++) {
+      const i = index[a] as number;
+      const vi = value[a] as number;
       gradient[i] = (gradient[i] as number) + vi * r;
       const wvi = w * vi;
-      for (let j = 0; j <= i; j++) hessian[i * k + j] = (hessian[i * k + j] as number) + wvi * (v[j] as number);
+      const base = i * k;
+      // Indices ascend, so index[b] ≤ i for b ≤ a: the lower triangle.
+      for (let b = 0; b <= a; b++) {
+        const cell = base + (index[b] as number);
+        hessian[cell] = (hessian[cell] as number) + wvi * (value[b] as number);
+      }
     }
   }
   for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) hessian[j * k + i] = hessian[i * k + j] as number;

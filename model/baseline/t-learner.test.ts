@@ -65,6 +65,15 @@ describe("T-learner baseline", () => {
     expect(gainWithout).toBeGreaterThan(gainWith + 0.2);
   });
 
+  it("chooses each arm's penalty from the grid by cross-validation, or takes a fixed one", () => {
+    expect(baseline.outcomeL2).toHaveLength(2);
+    for (const l2 of baseline.outcomeL2) expect([0.3, 1, 3, 10, 30, 100, 300]).toContain(l2);
+    expect(fitBaseline(rows, schema, { l2: 5 }).outcomeL2).toEqual([5, 5]);
+    const heavy = predictBaseline(fitBaseline(rows, schema, { l2: 1e6 }), rows.slice(0, 3)).expected;
+    // A huge penalty leaves only the intercept: the same prediction for every row of an arm.
+    expect(heavy[0]?.[1]).toBeCloseTo(heavy[1]?.[1] ?? 0, 3);
+  });
+
   it("survives save → load with identical predictions", () => {
     const loaded = deserializeBaseline(serializeBaseline(baseline));
     expect(predictBaseline(loaded, rows.slice(0, 20))).toEqual(predictBaseline(baseline, rows.slice(0, 20)));
