@@ -1,0 +1,89 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { makeTinyBundle } from "../test/fixtures/tiny-bundle.js";
+import { main } from "./evaluate.js";
+
+let fixture: Awaited<ReturnType<typeof makeTinyBundle>>;
+
+beforeAll(async () => {
+  process.env.TRAJECTWIJZER_QUIET_BACKEND = "1";
+  fixture = await makeTinyBundle({ n: 700, seed: 5 });
+});
+afterAll(async () => {
+  await rm(fixture.root, { recursive: true, force: true });
+});
+
+/** Runs the command, capturing stdout and turning process.exit into a thrown error. */
+async function run(argv: string[]): Promise<{ stdout: string; stderr: string; exit: number | null }> {
+  let stdout = "";
+  let stderr = "";
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  vi.spyOn(process, "exit").mockImplementation((code?: string | number | null) => {
+    throw new Error(`exit ${code}`);
+  });
+  let exit: number | null = null;
+  try {
+    await main(argv);
+  } catch (error) {
+    const match = /^exit (\d+)$/.exec(error instanceof Error ? error.message : "");
+    if (!match) throw error;
+    exit = Number(match[1]);
+  } finally {
+    vi.restoreAllMocks();
+  }
+  return { stdout, stderr, exit };
+}
+
+describe("evaluate command", () => {
+  it("reports the network and the T-learner side by side, and writes the JSON report", async () => {
+    const json = join(fixture.root, "report.json");
+    const out = await run(["--model", fixture.dir, "--table", fixture.table, "--train", fixture.table, "--json", json]);
+    expect(out.exit).toBeNull();
+    expect(out.stdout).toContain("network AUC");
+    expect(out.stdout).toContain("t-learner AUC");
+    expect(out.stdout).toContain("captured oracle gain");
+    expect(out.stdout).toContain("Targets");
+    const report = JSON.parse(await readFile(json, "utf8"));
+    expect(report.models.map((m: { name: string }) => m.name)).toEqual(["network", "network-argmax", "t-learner"]);
+    expect(report.table.hasTruth).toBe(true);
+    expect(report.models[0].truth.sqrtPehe).toBeGreaterThan(0);
+    expect(report.models[0].factual).toHaveLength(fixture.tiny.schema.treatment.arms.length);
+  });
+
+  it("saves the baseline into the bundle and reuses it", async () => {
+    const saved = await run(["--model", fixture.dir, "--table", fixture.table, "--train", fixture.table, "--save-baseline"]);
+    expect(saved.stdout).toContain("saved to the bundle as baseline.json");
+    const reused = await run(["--model", fixture.dir, "--table", fixture.table]);
+    expect(reused.exit).toBeNull();
+    expect(reused.stdout).toContain("baseline baseline.json in the bundle");
+  });
+
+  it("fails with one line when there is no baseline and no training table, or the table lacks the outcome", async () => {
+    const fresh = await makeTinyBundle({ n: 600, seed: 6, members: 1, epochs: 1 });
+    try {
+      const out = await run(["--model", fresh.dir, "--table", fresh.table]);
+      expect(out.exit).toBe(1);
+      expect(out.stderr.trim().split("\n").at(-1)).toMatch(/^evaluate: error: the bundle has no baseline\.json; pass --train CSV/);
+      const missing = await run(["--model", fixture.dir]);
+      expect(missing.exit).toBe(1);
+      expect(missing.stderr).toMatch(/evaluate: error: --table/);
+      const lines = fixture.tiny.csv.trim().split("\n").map((line) => line.split(","));
+      const outcome = lines[0]?.indexOf("werk_12m") ?? -1;
+      const noOutcome = join(fresh.root, "no-outcome.csv");
+      await writeFile(noOutcome, `${lines.map((cells) => cells.filter((_, c) => c !== outcome).join(",")).join("\n")}\n`);
+      const bad = await run(["--model", fixture.dir, "--table", noOutcome]);
+      expect(bad.exit).toBe(1);
+      expect(bad.stderr).toMatch(/evaluate: error: .*no-outcome\.csv: missing column "werk_12m"/);
+    } finally {
+      await rm(fresh.root, { recursive: true, force: true });
+    }
+  });
+});
