@@ -89,3 +89,39 @@ describe("calibrationTable", () => {
     expect(tied.map((b) => b.n)).toEqual([3, 1]);
   });
 });
+
+describe("calibration properties", () => {
+  const sample = fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 1 })), {
+    minLength: 1,
+    maxLength: 60,
+  });
+
+  it("bins cover every row once and ECE lies in [0, 1]", () => {
+    fc.assert(
+      fc.property(sample, fc.constantFrom("equal-width" as const, "equal-mass" as const), (rows, strategy) => {
+        const predicted = rows.map(([p]) => p);
+        const outcome = rows.map(([, y]) => y);
+        const bins = calibrationBins(predicted, outcome, { strategy });
+        expect(bins.reduce((s, b) => s + b.n, 0)).toBe(rows.length);
+        const ece = expectedCalibrationError(predicted, outcome, { strategy }) ?? -1;
+        expect(ece).toBeGreaterThanOrEqual(0);
+        expect(ece).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+
+  it("Brier score lies in [0, 1] and is 0 for perfect predictions", () => {
+    fc.assert(
+      fc.property(sample, (rows) => {
+        const outcome = rows.map(([, y]) => y);
+        const brier = brierScore(
+          rows.map(([p]) => p),
+          outcome,
+        );
+        expect(brier).toBeGreaterThanOrEqual(0);
+        expect(brier).toBeLessThanOrEqual(1);
+        expect(brierScore(outcome, outcome)).toBe(0);
+      }),
+    );
+  });
+});

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { sampleCurve, upliftCurve } from "./uplift.js";
 
@@ -58,5 +59,37 @@ describe("sampleCurve", () => {
       4,
     );
     expect(points.map((p) => p.gain)).toEqual([0, 0.5, 1, 0.5, 0]);
+  });
+});
+
+describe("upliftCurve properties", () => {
+  it("ends at the overall difference in means and does not depend on the row order", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 1 }), fc.boolean()), {
+          minLength: 2,
+          maxLength: 40,
+        }),
+        (rows) => {
+          const input = {
+            gain: rows.map(([g]) => g),
+            outcome: rows.map(([, y]) => y),
+            treated: rows.map(([, , t]) => t),
+          };
+          const curve = upliftCurve(input);
+          const t = rows.filter(([, , tr]) => tr);
+          const c = rows.filter(([, , tr]) => !tr);
+          const overall =
+            t.length && c.length ? t.reduce((s, [, y]) => s + y, 0) / t.length - c.reduce((s, [, y]) => s + y, 0) / c.length : 0;
+          expect(curve.points.at(-1)?.gain).toBeCloseTo(overall, 10);
+          const reversed = upliftCurve({
+            gain: [...input.gain].reverse(),
+            outcome: [...input.outcome].reverse(),
+            treated: [...input.treated].reverse(),
+          });
+          expect(reversed.auuc).toBeCloseTo(curve.auuc, 10);
+        },
+      ),
+    );
   });
 });
