@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
+import { OIDC_TEST_ISSUER, oidcTestEnv } from "./test/oidc/config";
 
 const PORT = 3100;
 // Debian's chromium on the closed-network machines; Playwright's own browser on a laptop.
@@ -29,22 +30,36 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    // The real start path on a throw-away data directory with a small population and a small model.
-    command: "rm -rf data/e2e && node --import tsx scripts/start.ts",
-    env: {
-      DATA_DIR: "data/e2e",
-      PORT: String(PORT),
-      DEMO_POPULATION: "4000",
-      DEMO_SEED: "7",
-      TRAIN_MEMBERS: "2",
-      TRAIN_EPOCHS: "15",
-      CASELOAD_SIZE: "25",
+  webServer: [
+    {
+      // The real start path on a throw-away data directory with a small population and a small model.
+      command: "rm -rf data/e2e && node --import tsx scripts/start.ts",
+      env: {
+        DATA_DIR: "data/e2e",
+        PORT: String(PORT),
+        DEMO_POPULATION: "4000",
+        DEMO_SEED: "7",
+        TRAIN_MEMBERS: "2",
+        TRAIN_EPOCHS: "15",
+        CASELOAD_SIZE: "25",
+        // Login through the local test identity provider (the second server below).
+        ...oidcTestEnv(`http://localhost:${PORT}`),
+      },
+      url: `http://localhost:${PORT}/login`,
+      timeout: 600_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
     },
-    url: `http://localhost:${PORT}/login`,
-    timeout: 600_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+    {
+      // A real OpenID Connect provider (oidc-provider) with a test client and test accounts: test/oidc/.
+      command: "node --import tsx test/oidc/provider.ts",
+      env: { APP_BASE_URL: `http://localhost:${PORT}` },
+      url: `${OIDC_TEST_ISSUER}/.well-known/openid-configuration`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

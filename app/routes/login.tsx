@@ -1,9 +1,10 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { getUser, verifyLogin } from "~/utils/auth.server";
 import { useT } from "~/utils/i18n";
+import { getOidcSettings } from "~/utils/oidc.server";
 import { HOME_BY_ROLE } from "~/utils/roles";
 import { createSession } from "~/utils/session.server";
 import { safeRedirect } from "~/utils/safe-redirect";
@@ -23,7 +24,7 @@ const LoginFormSchema = z.object({
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await getUser(request);
   if (user) throw redirect(HOME_BY_ROLE[user.role]);
-  return null;
+  return { oidc: getOidcSettings() !== null };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -44,6 +45,8 @@ export default function Login() {
   const data = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
+  const { oidc } = useLoaderData<typeof loader>();
+  const redirectTo = params.get("redirectTo");
   const message = data?.error === "rate_limited" ? t.loginRateLimited : data?.error ? t.loginFailed : null;
   return (
     <div className="page">
@@ -52,6 +55,15 @@ export default function Login() {
         <p className="form-error" role="alert" id="login-error">
           {message}
         </p>
+      ) : null}
+      {oidc ? (
+        <>
+          {/* A plain link, not a form: the page's CSP (form-action 'self') would block the redirect to the provider. */}
+          <p>
+            <a href={redirectTo ? `/auth/oidc?redirectTo=${encodeURIComponent(redirectTo)}` : "/auth/oidc"}>{t.loginWithOrganisation}</a>
+          </p>
+          <p>{t.loginLocalAccount}</p>
+        </>
       ) : null}
       <Form method="post" aria-describedby={message ? "login-error" : undefined}>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />

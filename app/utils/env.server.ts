@@ -10,6 +10,7 @@ export type RoleMapping = { value: string; role: Role };
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]"]);
 /** An http(s) URL; plain http only for this machine (a local test provider). */
 const OidcUrlSchema = z.url({ protocol: /^https?$/ }).refine((value) => {
+  if (!URL.canParse(value)) return true; // z.url() has reported it already
   const url = new URL(value);
   return url.protocol === "https:" || LOCAL_HOSTS.has(url.hostname);
 }, "must be an https URL (http only for localhost)");
