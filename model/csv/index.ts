@@ -3,47 +3,59 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
 
 /**
- * Small streaming CSV helpers (RFC 4180: comma separated, `"` quoting, CRLF or LF).
- * Fast path for lines without quotes; a quoted field may span lines.
+ * Small streaming CSV helpers: comma separated, `"` quoting, LF or CRLF.
+ * One physical line is one record: a quoted field may hold commas and quotes but not a line break,
+ * so a single broken line (an unterminated quote) can never swallow the valid lines after it.
  */
 
 export type CsvRow = {
-  /** 1-based physical line number where the record starts (the header is line 1). */
+  /** 1-based physical line number (the header is line 1). */
   line: number;
+  /** The fields; for a malformed line, the whole line as one field. */
   fields: string[];
+  /** True when the line is not valid CSV (an unterminated quoted field). */
+  malformed?: true;
 };
 
 export type CsvBatch = { header: string[]; rows: CsvRow[]; bytesRead: number };
 
-/** Splits one complete record (that may contain quotes and embedded newlines) into fields. */
-export function parseCsvRecord(text: string): string[] {
+/** Splits one line into fields; null when a quoted field is not terminated. */
+export function parseCsvRecord(text: string): string[] | null {
   if (!text.includes('"')) return text.split(",");
   const fields: string[] = [];
   let field = "";
   let i = 0;
-  let quoted = false;
+  let atFieldStart = true;
   while (i < text.length) {
     const ch = text[i] as string;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i += 1;
-        continue;
-      }
-      field += ch;
+    if (atFieldStart && ch === '"') {
+      // Quoted field: up to the closing quote ("" is an escaped quote).
       i += 1;
+      let closed = false;
+      while (i < text.length) {
+        const c = text[i] as string;
+        if (c === '"') {
+          if (text[i + 1] === '"') {
+            field += '"';
+            i += 2;
+            continue;
+          }
+          closed = true;
+          i += 1;
+          break;
+        }
+        field += c;
+        i += 1;
+      }
+      if (!closed) return null;
+      atFieldStart = false;
       continue;
     }
-    if (ch === '"') {
-      quoted = true;
-    } else if (ch === ",") {
+    atFieldStart = false;
+    if (ch === ",") {
       fields.push(field);
       field = "";
+      atFieldStart = true;
     } else {
       field += ch;
     }
@@ -53,27 +65,14 @@ export function parseCsvRecord(text: string): string[] {
   return fields;
 }
 
-function countQuotes(text: string): number {
-  let n = 0;
-  let at = text.indexOf('"');
-  while (at !== -1) {
-    n += 1;
-    at = text.indexOf('"', at + 1);
-  }
-  return n;
-}
-
 /**
  * Reads a CSV file in batches of records (one batch per chunk read), never the whole file.
- * The first record is the header. Blank lines are skipped.
+ * The first non-blank line is the header. Blank lines are skipped.
  */
 export async function* readCsvBatches(path: string, options: { chunkSize?: number } = {}): AsyncGenerator<CsvBatch> {
   const stream = createReadStream(path, { encoding: "utf8", highWaterMark: options.chunkSize ?? 1 << 20 });
   let header: string[] | null = null;
   let carry = "";
-  let pending = ""; // an open quoted record spanning lines
-  let pendingLine = 0;
-  let pendingQuotes = 0;
   let lineNo = 0;
   let bytesRead = 0;
   let first = true;
@@ -81,35 +80,13 @@ export async function* readCsvBatches(path: string, options: { chunkSize?: numbe
   const take = (rawLine: string, rows: CsvRow[]): void => {
     lineNo += 1;
     const text = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
-    if (pending !== "" || pendingQuotes % 2 === 1) {
-      pending += `\n${text}`;
-      pendingQuotes += countQuotes(text);
-      if (pendingQuotes % 2 === 1) return;
-      const record = pending;
-      pending = "";
-      pendingQuotes = 0;
-      emit(record, pendingLine, rows);
-      return;
-    }
-    if (text.includes('"')) {
-      const q = countQuotes(text);
-      if (q % 2 === 1) {
-        pending = text;
-        pendingQuotes = q;
-        pendingLine = lineNo;
-        return;
-      }
-    }
     if (text === "") return;
-    emit(text, lineNo, rows);
-  };
-  const emit = (record: string, line: number, rows: CsvRow[]): void => {
-    const fields = parseCsvRecord(record);
+    const fields = parseCsvRecord(text);
     if (header === null) {
-      header = fields;
+      header = fields ?? [text];
       return;
     }
-    rows.push({ line, fields });
+    rows.push(fields === null ? { line: lineNo, fields: [text], malformed: true } : { line: lineNo, fields });
   };
 
   for await (const chunk of stream) {
@@ -122,14 +99,15 @@ export async function* readCsvBatches(path: string, options: { chunkSize?: numbe
     const rows: CsvRow[] = [];
     let start = 0;
     let nl = text.indexOf("\n");
-    if (nl !== -1 && carry !== "") {
+    if (nl === -1) {
+      carry += text;
+      continue;
+    }
+    if (carry !== "") {
       take(carry + text.slice(0, nl), rows);
       carry = "";
       start = nl + 1;
       nl = text.indexOf("\n", start);
-    } else if (nl === -1) {
-      carry += text;
-      continue;
     }
     while (nl !== -1) {
       take(text.slice(start, nl), rows);
@@ -141,12 +119,6 @@ export async function* readCsvBatches(path: string, options: { chunkSize?: numbe
   }
   const rows: CsvRow[] = [];
   if (carry !== "") take(carry, rows);
-  if (pending !== "") {
-    // Unterminated quote at end of file: hand the record over as it is; the caller rejects it.
-    const record = pending;
-    pending = "";
-    emit(record, pendingLine, rows);
-  }
   yield { header: header ?? [], rows, bytesRead };
 }
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { z } from "zod";
 import { INTERVENTIONS } from "../catalogue.js";
 import { CsvWriter, readCsvBatches } from "../csv/index.js";
-import { ANALYSIS_COLUMNS, ORIGINS, REINTEGRATION_FEATURES, reintegrationSchema, SEXES } from "../reintegration.js";
+import { AGE_BANDS, ANALYSIS_COLUMNS, ORIGINS, REGIONS, REINTEGRATION_FEATURES, reintegrationSchema } from "../reintegration.js";
 import {
   addBenefit,
   addDebt,
@@ -57,6 +57,7 @@ const ORDER: RowFile[] = [
 const REQUIRED: RowFile[] = ["trajecten", "personen", "uitkomsten"];
 const NINE_DIGITS = /^\d{9}$/;
 const HAS_DIGIT = /\d/;
+const BSN_LIKE = /(?<![0-9A-Za-z])\d{8,10}(?![0-9A-Za-z])/g;
 
 type Handler = (data: unknown[], raw: string[]) => QuarantineReason | null;
 
@@ -91,8 +92,10 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
   const firstOfPerson = new Map<number, number>();
   const trajectIndex = new Map<string, number>();
   const hasOutcome: number[] = [];
-  const mu: number[] = [];
   const hasPerson: number[] = [];
+  /** Allocated once the trajectories are known: true chances per arm, and per-trajectory row hashes for dedupe. */
+  let mu = new Float32Array(0);
+  let seenHash = new Uint32Array(0);
 
   const reports = {} as Record<RowFile, FileReport>;
   const quarantine = new Map<RowFile, CsvWriter>();
@@ -104,12 +107,17 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     }
     return w;
   };
-  /** Quarantined rows keep their content, except direct identifiers: bsn → pseudonym, personal data masked. */
+  /**
+   * Quarantined rows keep their content except direct identifiers: every run of 8-10 digits (a bsn,
+   * also a mistyped one) becomes its pseudonym; in personen.csv every value with a digit (birth date,
+   * postcode) is masked.
+   */
   const maskFields = (file: RowFile, fields: string[]): string[] =>
     fields.map((v) => {
       if (NINE_DIGITS.test(v)) return pseudonym(v);
+      const masked = v.replace(BSN_LIKE, (m) => pseudonym(m));
       if (file === "personen" && HAS_DIGIT.test(v)) return "***";
-      return v;
+      return masked;
     });
   const writeQuarantine = async (file: RowFile, line: number, reason: QuarantineReason, field: string, fields: string[]) => {
     const width = FILE_COLUMNS[file].length;
@@ -122,23 +130,16 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     q[reason] = (q[reason] ?? 0) + 1;
   };
 
-  /** Applies `fn` to every trajectory of a person, starting from the person's first trajectory. */
-  const forTrajectories = (first: number, fn: (s: TrajectoryState, t: number) => void): void => {
-    let t = first;
-    while (t !== -1) {
-      fn(trajectories[t] as TrajectoryState, t);
-      t = nextOfPerson[t] as number;
-    }
-  };
+  const next = (t: number): number => nextOfPerson[t] as number;
+  const at = (t: number): TrajectoryState => trajectories[t] as TrajectoryState;
 
-  /** Dedupe state of the current file. */
-  let personSeen = new Map<number, number>();
+  /** Dedupe state of the current file: a row hash per (first) trajectory, or fingerprints of spell rows. */
   let fingerprints = new FingerprintSet();
-  const dedupePerson = (bsn: number, raw: string[]): QuarantineReason | null => {
-    const h = rowHash(raw);
-    const seen = personSeen.get(bsn);
-    if (seen === undefined) {
-      personSeen.set(bsn, h);
+  const dedupeKeyed = (t: number, raw: string[]): QuarantineReason | null => {
+    const h = (rowHash(raw) >>> 1) + 1; // never 0 (= not seen)
+    const seen = seenHash[t] as number;
+    if (seen === 0) {
+      seenHash[t] = h;
       return null;
     }
     return seen === h ? "duplicate" : "conflicting_duplicate";
@@ -175,41 +176,44 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       const [bsn, birth, sex, origin, pc4] = d as [number, number, number, number, number];
       const first = firstOfPerson.get(bsn);
       if (first === undefined) return "no_trajectory";
-      const dup = dedupePerson(bsn, raw);
+      const dup = dedupeKeyed(first, raw);
       if (dup) return dup;
       const region = REGIONS_INDEX.get(regionOfPostcode(pc4)) as number;
-      forTrajectories(first, (s, t) => {
+      for (let t = first; t !== -1; t = next(t)) {
+        const s = at(t);
         s.birth = birth;
         s.sex = sex;
         s.origin = origin;
         s.region = region;
         hasPerson[t] = 1;
-      });
+      }
       return null;
     },
     huishoudens: (d, raw) => {
       const [bsn, household, children, youngest] = d as [number, number, number, number | null];
       const first = firstOfPerson.get(bsn);
       if (first === undefined) return "no_trajectory";
-      const dup = dedupePerson(bsn, raw);
+      const dup = dedupeKeyed(first, raw);
       if (dup) return dup;
-      forTrajectories(first, (s) => {
+      for (let t = first; t !== -1; t = next(t)) {
+        const s = at(t);
         s.household = household;
         s.children = children;
         s.youngestYear = youngest ?? MISSING;
-      });
+      }
       return null;
     },
     opleiding: (d, raw) => {
       const [bsn, education, language] = d as [number, number, number];
       const first = firstOfPerson.get(bsn);
       if (first === undefined) return "no_trajectory";
-      const dup = dedupePerson(bsn, raw);
+      const dup = dedupeKeyed(first, raw);
       if (dup) return dup;
-      forTrajectories(first, (s) => {
+      for (let t = first; t !== -1; t = next(t)) {
+        const s = at(t);
         s.education = education;
         s.language = language;
-      });
+      }
       return null;
     },
     dienstverbanden: (d, raw) => {
@@ -219,7 +223,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       if (first === undefined) return "no_trajectory";
       const dup = dedupeSpell(raw);
       if (dup) return dup;
-      forTrajectories(first, (s) => addEmployment(s, begin, end));
+      for (let t = first; t !== -1; t = next(t)) addEmployment(at(t), begin, end);
       return null;
     },
     uitkeringen: (d, raw) => {
@@ -229,7 +233,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       if (first === undefined) return "no_trajectory";
       const dup = dedupeSpell(raw);
       if (dup) return dup;
-      forTrajectories(first, (s) => addBenefit(s, begin, end));
+      for (let t = first; t !== -1; t = next(t)) addBenefit(at(t), begin, end);
       return null;
     },
     medicatie: (d, raw) => {
@@ -238,7 +242,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       if (first === undefined) return "no_trajectory";
       const dup = dedupeSpell(raw);
       if (dup) return dup;
-      forTrajectories(first, (s) => addMedication(s, year, bit));
+      for (let t = first; t !== -1; t = next(t)) addMedication(at(t), year, bit);
       return null;
     },
     schulden: (d, raw) => {
@@ -248,7 +252,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       if (first === undefined) return "no_trajectory";
       const dup = dedupeSpell(raw);
       if (dup) return dup;
-      forTrajectories(first, (s) => addDebt(s, registered, end, problematic === 1));
+      for (let t = first; t !== -1; t = next(t)) addDebt(at(t), registered, end, problematic === 1);
       return null;
     },
     wmo: (d, raw) => {
@@ -258,18 +262,16 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       if (first === undefined) return "no_trajectory";
       const dup = dedupeSpell(raw);
       if (dup) return dup;
-      forTrajectories(first, (s) => addWmo(s, support, begin, end));
+      for (let t = first; t !== -1; t = next(t)) addWmo(at(t), support, begin, end);
       return null;
     },
     uitkomsten: (d, raw) => {
       const [bsn, id, werk, uren, uitstroom, wmo12, schulden12] = d as [number, string, number, number, number, number, number];
       const t = trajectIndex.get(id);
       if (t === undefined || bsnOf[t] !== bsn) return "unknown_trajectory";
-      const h = rowHash(raw);
-      const seen = personSeen.get(t);
-      if (seen !== undefined) return seen === h ? "duplicate" : "conflicting_duplicate";
-      personSeen.set(t, h);
-      const s = trajectories[t] as TrajectoryState;
+      const dup = dedupeKeyed(t, raw);
+      if (dup) return dup;
+      const s = at(t);
       s.werk = werk;
       s.uren = uren;
       s.uitstroom = uitstroom;
@@ -282,11 +284,11 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       const bsn = d[0] as number;
       const first = firstOfPerson.get(bsn);
       if (first === undefined) return "no_trajectory";
-      const dup = dedupePerson(bsn, raw);
+      const dup = dedupeKeyed(first, raw);
       if (dup) return dup;
-      forTrajectories(first, (_s, t) => {
+      for (let t = first; t !== -1; t = next(t)) {
         for (let a = 0; a < INTERVENTIONS.length; a += 1) mu[t * INTERVENTIONS.length + a] = d[a + 1] as number;
-      });
+      }
       return null;
     },
   };
@@ -298,7 +300,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       const report: FileReport = { present: sizes[file] !== null, rowsRead: 0, valid: 0, linked: 0, unlinked: 0, quarantined: {} };
       reports[file] = report;
       if (sizes[file] === null) continue;
-      personSeen = new Map();
+      seenHash.fill(0);
       fingerprints = new FingerprintSet();
       const expected = FILE_COLUMNS[file];
       const schema = ROW_SCHEMAS[file] as unknown as z.ZodType<string[]>;
@@ -318,6 +320,10 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
         for (const row of batch.rows) {
           report.rowsRead += 1;
           let fields = row.fields;
+          if (row.malformed) {
+            await writeQuarantine(file, row.line, "malformed_line", "", fields);
+            continue;
+          }
           if (fields.length !== headerWidth) {
             await writeQuarantine(file, row.line, "field_count", "", fields);
             continue;
@@ -349,12 +355,16 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
         options.onProgress?.(Math.min(totalBytes, fileStart + batch.bytesRead), totalBytes);
       }
       doneBytes = fileStart + (sizes[file] ?? 0);
+      if (file === "trajecten") {
+        mu = new Float32Array(trajectories.length * INTERVENTIONS.length).fill(Number.NaN);
+        seenHash = new Uint32Array(trajectories.length);
+      }
       if (file === "personen") {
         personsWithoutTrajectory = personsInFile.size;
         personsInFile.clear();
       }
     }
-    personSeen = new Map();
+    seenHash = new Uint32Array(0);
     fingerprints = new FingerprintSet();
 
     // Trajectories without an outcome cannot be used: quarantine them (nothing is invented).
@@ -380,7 +390,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     }
 
     // Quasi-identifiers: k-anonymity by global coarsening of origin, then local suppression.
-    const qi = quasiIdentifierPlan(usable.map((t) => qiKey(trajectories[t] as TrajectoryState)), k);
+    const qi = quasiIdentifierPlan(Int32Array.from(usable, (t) => qiKey(at(t))), k);
     const suppressed = new Set<number>();
     for (let i = 0; i < usable.length; i += 1) if (qi.action[i] === 2) suppressed.add(usable[i] as number);
     for (const t of suppressed) await requeue(t, "qi_suppressed");
@@ -408,7 +418,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
         const truth: (number | string)[] = [];
         for (let a = 0; a < INTERVENTIONS.length; a += 1) {
           const v = mu[t * INTERVENTIONS.length + a];
-          truth.push(withTruth && v !== undefined ? v : "");
+          truth.push(withTruth && v !== undefined && !Number.isNaN(v) ? Math.round(v * 10000) / 10000 : "");
         }
         table.write([
           pseudonym(String(bsnOf[t]).padStart(9, "0")),
@@ -462,17 +472,19 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
   }
 }
 
-const REGIONS_INDEX = new Map<string, number>(
-  (["noord", "oost", "west", "zuid", "randstad"] as const).map((r, i) => [r, i]),
-);
+const REGIONS_INDEX = new Map<string, number>(REGIONS.map((r, i) => [r, i]));
 const MERGED_ORIGIN = "migratieachtergrond";
 
-function qiKey(s: TrajectoryState): string {
-  const band = s.birth > -1_000_000 ? ageBand(ageAt(s.birth, s.start)) : "";
-  const sex = s.sex === MISSING ? "" : (SEXES[s.sex] as string);
-  const origin = s.origin === MISSING ? "" : (ORIGINS[s.origin] as string);
-  return `${band}|${sex}|${s.household}|${s.region}|${origin}`;
+/** Quasi-identifier cell as an integer: age band × sex × household × region × origin (0 = missing). */
+const QI_RADIX = { band: 6, sex: 3, household: 5, region: 6, origin: 4 } as const;
+function qiKey(s: TrajectoryState): number {
+  const band = s.birth > -1_000_000 ? AGE_BANDS.indexOf(ageBand(ageAt(s.birth, s.start))) + 1 : 0;
+  return encodeQi(band, s.sex + 1, s.household + 1, s.region + 1, s.origin + 1);
 }
+const encodeQi = (band: number, sex: number, household: number, region: number, origin: number): number =>
+  (((band * QI_RADIX.sex + sex) * QI_RADIX.household + household) * QI_RADIX.region + region) * QI_RADIX.origin + origin;
+const ORIGIN_NL = ORIGINS.indexOf("nederland") + 1;
+const MERGED_ORIGIN_CODE = ORIGINS.indexOf("europa") + 1;
 
 /**
  * Plans k-anonymity on the quasi-identifiers: (1) merge the non-Dutch origins when a group is too
@@ -481,48 +493,68 @@ function qiKey(s: TrajectoryState): string {
  * action per row: 0 keep, 1 audit columns blanked, 2 suppressed.
  */
 export function quasiIdentifierPlan(
-  keys: string[],
+  keys: Int32Array,
   k: number,
 ): { action: Uint8Array; mergeOrigin: boolean; smallestBefore: number; smallestAfter: number; steps: string[]; auditSuppressed: number } {
+  const cells = QI_RADIX.band * QI_RADIX.sex * QI_RADIX.household * QI_RADIX.region * QI_RADIX.origin;
   const action = new Uint8Array(keys.length);
-  const tally = (ks: string[]): Map<string, number> => {
-    const m = new Map<string, number>();
-    for (const key of ks) m.set(key, (m.get(key) ?? 0) + 1);
-    return m;
+  const tally = (ks: Int32Array, skip?: Uint8Array): Int32Array => {
+    const counts = new Int32Array(cells);
+    for (let i = 0; i < ks.length; i += 1) {
+      if (skip?.[i] === 2) continue;
+      const key = ks[i] as number;
+      counts[key] = (counts[key] as number) + 1;
+    }
+    return counts;
   };
-  const smallest = (m: Map<string, number>): number => (m.size === 0 ? 0 : Math.min(...m.values()));
+  const smallest = (counts: Int32Array): number => {
+    let min = Number.POSITIVE_INFINITY;
+    for (const c of counts) if (c > 0 && c < min) min = c;
+    return Number.isFinite(min) ? min : 0;
+  };
   let counts = tally(keys);
   const smallestBefore = smallest(counts);
   const steps: string[] = [];
   let mergeOrigin = false;
-  let current = keys;
+  const current = Int32Array.from(keys);
   if (smallestBefore < k) {
     mergeOrigin = true;
     steps.push(`herkomst: europa + buiten_europa → ${MERGED_ORIGIN}`);
-    current = keys.map((key) => key.replace(/\|(europa|buiten_europa)$/, `|${MERGED_ORIGIN}`));
+    for (let i = 0; i < current.length; i += 1) {
+      const origin = (current[i] as number) % QI_RADIX.origin;
+      if (origin !== 0 && origin !== ORIGIN_NL) current[i] = (current[i] as number) - origin + MERGED_ORIGIN_CODE;
+    }
     counts = tally(current);
   }
   let auditSuppressed = 0;
   if (smallest(counts) < k) {
-    current = current.map((key, i) => {
-      if ((counts.get(key) ?? 0) >= k) return key;
+    const before = counts;
+    for (let i = 0; i < current.length; i += 1) {
+      const key = current[i] as number;
+      if ((before[key] as number) >= k) continue;
       action[i] = 1;
       auditSuppressed += 1;
-      const [band, , household, region] = key.split("|");
-      return `${band}||${household}|${region}|`;
-    });
+      // blank sex and origin: keep band, household, region
+      const origin = key % QI_RADIX.origin;
+      const rest = (key - origin) / QI_RADIX.origin;
+      const region = rest % QI_RADIX.region;
+      const rest2 = (rest - region) / QI_RADIX.region;
+      const household = rest2 % QI_RADIX.household;
+      const band = Math.floor(rest2 / QI_RADIX.household / QI_RADIX.sex);
+      current[i] = encodeQi(band, 0, household, region, 0);
+    }
     steps.push(`geslacht, herkomst blanked in ${auditSuppressed} rows of groups < ${k}`);
     counts = tally(current);
     let dropped = 0;
-    current.forEach((key, i) => {
-      if ((counts.get(key) ?? 0) < k) {
+    for (let i = 0; i < current.length; i += 1) {
+      if ((counts[current[i] as number] as number) < k) {
         action[i] = 2;
         dropped += 1;
       }
-    });
+    }
     if (dropped > 0) steps.push(`${dropped} rows suppressed (group < ${k} even without sex and origin)`);
     auditSuppressed -= dropped;
-    counts = tally(current.filter((_, i) => action[i] !== 2));
+    counts = tally(current, action);
   }
   return { action, mergeOrigin, smallestBefore, smallestAfter: smallest(counts), steps, auditSuppressed };
 }

@@ -25,6 +25,7 @@ import {
  * reason as the issue message.
  */
 export const QUARANTINE_REASONS = [
+  "malformed_line",
   "field_count",
   "invalid_bsn",
   "invalid_date",
@@ -41,6 +42,7 @@ export const QUARANTINE_REASONS = [
 export type QuarantineReason = (typeof QUARANTINE_REASONS)[number];
 /** Reasons that mean "the row itself is invalid" (the others are valid rows that could not be used). */
 export const INVALID_REASONS: readonly QuarantineReason[] = [
+  "malformed_line",
   "field_count",
   "invalid_bsn",
   "invalid_date",
