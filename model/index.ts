@@ -35,6 +35,7 @@ export type { MetricsFile, ModelCard, ValidationMetrics } from "./bundle/model-c
 export { MIN_CELL, type ReferenceStats } from "./bundle/reference.js";
 export { type TrainOptions, trainBundle } from "./bundle/train.js";
 export { BundleError, ModelError, SchemaError } from "./errors.js";
+export { type Driver, type FaithfulnessResult, faithfulness, SYNTHETIC_DRIVERS } from "./explain/faithfulness.js";
 export type { Attribution } from "./explain/integrated-gradients.js";
 export { DEFAULT_WHAT_IFS, type WhatIfRule } from "./explain/what-if.js";
 export type { TrainProgress } from "./network/ensemble.js";

@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type ArmCalibration, type Calibration, fitLinear, fitPlatt } from "./calibration.js";
-import { createRandom, shuffleInPlace } from "./random.js";
+import { createRandom, gamma, shuffleInPlace } from "./random.js";
 import {
   disposeParams,
   type EncodedData,
@@ -99,18 +99,34 @@ export function trainEnsemble(options: {
   for (let m = 0; m < options.members; m++) {
     const seed = options.seed * 7919 + m * 104729 + 1;
     const random = createRandom(seed);
-    // Bootstrap sample of the training rows (stratified by arm keeps every head fed).
-    const byArm: number[][] = Array.from({ length: K }, () => []);
-    for (const i of split.train) byArm[data.treatment[i] ?? 0]?.push(i);
-    const sample: number[] = [];
-    for (const rows of byArm) {
-      for (let j = 0; j < rows.length; j++) sample.push(config.bootstrap ? (rows[Math.floor(random() * rows.length)] ?? 0) : (rows[j] ?? 0));
+    // Members differ by seed and by a bootstrap of the training rows (see NetworkConfig.bootstrap).
+    let trainRows = split.train;
+    let rowWeights: Float32Array | undefined;
+    if (config.bootstrap === "resample") {
+      const byArm: number[][] = Array.from({ length: K }, () => []);
+      for (const i of split.train) byArm[data.treatment[i] ?? 0]?.push(i);
+      const sample: number[] = [];
+      for (const rows of byArm) {
+        for (let j = 0; j < rows.length; j++) sample.push(rows[Math.floor(random() * rows.length)] ?? 0);
+      }
+      trainRows = Int32Array.from(sample);
+    } else if (config.bootstrap === "weighted") {
+      rowWeights = new Float32Array(data.treatment.length);
+      let sum = 0;
+      for (const i of split.train) {
+        const w = gamma(random, config.bootstrapConcentration);
+        rowWeights[i] = w;
+        sum += w;
+      }
+      const scale = split.train.length / sum;
+      for (const i of split.train) rowWeights[i] = (rowWeights[i] ?? 0) * scale;
     }
     const fit = fitNetwork({
       data: scaled,
       arms: K,
       outcomeType: options.outcomeType,
-      trainRows: Int32Array.from(sample),
+      trainRows,
+      ...(rowWeights ? { rowWeights } : {}),
       validationRows: split.validation,
       config,
       seed,

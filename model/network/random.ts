@@ -21,3 +21,24 @@ export function shuffleInPlace(values: Int32Array, random: Random): Int32Array {
   }
   return values;
 }
+
+/** Standard normal by Box–Muller. */
+export function normal(random: Random): number {
+  const u = 1 - random();
+  const v = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/** Gamma(shape, 1) by Marsaglia–Tsang (shape ≥ 1; smaller shapes boosted). */
+export function gamma(random: Random, shape: number): number {
+  if (shape < 1) return gamma(random, shape + 1) * (1 - random()) ** (1 / shape);
+  const d = shape - 1 / 3;
+  const c = 1 / Math.sqrt(9 * d);
+  for (;;) {
+    const x = normal(random);
+    const v = (1 + c * x) ** 3;
+    if (v <= 0) continue;
+    const u = 1 - random();
+    if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
+  }
+}

@@ -21,8 +21,14 @@ export const NetworkConfigSchema = z.object({
   patience: z.number().int().positive().default(4),
   propensityWeight: z.number().min(0).default(0.5),
   l2: z.number().min(0).default(1e-5),
-  /** Train each member on a bootstrap sample (stratified by arm) of the training rows. */
-  bootstrap: z.boolean().default(true),
+  /**
+   * How members differ besides their seed: "weighted" (default) is a tempered Bayesian bootstrap —
+   * every training row gets a random weight ~ Gamma(c)/c (mean 1, variance 1/c); "resample" is the
+   * classic bootstrap (rows drawn with replacement, per arm); "none" uses every row once.
+   */
+  bootstrap: z.enum(["weighted", "resample", "none"]).default("weighted"),
+  /** Concentration c of the weighted bootstrap: 1 = as variable as the classic bootstrap; larger = milder. */
+  bootstrapConcentration: z.number().positive().default(4),
 });
 export type NetworkConfig = z.infer<typeof NetworkConfigSchema>;
 
@@ -140,6 +146,7 @@ export function disposeParams(p: NetworkParams): void {
 /** Training data in encoded form. `treatment` holds arm indices; `outcome` is standardised for continuous outcomes. */
 export type EncodedData = { x: Float32Array; inputs: number; treatment: Int32Array; outcome: Float32Array };
 
+/** Losses take a mask (n × K one-hot of the observed arm) that may carry per-row weights. */
 function factualLoss(logits: tf.Tensor2D, mask: tf.Tensor2D, y: tf.Tensor2D, type: OutcomeType): tf.Scalar {
   const n = logits.shape[0];
   if (type === "binary") {
@@ -164,6 +171,8 @@ export function fitNetwork(options: {
   arms: number;
   outcomeType: OutcomeType;
   trainRows: Int32Array;
+  /** Optional weight per row of `data` (weighted bootstrap); 1 when absent. */
+  rowWeights?: Float32Array;
   validationRows: Int32Array;
   config: NetworkConfig;
   seed: number;
@@ -185,6 +194,7 @@ export function fitNetwork(options: {
   const xAll = tf.tensor2d(data.x, [n, data.inputs]);
   const tAll = tf.tensor1d(data.treatment, "int32");
   const yAll = tf.tensor1d(data.outcome, "float32");
+  const wAll = options.rowWeights ? tf.tensor2d(options.rowWeights, [n, 1]) : null;
   const valIdx = tf.tensor1d(options.validationRows, "int32");
 
   const validationLoss = (): number =>
@@ -207,7 +217,8 @@ export function fitNetwork(options: {
       tf.tidy(() => {
         const idx = tf.tensor1d(order.subarray(start, end), "int32");
         const x = tf.gather(xAll, idx) as tf.Tensor2D;
-        const mask = tf.oneHot(tf.gather(tAll, idx), arms).toFloat() as tf.Tensor2D;
+        const oneHot = tf.oneHot(tf.gather(tAll, idx), arms).toFloat() as tf.Tensor2D;
+        const mask = wAll ? (tf.mul(oneHot, tf.gather(wAll, idx)) as tf.Tensor2D) : oneHot;
         const y = tf.gather(yAll, idx).reshape([-1, 1]) as tf.Tensor2D;
         optimizer.minimize(
           () => {
@@ -231,7 +242,7 @@ export function fitNetwork(options: {
   }
   const epochs = Math.min(epoch, config.maxEpochs);
   optimizer.dispose();
-  tf.dispose([xAll, tAll, yAll, valIdx]);
+  tf.dispose([xAll, tAll, yAll, valIdx, ...(wAll ? [wAll] : [])]);
   disposeParams(params);
   return { weights: best.weights, epochs, bestEpoch: best.epoch, validationLoss: best.loss };
 }

@@ -8,7 +8,13 @@ import { parseCli } from "../lib/cli.js";
 import { prepareTable } from "./train.js";
 
 /** A bundle to benchmark with: the given one, or a 5-member bundle trained briefly on generated data. */
-export async function benchBundle(dir: string, model: string | undefined, persons: number): Promise<{ bundle: Bundle; table: string }> {
+export async function benchBundle(
+  dir: string,
+  model: string | undefined,
+  persons: number,
+  table?: string,
+): Promise<{ bundle: Bundle; table: string }> {
+  if (model && table) return { bundle: await loadBundle(model), table };
   const input = await prepareTable(dir, persons, 3);
   const bundleDir = model ?? (await trainBundle({ ...input, outDir: join(dir, "bundle"), members: 5, maxEpochs: 2, seed: 1 })).dir;
   return { bundle: await loadBundle(bundleDir), table: input.table };
@@ -16,19 +22,23 @@ export async function benchBundle(dir: string, model: string | undefined, person
 
 const spec = {
   name: "bench predict",
-  usage: "npm run bench -- predict [--rows N] [--model DIR]",
+  usage: "npm run bench -- predict [--rows N] [--model DIR [--table CSV]]",
   description:
     "Predicts every arm for N rows (default 100000, rows of a generated table repeated) with a 5-member bundle\n" +
     "(--model, or one trained briefly on generated data) and prints {rows, arms, seconds, rowsPerSecond} as JSON.",
-  options: { rows: "string", model: "string" } as const,
-  schema: z.object({ rows: z.coerce.number().int().min(1).max(5_000_000).default(100_000), model: z.string().optional() }),
+  options: { rows: "string", model: "string", table: "string" } as const,
+  schema: z.object({
+    rows: z.coerce.number().int().min(1).max(5_000_000).default(100_000),
+    model: z.string().optional(),
+    table: z.string().optional(),
+  }),
 };
 
 export async function run(argv: string[]): Promise<void> {
   const args = parseCli(spec, argv);
   const dir = await mkdtemp(join(tmpdir(), "trajectwijzer-bench-predict-"));
   try {
-    const { bundle, table } = await benchBundle(dir, args.model, 3000);
+    const { bundle, table } = await benchBundle(dir, args.model, 3000, args.table);
     const source = (await readTableCsv(table)).rows;
     const rows = Array.from({ length: args.rows }, (_, i) => source[i % source.length] ?? {});
     predictTable(bundle, rows.slice(0, 1000)); // warm-up

@@ -4,18 +4,24 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
 import { currentBackend } from "../../model/backend.js";
-import { disposeBundle, readTableCsv, recommend } from "../../model/index.js";
+import { disposeBundle, faithfulness, readTableCsv, recommend } from "../../model/index.js";
 import { parseCli } from "../lib/cli.js";
 import { benchBundle } from "./predict.js";
 
 const spec = {
   name: "bench recommend",
-  usage: "npm run bench -- recommend [--clients N] [--model DIR]",
+  usage: "npm run bench -- recommend [--clients N] [--model DIR] [--table CSV]",
   description:
     "Times one in-process `recommend` with explanations and what-ifs for N clients (default 200) and prints\n" +
-    "{clients, p50Ms, p95Ms, maxMs} as JSON. Uses --model or a 5-member bundle trained briefly on generated data.",
-  options: { clients: "string", model: "string" } as const,
-  schema: z.object({ clients: z.coerce.number().int().min(1).max(100_000).default(200), model: z.string().optional() }),
+    "{clients, p50Ms, p95Ms, maxMs} as JSON, plus the faithfulness of the gain explanations to the generator's\n" +
+    "drivers (share of clients whose driver group is in the top 3). Uses --model or a 5-member bundle trained\n" +
+    "briefly on generated data; clients come from --table or a generated table.",
+  options: { clients: "string", model: "string", table: "string" } as const,
+  schema: z.object({
+    clients: z.coerce.number().int().min(1).max(100_000).default(200),
+    model: z.string().optional(),
+    table: z.string().optional(),
+  }),
 };
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
@@ -24,7 +30,7 @@ export async function run(argv: string[]): Promise<void> {
   const args = parseCli(spec, argv);
   const dir = await mkdtemp(join(tmpdir(), "trajectwijzer-bench-recommend-"));
   try {
-    const { bundle, table } = await benchBundle(dir, args.model, 3000);
+    const { bundle, table } = await benchBundle(dir, args.model, 3000, args.table);
     const rows = (await readTableCsv(table)).rows;
     const features = bundle.schema.features.map((f) => f.name);
     const clients = Array.from({ length: args.clients }, (_, i) => {
@@ -52,6 +58,11 @@ export async function run(argv: string[]): Promise<void> {
         maxMs: ms(times[times.length - 1] ?? 0),
         targetP50Ms: 50,
         leakedTensors: tf.memory().numTensors - tensors,
+        faithfulnessTop3: faithfulness(bundle, rows, { maxClients: 200 }).map((f) => ({
+          driver: f.label,
+          clients: f.clients,
+          share: Math.round(f.shareTopK * 1000) / 1000,
+        })),
         backend: currentBackend(),
         model: bundle.version,
       })}\n`,
