@@ -43,6 +43,10 @@ export async function recordDecision(input: DecisionInput) {
       select: { id: true, topArm: true },
     });
     if (!recommendation) return { ok: false as const, reason: "not_found" as const };
+    // Deviating from the advice always needs a reason, whichever door (form or API) the decision came through.
+    if (recommendation.topArm !== input.chosenArm && (!input.reasonCode || !input.reasonText?.trim())) {
+      return { ok: false as const, reason: "reason_required" as const };
+    }
     if (!(await claimVersion(tx, input, input.expectedVersion, "active"))) return { ok: false as const, reason: "conflict" as const };
     const previous = await tx.decision.findFirst({ where: { clientId: input.clientId }, orderBy: { version: "desc" }, select: { id: true, version: true } });
     const followedAdvice = recommendation.topArm === input.chosenArm;

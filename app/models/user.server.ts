@@ -48,3 +48,15 @@ export async function setActive({ userId, active }: { userId: string; active: bo
 export async function createApiToken({ userId, name, tokenHash }: { userId: string; name: string; tokenHash: string }) {
   return getDb().apiToken.create({ data: { userId, name, tokenHash }, select: { id: true } });
 }
+
+export async function listApiTokens() {
+  return getDb().apiToken.findMany({
+    select: { id: true, name: true, createdAt: true, revokedAt: true, user: { select: { username: true } } },
+    orderBy: { createdAt: "desc" },
+  });
+}
+
+export async function revokeApiToken({ tokenId }: { tokenId: string }) {
+  const { count } = await getDb().apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
+  return count === 1;
+}

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { createApiToken, createUser, listUsers, resetPassword, setActive, setRole } from "~/models/user.server";
+import { createApiToken, createUser, listApiTokens, listUsers, revokeApiToken, resetPassword, setActive, setRole } from "~/models/user.server";
 import { newApiToken } from "~/utils/api.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
@@ -24,6 +24,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("password"), userId: z.string().min(1).max(64), password: Password }),
   z.object({ intent: z.literal("active"), userId: z.string().min(1).max(64), active: z.enum(["true", "false"]) }),
   z.object({ intent: z.literal("token"), userId: z.string().min(1).max(64), name: z.string().trim().min(1).max(100) }),
+  z.object({ intent: z.literal("revoke"), tokenId: z.string().min(1).max(64) }),
 ]);
 
 const ERRORS = {
@@ -38,8 +39,17 @@ const ERRORS = {
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ["admin"]);
-  const users = await listUsers();
-  return { users: users.map((u) => ({ ...u, createdAt: u.createdAt.toISOString().slice(0, 10) })) };
+  const [users, tokens] = await Promise.all([listUsers(), listApiTokens()]);
+  return {
+    users: users.map((u) => ({ ...u, createdAt: u.createdAt.toISOString().slice(0, 10) })),
+    tokens: tokens.map((tk) => ({
+      id: tk.id,
+      name: tk.name,
+      username: tk.user.username,
+      createdAt: tk.createdAt.toISOString().slice(0, 10),
+      revokedAt: tk.revokedAt?.toISOString().slice(0, 10) ?? null,
+    })),
+  };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
@@ -52,7 +62,7 @@ export async function action({ request }: ActionFunctionArgs) {
     return { ok: false as const, field, message: message[lang] };
   }
   const data = parsed.data;
-  if (data.intent !== "create" && data.userId === admin.id) return { ok: false as const, field: "form", message: ERRORS.self[lang] };
+  if ("userId" in data && data.userId === admin.id) return { ok: false as const, field: "form", message: ERRORS.self[lang] };
   const log = (action: string, object: string, ok: boolean) => audit({ actorId: admin.id, action, object, result: ok ? "ok" : "failed", request });
   switch (data.intent) {
     case "create": {
@@ -73,6 +83,9 @@ export async function action({ request }: ActionFunctionArgs) {
       // Shown once; only its hash is stored.
       return { ok: true as const, token };
     }
+    case "revoke":
+      await log("api_token.revoke", `api_token:${data.tokenId}`, await revokeApiToken(data));
+      return { ok: true as const };
     case "active":
       await log(data.active === "true" ? "user.activate" : "user.deactivate", `user:${data.userId}`, await setActive({ userId: data.userId, active: data.active === "true" }));
       return { ok: true as const };
@@ -80,7 +93,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Users() {
-  const { users } = useLoaderData<typeof loader>();
+  const { users, tokens } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const roleLabel = (r: string) => t.roleLabels[r as keyof typeof t.roleLabels] ?? r;
@@ -164,6 +177,41 @@ export default function Users() {
           ))}
         </tbody>
       </table>
+      <h2>{t.apiTokens}</h2>
+      {tokens.length === 0 ? (
+        <p className="muted">{t.noTokens}</p>
+      ) : (
+        <table data-testid="tokens">
+          <thead>
+            <tr>
+              <th scope="col">{t.tokenName}</th>
+              <th scope="col">{t.username}</th>
+              <th scope="col">{t.dateLabel}</th>
+              <th scope="col">{t.status}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {tokens.map((tk) => (
+              <tr key={tk.id}>
+                <td>{tk.name}</td>
+                <td>{tk.username}</td>
+                <td>{tk.createdAt}</td>
+                <td>
+                  {tk.revokedAt ? (
+                    `${t.revoked} ${tk.revokedAt}`
+                  ) : (
+                    <Form method="post">
+                      <input type="hidden" name="intent" value="revoke" />
+                      <input type="hidden" name="tokenId" value={tk.id} />
+                      <button type="submit">{t.revoke}</button>
+                    </Form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <h2>{t.createUser}</h2>
       <Form method="post">
         <input type="hidden" name="intent" value="create" />

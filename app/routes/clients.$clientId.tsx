@@ -8,7 +8,7 @@ import { getDecisionHistory, getOutcomeHistory, recordDecision, recordOutcome } 
 import { recordShownRecommendation } from "~/models/recommendation.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
-import { conflictError, DecisionFormSchema, DEVIATION_LABELS, DEVIATION_REASONS, formErrors, OutcomeFormSchema } from "~/utils/decision-form";
+import { conflictError, DecisionFormSchema, DEVIATION_LABELS, DEVIATION_REASONS, formErrors, OutcomeFormSchema, reasonRequiredError } from "~/utils/decision-form";
 import { useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { recommendForClient } from "~/utils/predictor.server";
@@ -72,7 +72,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
     if (!result.ok) {
       await audit({ actorId: user.id, action: "decision.record", object: `client:${client.id}`, result: "failed", request });
-      return { intent: "decision" as const, errors: result.reason === "conflict" ? conflictError(lang) : formErrors([], lang) };
+      return {
+        intent: "decision" as const,
+        errors:
+          result.reason === "conflict"
+            ? conflictError(lang)
+            : result.reason === "reason_required"
+              ? reasonRequiredError(lang)
+              : { form: lang === "nl" ? "Het getoonde advies hoort niet bij deze cliënt." : "The advice shown does not belong to this client." },
+      };
     }
     await audit({ actorId: user.id, action: "decision.record", object: `decision:${result.id}`, result: "ok", request });
     return redirect(`/clients/${client.id}?saved=decision`);

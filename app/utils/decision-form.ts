@@ -86,3 +86,5 @@ export function formErrors(issues: readonly z.core.$ZodIssue[], lang: Lang): Rec
 }
 
 export const conflictError = (lang: Lang) => ({ form: MESSAGES.conflict![lang] });
+
+export const reasonRequiredError = (lang: Lang) => ({ reasonCode: MESSAGES.reason_required![lang] });

@@ -29,6 +29,7 @@ test("another case worker cannot open that client: 404, nothing learned", async 
   const href = await page.getByRole("table").getByRole("link").first().getAttribute("href");
   expect(href).toMatch(/^\/clients\//);
   await page.getByRole("button", { name: "Uitloggen" }).click();
+  await page.waitForURL(/\/login/);
 
   await login(page, "klantmanager2");
   await expect(page.getByRole("heading", { name: "Mijn cliënten" })).toBeVisible();
@@ -38,7 +39,7 @@ test("another case worker cannot open that client: 404, nothing learned", async 
 });
 
 test("a wrong password is refused with a clear message", async ({ page }) => {
-  await login(page, "klantmanager1", "not-the-password");
+  await login(page, "klantmanager1", "not-the-password", { expectSuccess: false });
   await expect(page.getByRole("alert")).toHaveText("Gebruikersnaam of wachtwoord onjuist.");
   await expectAccessible(page);
 });

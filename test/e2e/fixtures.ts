@@ -3,11 +3,13 @@ import { test as base, expect, type Page } from "@playwright/test";
 
 export const DEMO_PASSWORD = "Welkom-demo-2026";
 
-export async function login(page: Page, username: string, password = DEMO_PASSWORD) {
+/** Logs in through the form; waits until the app has left the login page unless a refusal is expected. */
+export async function login(page: Page, username: string, password = DEMO_PASSWORD, options = { expectSuccess: password === DEMO_PASSWORD }) {
   await page.goto("/login");
   await page.getByLabel("Gebruikersnaam").fill(username);
   await page.getByLabel("Wachtwoord").fill(password);
-  await page.getByRole("button", { name: "Inloggen" }).click();
+  await page.getByRole("button", { name: "Inloggen", exact: true }).click();
+  if (options.expectSuccess) await page.waitForURL((url) => !url.pathname.startsWith("/login"));
 }
 
 /** Fails on any WCAG 2.1 A/AA violation axe finds on the current page. */
