@@ -54,8 +54,19 @@ test("an account without a mapped role is refused with a clear message, and audi
   await expect(page.getByTestId("audit")).not.toContainText(OIDC_TEST_ACCOUNTS.unmapped.login);
 });
 
-test("a callback that this browser did not start is refused", async ({ page }) => {
-  const response = await page.goto("/auth/oidc/callback?code=forged&state=forged");
+test("a callback that this browser did not start, or with another state, is refused", async ({ page }) => {
+  const message = "Inloggen met uw organisatieaccount is niet gelukt. Probeer het opnieuw.";
+  let response = await page.goto("/auth/oidc/callback?code=forged&state=forged");
   expect(response?.status()).toBe(400);
-  await expect(page.getByRole("alert")).toHaveText("Inloggen met uw organisatieaccount is niet gelukt. Probeer het opnieuw.");
+  await expect(page.getByRole("alert")).toHaveText(message);
+
+  // A login started in this browser (its state is in the flow cookie) does not accept a forged state.
+  await page.goto("/login");
+  await page.getByRole("link", { name: "Inloggen met uw organisatieaccount" }).click();
+  await expect(page).toHaveURL(new RegExp(`^${OIDC_TEST_ISSUER}/interaction/`));
+  response = await page.goto("/auth/oidc/callback?code=forged&state=forged");
+  expect(response?.status()).toBe(400);
+  await expect(page.getByRole("alert")).toHaveText(message);
+  await page.goto("/clients");
+  await expect(page).toHaveURL(/\/login\?redirectTo=/);
 });

@@ -129,3 +129,18 @@ describe("OIDC accounts", () => {
     expect(await verify(OIDC_ONLY_PASSWORD_HASH, OIDC_ONLY_PASSWORD_HASH).catch(() => false)).toBe(false);
   });
 });
+
+describe("when OIDC is not configured", () => {
+  it("the login page offers no OIDC login and its routes are not found", async () => {
+    const { useTestDatabase } = await import("../setup/test-db");
+    await useTestDatabase();
+    for (const name of OIDC_VARS) delete process.env[name];
+    const login = await import("~/routes/login");
+    const start = await import("~/routes/auth.oidc");
+    const callback = await import("~/routes/auth.oidc_.callback");
+    const args = (path: string) => ({ request: new Request(`http://localhost${path}`), params: {}, context: {} });
+    expect(await login.loader(args("/login"))).toEqual({ oidc: false });
+    await expect(start.loader(args("/auth/oidc"))).rejects.toMatchObject({ status: 404 });
+    await expect(callback.loader(args("/auth/oidc/callback?code=x&state=y"))).rejects.toMatchObject({ status: 404 });
+  });
+});
