@@ -54,12 +54,27 @@ export async function createClient({
   referenceHash,
   code,
   profile,
-}: { caseworkerId: string; referenceHash: string; code: string; profile: ClientProfile }) {
+  fairness,
+}: {
+  caseworkerId: string;
+  referenceHash: string;
+  code: string;
+  profile: ClientProfile;
+  /** Optional, for fairness reporting only; never passed to the model. */
+  fairness?: { sex?: string; origin?: string };
+}) {
   const db = getDb();
   const existing = await db.client.findUnique({ where: { referenceHash }, select: { id: true } });
   if (existing) return { ok: false as const, reason: "duplicate" as const };
   const client = await db.client.create({
-    data: { caseworkerId, referenceHash, code, profileJson: JSON.stringify(ClientProfileSchema.parse(profile)) },
+    data: {
+      caseworkerId,
+      referenceHash,
+      code,
+      profileJson: JSON.stringify(ClientProfileSchema.parse(profile)),
+      fairnessSex: fairness?.sex ?? null,
+      fairnessOrigin: fairness?.origin ?? null,
+    },
     select: { id: true },
   });
   return { ok: true as const, id: client.id };

@@ -7,7 +7,14 @@ import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
 import { getEnv } from "~/utils/env.server";
 import { useT } from "~/utils/i18n";
-import { duplicateReferenceError, IntakeSchema, intakeErrors, readIntakeForm } from "~/utils/intake-form";
+import {
+  CHOICE_LABELS,
+  duplicateReferenceError,
+  FAIRNESS_CHOICES,
+  IntakeSchema,
+  intakeErrors,
+  readIntakeForm,
+} from "~/utils/intake-form";
 import { getLang } from "~/utils/lang.server";
 import { displayCode, pseudonymise } from "~/utils/pseudonym.server";
 
@@ -26,9 +33,15 @@ export async function action({ request }: ActionFunctionArgs) {
   const values = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== "reference")) as Record<string, string | number>;
   const parsed = IntakeSchema.safeParse(raw);
   if (!parsed.success) return { errors: intakeErrors(parsed.error.issues, lang), values };
-  const { reference, ...profile } = parsed.data;
+  const { reference, fairnessSex, fairnessOrigin, ...profile } = parsed.data;
   const referenceHash = pseudonymise(reference, getEnv().PSEUDONYM_KEY);
-  const created = await createClient({ caseworkerId: user.id, referenceHash, code: displayCode(referenceHash), profile });
+  const created = await createClient({
+    caseworkerId: user.id,
+    referenceHash,
+    code: displayCode(referenceHash),
+    profile,
+    fairness: { sex: fairnessSex, origin: fairnessOrigin },
+  });
   if (!created.ok) return { errors: duplicateReferenceError(lang), values };
   await audit({ actorId: user.id, action: "client.create", object: `client:${created.id}`, result: "ok", request });
   return redirect(`/clients/${created.id}`);
@@ -73,6 +86,25 @@ export default function NewClient() {
           ) : null}
         </div>
         <IntakeFields lang={t.lang} values={data?.values ?? {}} errors={errors} />
+        <fieldset aria-describedby="fairness-help">
+          <legend>{t.fairnessLegend}</legend>
+          <p id="fairness-help" className="help muted">
+            {t.fairnessHelp}
+          </p>
+          {(Object.keys(FAIRNESS_CHOICES) as (keyof typeof FAIRNESS_CHOICES)[]).map((name) => (
+            <div key={name} className="field">
+              <label htmlFor={`f-${name}`}>{name === "fairnessSex" ? t.fairnessSex : t.fairnessOrigin}</label>
+              <select id={`f-${name}`} name={name} defaultValue={String(data?.values?.[name] ?? "")}>
+                <option value="">{t.notRecorded}</option>
+                {FAIRNESS_CHOICES[name].map((v) => (
+                  <option key={v} value={v}>
+                    {CHOICE_LABELS[v]?.[t.lang] ?? v}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ))}
+        </fieldset>
         <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
           {t.saveClient}
         </button>

@@ -4,7 +4,9 @@ import {
   ClientProfileSchema,
   EDUCATION_LEVELS,
   HOUSEHOLDS,
+  ORIGINS,
   REGIONS,
+  SEXES,
   REINTEGRATION_FEATURES,
   WMO_SUPPORT,
 } from "../../model/reintegration";
@@ -30,6 +32,11 @@ export const CHOICE_LABELS: Record<string, Record<Lang, string>> = {
   "35-44": { nl: "35 tot en met 44 jaar", en: "35 to 44 years" },
   "45-54": { nl: "45 tot en met 54 jaar", en: "45 to 54 years" },
   "55+": { nl: "55 jaar of ouder", en: "55 or older" },
+  man: { nl: "Man", en: "Man" },
+  vrouw: { nl: "Vrouw", en: "Woman" },
+  nederland: { nl: "Geen migratieachtergrond", en: "No migration background" },
+  europa: { nl: "Migratieachtergrond: Europa", en: "Migration background: Europe" },
+  buiten_europa: { nl: "Migratieachtergrond: buiten Europa", en: "Migration background: outside Europe" },
   noord: { nl: "Noord", en: "North" },
   oost: { nl: "Oost", en: "East" },
   west: { nl: "West", en: "West" },
@@ -89,8 +96,21 @@ export const PROFILE_DEFAULTS = {
 export const BINARY_FIELDS = REINTEGRATION_FEATURES.filter((f) => f.type === "binary").map((f) => f.name);
 export const NUMERIC_FIELDS = REINTEGRATION_FEATURES.filter((f) => f.type === "numeric").map((f) => f.name);
 
+/** Optional fairness-audit fields: kept apart from the profile, never a model input. */
+const optionalChoice = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .enum(values)
+    .optional()
+    .or(z.literal("").transform(() => undefined));
+
+export const FAIRNESS_CHOICES = { fairnessSex: SEXES, fairnessOrigin: ORIGINS } as const;
+
 export const IntakeSchema = z
-  .object({ reference: z.string().trim().regex(REFERENCE_PATTERN) })
+  .object({
+    reference: z.string().trim().regex(REFERENCE_PATTERN),
+    fairnessSex: optionalChoice(SEXES),
+    fairnessOrigin: optionalChoice(ORIGINS),
+  })
   .and(ClientProfileSchema)
   .superRefine((v, ctx) => {
     if (v.nooit_gewerkt === 1 && v.maanden_gewerkt_5j > 0) {

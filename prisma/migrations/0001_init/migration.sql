@@ -31,6 +31,8 @@ CREATE TABLE "Client" (
     "status" TEXT NOT NULL DEFAULT 'intake',
     "lastContactAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "fairnessSex" TEXT,
+    "fairnessOrigin" TEXT,
     "version" INTEGER NOT NULL DEFAULT 0,
     CONSTRAINT "Client_caseworkerId_fkey" FOREIGN KEY ("caseworkerId") REFERENCES "User" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
