@@ -2,7 +2,9 @@ import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 import { OIDC_TEST_ISSUER, oidcTestEnv } from "./test/oidc/config";
 
-const PORT = 3100;
+// Several people (or agents) may run the suite on one machine: E2E_PORT and E2E_DATA_DIR keep runs apart.
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+const DATA_DIR = process.env.E2E_DATA_DIR ?? "data/e2e";
 // Debian's chromium on the closed-network machines; Playwright's own browser on a laptop.
 const executablePath = existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
 
@@ -33,9 +35,9 @@ export default defineConfig({
   webServer: [
     {
       // The real start path on a throw-away data directory with a small population and a small model.
-      command: "rm -rf data/e2e && node --import tsx scripts/start.ts",
+      command: `rm -rf ${DATA_DIR} && node --import tsx scripts/start.ts`,
       env: {
-        DATA_DIR: "data/e2e",
+        DATA_DIR,
         PORT: String(PORT),
         DEMO_POPULATION: "4000",
         DEMO_SEED: "7",
