@@ -75,11 +75,11 @@ export async function* readCsvBatches(path: string, options: { chunkSize?: numbe
   let carry = "";
   let lineNo = 0;
   let bytesRead = 0;
-  let first = true;
 
   const take = (rawLine: string, rows: CsvRow[]): void => {
     lineNo += 1;
-    const text = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
+    let text = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
+    if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text === "") return;
     const fields = parseCsvRecord(text);
     if (header === null) {
@@ -90,12 +90,8 @@ export async function* readCsvBatches(path: string, options: { chunkSize?: numbe
   };
 
   for await (const chunk of stream) {
-    let text = chunk as string;
+    const text = chunk as string;
     bytesRead += Buffer.byteLength(text, "utf8");
-    if (first) {
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-    }
     const rows: CsvRow[] = [];
     let start = 0;
     let nl = text.indexOf("\n");

@@ -57,7 +57,7 @@ const ORDER: RowFile[] = [
 const REQUIRED: RowFile[] = ["trajecten", "personen", "uitkomsten"];
 const NINE_DIGITS = /^\d{9}$/;
 const HAS_DIGIT = /\d/;
-const BSN_LIKE = /(?<![0-9A-Za-z])\d{8,10}(?![0-9A-Za-z])/g;
+const BSN_LIKE = /(?<![0-9A-Za-z])\d{9}(?![0-9A-Za-z])/g;
 
 type Handler = (data: unknown[], raw: string[]) => QuarantineReason | null;
 
@@ -108,8 +108,8 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     return w;
   };
   /**
-   * Quarantined rows keep their content except direct identifiers: every run of 8-10 digits (a bsn,
-   * also a mistyped one) becomes its pseudonym; in personen.csv every value with a digit (birth date,
+   * Quarantined rows keep their content except direct identifiers: every standalone run of 9 digits (a bsn,
+   * also one that fails the elfproef) becomes its pseudonym; in personen.csv every value with a digit (birth date,
    * postcode) is masked.
    */
   const maskFields = (file: RowFile, fields: string[]): string[] =>
@@ -308,7 +308,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       const handler = handlers[file];
       let order: number[] | null = null;
       const fileStart = doneBytes;
-      for await (const batch of readCsvBatches(paths[file])) {
+      for await (const batch of readCsvBatches(paths[file], { chunkSize: 1 << 17 })) {
         if (order === null) {
           const header = batch.header.map((h) => h.trim().toLowerCase());
           const missing = expected.filter((c) => !header.includes(c));

@@ -8,6 +8,7 @@ import {
   DAYS_PER_MONTH,
   deriveFeatures,
   FEATURE_INDEX,
+  type FeatureValue,
   formatIsoDate,
   newTrajectoryState,
   parseIsoDate,
@@ -86,6 +87,8 @@ export type SimPerson = {
     trajecten: string[];
     uitkomsten: string[];
   };
+  /** The features the linker derives from this person's clean rows (REINTEGRATION_FEATURES order). */
+  features: FeatureValue[];
   /** True probability of werk_12m under each arm, INTERVENTIONS order. */
   mu: number[];
   arm: number;
@@ -423,6 +426,7 @@ export function simulatePerson(rng: Rng, bsn: string, trajectId: string): SimPer
       trajecten: [bsn, trajectId, CODE_OF_INTERVENTION[INTERVENTIONS[arm] as (typeof INTERVENTIONS)[number]], formatIsoDate(T)],
       uitkomsten: [bsn, trajectId, String(werk), String(uren), String(uitstroom), String(wmo12), String(schulden12)],
     },
+    features: f,
     mu,
     arm,
     werk,

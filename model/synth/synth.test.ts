@@ -1,0 +1,106 @@
+import { createHash } from "node:crypto";
+import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { INTERVENTIONS } from "../catalogue.js";
+import { FEATURE_INDEX } from "../link/derive.js";
+import { isValidBsn } from "../link/format.js";
+import { generateDelivery, Rng, type SimPerson, simulatePerson } from "./index.js";
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), "tw-synth-"));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function digest(folder: string): Promise<Record<string, string>> {
+  const files = (await readdir(folder)).sort();
+  const out: Record<string, string> = {};
+  for (const f of files) out[f] = createHash("sha256").update(await readFile(join(folder, f))).digest("hex");
+  return out;
+}
+
+describe("generateDelivery", () => {
+  it("is deterministic by seed, and another seed gives another delivery", async () => {
+    for (const name of ["a", "b", "c"]) {
+      await generateDelivery({ outDir: join(dir, name), n: 400, seed: name === "c" ? 8 : 7, clean: false });
+    }
+    const [a, b, c] = await Promise.all(["a", "b", "c"].map((n) => digest(join(dir, n))));
+    expect(Object.keys(a ?? {})).toContain("truth.csv");
+    expect(a).toEqual(b);
+    expect(a?.["personen.csv"]).not.toBe(c?.["personen.csv"]);
+  });
+
+  it("issues unique fake BSNs that pass the elfproef, and the same persons whether clean or messy", async () => {
+    await generateDelivery({ outDir: join(dir, "clean"), n: 400, seed: 7, clean: true });
+    const truthClean = await readFile(join(dir, "clean", "truth.csv"), "utf8");
+    const truthMessy = await readFile(join(dir, "a", "truth.csv"), "utf8");
+    expect(truthClean).toBe(truthMessy);
+    const bsns = truthClean
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",")[0] as string);
+    expect(bsns).toHaveLength(400);
+    expect(new Set(bsns).size).toBe(400);
+    expect(bsns.every(isValidBsn)).toBe(true);
+    const manifest = JSON.parse(await readFile(join(dir, "clean", "delivery.json"), "utf8"));
+    expect(manifest.injected).toEqual({});
+  });
+});
+
+describe("the structural causal model", () => {
+  const rng = new Rng(11);
+  const people: SimPerson[] = [];
+  for (let i = 0; i < 20_000; i += 1) people.push(simulatePerson(rng, "123456782", `T${i}`));
+  const f = (p: SimPerson, name: keyof typeof FEATURE_INDEX) => Number(p.features[FEATURE_INDEX[name]]);
+  const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+  const arm = (name: (typeof INTERVENTIONS)[number]) => INTERVENTIONS.indexOf(name);
+  const gain = (group: SimPerson[], name: (typeof INTERVENTIONS)[number]) =>
+    mean(group.map((p) => (p.mu[arm(name)] as number) - (p.mu[0] as number)));
+
+  it("matches the calibration targets: ~20 % work, regulier the largest arm, overlap everywhere", () => {
+    const werk = mean(people.map((p) => p.werk));
+    expect(werk).toBeGreaterThan(0.16);
+    expect(werk).toBeLessThan(0.25);
+    const regulier = mean(people.map((p) => (p.arm === 0 ? 1 : 0)));
+    expect(regulier).toBeGreaterThan(0.35);
+    expect(regulier).toBeLessThan(0.45);
+    const smallest = people.reduce((m, p) => Math.min(m, ...p.propensity), 1);
+    expect(smallest).toBeGreaterThanOrEqual(0.03 - 1e-12);
+    const shortBenefit = people.filter((p) => f(p, "uitkeringsduur_maanden") < 12 && f(p, "maanden_sinds_werk") < 12);
+    const longBenefit = people.filter((p) => f(p, "uitkeringsduur_maanden") >= 60);
+    expect(mean(shortBenefit.map((p) => p.mu[0] as number))).toBeGreaterThan(2 * mean(longBenefit.map((p) => p.mu[0] as number)));
+  });
+
+  it("has the stated heterogeneous effects", () => {
+    const debt = people.filter((p) => f(p, "problematische_schulden") === 1);
+    const noDebt = people.filter((p) => f(p, "problematische_schulden") === 0);
+    expect(gain(debt, "schuldhulp")).toBeGreaterThan(0.07);
+    expect(gain(noDebt, "schuldhulp")).toBeLessThanOrEqual(0);
+    const belowLanguage = people.filter((p) => f(p, "taaleis_voldaan") === 0);
+    const language = people.filter((p) => f(p, "taaleis_voldaan") === 1);
+    expect(gain(belowLanguage, "taaltraject")).toBeGreaterThan(0.07);
+    expect(gain(language, "taaltraject")).toBeLessThan(0);
+    const jobReady = people.filter((p) => f(p, "nooit_gewerkt") === 0 && f(p, "maanden_sinds_werk") <= 6);
+    const farFromWork = people.filter((p) => f(p, "nooit_gewerkt") === 1 || f(p, "maanden_sinds_werk") >= 48);
+    expect(gain(jobReady, "werkervaringsplaats")).toBeLessThan(-0.03);
+    expect(gain(farFromWork, "werkervaringsplaats")).toBeGreaterThan(0.05);
+    const reduced = people.filter(
+      (p) =>
+        (f(p, "med_antidepressiva") === 1 || p.features[FEATURE_INDEX.wmo_ondersteuning] !== "geen") &&
+        f(p, "uitkeringsduur_maanden") >= 36,
+    );
+    expect(gain(reduced, "loonkostensubsidie")).toBeGreaterThan(gain(people, "loonkostensubsidie") + 0.03);
+  });
+
+  it("confounds assignment with the same factors", () => {
+    const debt = people.filter((p) => f(p, "problematische_schulden") === 1);
+    const noDebt = people.filter((p) => f(p, "problematische_schulden") === 0);
+    const share = (group: SimPerson[], name: (typeof INTERVENTIONS)[number]) => mean(group.map((p) => (p.arm === arm(name) ? 1 : 0)));
+    expect(share(debt, "schuldhulp")).toBeGreaterThan(3 * share(noDebt, "schuldhulp"));
+  });
+});
