@@ -38,6 +38,7 @@ export default defineConfig({
       command: `rm -rf ${DATA_DIR} && node --import tsx scripts/start.ts`,
       env: {
         DATA_DIR,
+        BUILD_DIR: process.env.E2E_BUILD_DIR ?? "build",
         PORT: String(PORT),
         DEMO_POPULATION: "4000",
         DEMO_SEED: "7",

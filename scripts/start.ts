@@ -129,7 +129,8 @@ async function main() {
   await db.$disconnect();
 
   const fingerprint = sourceFingerprint();
-  const stamp = path.join("build", ".source-fingerprint");
+  const buildDir = process.env.BUILD_DIR ?? "build";
+  const stamp = path.join(buildDir, ".source-fingerprint");
   if (existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) {
     step(5, "App: productiebuild is actueel");
   } else {
@@ -138,7 +139,7 @@ async function main() {
     writeFileSync(stamp, fingerprint);
   }
   const { serve } = await import("./lib/server.js");
-  await serve({ port: config.PORT });
+  await serve({ port: config.PORT, buildDir });
   process.stdout.write(`Klaar na ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 }
 
