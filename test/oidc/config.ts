@@ -2,7 +2,8 @@
  * The local OpenID Connect provider of the end-to-end tests: one client (the app) and two
  * accounts. Shared by test/oidc/provider.ts, playwright.config.ts and test/e2e/oidc.spec.ts.
  */
-export const OIDC_TEST_PORT = 3101;
+// Next to the app's port (E2E_PORT, default 3100) so parallel runs on one machine do not collide; E2E_OIDC_PORT overrides.
+export const OIDC_TEST_PORT = Number(process.env.E2E_OIDC_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 1);
 export const OIDC_TEST_ISSUER = `http://localhost:${OIDC_TEST_PORT}`;
 export const OIDC_TEST_CLIENT = {
   clientId: "trajectwijzer-e2e",
