@@ -102,9 +102,29 @@ CREATE TABLE "ModelVersion" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "dir" TEXT NOT NULL,
     "status" TEXT NOT NULL,
+    "dataHash" TEXT,
     "metricsJson" TEXT NOT NULL,
+    "disclosureStatus" TEXT NOT NULL DEFAULT 'unchecked',
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
-    "activatedAt" DATETIME
+    "activatedAt" DATETIME,
+    "retiredAt" DATETIME,
+    "createdById" TEXT
+);
+
+-- CreateTable
+CREATE TABLE "TrainingRun" (
+    "id" TEXT NOT NULL PRIMARY KEY,
+    "status" TEXT NOT NULL,
+    "tableName" TEXT NOT NULL,
+    "settingsJson" TEXT NOT NULL,
+    "progressJson" TEXT NOT NULL DEFAULT '{}',
+    "error" TEXT,
+    "pid" INTEGER,
+    "heartbeatAt" DATETIME,
+    "modelVersionId" TEXT,
+    "createdById" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "finishedAt" DATETIME
 );
 
 -- CreateTable
@@ -147,6 +167,9 @@ CREATE INDEX "Outcome_clientId_idx" ON "Outcome"("clientId");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ApiToken_tokenHash_key" ON "ApiToken"("tokenHash");
+
+-- CreateIndex
+CREATE INDEX "TrainingRun_status_idx" ON "TrainingRun"("status");
 
 -- CreateIndex
 CREATE INDEX "AuditEvent_action_at_idx" ON "AuditEvent"("action", "at");
