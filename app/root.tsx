@@ -1,4 +1,4 @@
-import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import {
   Form,
   isRouteErrorResponse,
@@ -21,6 +21,9 @@ import { NAV_BY_ROLE } from "~/utils/roles";
 const NAV_TARGETS = { caseload: "/clients", audit: "/audit", users: "/admin/users", models: "/models" } as const;
 const NAV_LABELS = { caseload: "navCaseload", audit: "navAudit", users: "navUsers", models: "navModels" } as const;
 import stylesHref from "./styles/app.css?url";
+
+/** Default title, also for error pages (a page without a title fails WCAG 2.4.2). */
+export const meta: MetaFunction = () => [{ title: "Trajectwijzer" }];
 
 export const links: LinksFunction = () => [
   { rel: "stylesheet", href: stylesHref },
