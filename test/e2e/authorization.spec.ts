@@ -1,4 +1,4 @@
-import { expect, login, test } from "./fixtures";
+import { expect, expectAccessible, login, test } from "./fixtures";
 
 const PAGES = ["/clients", "/clients/new", "/audit", "/admin/users", "/models"];
 const ALLOWED: Record<string, string[]> = {
@@ -36,6 +36,7 @@ for (const [username, allowed] of Object.entries(ALLOWED)) {
     for (const path of PAGES) {
       const response = await page.goto(path);
       expect(response?.status(), `${username} ${path}`).toBe(allowed.includes(path) ? 200 : 403);
+      await expectAccessible(page);
     }
   });
 }

@@ -47,6 +47,12 @@ test("intake of a new client, inline errors, then advice, a deviating decision w
   await expect(page.getByTestId("outcomes").locator("tbody tr")).toHaveCount(1);
   await expect(page.getByTestId("outcomes")).toContainText("2026-12-01");
   await expectAccessible(page);
+
+  await page.getByRole("button", { name: "Uitloggen" }).click();
+  await page.waitForURL(/\/login/);
+  const response = await page.goto("/clients");
+  expect(new URL(page.url()).pathname).toBe("/login");
+  expect(response?.status()).toBe(200);
 });
 
 test("what-if: resolving the debts recomputes the chances through the model", async ({ page }) => {
