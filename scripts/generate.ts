@@ -12,7 +12,7 @@ const spec = {
     "Messy like a real delivery (missing persons, duplicates, unknown codes, malformed dates) unless --clean.",
   options: { out: "string", n: "string", seed: "string", clean: "boolean" } as const,
   schema: z.object({
-    out: z.string().min(1, "an output directory is required"),
+    out: z.string({ error: "an output directory is required" }).min(1, "an output directory is required"),
     n: z.coerce.number().int().min(1).max(20_000_000).default(20_000),
     seed: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(1),
     clean: z.boolean().default(false),

@@ -12,8 +12,8 @@ const spec = {
     "DIR/quarantine/<file>.csv (every rejected row and its reason). Quasi-identifier groups hold at least K rows (10).",
   options: { in: "string", out: "string", "min-group-size": "string" } as const,
   schema: z.object({
-    in: z.string().min(1, "an input directory is required"),
-    out: z.string().min(1, "an output directory is required"),
+    in: z.string({ error: "an input directory is required" }).min(1, "an input directory is required"),
+    out: z.string({ error: "an output directory is required" }).min(1, "an output directory is required"),
     "min-group-size": z.coerce.number().int().min(1).max(1000).default(10),
   }),
 };
