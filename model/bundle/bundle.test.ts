@@ -123,6 +123,18 @@ describe("bundle", () => {
     expect(out.version.slice(-8)).toBe(fixture.version.slice(-8));
   });
 
+  it("trains, saves and loads a continuous-outcome bundle", async () => {
+    const c = await makeTinyBundle({ n: 700, seed: 22, outcome: "continuous" });
+    const bundle = await loadBundle(c.dir);
+    expect(bundle.schema.outcome.type).toBe("continuous");
+    expect(bundle.model.outcomeScale.sd).toBeGreaterThan(0);
+    const p = predictTable(bundle, c.tiny.rows.slice(0, 30));
+    const mean = p.mean.flat().reduce((s, v) => s + v, 0) / p.mean.flat().length;
+    expect(mean).toBeGreaterThan(1); // on the outcome's own scale (hours), not 0..1
+    disposeBundle(bundle);
+    await rm(c.root, { recursive: true, force: true });
+  });
+
   it("refuses to overwrite a directory that is not a bundle", async () => {
     await expect(
       trainBundle({ table: fixture.table, schema: fixture.schema, outDir: fixture.root, members: 1, maxEpochs: 1 }),

@@ -9,6 +9,9 @@ import type { Encoder } from "../table/encoder.js";
  * Gain attributions are the arm's minus the control arm's (IG is linear in the output).
  * Attributions of one-hot / flag columns are summed per feature, then per group.
  */
+/** Path points per ensemble member (staggered across members). */
+export const DEFAULT_STEPS = 6;
+
 export type Attribution = {
   /** arm → feature group → signed contribution to the expected outcome (outcome units). */
   chance: Record<string, Record<string, number>>;
@@ -20,32 +23,36 @@ export type Attribution = {
 
 export function integratedGradients(options: { ensemble: Ensemble; encoder: Encoder; x: Float32Array; steps?: number }): Attribution {
   const { ensemble, encoder } = options;
-  const steps = options.steps ?? 12;
+  const steps = options.steps ?? DEFAULT_STEPS;
   const K = ensemble.arms.length;
   const D = encoder.width;
+  const M = ensemble.stacked.members;
   const c = ensemble.arms.indexOf(ensemble.control);
   const [grads, atBaseline] = tf.tidy(() => {
-    const x = tf.tensor2d(options.x, [1, D]);
+    const x = tf.tensor2d(options.x.subarray(0, D), [1, D]);
     const base = tf.tensor2d(encoder.baseline, [1, D]);
-    const alphas = tf.tensor2d(
-      Array.from({ length: steps }, (_, s) => (s + 0.5) / steps),
-      [steps, 1],
+    // Staggered midpoints: member m evaluates alphas (s + (m + ½)/M) / S, so the ensemble mean is
+    // integrated on an M·S-point grid at the cost of S points per member.
+    const alphas = tf.tensor3d(
+      Array.from({ length: M * steps }, (_, i) => (i % steps) / steps + (Math.floor(i / steps) + 0.5) / (M * steps)),
+      [M, steps, 1],
     );
-    const path = tf.add(base, tf.mul(alphas, tf.sub(x, base))) as tf.Tensor2D; // S × D
-    const points = tf.tile(path, [K, 1]) as tf.Tensor2D; // K·S × D, block k = arm k
+    const path = tf.add(base, tf.mul(alphas, tf.sub(x, base))) as tf.Tensor3D; // M × S × D
+    const points = tf.tile(path, [1, K, 1]) as tf.Tensor3D; // M × K·S × D, block k = arm k
     const select = tf.oneHot(
       tf.tensor1d(
         Array.from({ length: K * steps }, (_, i) => Math.floor(i / steps)),
         "int32",
       ),
       K,
-    ).toFloat();
+    ).toFloat(); // K·S × K
     const f = (input: tf.Tensor) => {
-      const { values } = ensembleTensors(ensemble, input as tf.Tensor2D);
-      return tf.sum(tf.mul(tf.mean(values, 0), select));
+      const { values } = ensembleTensors(ensemble, input as tf.Tensor3D); // M × K·S × K
+      return tf.div(tf.sum(tf.mul(values, select)), M);
     };
-    const g = tf.grad(f)(points); // K·S × D
-    const meanGrad = tf.mean(tf.reshape(g, [K, steps, D]), 1); // K × D
+    const g = tf.grad(f)(points); // M × K·S × D
+    // Σ over members and steps of the gradient, / S: the path integral of the ensemble mean.
+    const meanGrad = tf.div(tf.sum(tf.reshape(g, [M, K, steps, D]), [0, 2]), steps); // K × D
     const attributions = tf.mul(meanGrad, tf.sub(x, base)); // K × D
     const baseValues = tf.mean(ensembleTensors(ensemble, base).values, 0); // 1 × K
     return [attributions.dataSync() as Float32Array, baseValues.dataSync() as Float32Array];

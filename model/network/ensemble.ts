@@ -1,17 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type ArmCalibration, type Calibration, fitLinear, fitPlatt } from "./calibration.js";
 import { createRandom, gamma, shuffleInPlace } from "./random.js";
-import {
-  disposeParams,
-  type EncodedData,
-  fitNetwork,
-  forward,
-  type NamedWeights,
-  type NetworkConfig,
-  type NetworkParams,
-  type OutcomeType,
-  paramsFromWeights,
-} from "./tarnet.js";
+import { type EncodedData, fitNetwork, type NamedWeights, type NetworkConfig, type OutcomeType } from "./tarnet.js";
 
 /** Learned state of the ensemble, in plain values (what the bundle stores besides the schema and encoder). */
 export type EnsembleState = {
@@ -25,18 +15,91 @@ export type EnsembleState = {
   calibration: Calibration;
 };
 
-/** A loaded ensemble: the state plus live tensors. Never leaves model/. */
-export type Ensemble = EnsembleState & { params: NetworkParams[] };
+/**
+ * A loaded ensemble: the state plus live tensors. Never leaves model/. The members' weights
+ * are stacked ([M, ...]) so that one batched matmul per layer evaluates every member at once.
+ */
+export type StackedParams = {
+  members: number;
+  shared: { w: tf.Tensor3D; b: tf.Tensor3D }[];
+  headW1: tf.Tensor3D; // M × H × (K·hh)
+  headB1: tf.Tensor3D; // M × 1 × (K·hh)
+  headW2: tf.Tensor4D; // M × 1 × K × hh
+  headB2: tf.Tensor3D; // M × 1 × K
+  propW: tf.Tensor3D; // M × H × K
+  propB: tf.Tensor3D; // M × 1 × K
+  calibrationA: tf.Tensor1D; // K
+  calibrationB: tf.Tensor1D; // K
+};
+export type Ensemble = EnsembleState & { stacked: StackedParams };
+
+function stack(state: EnsembleState, name: string, shape: (w: number[]) => number[]): tf.Tensor {
+  const parts = state.members.map((m) => {
+    const w = m.weights.find((x) => x.name === name);
+    if (!w) throw new Error(`network weight "${name}" is missing`);
+    return { values: w.values, shape: shape(w.shape) };
+  });
+  const first = parts[0];
+  if (!first) throw new Error("an ensemble needs at least one member");
+  const size = first.values.length;
+  const all = new Float32Array(size * parts.length);
+  parts.forEach((p, i) => {
+    all.set(p.values, i * size);
+  });
+  return tf.tensor(all, [parts.length, ...first.shape], "float32");
+}
 
 export function loadEnsemble(state: EnsembleState): Ensemble {
-  const params = state.members.map((m) =>
-    paramsFromWeights(m.weights, { arms: state.arms.length, headHidden: state.config.headHidden, trainable: false }),
-  );
-  return { ...state, params };
+  const K = state.arms.length;
+  const hh = state.config.headHidden;
+  const layers = state.members[0]?.weights.filter((w) => /^shared\d+\/w$/.test(w.name)).length ?? 0;
+  const stacked: StackedParams = {
+    members: state.members.length,
+    shared: Array.from({ length: layers }, (_, i) => ({
+      w: stack(state, `shared${i}/w`, (s) => s) as tf.Tensor3D,
+      b: stack(state, `shared${i}/b`, (s) => [1, ...s]) as tf.Tensor3D,
+    })),
+    headW1: stack(state, "head/w1", (s) => s) as tf.Tensor3D,
+    headB1: stack(state, "head/b1", (s) => [1, ...s]) as tf.Tensor3D,
+    headW2: stack(state, "head/w2", () => [1, K, hh]) as tf.Tensor4D,
+    headB2: stack(state, "head/b2", (s) => [1, ...s]) as tf.Tensor3D,
+    propW: stack(state, "prop/w", (s) => s) as tf.Tensor3D,
+    propB: stack(state, "prop/b", (s) => [1, ...s]) as tf.Tensor3D,
+    calibrationA: tf.tensor1d(state.arms.map((arm) => state.calibration.arms[arm]?.a ?? 1)),
+    calibrationB: tf.tensor1d(state.arms.map((arm) => state.calibration.arms[arm]?.b ?? 0)),
+  };
+  return { ...state, stacked };
 }
 
 export function disposeEnsemble(ensemble: Ensemble): void {
-  for (const p of ensemble.params) disposeParams(p);
+  const s = ensemble.stacked;
+  tf.dispose([
+    ...s.shared.flatMap((l) => [l.w, l.b]),
+    s.headW1,
+    s.headB1,
+    s.headW2,
+    s.headB2,
+    s.propW,
+    s.propB,
+    s.calibrationA,
+    s.calibrationB,
+  ]);
+}
+
+/** Raw outputs of every member at once: outcome logits / standardised values and propensity logits, [M, n, K]. */
+function forwardStacked(ensemble: Ensemble, x: tf.Tensor2D | tf.Tensor3D): { outcome: tf.Tensor3D; propensity: tf.Tensor3D } {
+  const s = ensemble.stacked;
+  const n = x.rank === 3 ? (x.shape[1] ?? 0) : (x.shape[0] ?? 0);
+  const d = x.shape[x.rank - 1] ?? 0;
+  // A 2-D input is shared by every member; a 3-D input gives each member its own rows.
+  let h = (x.rank === 3 ? x : tf.tile(tf.reshape(x, [1, n, d]), [s.members, 1, 1])) as tf.Tensor3D;
+  for (const layer of s.shared) h = tf.relu(tf.add(tf.matMul(h, layer.w), layer.b)) as tf.Tensor3D;
+  const K = ensemble.arms.length;
+  const hh = ensemble.config.headHidden;
+  const heads = tf.reshape(tf.relu(tf.add(tf.matMul(h, s.headW1), s.headB1)), [s.members, n, K, hh]);
+  const outcome = tf.add(tf.sum(tf.mul(heads, s.headW2), 3), s.headB2) as tf.Tensor3D;
+  const propensity = tf.add(tf.matMul(h, s.propW), s.propB) as tf.Tensor3D;
+  return { outcome, propensity };
 }
 
 export type TrainProgress = { member: number; members: number; epoch: number; maxEpochs: number; loss?: number };
@@ -184,18 +247,19 @@ function fitCalibration(state: EnsembleState, data: EncodedData, rows: Int32Arra
 /** Uncalibrated member outputs, M arrays of n × K (row-major). */
 function memberRawOutputs(ensemble: Ensemble, x: Float32Array, n: number): Float32Array[] {
   const K = ensemble.arms.length;
+  const M = ensemble.stacked.members;
   const inputs = x.length / Math.max(1, n);
-  const out = ensemble.params.map(() => new Float32Array(n * K));
+  const out = Array.from({ length: M }, () => new Float32Array(n * K));
   for (let start = 0; start < n; start += CHUNK) {
     const end = Math.min(n, start + CHUNK);
-    tf.tidy(() => {
-      const xt = tf.tensor2d(x.subarray(start * inputs, end * inputs), [end - start, inputs]);
-      ensemble.params.forEach((p, m) => {
-        let o = forward(p, xt).outcome;
-        if (ensemble.outcomeType === "continuous") o = tf.add(tf.mul(o, ensemble.outcomeScale.sd), ensemble.outcomeScale.mean);
-        out[m]?.set(o.dataSync(), start * K);
-      });
+    const rows = end - start;
+    const values = tf.tidy(() => {
+      const xt = tf.tensor2d(x.subarray(start * inputs, end * inputs), [rows, inputs]);
+      let o: tf.Tensor = forwardStacked(ensemble, xt).outcome;
+      if (ensemble.outcomeType === "continuous") o = tf.add(tf.mul(o, ensemble.outcomeScale.sd), ensemble.outcomeScale.mean);
+      return o.dataSync() as Float32Array;
     });
+    for (let m = 0; m < M; m++) out[m]?.set(values.subarray(m * rows * K, (m + 1) * rows * K), start * K);
   }
   return out;
 }
@@ -205,24 +269,21 @@ const CHUNK = 16384;
 /**
  * Calibrated member outputs and ensemble propensity as tensors, for use inside tf.tidy
  * (prediction and integrated gradients share this one differentiable function).
+ * `x` is [n, D] (the same rows for every member) or [M, n, D] (rows per member).
  * Returns values [M, n, K] and propensity [n, K].
  */
-export function ensembleTensors(ensemble: Ensemble, x: tf.Tensor2D): { values: tf.Tensor3D; propensity: tf.Tensor2D } {
-  const a = tf.tensor1d(ensemble.arms.map((arm) => ensemble.calibration.arms[arm]?.a ?? 1));
-  const b = tf.tensor1d(ensemble.arms.map((arm) => ensemble.calibration.arms[arm]?.b ?? 0));
-  const values: tf.Tensor2D[] = [];
-  const props: tf.Tensor2D[] = [];
-  for (const p of ensemble.params) {
-    const out = forward(p, x);
-    if (ensemble.outcomeType === "binary") {
-      values.push(tf.sigmoid(tf.add(tf.mul(out.outcome, a), b)) as tf.Tensor2D);
-    } else {
-      const raw = tf.add(tf.mul(out.outcome, ensemble.outcomeScale.sd), ensemble.outcomeScale.mean);
-      values.push(tf.add(tf.mul(raw, a), b) as tf.Tensor2D);
-    }
-    props.push(tf.softmax(out.propensity));
-  }
-  return { values: tf.stack(values) as tf.Tensor3D, propensity: tf.div(tf.addN(props), props.length) as tf.Tensor2D };
+export function ensembleTensors(
+  ensemble: Ensemble,
+  x: tf.Tensor2D | tf.Tensor3D,
+): { values: tf.Tensor3D; propensity: tf.Tensor2D } {
+  const { calibrationA: a, calibrationB: b } = ensemble.stacked;
+  const out = forwardStacked(ensemble, x);
+  const values =
+    ensemble.outcomeType === "binary"
+      ? tf.sigmoid(tf.add(tf.mul(out.outcome, a), b))
+      : tf.add(tf.mul(tf.add(tf.mul(out.outcome, ensemble.outcomeScale.sd), ensemble.outcomeScale.mean), a), b);
+  const propensity = tf.mean(tf.softmax(out.propensity), 0) as tf.Tensor2D;
+  return { values: values as tf.Tensor3D, propensity };
 }
 
 /** Per row and arm (row-major n × K): ensemble mean, 80% interval, gain over control with its interval, propensity. */
@@ -251,7 +312,7 @@ export const INTERVAL = { lower: 0.1, upper: 0.9 } as const;
 
 export function predictEnsemble(ensemble: Ensemble, x: Float32Array, n: number): EnsemblePrediction {
   const K = ensemble.arms.length;
-  const M = ensemble.params.length;
+  const M = ensemble.stacked.members;
   const inputs = n > 0 ? x.length / n : 0;
   const c = ensemble.arms.indexOf(ensemble.control);
   const result: EnsemblePrediction = {

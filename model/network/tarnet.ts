@@ -26,7 +26,9 @@ export const NetworkConfigSchema = z.object({
    * every training row gets a random weight ~ Gamma(c)/c (mean 1, variance 1/c); "resample" is the
    * classic bootstrap (rows drawn with replacement, per arm); "none" uses every row once.
    */
-  bootstrap: z.enum(["weighted", "resample", "none"]).default("weighted"),
+  bootstrap: z
+    .preprocess((v) => (v === true ? "resample" : v === false ? "none" : v), z.enum(["weighted", "resample", "none"]))
+    .default("weighted"),
   /** Concentration c of the weighted bootstrap: 1 = as variable as the classic bootstrap; larger = milder. */
   bootstrapConcentration: z.number().positive().default(4),
 });

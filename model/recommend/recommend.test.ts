@@ -84,6 +84,10 @@ describe("recommend", () => {
       expect(total).toBeCloseTo((advice?.expected ?? 0) - (attribution.baselineExpected[arm] ?? 0), 2);
       const groups = new Set(bundle.schema.features.map((f) => f.group));
       for (const r of advice?.reasons ?? []) expect(groups.has(r.group)).toBe(true);
+      // With the default few (staggered) steps the sum is still close.
+      const fast = explainClient(bundle, profile);
+      const fastTotal = Object.values(fast.chance[arm] ?? {}).reduce((s, v) => s + v, 0);
+      expect(Math.abs(fastTotal - ((advice?.expected ?? 0) - (fast.baselineExpected[arm] ?? 0)))).toBeLessThan(0.03);
       const abs = (advice?.reasons ?? []).map((r) => Math.abs(r.effect));
       expect(abs).toEqual([...abs].sort((a, b) => b - a));
     }

@@ -13,7 +13,7 @@ import { type Policy, type PolicyOptions, PolicyOptionsSchema, rankArms } from "
 export type RecommendOptions = PolicyOptions & {
   /** Integrated-gradients explanations (reasons); default true. */
   explain?: boolean;
-  /** Riemann steps of integrated gradients; default 12. */
+  /** Integrated-gradients path points per ensemble member (staggered across members); default 6. */
   steps?: number;
   /** Reasons per arm; default 5. */
   topReasons?: number;
