@@ -32,7 +32,12 @@ export {
   writeBundleFile,
 } from "./bundle/bundle.js";
 export type { MetricsFile, ModelCard, ValidationMetrics } from "./bundle/model-card.js";
-export { MIN_CELL, type ReferenceStats } from "./bundle/reference.js";
+export {
+  type FeatureDistribution,
+  MIN_CELL,
+  populationStabilityIndex,
+  type ReferenceStats,
+} from "./bundle/reference.js";
 export { type TrainOptions, trainBundle } from "./bundle/train.js";
 export { BundleError, ModelError, SchemaError } from "./errors.js";
 export { type Driver, type FaithfulnessResult, faithfulness, SYNTHETIC_DRIVERS } from "./explain/faithfulness.js";

@@ -34,7 +34,7 @@ export const ReferenceStatsSchema = z.object({
   /** Per arm and numeric feature: 10th, 50th and 90th percentile. */
   percentiles: z.record(z.string(), z.record(z.string(), z.object({ p10: z.number(), p50: z.number(), p90: z.number() }))),
   /** Per feature: the training distribution over bins of at least MIN_CELL people (for input drift). Absent in older bundles. */
-  distributions: z.record(z.string(), z.lazy(() => FeatureDistributionSchema)).optional(),
+  distributions: z.record(z.string(), FeatureDistributionSchema).optional(),
 });
 export type ReferenceStats = z.infer<typeof ReferenceStatsSchema>;
 
