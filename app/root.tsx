@@ -16,6 +16,7 @@ import {
 import { getUser } from "~/utils/auth.server";
 import { MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
+import { useNonce } from "~/utils/nonce";
 import { NAV_BY_ROLE } from "~/utils/roles";
 
 const NAV_TARGETS = { caseload: "/clients", audit: "/audit", users: "/admin/users", models: "/models" } as const;
@@ -37,6 +38,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
+  const nonce = useNonce();
   const lang = data?.lang ?? "nl";
   return (
     <html lang={lang}>
@@ -51,8 +53,8 @@ export function Layout({ children }: { children: React.ReactNode }) {
           {MESSAGES[lang].skipToContent}
         </a>
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -340,7 +340,7 @@ export default function ClientPage() {
         <h2 id="profile-heading">{t.profile}</h2>
         <dl className="profile-list">
           {(Object.keys(FEATURE_LABELS) as (keyof typeof FEATURE_LABELS)[]).map((key) => (
-            <div key={key} style={{ display: "contents" }}>
+            <div key={key} className="contents">
               <dt>{FEATURE_LABELS[key][t.lang]}</dt>
               <dd>{formatProfileValue(client.profile[key], t.lang)}</dd>
             </div>

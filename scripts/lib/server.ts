@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
@@ -15,18 +16,32 @@ export async function serve(options: { port: number; buildDir?: string; log?: (l
 
   const app = express();
   app.disable("x-powered-by");
+  // Behind a TLS-terminating proxy the origin check needs the original protocol.
+  if (process.env.TRUST_PROXY === "true") app.set("trust proxy", 1);
   app.use(compression());
   app.use((req, res, next) => {
+    const nonce = randomBytes(16).toString("base64");
+    res.locals.cspNonce = nonce;
     res.setHeader("X-Content-Type-Options", "nosniff");
     res.setHeader("Referrer-Policy", "same-origin");
     res.setHeader("X-Frame-Options", "DENY");
-    res.setHeader("Content-Security-Policy", "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce));
     req.headers["x-tw-remote-address"] = req.socket.remoteAddress ?? "unknown";
+    next();
+  });
+  app.use((req, res, next) => {
+    if (isCrossSiteWrite(req)) {
+      log(`refused ${req.method} ${req.path}: cross-site or unknown origin`);
+      res.status(403).type("text/plain").send("Verzoek geweigerd: de herkomst van dit formulier is onbekend (CSRF-bescherming).");
+      return;
+    }
     next();
   });
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: "production" }));
+  app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce) }) }));
 
   const server = app.listen(options.port, () => log(`Trajectwijzer serves http://localhost:${options.port}`));
   const shutdown = (signal: string) => {
@@ -39,4 +54,45 @@ export async function serve(options: { port: number; buildDir?: string; log?: (l
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
   return server;
+}
+
+/** Scripts only from our origin or with this request's nonce (Remix's inline hydration scripts). */
+export function contentSecurityPolicy(nonce: string): string {
+  return [
+    "default-src 'self'",
+    `script-src 'self' 'nonce-${nonce}'`,
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join("; ");
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * CSRF: a state-changing request to the cookie-authenticated app must come from our own origin
+ * (Origin header, or Referer when a browser leaves Origin out). The bearer-token API (/api/) carries
+ * no cookies and so cannot be ridden by another site.
+ */
+export function isCrossSiteWrite(req: { method: string; path: string; headers: Record<string, string | string[] | undefined>; protocol: string }): boolean {
+  if (SAFE_METHODS.has(req.method) || req.path.startsWith("/api/")) return false;
+  const host = req.headers.host;
+  if (typeof host !== "string") return true;
+  const expected = `${req.protocol}://${host}`;
+  const origin = req.headers.origin;
+  if (typeof origin === "string" && origin !== "null") return origin !== expected;
+  const referer = req.headers.referer;
+  if (typeof referer === "string") {
+    try {
+      return new URL(referer).origin !== expected;
+    } catch {
+      return true;
+    }
+  }
+  return true;
 }
