@@ -1,4 +1,30 @@
+import { z } from "zod";
 import { getDb } from "~/utils/db.server";
+
+/**
+ * The model registry. A ModelVersion's id is the bundle's version. Lifecycle:
+ *   candidate → active (promote; the previous active becomes retired)
+ *   active → retired and the most recently retired → active (roll back)
+ *   candidate → failed (its bundle no longer verifies)
+ * Recommendations keep the version they were made with; nothing here rewrites them.
+ */
+export const MODEL_STATUSES = ["candidate", "active", "retired", "failed"] as const;
+export const ModelStatusSchema = z.enum(MODEL_STATUSES);
+export type ModelStatus = z.infer<typeof ModelStatusSchema>;
+export const DISCLOSURE_STATUSES = ["unchecked", "passed", "failed"] as const;
+export type DisclosureStatus = (typeof DISCLOSURE_STATUSES)[number];
+
+const summarySelect = {
+  id: true,
+  status: true,
+  dataHash: true,
+  metricsJson: true,
+  disclosureStatus: true,
+  createdAt: true,
+  activatedAt: true,
+  retiredAt: true,
+  createdById: true,
+} as const;
 
 export async function getActiveModelVersion() {
   return getDb().modelVersion.findFirst({
@@ -9,8 +35,69 @@ export async function getActiveModelVersion() {
 }
 
 export async function listModelVersions() {
-  return getDb().modelVersion.findMany({
-    select: { id: true, status: true, createdAt: true, activatedAt: true },
-    orderBy: { createdAt: "desc" },
+  return getDb().modelVersion.findMany({ select: summarySelect, orderBy: { createdAt: "desc" } });
+}
+
+export async function getModelVersion({ id }: { id: string }) {
+  return getDb().modelVersion.findUnique({ where: { id }, select: { ...summarySelect, dir: true } });
+}
+
+export async function createModelVersion(data: {
+  id: string;
+  dir: string;
+  dataHash: string | null;
+  metricsJson: string;
+  disclosureStatus: DisclosureStatus;
+  createdById: string | null;
+}) {
+  return getDb().modelVersion.create({ data: { ...data, status: "candidate" }, select: { id: true } });
+}
+
+export type TransitionResult = { ok: true; activated: string; retired: string | null } | { ok: false; reason: "not_found" | "not_candidate" | "no_previous" | "no_active" };
+
+/** Promotes a candidate: it becomes active, the current active model becomes retired. One transaction. */
+export async function promoteModelVersion({ id }: { id: string }): Promise<TransitionResult> {
+  return getDb().$transaction(async (tx) => {
+    const target = await tx.modelVersion.findUnique({ where: { id }, select: { status: true } });
+    if (!target) return { ok: false, reason: "not_found" };
+    if (target.status !== "candidate") return { ok: false, reason: "not_candidate" };
+    const now = new Date();
+    const previous = await tx.modelVersion.findFirst({ where: { status: "active" }, select: { id: true } });
+    await tx.modelVersion.updateMany({ where: { status: "active" }, data: { status: "retired", retiredAt: now } });
+    await tx.modelVersion.update({ where: { id }, data: { status: "active", activatedAt: now } });
+    return { ok: true, activated: id, retired: previous?.id ?? null };
   });
+}
+
+/** The version a roll-back would re-activate: the most recently retired one. */
+export async function getRollbackTarget() {
+  return getDb().modelVersion.findFirst({
+    where: { status: "retired" },
+    select: { id: true, retiredAt: true },
+    orderBy: [{ retiredAt: "desc" }, { activatedAt: "desc" }],
+  });
+}
+
+/** Rolls back: the active model becomes retired, the most recently retired one active again. */
+export async function rollbackModelVersion(): Promise<TransitionResult> {
+  return getDb().$transaction(async (tx) => {
+    const active = await tx.modelVersion.findFirst({ where: { status: "active" }, select: { id: true } });
+    if (!active) return { ok: false, reason: "no_active" };
+    const previous = await tx.modelVersion.findFirst({
+      where: { status: "retired" },
+      select: { id: true },
+      orderBy: [{ retiredAt: "desc" }, { activatedAt: "desc" }],
+    });
+    if (!previous) return { ok: false, reason: "no_previous" };
+    const now = new Date();
+    await tx.modelVersion.update({ where: { id: active.id }, data: { status: "retired", retiredAt: now } });
+    await tx.modelVersion.update({ where: { id: previous.id }, data: { status: "active", activatedAt: now } });
+    return { ok: true, activated: previous.id, retired: active.id };
+  });
+}
+
+/** Marks a candidate whose bundle no longer verifies as failed (never an active model: that stays until replaced). */
+export async function markModelVersionFailed({ id }: { id: string }): Promise<boolean> {
+  const { count } = await getDb().modelVersion.updateMany({ where: { id, status: "candidate" }, data: { status: "failed" } });
+  return count === 1;
 }
