@@ -216,8 +216,18 @@ export class CsvWriter {
 
   /** Flushes, closes and renames the partial file to its final name. */
   async close(): Promise<void> {
+    await this.finish();
+    await this.commit();
+  }
+
+  /** Flushes and closes the partial file without renaming it (call `commit()` when everything else is done). */
+  async finish(): Promise<void> {
     await this.flush();
     await this.end();
+  }
+
+  /** Renames the finished partial file to its final name. */
+  async commit(): Promise<void> {
     await rename(this.tmpPath, this.path);
   }
 

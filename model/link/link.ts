@@ -389,7 +389,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       usable.push(t);
     }
 
-    // Quasi-identifiers: k-anonymity by global coarsening of origin, then local suppression.
+    // Quasi-identifiers: k-anonymity by local recoding of origin, blanking audit columns, suppression.
     const qi = quasiIdentifierPlan(Int32Array.from(usable, (t) => qiKey(at(t))), k);
     const suppressed = new Set<number>();
     for (let i = 0; i < usable.length; i += 1) if (qi.action[i] === 2) suppressed.add(usable[i] as number);
@@ -431,7 +431,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
         ]);
         if (i % 4096 === 0) await table.drain();
       }
-      await table.close();
+      await table.finish();
     } catch (error) {
       await table.abort();
       throw error;
@@ -464,10 +464,13 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     };
     checkAccounting(report);
     await writeAtomic(join(outDir, "linkage-report.json"), `${JSON.stringify(report, null, 2)}\n`);
+    // The table gets its final name last: an interrupted run never leaves a complete-looking table.
+    await table.commit();
     options.onProgress?.(totalBytes, totalBytes);
     return report;
   } catch (error) {
     for (const w of quarantine.values()) await w.abort();
+    await rm(join(outDir, "analysis.csv.partial"), { force: true });
     throw error;
   }
 }

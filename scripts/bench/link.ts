@@ -23,7 +23,7 @@ const spec = {
 
 function generateInChild(out: string, n: number, seed: number, clean: boolean): Promise<void> {
   const script = fileURLToPath(new URL("../generate.ts", import.meta.url));
-  const args = ["--import", "tsx", script, "--out", out, "--n", String(n), "--seed", String(seed), ...(clean ? ["--clean"] : [])];
+  const args = ["--import", import.meta.resolve("tsx"), script, "--out", out, "--n", String(n), "--seed", String(seed), ...(clean ? ["--clean"] : [])];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ["ignore", "ignore", "inherit"] });
     child.on("error", reject);
@@ -41,12 +41,14 @@ export async function run(argv: string[]): Promise<void> {
       peakRss = Math.max(peakRss, process.memoryUsage.rss());
     }, 50);
     const started = process.hrtime.bigint();
+    const cpuBefore = process.cpuUsage();
     const report = await linkDelivery({
       inDir: join(dir, "in"),
       outDir: join(dir, "out"),
       pseudonymKey: "bench-key-not-secret-0123456789abcdef",
     });
     const wallSeconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const cpu = process.cpuUsage(cpuBefore);
     clearInterval(sampler);
     const maxRssMb = process.resourceUsage().maxRSS / 1024;
     const rows = Object.values(report.files).reduce((sum, f) => sum + f.rowsRead, 0);
@@ -56,6 +58,7 @@ export async function run(argv: string[]): Promise<void> {
       rowsPerSecond: Math.round(rows / wallSeconds),
       wallSeconds: Math.round(wallSeconds * 100) / 100,
       peakRssMb: Math.round(Math.max(maxRssMb, peakRss / 2 ** 20)),
+      cpuSeconds: Math.round((cpu.user + cpu.system) / 1e4) / 100,
       trajectoriesWritten: report.trajectories.written,
       clean: args.clean,
     };
