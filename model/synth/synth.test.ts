@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { INTERVENTIONS } from "../catalogue.js";
 import { FEATURE_INDEX } from "../link/derive.js";
 import { isValidBsn } from "../link/format.js";
-import { generateDelivery, Rng, type SimPerson, simulatePerson } from "./index.js";
+import { createPseudonymiser, linkDelivery } from "../link/index.js";
+import { REINTEGRATION_FEATURES } from "../reintegration.js";
+import { fakeBsn, generateDelivery, Rng, type SimPerson, simulatePerson } from "./index.js";
 
 let dir: string;
 beforeAll(async () => {
@@ -102,5 +104,40 @@ describe("the structural causal model", () => {
     const noDebt = people.filter((p) => f(p, "problematische_schulden") === 0);
     const share = (group: SimPerson[], name: (typeof INTERVENTIONS)[number]) => mean(group.map((p) => (p.arm === arm(name) ? 1 : 0)));
     expect(share(debt, "schuldhulp")).toBeGreaterThan(3 * share(noDebt, "schuldhulp"));
+  });
+});
+
+describe("the SCM and the linker agree", () => {
+  it("links a clean delivery to exactly the features the SCM used, and writes the truth beside them", async () => {
+    const seed = 21;
+    const n = 300;
+    await generateDelivery({ outDir: join(dir, "agree"), n, seed, clean: true });
+    const key = "test-key-0123456789-0123456789-abcdef";
+    await linkDelivery({ inDir: join(dir, "agree"), outDir: join(dir, "agree-out"), pseudonymKey: key, minGroupSize: 1 });
+    // Replay the generator's random streams to get each person's SCM features.
+    const rng = new Rng(seed, 0);
+    const ids = new Rng(seed, 2);
+    const issued = new Set<string>();
+    const pseudonym = createPseudonymiser(key);
+    const expected = new Map<string, SimPerson>();
+    for (let i = 0; i < n; i += 1) {
+      let bsn = fakeBsn(ids);
+      while (issued.has(bsn)) bsn = fakeBsn(ids);
+      issued.add(bsn);
+      expected.set(pseudonym(bsn), simulatePerson(rng, bsn, `TR${String(i + 1).padStart(8, "0")}`));
+    }
+    const [head, ...lines] = (await readFile(join(dir, "agree-out", "analysis.csv"), "utf8")).trim().split("\n");
+    const columns = (head ?? "").split(",");
+    expect(lines).toHaveLength(n);
+    for (const line of lines) {
+      const cells = line.split(",");
+      const person = expected.get(cells[0] as string);
+      expect(person).toBeDefined();
+      const features = REINTEGRATION_FEATURES.map((f) => cells[columns.indexOf(f.name)]);
+      expect(features).toEqual(person?.features.map(String));
+      expect(cells[columns.indexOf("interventie")]).toBe(INTERVENTIONS[person?.arm ?? -1]);
+      expect(Number(cells[columns.indexOf("werk_12m")])).toBe(person?.werk);
+      expect(Number(cells[columns.indexOf("mu_taaltraject")])).toBeCloseTo(person?.mu[7] ?? -1, 4);
+    }
   });
 });
