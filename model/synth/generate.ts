@@ -110,6 +110,9 @@ export async function generateDelivery(options: GenerateOptions): Promise<Delive
   const { outDir, n, seed, clean } = options;
   if (!Number.isInteger(n) || n < 1) throw new Error(`n must be a positive integer, got ${n}`);
   await mkdir(outDir, { recursive: true });
+  // A previous delivery in the same folder must not survive half-overwritten: delivery.json is written last.
+  for (const name of [...DELIVERY_FILE_NAMES, TRUTH_FILE]) await rm(join(outDir, `${name}.csv`), { force: true });
+  await rm(join(outDir, "delivery.json"), { force: true });
   const rng = new Rng(seed, 0);
   const mess = new Rng(seed, 1);
   const ids = new Rng(seed, 2);
