@@ -66,12 +66,12 @@ export async function seedCaseload(db: PrismaClient, options: { analysisCsv: str
   return created;
 }
 
-export async function registerActiveModel(db: PrismaClient, model: { version: string; dir: string; metricsJson?: string }) {
+export async function registerActiveModel(db: PrismaClient, model: { version: string; dir: string; metricsJson?: string; dataHash?: string | null }) {
   await db.$transaction([
     db.modelVersion.updateMany({ where: { status: "active" }, data: { status: "retired" } }),
     db.modelVersion.upsert({
       where: { id: model.version },
-      create: { id: model.version, dir: model.dir, status: "active", metricsJson: model.metricsJson ?? "{}", activatedAt: new Date() },
+      create: { id: model.version, dir: model.dir, status: "active", metricsJson: model.metricsJson ?? "{}", dataHash: model.dataHash ?? null, activatedAt: new Date() },
       update: { status: "active", activatedAt: new Date() },
     }),
   ]);

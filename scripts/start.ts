@@ -83,6 +83,7 @@ async function main() {
     ...secrets,
     DATABASE_URL: process.env.DATABASE_URL ?? `file:${path.join(dataDir, "trajectwijzer.db")}`,
     MODEL_DIR: process.env.MODEL_DIR ?? path.join(dataDir, "models"),
+    DATA_DIR: dataDir,
     NODE_ENV: "production",
   };
   Object.assign(process.env, env);
@@ -97,6 +98,10 @@ async function main() {
   const db = new PrismaClient({ adapter: new PrismaLibSQL({ url: config.DATABASE_URL }) });
   const seed = await import("../prisma/seed.js");
   await seed.seedUsers(db);
+  // Training runs a stopped server left "running" are marked failed ("server restarted"), never left hanging.
+  const { recoverStaleRuns } = await import("../app/models/training-run.server.js");
+  const staleRuns = await recoverStaleRuns();
+  if (staleRuns.length > 0) process.stdout.write(`      ${staleRuns.length} onderbroken training(en) als mislukt gemarkeerd\n`);
 
   const sourceDir = path.join(dataDir, "source");
   const linkedDir = path.join(dataDir, "linked");
@@ -117,7 +122,13 @@ async function main() {
     await run(trainArgs, env);
     const { loadBundle } = await import("../model/index.js");
     const bundle = await loadBundle(modelDir);
-    await seed.registerActiveModel(db, { version: bundle.version, dir: modelDir });
+    const { sha256File } = await import("../app/utils/model-registry.server.js");
+    await seed.registerActiveModel(db, {
+      version: bundle.version,
+      dir: modelDir,
+      metricsJson: JSON.stringify(bundle.metrics),
+      dataHash: await sha256File(analysisCsv),
+    });
     step(3, `Model: ${bundle.version} getraind en actief`);
   }
 

@@ -141,3 +141,41 @@ export async function recoverStaleRuns(options: { now?: Date; isAlive?: (pid: nu
   for (const run of stale) if (await failRun({ id: run.id, error: SERVER_RESTARTED })) marked.push(run.id);
   return marked;
 }
+
+export async function countActiveRuns(): Promise<number> {
+  return getDb().trainingRun.count({ where: { status: { in: ["queued", "running"] } } });
+}
+
+/** What the run page and its event stream show (no pid, no paths). */
+export type RunView = {
+  id: string;
+  status: string;
+  tableName: string;
+  settings: Partial<TrainSettings>;
+  progress: RunProgress;
+  error: string | null;
+  modelVersionId: string | null;
+  updatedAt: string | null;
+  finished: boolean;
+};
+
+export function toRunView(run: NonNullable<Awaited<ReturnType<typeof getTrainingRun>>>): RunView {
+  let settings: Partial<TrainSettings> = {};
+  try {
+    const parsed = TrainSettingsSchema.partial().safeParse(JSON.parse(run.settingsJson));
+    if (parsed.success) settings = parsed.data;
+  } catch {
+    // leave empty
+  }
+  return {
+    id: run.id,
+    status: run.status,
+    tableName: run.tableName,
+    settings,
+    progress: parseProgress(run.progressJson),
+    error: run.error,
+    modelVersionId: run.modelVersionId,
+    updatedAt: (run.finishedAt ?? run.heartbeatAt)?.toISOString().slice(0, 19).replace("T", " ") ?? null,
+    finished: !ACTIVE_RUN_STATUSES.includes(run.status as RunStatus),
+  };
+}

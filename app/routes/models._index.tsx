@@ -1,48 +1,166 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { useLoaderData } from "@remix-run/react";
-import { listModelVersions } from "~/models/model-version.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { fill, fmt, label, shortHash } from "~/components/model-ui";
+import { getRollbackTarget, listModelVersions, rollbackModelVersion } from "~/models/model-version.server";
+import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
-import { useT } from "~/utils/i18n";
+import { MESSAGES, useT } from "~/utils/i18n";
+import { getLang } from "~/utils/lang.server";
+import { importBundle, keyMetrics, listLinkedTables } from "~/utils/model-registry.server";
+import { recoverStaleRunsOnce } from "~/utils/training.server";
 
 export const meta: MetaFunction = () => [{ title: "Modellen — Trajectwijzer" }];
 
+/** Viewing: data scientists and admins. Changing anything: data scientists only (checked in the action). */
+const VIEW_ROLES = ["datascientist", "admin"] as const;
+
+const ImportFormSchema = z.object({
+  intent: z.literal("import"),
+  path: z.string().trim().min(1).max(500),
+  tableName: z.string().max(200).optional().transform((v) => (v ? v : null)),
+});
+const ActionSchema = z.discriminatedUnion("intent", [ImportFormSchema, z.object({ intent: z.literal("rollback") })]);
+
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ["datascientist", "admin"]);
-  const versions = await listModelVersions();
+  const user = await requireRole(request, VIEW_ROLES);
+  await recoverStaleRunsOnce();
+  const [versions, rollbackTarget, tables] = await Promise.all([listModelVersions(), getRollbackTarget(), listLinkedTables()]);
   return {
+    canEdit: user.role === "datascientist",
+    tables,
+    rollbackTarget: rollbackTarget?.id ?? null,
     versions: versions.map((v) => ({
       id: v.id,
       status: v.status,
+      dataHash: shortHash(v.dataHash),
+      disclosureStatus: v.disclosureStatus,
+      metrics: keyMetrics(v.metricsJson),
       createdAt: v.createdAt.toISOString().slice(0, 16).replace("T", " "),
       activatedAt: v.activatedAt?.toISOString().slice(0, 16).replace("T", " ") ?? null,
     })),
   };
 }
 
+type ActionResult = { ok: true; message: string } | { ok: false; message: string };
+
+export async function action({ request }: ActionFunctionArgs): Promise<ActionResult> {
+  const user = await requireRole(request, ["datascientist"]);
+  const t = MESSAGES[await getLang(request)];
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false, message: label(t.importErrors, "path") };
+  const data = parsed.data;
+  if (data.intent === "rollback") {
+    const result = await rollbackModelVersion();
+    await audit({
+      actorId: user.id,
+      action: "model.rollback",
+      object: result.ok ? `model:${result.activated}` : null,
+      result: result.ok ? "ok" : "failed",
+      request,
+    });
+    return result.ok
+      ? { ok: true, message: fill(t.rolledBack, { version: result.activated }) }
+      : { ok: false, message: label(t.transitionErrors, result.reason) };
+  }
+  const result = await importBundle({ source: data.path, createdById: user.id, tableName: data.tableName });
+  await audit({
+    actorId: user.id,
+    action: "model.import",
+    object: result.ok ? `model:${result.version}` : null,
+    result: result.ok ? "ok" : "failed",
+    request,
+  });
+  if (result.ok) return { ok: true, message: fill(t.importOk, { version: result.version }) };
+  const reason = label(t.importErrors, result.code);
+  return { ok: false, message: `${t.importRefused}: ${reason}${result.detail ? ` (${result.detail})` : ""}.` };
+}
+
 export default function Models() {
-  const { versions } = useLoaderData<typeof loader>();
+  const { versions, canEdit, tables, rollbackTarget } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const t = useT();
   return (
     <div className="page">
       <h1>{t.models}</h1>
+      <p>{t.modelsIntro}</p>
+      {result ? (
+        <p className={result.ok ? "notice" : "form-error"} role={result.ok ? "status" : "alert"} data-testid="models-result">
+          {result.message}
+        </p>
+      ) : null}
       <table data-testid="models">
         <thead>
           <tr>
             <th scope="col">{t.modelVersion}</th>
             <th scope="col">{t.status}</th>
+            <th scope="col">{t.dataHashLabel}</th>
+            <th scope="col">{t.metricLabels.auc}</th>
+            <th scope="col">{t.metricLabels.brier}</th>
+            <th scope="col">{t.metricLabels.ece}</th>
+            <th scope="col">{t.disclosureCheck}</th>
             <th scope="col">{t.dateLabel}</th>
           </tr>
         </thead>
         <tbody>
           {versions.map((v) => (
-            <tr key={v.id}>
-              <td>{v.id}</td>
-              <td>{v.status}</td>
+            <tr key={v.id} data-status={v.status}>
+              <td>
+                <Link to={`/models/${encodeURIComponent(v.id)}`}>{v.id}</Link>
+              </td>
+              <td>{label(t.modelStatusLabels, v.status)}</td>
+              <td>{v.dataHash ? <code title={t.dataHashLabel}>{v.dataHash}</code> : t.unknownValue}</td>
+              <td>{fmt(v.metrics.auc)}</td>
+              <td>{fmt(v.metrics.brier)}</td>
+              <td>{fmt(v.metrics.ece)}</td>
+              <td>{label(t.disclosureLabels, v.disclosureStatus)}</td>
               <td>{v.activatedAt ?? v.createdAt}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      {canEdit ? (
+        <>
+          <p>
+            <Link to="/models/train">{t.retrain}</Link>
+          </p>
+          <h2>{t.rollback}</h2>
+          {rollbackTarget ? (
+            <Form method="post">
+              <input type="hidden" name="intent" value="rollback" />
+              <p>{fill(t.rollbackIntro, { version: rollbackTarget })}</p>
+              <button type="submit">{t.rollback}</button>
+            </Form>
+          ) : (
+            <p className="muted">{t.noRollback}</p>
+          )}
+          <h2>{t.importBundle}</h2>
+          <Form method="post">
+            <input type="hidden" name="intent" value="import" />
+            <p className="help" id="import-help">
+              {t.importIntro}
+            </p>
+            <div className="field">
+              <label htmlFor="import-path">{t.importPath}</label>
+              <input id="import-path" name="path" required maxLength={500} aria-describedby="import-help" autoComplete="off" />
+            </div>
+            <div className="field">
+              <label htmlFor="import-table">{t.trainingTableOptional}</label>
+              <select id="import-table" name="tableName" defaultValue="">
+                <option value="">{t.noneOption}</option>
+                {tables.map((name) => (
+                  <option key={name} value={name}>
+                    {name}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <button type="submit" className="primary">
+              {t.importButton}
+            </button>
+          </Form>
+        </>
+      ) : null}
     </div>
   );
 }

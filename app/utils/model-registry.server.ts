@@ -3,6 +3,7 @@ import { createReadStream } from "node:fs";
 import { cp, mkdir, readdir, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { type ModelCard, ModelCardSchema } from "../../model/bundle/model-card";
 import { compareModels, type ModelComparison } from "../../model/evaluate/compare";
 import { BundleError, disposeBundle, ModelError, loadBundle, type Manifest, predictTable, readSchemaFile, readTableCsv, validateTable, verifyBundle } from "../../model/index";
 import { createModelVersion, type DisclosureStatus, getModelVersion } from "~/models/model-version.server";
@@ -265,4 +266,58 @@ export async function compareBundles(options: { candidateDir: string; activeDir:
     disposeBundle(candidate);
     disposeBundle(active);
   }
+}
+
+const KeyMetricsSchema = z.object({
+  validation: z.object({ overall: z.object({ auc: z.number().nullable(), brier: z.number().nullable(), ece: z.number().nullable() }) }),
+});
+export type KeyMetrics = { auc: number | null; brier: number | null; ece: number | null };
+
+/** Overall validation AUC, Brier score and ECE from a stored metrics.json (nulls when unreadable). */
+export function keyMetrics(metricsJson: string): KeyMetrics {
+  try {
+    const parsed = KeyMetricsSchema.safeParse(JSON.parse(metricsJson));
+    if (parsed.success) return parsed.data.validation.overall;
+  } catch {
+    // fall through
+  }
+  return { auc: null, brier: null, ece: null };
+}
+
+/** The verified bundle's model card (JSON, parsed) and its markdown; null when the bundle no longer verifies. */
+export async function readModelCard(dir: string): Promise<{ card: ModelCard; markdown: string } | null> {
+  try {
+    const { files } = await verifyBundle(dir);
+    const json = files.get("model-card.json");
+    const md = files.get("model-card.md");
+    if (!json || !md) return null;
+    const parsed = ModelCardSchema.safeParse(JSON.parse(new TextDecoder().decode(json)));
+    return parsed.success ? { card: parsed.data, markdown: new TextDecoder().decode(md) } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether a registered bundle still loads (manifest and every file); used before promoting. */
+export async function bundleLoads(dir: string): Promise<boolean> {
+  try {
+    disposeBundle(await loadBundle(dir));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const RegisterConfigSchema = z.object({
+  ALGORITHM_REGISTER_ORGANISATION: z.string().trim().max(200).optional(),
+  ALGORITHM_REGISTER_CONTACT: z.string().trim().max(200).optional(),
+});
+
+/** Organisation and contact for the algorithm-register entry, when configured (else the entry says to fill them in). */
+export function registerConfig(): { organisation: string | null; contact: string | null } {
+  const parsed = RegisterConfigSchema.safeParse(process.env);
+  return {
+    organisation: parsed.success ? parsed.data.ALGORITHM_REGISTER_ORGANISATION || null : null,
+    contact: parsed.success ? parsed.data.ALGORITHM_REGISTER_CONTACT || null : null,
+  };
 }

@@ -1,0 +1,16 @@
+/** Small display helpers shared by the model registry pages. */
+export function fill(text: string, values: Record<string, string | number>): string {
+  return text.replace(/\{(\w+)\}/g, (match, key: string) => (key in values ? String(values[key]) : match));
+}
+
+export function fmt(value: number | null | undefined, digits = 3): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? "–" : value.toFixed(digits);
+}
+
+export function shortHash(hash: string | null): string | null {
+  return hash ? hash.slice(0, 12) : null;
+}
+
+export function label(labels: Record<string, string>, key: string): string {
+  return labels[key] ?? key;
+}

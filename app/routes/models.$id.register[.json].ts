@@ -1,0 +1,15 @@
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { requireRole } from "~/utils/auth.server";
+import { requireRegisterEntry } from "~/utils/register-entry.server";
+
+/** The model card as an Algoritmeregister entry (JSON download). */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRole(request, ["datascientist", "admin"]);
+  const entry = await requireRegisterEntry(params.id ?? "");
+  return new Response(`${JSON.stringify(entry, null, 2)}\n`, {
+    headers: {
+      "Content-Type": "application/json; charset=utf-8",
+      "Content-Disposition": `attachment; filename="algoritmeregister-${entry.modelVersion}.json"`,
+    },
+  });
+}

@@ -1,0 +1,258 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { z } from "zod";
+import { fill, fmt, label } from "~/components/model-ui";
+import { getModelVersion, markModelVersionFailed, promoteModelVersion } from "~/models/model-version.server";
+import { audit } from "~/utils/audit.server";
+import { requireRole } from "~/utils/auth.server";
+import { MESSAGES, useT } from "~/utils/i18n";
+import { getLang } from "~/utils/lang.server";
+import { bundleLoads, readModelCard } from "~/utils/model-registry.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.version.id ?? "Model"} — Trajectwijzer` }];
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const user = await requireRole(request, ["datascientist", "admin"]);
+  const version = await getModelVersion({ id: params.id ?? "" });
+  if (!version) throw new Response("Not found", { status: 404 });
+  const card = await readModelCard(version.dir);
+  return {
+    canEdit: user.role === "datascientist",
+    version: {
+      id: version.id,
+      status: version.status,
+      dataHash: version.dataHash,
+      disclosureStatus: version.disclosureStatus,
+      createdAt: version.createdAt.toISOString().slice(0, 16).replace("T", " "),
+      activatedAt: version.activatedAt?.toISOString().slice(0, 16).replace("T", " ") ?? null,
+    },
+    card: card?.card ?? null,
+  };
+}
+
+const ActionSchema = z.object({ intent: z.literal("promote") });
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, ["datascientist"]);
+  const t = MESSAGES[await getLang(request)];
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  if (!parsed.success) return { ok: false as const, message: label(t.trainErrors, "form") };
+  const version = await getModelVersion({ id: params.id ?? "" });
+  if (!version) throw new Response("Not found", { status: 404 });
+  const log = (ok: boolean) => audit({ actorId: user.id, action: "model.promote", object: `model:${version.id}`, result: ok ? "ok" : "failed", request });
+  if (version.status === "candidate" && version.disclosureStatus === "failed") {
+    await log(false);
+    return { ok: false as const, message: label(t.transitionErrors, "disclosure") };
+  }
+  if (version.status === "candidate" && !(await bundleLoads(version.dir))) {
+    await markModelVersionFailed({ id: version.id });
+    await log(false);
+    return { ok: false as const, message: label(t.transitionErrors, "invalid") };
+  }
+  const result = await promoteModelVersion({ id: version.id });
+  await log(result.ok);
+  return result.ok
+    ? { ok: true as const, message: fill(t.promoted, { version: result.activated }) }
+    : { ok: false as const, message: label(t.transitionErrors, result.reason) };
+}
+
+export default function ModelDetail() {
+  const { version, card, canEdit } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const base = `/models/${encodeURIComponent(version.id)}`;
+  return (
+    <div className="page">
+      <p>
+        <Link to="/models">{t.backToModels}</Link>
+      </p>
+      <h1>
+        {t.modelCard}: <span data-testid="model-version">{version.id}</span>
+      </h1>
+      {result ? (
+        <p className={result.ok ? "notice" : "form-error"} role={result.ok ? "status" : "alert"} data-testid="model-result">
+          {result.message}
+        </p>
+      ) : null}
+      <dl className="profile-list">
+        <dt>{t.status}</dt>
+        <dd data-testid="model-status">{label(t.modelStatusLabels, version.status)}</dd>
+        <dt>{t.dataHashLabel}</dt>
+        <dd>{version.dataHash ? <code className="hash">{version.dataHash}</code> : t.unknownValue}</dd>
+        <dt>{t.disclosureCheck}</dt>
+        <dd data-testid="disclosure-status">{label(t.disclosureLabels, version.disclosureStatus)}</dd>
+        <dt>{t.dateLabel}</dt>
+        <dd>{version.createdAt}</dd>
+        {version.activatedAt ? (
+          <>
+            <dt>{t.activatedAtLabel}</dt>
+            <dd>{version.activatedAt}</dd>
+          </>
+        ) : null}
+      </dl>
+      {canEdit && version.status === "candidate" ? (
+        <section aria-labelledby="promote-heading">
+          <h2 id="promote-heading">{t.promote}</h2>
+          <p>
+            <Link to={`${base}/compare`}>{t.compareWithActive}</Link>
+          </p>
+          <Form method="post">
+            <input type="hidden" name="intent" value="promote" />
+            <p>{t.promoteIntro}</p>
+            <button type="submit" className="primary">
+              {t.promote}
+            </button>
+          </Form>
+        </section>
+      ) : null}
+      <section aria-labelledby="register-heading">
+        <h2 id="register-heading">{t.registerEntry}</h2>
+        <p>{t.registerIntro}</p>
+        <ul>
+          <li>
+            <a href={`${base}/register.json`} download>
+              {t.downloadRegisterJson}
+            </a>
+          </li>
+          <li>
+            <a href={`${base}/register.md`} download>
+              {t.downloadRegisterMd}
+            </a>
+          </li>
+          <li>
+            <a href={`${base}/card.md`} download>
+              {t.downloadCardMd}
+            </a>
+          </li>
+        </ul>
+      </section>
+      {card ? (
+        <section aria-labelledby="card-heading" data-testid="model-card">
+          <h2 id="card-heading">{t.modelCard}</h2>
+          <h3>{t.purposeLabel}</h3>
+          <p>{card.purpose}</p>
+          <h3>{t.intendedUseLabel}</h3>
+          <p>{card.intendedUse}</p>
+          <h3>{t.notIntendedForLabel}</h3>
+          <ul>
+            {card.notIntendedFor.map((s) => (
+              <li key={s}>{s}</li>
+            ))}
+          </ul>
+          <dl className="profile-list">
+            <dt>{t.architectureLabel}</dt>
+            <dd>{card.model.architecture}</dd>
+            <dt>{t.membersLabel}</dt>
+            <dd>{card.model.members}</dd>
+            <dt>{t.outcomeLabel}</dt>
+            <dd>
+              {card.model.outcome.column} ({card.model.outcome.type})
+            </dd>
+            <dt>{t.armsLabel}</dt>
+            <dd>{card.model.arms.join(", ")}</dd>
+            <dt>{t.controlArmLabel}</dt>
+            <dd>{card.model.control}</dd>
+            <dt>{t.trainingTableLabel}</dt>
+            <dd>
+              {card.data.table} ({card.data.rows ?? "<10"} {t.rowsLabel.toLowerCase()})
+            </dd>
+          </dl>
+          <h3>{t.performanceValidation}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.armsLabel}</th>
+                <th scope="col">{t.rowsLabel}</th>
+                <th scope="col">{t.metricLabels.auc}</th>
+                <th scope="col">{t.metricLabels.brier}</th>
+                <th scope="col">{t.metricLabels.ece}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[[t.allRows, card.performance.overall] as const, ...Object.entries(card.performance.perArm)].map(([name, p]) => (
+                <tr key={name}>
+                  <th scope="row">{name}</th>
+                  <td>{p.rows ?? "<10"}</td>
+                  <td>{fmt(p.auc)}</td>
+                  <td>{fmt(p.brier)}</td>
+                  <td>{fmt(p.ece)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {Object.entries(card.performance.perGroup).map(([column, groups]) => (
+            <table key={column}>
+              <caption>{column}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t.groupLabel}</th>
+                  <th scope="col">{t.rowsLabel}</th>
+                  <th scope="col">{t.metricLabels.auc}</th>
+                  <th scope="col">{t.metricLabels.brier}</th>
+                  <th scope="col">{t.metricLabels.ece}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {Object.entries(groups).map(([group, p]) => (
+                  <tr key={group}>
+                    <th scope="row">{group}</th>
+                    <td>{p.rows ?? "<10"}</td>
+                    <td>{fmt(p.auc)}</td>
+                    <td>{fmt(p.brier)}</td>
+                    <td>{fmt(p.ece)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          ))}
+          <h3>{t.featuresUsedLabel}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.featureLabel}</th>
+                <th scope="col">{t.typeLabel}</th>
+                <th scope="col">{t.groupLabel}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {card.featuresUsed.map((f) => (
+                <tr key={f.name}>
+                  <td>{f.name}</td>
+                  <td>{f.type}</td>
+                  <td>{f.group}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>{t.featuresNotUsedLabel}</h3>
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">{t.featureLabel}</th>
+                <th scope="col">{t.whyLabel}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {card.featuresNotUsed.map((f) => (
+                <tr key={f.name}>
+                  <td>{f.name}</td>
+                  <td>{f.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <h3>{t.limitsLabel}</h3>
+          <ul>
+            {card.limits.map((s) => (
+              <li key={s}>{s}</li>
+            ))}
+          </ul>
+        </section>
+      ) : (
+        <p className="form-error" role="alert">
+          {t.cardUnavailable}
+        </p>
+      )}
+    </div>
+  );
+}
