@@ -44,6 +44,17 @@ export { type Driver, type FaithfulnessResult, faithfulness, SYNTHETIC_DRIVERS }
 export type { Attribution } from "./explain/integrated-gradients.js";
 export { DEFAULT_WHAT_IFS, type WhatIfRule } from "./explain/what-if.js";
 export type { TrainProgress } from "./network/ensemble.js";
+// disclosure check (check-bundle, issue 7)
+export { checkBundleFiles, DISCLOSURE_REPORT_FILE, type Finding, type StaticCheck } from "./privacy/disclosure-check.js";
+export {
+  type DisclosureReport,
+  DisclosureError,
+  DisclosureReportSchema,
+  requireDisclosurePass,
+  runDisclosureCheck,
+} from "./privacy/disclosure-report.js";
+export { defaultHoldoutRows, splitTableFile } from "./privacy/holdout-split.js";
+export { type AttackResult, type MembershipInferenceResult, runMembershipInference } from "./privacy/membership-inference.js";
 export { DEFAULT_ELIGIBILITY_RULES, type EligibilityRule } from "./recommend/eligibility.js";
 export type { PolicyOptions } from "./recommend/policy.js";
 export { predictTable, type TablePrediction } from "./recommend/predict-table.js";
