@@ -415,20 +415,16 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
           sex = "";
           origin = "";
         }
-        const truth: (number | string)[] = [];
+        // Every value is a number, an enum level or a hex pseudonym: nothing needs CSV quoting.
+        const row: (number | string)[] = features;
+        row.unshift(pseudonym(String(bsnOf[t]).padStart(9, "0")));
+        row.push(sex, origin, armOf(s));
+        for (const v of outcomeValues(s)) row.push(v);
         for (let a = 0; a < INTERVENTIONS.length; a += 1) {
           const v = mu[t * INTERVENTIONS.length + a];
-          truth.push(withTruth && v !== undefined && !Number.isNaN(v) ? Math.round(v * 10000) / 10000 : "");
+          row.push(withTruth && v !== undefined && !Number.isNaN(v) ? Math.round(v * 10000) / 10000 : "");
         }
-        table.write([
-          pseudonym(String(bsnOf[t]).padStart(9, "0")),
-          ...features,
-          sex,
-          origin,
-          armOf(s),
-          ...outcomeValues(s),
-          ...truth,
-        ]);
+        table.writeLine(row.join(","));
         if (i % 4096 === 0) await table.drain();
       }
       await table.finish();
