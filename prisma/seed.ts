@@ -3,24 +3,34 @@ import { hash } from "@node-rs/argon2";
 import { parse } from "csv-parse";
 import type { PrismaClient } from "../app/generated/prisma/client";
 import { displayCode, pseudonymise } from "../app/utils/pseudonym.server";
-import type { Role } from "../app/utils/roles";
+import { type Role, TOTP_REQUIRED_ROLES } from "../app/utils/roles";
+import { encryptTotpSecret } from "../app/utils/totp-secret.server";
 import { ClientProfileSchema, REINTEGRATION_FEATURES } from "../model/reintegration";
 
 /** Demo accounts; their passwords are listed in the README and are for a local demo only. */
 export const DEMO_PASSWORD = "Welkom-demo-2026";
-export const DEMO_USERS: { username: string; displayName: string; role: Role }[] = [
-  { username: "klantmanager1", displayName: "Klantmanager Een", role: "caseworker" },
-  { username: "klantmanager2", displayName: "Klantmanager Twee", role: "caseworker" },
+export const DEMO_USERS: { username: string; displayName: string; role: Role; team?: string }[] = [
+  { username: "klantmanager1", displayName: "Klantmanager Een", role: "caseworker", team: "Team Noord" },
+  { username: "klantmanager2", displayName: "Klantmanager Twee", role: "caseworker", team: "Team Zuid" },
   { username: "manager", displayName: "Teammanager", role: "manager" },
   { username: "datascientist", displayName: "Data scientist", role: "datascientist" },
   { username: "admin", displayName: "Beheerder", role: "admin" },
 ];
 
+/**
+ * The demo admin and data scientist need a second factor (TOTP). For the demo they share this
+ * published key, so anyone can add it to an authenticator app; a real deployment enrols its own.
+ */
+export const DEMO_TOTP_SECRET = "KRZGC2TFMN2HO2LKPJSXELLEMVWW6LJSMZQQ";
+
 export async function seedUsers(db: PrismaClient): Promise<void> {
   for (const user of DEMO_USERS) {
     const existing = await db.user.findUnique({ where: { username: user.username }, select: { id: true } });
     if (existing) continue;
-    await db.user.create({ data: { ...user, passwordHash: await hash(DEMO_PASSWORD) } });
+    const secondFactor = TOTP_REQUIRED_ROLES.includes(user.role)
+      ? { totpSecret: encryptTotpSecret(DEMO_TOTP_SECRET), totpEnabled: true }
+      : {};
+    await db.user.create({ data: { ...user, ...secondFactor, passwordHash: await hash(DEMO_PASSWORD) } });
   }
 }
 

@@ -6,6 +6,7 @@ import { getUser, verifyLogin } from "~/utils/auth.server";
 import { useT } from "~/utils/i18n";
 import { getOidcSettings } from "~/utils/oidc.server";
 import { HOME_BY_ROLE } from "~/utils/roles";
+import { startPendingLogin } from "~/utils/pending-login.server";
 import { createSession } from "~/utils/session.server";
 import { safeRedirect } from "~/utils/safe-redirect";
 
@@ -36,8 +37,13 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   const outcome = await verifyLogin(request, parsed.data.username, parsed.data.password);
   if (!outcome.ok) return { error: outcome.reason, fields: { username: false, password: false } };
+  const redirectTo = safeRedirect(parsed.data.redirectTo, HOME_BY_ROLE[outcome.role]);
+  if (outcome.next !== "session") {
+    const pending = await startPendingLogin(outcome.userId, redirectTo);
+    return redirect(outcome.next === "totp" ? "/login/totp" : "/login/totp-setup", { headers: { "Set-Cookie": pending } });
+  }
   const cookie = await createSession(outcome.userId, request);
-  return redirect(safeRedirect(parsed.data.redirectTo, HOME_BY_ROLE[outcome.role]), { headers: { "Set-Cookie": cookie } });
+  return redirect(redirectTo, { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {

@@ -3,7 +3,7 @@ import { redirect } from "@remix-run/node";
 import { audit } from "./audit.server";
 import { getDb } from "./db.server";
 import { requestOrigin } from "./request.server";
-import { type Role, RoleSchema } from "./roles";
+import { type Role, RoleSchema, TOTP_REQUIRED_ROLES } from "./roles";
 import { getSessionUser } from "./session.server";
 
 export type SessionUser = { id: string; username: string; displayName: string; role: Role };
@@ -37,7 +37,14 @@ export async function requireRole(request: Request, roles: readonly Role[]): Pro
   return user;
 }
 
-export type LoginOutcome = { ok: true; userId: string; role: Role } | { ok: false; reason: "invalid" | "rate_limited" };
+/**
+ * After a correct password: `session` (no second factor for this account), `totp` (enrolled:
+ * ask for a code) or `totp-setup` (the role requires a second factor that is not set up yet).
+ */
+export type SecondFactor = "session" | "totp" | "totp-setup";
+export type LoginOutcome =
+  | { ok: true; userId: string; role: Role; next: SecondFactor }
+  | { ok: false; reason: "invalid" | "rate_limited" };
 
 export async function verifyLogin(request: Request, username: string, password: string): Promise<LoginOutcome> {
   const db = getDb();
@@ -53,7 +60,7 @@ export async function verifyLogin(request: Request, username: string, password: 
   }
   const user = await db.user.findUnique({
     where: { username },
-    select: { id: true, passwordHash: true, role: true, active: true },
+    select: { id: true, passwordHash: true, role: true, active: true, totpEnabled: true },
   });
   const valid = user?.active === true && (await verify(user.passwordHash, password).catch(() => false));
   const role = RoleSchema.safeParse(user?.role);
@@ -61,6 +68,15 @@ export async function verifyLogin(request: Request, username: string, password: 
     await audit({ actorId: user?.id ?? null, action: "login.failed", object: `user:${username}`, result: "failed", request });
     return { ok: false, reason: "invalid" };
   }
-  await audit({ actorId: user.id, action: "login", object: `user:${user.id}`, result: "ok", request });
-  return { ok: true, userId: user.id, role: role.data };
+  const next: SecondFactor = user.totpEnabled ? "totp" : TOTP_REQUIRED_ROLES.includes(role.data) ? "totp-setup" : "session";
+  if (next === "session") await audit({ actorId: user.id, action: "login", object: `user:${user.id}`, result: "ok", request });
+  else await audit({ actorId: user.id, action: "login.password_ok", object: `user:${user.id}`, result: "ok", request });
+  return { ok: true, userId: user.id, role: role.data, next };
+}
+
+/** Failed second-factor attempts allowed per account in the login window. */
+export async function totpAttemptsLeft(userId: string): Promise<boolean> {
+  const since = new Date(Date.now() - LOGIN_LIMIT.windowMs);
+  const failures = await getDb().auditEvent.count({ where: { action: "totp.failed", actorId: userId, at: { gte: since } } });
+  return failures < LOGIN_LIMIT.perAccount;
 }

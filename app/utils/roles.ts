@@ -4,18 +4,21 @@ export const ROLES = ["caseworker", "manager", "datascientist", "admin"] as cons
 export const RoleSchema = z.enum(ROLES);
 export type Role = z.infer<typeof RoleSchema>;
 
+/** Roles that may only log in locally with a second factor (TOTP); optional for the others. */
+export const TOTP_REQUIRED_ROLES: readonly Role[] = ["admin", "datascientist"];
+
 /** Where each role lands after login. */
 export const HOME_BY_ROLE: Record<Role, string> = {
   caseworker: "/clients",
-  manager: "/audit",
+  manager: "/dashboard",
   datascientist: "/models",
   admin: "/admin/users",
 };
 
 /** Navigation per role: links a role may follow (the server checks every route itself). */
-export const NAV_BY_ROLE: Record<Role, readonly ("caseload" | "audit" | "users" | "models")[]> = {
+export const NAV_BY_ROLE: Record<Role, readonly ("caseload" | "dashboard" | "audit" | "users" | "models")[]> = {
   caseworker: ["caseload"],
-  manager: ["audit"],
+  manager: ["dashboard", "audit"],
   datascientist: ["models"],
   admin: ["users", "audit"],
 };

@@ -9,7 +9,10 @@ CREATE TABLE "User" (
     "team" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "oidcIssuer" TEXT,
-    "oidcSubject" TEXT
+    "oidcSubject" TEXT,
+    "totpSecret" TEXT,
+    "totpEnabled" BOOLEAN NOT NULL DEFAULT false,
+    "totpLastStep" INTEGER
 );
 
 -- CreateTable

@@ -1,0 +1,53 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { TotpCodeField } from "~/components/totp-code-field";
+import { getTotpState } from "~/models/second-factor.server";
+import { useT } from "~/utils/i18n";
+import { checkTotpCode, enrolmentSecret, finishLogin, requirePendingLogin } from "~/utils/second-factor.server";
+import { otpauthUri } from "~/utils/totp";
+
+export const meta: MetaFunction = () => [{ title: "Tweede stap instellen — Trajectwijzer" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const pending = await requirePendingLogin(request);
+  const secret = await enrolmentSecret(pending.userId);
+  if (!secret) throw redirect("/login/totp");
+  const state = await getTotpState(pending.userId);
+  return { secret, uri: otpauthUri({ secret, account: state?.username ?? "", issuer: "Trajectwijzer" }) };
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const pending = await requirePendingLogin(request);
+  const code = String((await request.formData()).get("code") ?? "");
+  const result = await checkTotpCode(request, pending.userId, code, true);
+  if (!result.ok) return { error: result.reason };
+  return finishLogin(request, pending.userId, pending.redirectTo);
+}
+
+export default function TotpSetup() {
+  const t = useT();
+  const { secret, uri } = useLoaderData<typeof loader>();
+  const data = useActionData<typeof action>();
+  const error = data?.error === "rate_limited" ? t.loginRateLimited : data?.error ? t.totpInvalid : null;
+  return (
+    <div className="page">
+      <h1>{t.totpSetupTitle}</h1>
+      <p>{t.totpSetupIntro}</p>
+      <p>
+        {t.totpSecretLabel}: <code data-testid="totp-secret">{secret.match(/.{1,4}/g)?.join(" ")}</code>
+      </p>
+      <p className="muted">
+        <a href={uri}>{t.totpOpenApp}</a>
+      </p>
+      <Form method="post">
+        <TotpCodeField error={error} />
+        <div>
+          <button type="submit" className="primary">
+            {t.totpActivate}
+          </button>
+        </div>
+      </Form>
+    </div>
+  );
+}

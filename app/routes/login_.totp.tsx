@@ -1,0 +1,40 @@
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Form, useActionData } from "@remix-run/react";
+import { TotpCodeField } from "~/components/totp-code-field";
+import { useT } from "~/utils/i18n";
+import { checkTotpCode, finishLogin, requirePendingLogin } from "~/utils/second-factor.server";
+
+export const meta: MetaFunction = () => [{ title: "Tweede stap — Trajectwijzer" }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  await requirePendingLogin(request);
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const pending = await requirePendingLogin(request);
+  const code = String((await request.formData()).get("code") ?? "");
+  const result = await checkTotpCode(request, pending.userId, code, false);
+  if (!result.ok) return { error: result.reason };
+  return finishLogin(request, pending.userId, pending.redirectTo);
+}
+
+export default function TotpLogin() {
+  const t = useT();
+  const data = useActionData<typeof action>();
+  const error = data?.error === "rate_limited" ? t.loginRateLimited : data?.error ? t.totpInvalid : null;
+  return (
+    <div className="page">
+      <h1>{t.totpTitle}</h1>
+      <p>{t.totpIntro}</p>
+      <Form method="post">
+        <TotpCodeField error={error} />
+        <div>
+          <button type="submit" className="primary">
+            {t.login}
+          </button>
+        </div>
+      </Form>
+    </div>
+  );
+}
