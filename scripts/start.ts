@@ -71,6 +71,22 @@ function sourceFingerprint(): string {
   return hash.digest("hex");
 }
 
+/** Whether the bundle in `dir` loads and carries a passing disclosure report covering its files. */
+async function disclosurePassed(dir: string): Promise<boolean> {
+  const { disposeBundle, loadBundle, requireDisclosurePass } = await import("../model/index.js");
+  try {
+    const bundle = await loadBundle(dir);
+    try {
+      await requireDisclosurePass(bundle);
+      return true;
+    } finally {
+      disposeBundle(bundle);
+    }
+  } catch {
+    return false;
+  }
+}
+
 async function main() {
   const options = StartEnvSchema.parse(process.env);
   const dataDir = path.resolve(options.DATA_DIR);
@@ -107,19 +123,36 @@ async function main() {
   const linkedDir = path.join(dataDir, "linked");
   const analysisCsv = path.join(linkedDir, "analysis.csv");
   const active = await db.modelVersion.findFirst({ where: { status: "active" }, select: { id: true, dir: true } });
-  if (active && existsSync(active.dir)) {
+  // Disclosure check (issue 7): the app refuses a model without a passing report. An unchecked demo model
+  // (from before the check existed) is retrained below; any other unchecked active model stops the start.
+  const activeChecked = active && existsSync(active.dir) ? await disclosurePassed(active.dir) : null;
+  if (active && activeChecked === false && !path.basename(active.dir).startsWith("demo-")) {
+    throw new Error(`the active model ${active.id} has no passing disclosure report; run npm run check-bundle on it or promote a checked model`);
+  }
+  if (active && activeChecked) {
     step(3, `Model: actief model ${active.id}`);
   } else {
     step(3, `Model: synthetische levering van ${options.DEMO_POPULATION} cliënten, koppelen, trainen`);
     if (!existsSync(path.join(sourceDir, "truth.csv"))) {
       await run(["scripts/generate.ts", "--out", sourceDir, "--n", String(options.DEMO_POPULATION), "--seed", String(options.DEMO_SEED)], env);
     }
-    if (!existsSync(analysisCsv)) await run(["scripts/link.ts", "--in", sourceDir, "--out", linkedDir], env);
+    const linked = !existsSync(analysisCsv);
+    if (linked) await run(["scripts/link.ts", "--in", sourceDir, "--out", linkedDir], env);
+    // Train on one part of the analysis table; the rest is the held-out set of the disclosure check.
+    const trainCsv = path.join(linkedDir, "train.csv");
+    const holdoutCsv = path.join(linkedDir, "holdout.csv");
+    if (linked || !existsSync(trainCsv) || !existsSync(holdoutCsv)) {
+      const { splitTableFile } = await import("../model/index.js");
+      await splitTableFile({ table: analysisCsv, trainOut: trainCsv, holdoutOut: holdoutCsv, seed: options.DEMO_SEED });
+    }
     const modelDir = path.join(config.MODEL_DIR, `demo-${Date.now()}`);
-    const trainArgs = ["scripts/train.ts", "--table", analysisCsv, "--schema", path.join(linkedDir, "schema.json"), "--out", modelDir];
+    const trainArgs = ["scripts/train.ts", "--table", trainCsv, "--schema", path.join(linkedDir, "schema.json"), "--out", modelDir];
     if (options.TRAIN_MEMBERS) trainArgs.push("--members", String(options.TRAIN_MEMBERS));
     if (options.TRAIN_EPOCHS) trainArgs.push("--epochs", String(options.TRAIN_EPOCHS));
     await run(trainArgs, env);
+    await run(["scripts/check-bundle.ts", "--model", modelDir, "--train", trainCsv, "--holdout", holdoutCsv], env).catch(() => {
+      throw new Error(`the demo model in ${modelDir} did not pass the disclosure check (see the summary above and its disclosure-report.json); it was not registered`);
+    });
     const { loadBundle } = await import("../model/index.js");
     const bundle = await loadBundle(modelDir);
     const { sha256File } = await import("../app/utils/model-registry.server.js");
@@ -127,7 +160,7 @@ async function main() {
       version: bundle.version,
       dir: modelDir,
       metricsJson: JSON.stringify(bundle.metrics),
-      dataHash: await sha256File(analysisCsv),
+      dataHash: await sha256File(trainCsv),
     });
     step(3, `Model: ${bundle.version} getraind en actief`);
   }

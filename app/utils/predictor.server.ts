@@ -1,4 +1,5 @@
 import { type Bundle, loadBundle, recommend } from "../../model/index";
+import { DisclosureError, disposeBundle, requireDisclosurePass } from "../../model/index";
 import type { RecommendationResult } from "../../model/recommendation";
 import { getActiveModelVersion } from "~/models/model-version.server";
 
@@ -12,7 +13,7 @@ async function getActiveBundle(): Promise<Bundle | null> {
   const active = await getActiveModelVersion();
   if (!active) return null;
   if (loaded?.version !== active.id) {
-    const bundle = loadBundle(active.dir);
+    const bundle = loadBundle(active.dir).then(requireDisclosure);
     loaded = { version: active.id, bundle };
     bundle.catch(() => {
       if (loaded?.bundle === bundle) loaded = undefined;
@@ -21,13 +22,28 @@ async function getActiveBundle(): Promise<Bundle | null> {
   return loaded.bundle;
 }
 
+/** A bundle is served only with a passing disclosure report that covers its current files (issue 7). */
+async function requireDisclosure(bundle: Bundle): Promise<Bundle> {
+  try {
+    await requireDisclosurePass(bundle);
+    return bundle;
+  } catch (error) {
+    disposeBundle(bundle);
+    throw error;
+  }
+}
+
 export async function recommendForClient(profile: Record<string, unknown>): Promise<RecommendationResult | null> {
   let bundle: Bundle | null;
   try {
     bundle = await getActiveBundle();
   } catch (error) {
     console.error(`active model could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
-    throw new Response("Het actieve model kan niet worden geladen.", { status: 503 });
+    const message =
+      error instanceof DisclosureError
+        ? "Het actieve model is niet vrijgegeven: de onthullingscontrole ontbreekt of is niet geslaagd."
+        : "Het actieve model kan niet worden geladen.";
+    throw new Response(message, { status: 503 });
   }
   if (!bundle) return null;
   return recommend(bundle, profile);

@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -137,6 +137,36 @@ describe("linkDelivery on the hand-made mini delivery", () => {
   it("never leaves partial files behind", async () => {
     const files = await listFiles(out);
     expect(files.filter((f) => f.endsWith(".partial"))).toEqual([]);
+  });
+});
+
+describe("a delivery in another layout", () => {
+  it("reads columns in any order, extra columns, CRLF and a BOM to the same table", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "tw-layout-"));
+    for (const file of await readdir(FIXTURE)) {
+      if (!file.endsWith(".csv")) continue;
+      const lines = (await readFile(join(FIXTURE, file), "utf8")).trimEnd().split("\n");
+      // Reverse the columns of rows with the header's width, add a column nobody asked for.
+      const width = (lines[0] ?? "").split(",").length;
+      const out = lines.map((line, i) => {
+        const cells = line.split(",");
+        const moved = cells.length === width ? [...cells].reverse() : cells;
+        return [...moved, i === 0 ? "opmerking" : "x"].join(",");
+      });
+      await writeFile(join(dir, file), `\uFEFF${out.join("\r\n")}\r\n`);
+    }
+    const expected = await mkdtemp(join(tmpdir(), "tw-layout-expected-"));
+    await linkDelivery({ inDir: FIXTURE, outDir: expected, pseudonymKey: KEY, minGroupSize: 1 });
+    const report = await linkDelivery({ inDir: dir, outDir: join(dir, "out"), pseudonymKey: KEY, minGroupSize: 1 });
+    expect(await readFile(join(dir, "out", "analysis.csv"), "utf8")).toBe(await readFile(join(expected, "analysis.csv"), "utf8"));
+    expect(report.trajectories.written).toBe(5);
+    const quarantined = await readCsv(join(dir, "out", "quarantine", "personen.csv"));
+    expect(quarantined.map((r) => [r.reason, r.geslacht, r.herkomst])).toEqual([
+      ["no_trajectory", "V", "NL"],
+      ["duplicate", "V", "NL"],
+    ]);
+    await rm(dir, { recursive: true, force: true });
+    await rm(expected, { recursive: true, force: true });
   });
 });
 

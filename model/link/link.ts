@@ -332,20 +332,20 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
           const parsed = schema.safeParse(fields);
           if (!parsed.success) {
             const { reason, column } = reasonOf(parsed.error);
-            await writeQuarantine(file, row.line, reason, expected[column] ?? "", row.fields);
+            await writeQuarantine(file, row.line, reason, expected[column] ?? "", fields);
             continue;
           }
           const data = convert(fields);
           const outcome = handler(data, fields);
           if (outcome === "inconsistent_dates") {
-            await writeQuarantine(file, row.line, outcome, "einddatum", row.fields);
+            await writeQuarantine(file, row.line, outcome, "einddatum", fields);
             continue;
           }
           report.valid += 1;
           if (file === "personen" && outcome === "no_trajectory") personsInFile.add(data[0] as number);
           if (outcome !== null) {
             if (UNLINKED_REASONS.includes(outcome)) report.unlinked += 1;
-            await writeQuarantine(file, row.line, outcome, "", row.fields);
+            await writeQuarantine(file, row.line, outcome, "", fields);
             continue;
           }
           if (file === "trajecten") lineOf.push(row.line);
