@@ -14,8 +14,8 @@ export type HoldoutSplitOptions = {
   table: string;
   trainOut: string;
   holdoutOut: string;
-  /** Number of held-out rows; at least 10 and leaving at least 10 for training. */
-  holdoutRows: number;
+  /** Number of held-out rows (default `defaultHoldoutRows`); at least 10, leaving at least 10 for training. */
+  holdoutRows?: number;
   seed?: number;
 };
 
@@ -35,7 +35,7 @@ export async function splitTableFile(options: HoldoutSplitOptions): Promise<{ tr
   const header = lines.shift();
   if (header === undefined) throw new SchemaError(`${options.table}: the table is empty (no header row)`);
   const n = lines.length;
-  const holdout = Math.floor(options.holdoutRows);
+  const holdout = Math.floor(options.holdoutRows ?? defaultHoldoutRows(n));
   if (!(holdout >= 10 && n - holdout >= 10)) {
     throw new SchemaError(`${options.table}: ${n} rows cannot be split into ${holdout} held-out rows and at least 10 training rows`);
   }
