@@ -26,9 +26,11 @@ export function integratedGradients(options: { ensemble: Ensemble; encoder: Enco
   const steps = options.steps ?? DEFAULT_STEPS;
   const K = ensemble.arms.length;
   const D = encoder.width;
-  const M = ensemble.stacked.members;
+  const M = ensemble.params.length;
   const c = ensemble.arms.indexOf(ensemble.control);
-  const [grads, atBaseline] = tf.tidy(() => {
+  let grads: Float32Array = new Float32Array(0);
+  let atBaseline: Float32Array = new Float32Array(0);
+  tf.tidy(() => {
     const x = tf.tensor2d(options.x.subarray(0, D), [1, D]);
     const base = tf.tensor2d(encoder.baseline, [1, D]);
     // Staggered midpoints: member m evaluates alphas (s + (m + ½)/M) / S, so the ensemble mean is
@@ -38,7 +40,7 @@ export function integratedGradients(options: { ensemble: Ensemble; encoder: Enco
       [M, steps, 1],
     );
     const path = tf.add(base, tf.mul(alphas, tf.sub(x, base))) as tf.Tensor3D; // M × S × D
-    const points = tf.tile(path, [1, K, 1]) as tf.Tensor3D; // M × K·S × D, block k = arm k
+    const points = tf.reshape(tf.tile(path, [1, K, 1]), [M * K * steps, D]) as tf.Tensor2D; // member m, arm k block
     const select = tf.oneHot(
       tf.tensor1d(
         Array.from({ length: K * steps }, (_, i) => Math.floor(i / steps)),
@@ -47,15 +49,16 @@ export function integratedGradients(options: { ensemble: Ensemble; encoder: Enco
       K,
     ).toFloat(); // K·S × K
     const f = (input: tf.Tensor) => {
-      const { values } = ensembleTensors(ensemble, input as tf.Tensor3D); // M × K·S × K
+      const { values } = ensembleTensors(ensemble, input as tf.Tensor2D, { perMember: true }); // M × K·S × K
       return tf.div(tf.sum(tf.mul(values, select)), M);
     };
-    const g = tf.grad(f)(points); // M × K·S × D
+    const g = tf.grad(f)(points); // M·K·S × D
     // Σ over members and steps of the gradient, / S: the path integral of the ensemble mean.
     const meanGrad = tf.div(tf.sum(tf.reshape(g, [M, K, steps, D]), [0, 2]), steps); // K × D
     const attributions = tf.mul(meanGrad, tf.sub(x, base)); // K × D
     const baseValues = tf.mean(ensembleTensors(ensemble, base).values, 0); // 1 × K
-    return [attributions.dataSync() as Float32Array, baseValues.dataSync() as Float32Array];
+    grads = attributions.dataSync() as Float32Array;
+    atBaseline = baseValues.dataSync() as Float32Array;
   });
   const groups = [...new Set(encoder.features.map((f) => f.group))];
   const chance: Attribution["chance"] = {};

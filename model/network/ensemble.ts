@@ -1,7 +1,17 @@
 import * as tf from "@tensorflow/tfjs";
 import { type ArmCalibration, type Calibration, fitLinear, fitPlatt } from "./calibration.js";
 import { createRandom, gamma, shuffleInPlace } from "./random.js";
-import { type EncodedData, fitNetwork, type NamedWeights, type NetworkConfig, type OutcomeType } from "./tarnet.js";
+import {
+  disposeParams,
+  type EncodedData,
+  fitNetwork,
+  forward,
+  type NamedWeights,
+  type NetworkConfig,
+  type NetworkParams,
+  type OutcomeType,
+  paramsFromWeights,
+} from "./tarnet.js";
 
 /** Learned state of the ensemble, in plain values (what the bundle stores besides the schema and encoder). */
 export type EnsembleState = {
@@ -16,90 +26,50 @@ export type EnsembleState = {
 };
 
 /**
- * A loaded ensemble: the state plus live tensors. Never leaves model/. The members' weights
- * are stacked ([M, ...]) so that one batched matmul per layer evaluates every member at once.
+ * A loaded ensemble: the state plus live tensors. Never leaves model/. Members are evaluated
+ * one after another with 2-D matmuls (batched 3-D matmuls are much slower on the wasm backend).
  */
-export type StackedParams = {
-  members: number;
-  shared: { w: tf.Tensor3D; b: tf.Tensor3D }[];
-  headW1: tf.Tensor3D; // M × H × (K·hh)
-  headB1: tf.Tensor3D; // M × 1 × (K·hh)
-  headW2: tf.Tensor4D; // M × 1 × K × hh
-  headB2: tf.Tensor3D; // M × 1 × K
-  propW: tf.Tensor3D; // M × H × K
-  propB: tf.Tensor3D; // M × 1 × K
-  calibrationA: tf.Tensor1D; // K
-  calibrationB: tf.Tensor1D; // K
+export type Ensemble = EnsembleState & {
+  params: NetworkParams[];
+  calibrationA: tf.Tensor1D;
+  calibrationB: tf.Tensor1D;
 };
-export type Ensemble = EnsembleState & { stacked: StackedParams };
-
-function stack(state: EnsembleState, name: string, shape: (w: number[]) => number[]): tf.Tensor {
-  const parts = state.members.map((m) => {
-    const w = m.weights.find((x) => x.name === name);
-    if (!w) throw new Error(`network weight "${name}" is missing`);
-    return { values: w.values, shape: shape(w.shape) };
-  });
-  const first = parts[0];
-  if (!first) throw new Error("an ensemble needs at least one member");
-  const size = first.values.length;
-  const all = new Float32Array(size * parts.length);
-  parts.forEach((p, i) => {
-    all.set(p.values, i * size);
-  });
-  return tf.tensor(all, [parts.length, ...first.shape], "float32");
-}
 
 export function loadEnsemble(state: EnsembleState): Ensemble {
-  const K = state.arms.length;
-  const hh = state.config.headHidden;
-  const layers = state.members[0]?.weights.filter((w) => /^shared\d+\/w$/.test(w.name)).length ?? 0;
-  const stacked: StackedParams = {
-    members: state.members.length,
-    shared: Array.from({ length: layers }, (_, i) => ({
-      w: stack(state, `shared${i}/w`, (s) => s) as tf.Tensor3D,
-      b: stack(state, `shared${i}/b`, (s) => [1, ...s]) as tf.Tensor3D,
-    })),
-    headW1: stack(state, "head/w1", (s) => s) as tf.Tensor3D,
-    headB1: stack(state, "head/b1", (s) => [1, ...s]) as tf.Tensor3D,
-    headW2: stack(state, "head/w2", () => [1, K, hh]) as tf.Tensor4D,
-    headB2: stack(state, "head/b2", (s) => [1, ...s]) as tf.Tensor3D,
-    propW: stack(state, "prop/w", (s) => s) as tf.Tensor3D,
-    propB: stack(state, "prop/b", (s) => [1, ...s]) as tf.Tensor3D,
+  const params = state.members.map((m) =>
+    paramsFromWeights(m.weights, { arms: state.arms.length, headHidden: state.config.headHidden, trainable: false }),
+  );
+  if (params.length === 0) throw new Error("an ensemble needs at least one member");
+  return {
+    ...state,
+    params,
     calibrationA: tf.tensor1d(state.arms.map((arm) => state.calibration.arms[arm]?.a ?? 1)),
     calibrationB: tf.tensor1d(state.arms.map((arm) => state.calibration.arms[arm]?.b ?? 0)),
   };
-  return { ...state, stacked };
 }
 
 export function disposeEnsemble(ensemble: Ensemble): void {
-  const s = ensemble.stacked;
-  tf.dispose([
-    ...s.shared.flatMap((l) => [l.w, l.b]),
-    s.headW1,
-    s.headB1,
-    s.headW2,
-    s.headB2,
-    s.propW,
-    s.propB,
-    s.calibrationA,
-    s.calibrationB,
-  ]);
+  for (const p of ensemble.params) disposeParams(p);
+  tf.dispose([ensemble.calibrationA, ensemble.calibrationB]);
 }
 
-/** Raw outputs of every member at once: outcome logits / standardised values and propensity logits, [M, n, K]. */
-function forwardStacked(ensemble: Ensemble, x: tf.Tensor2D | tf.Tensor3D): { outcome: tf.Tensor3D; propensity: tf.Tensor3D } {
-  const s = ensemble.stacked;
-  const n = x.rank === 3 ? (x.shape[1] ?? 0) : (x.shape[0] ?? 0);
-  const d = x.shape[x.rank - 1] ?? 0;
-  // A 2-D input is shared by every member; a 3-D input gives each member its own rows.
-  let h = (x.rank === 3 ? x : tf.tile(tf.reshape(x, [1, n, d]), [s.members, 1, 1])) as tf.Tensor3D;
-  for (const layer of s.shared) h = tf.relu(tf.add(tf.matMul(h, layer.w), layer.b)) as tf.Tensor3D;
-  const K = ensemble.arms.length;
-  const hh = ensemble.config.headHidden;
-  const heads = tf.reshape(tf.relu(tf.add(tf.matMul(h, s.headW1), s.headB1)), [s.members, n, K, hh]);
-  const outcome = tf.add(tf.sum(tf.mul(heads, s.headW2), 3), s.headB2) as tf.Tensor3D;
-  const propensity = tf.add(tf.matMul(h, s.propW), s.propB) as tf.Tensor3D;
-  return { outcome, propensity };
+/**
+ * Raw outputs of every member: outcome logits / standardised values and propensity logits, [M, n, K].
+ * `x` is [n, D] (the same rows for every member) or [M·n, D] with `perMember` (member m gets rows m·n…).
+ */
+function forwardMembers(ensemble: Ensemble, x: tf.Tensor2D, perMember = false): { outcome: tf.Tensor3D; propensity: tf.Tensor3D } {
+  const M = ensemble.params.length;
+  const n = perMember ? (x.shape[0] ?? 0) / M : (x.shape[0] ?? 0);
+  const d = x.shape[1] ?? 0;
+  const outcomes: tf.Tensor2D[] = [];
+  const propensities: tf.Tensor2D[] = [];
+  ensemble.params.forEach((p, m) => {
+    const rows = perMember ? (tf.slice(x, [m * n, 0], [n, d]) as tf.Tensor2D) : x;
+    const out = forward(p, rows);
+    outcomes.push(out.outcome);
+    propensities.push(out.propensity);
+  });
+  return { outcome: tf.stack(outcomes) as tf.Tensor3D, propensity: tf.stack(propensities) as tf.Tensor3D };
 }
 
 export type TrainProgress = { member: number; members: number; epoch: number; maxEpochs: number; loss?: number };
@@ -247,37 +217,40 @@ function fitCalibration(state: EnsembleState, data: EncodedData, rows: Int32Arra
 /** Uncalibrated member outputs, M arrays of n × K (row-major). */
 function memberRawOutputs(ensemble: Ensemble, x: Float32Array, n: number): Float32Array[] {
   const K = ensemble.arms.length;
-  const M = ensemble.stacked.members;
+  const M = ensemble.params.length;
   const inputs = x.length / Math.max(1, n);
   const out = Array.from({ length: M }, () => new Float32Array(n * K));
   for (let start = 0; start < n; start += CHUNK) {
     const end = Math.min(n, start + CHUNK);
     const rows = end - start;
-    const values = tf.tidy(() => {
+    // Typed arrays are taken out of tf.tidy through a variable, not returned: tidy would walk them.
+    let values: Float32Array = new Float32Array(0);
+    tf.tidy(() => {
       const xt = tf.tensor2d(x.subarray(start * inputs, end * inputs), [rows, inputs]);
-      let o: tf.Tensor = forwardStacked(ensemble, xt).outcome;
+      let o: tf.Tensor = forwardMembers(ensemble, xt).outcome;
       if (ensemble.outcomeType === "continuous") o = tf.add(tf.mul(o, ensemble.outcomeScale.sd), ensemble.outcomeScale.mean);
-      return o.dataSync() as Float32Array;
+      values = o.dataSync() as Float32Array;
     });
     for (let m = 0; m < M; m++) out[m]?.set(values.subarray(m * rows * K, (m + 1) * rows * K), start * K);
   }
   return out;
 }
 
-const CHUNK = 16384;
+const CHUNK = 8192;
 
 /**
  * Calibrated member outputs and ensemble propensity as tensors, for use inside tf.tidy
  * (prediction and integrated gradients share this one differentiable function).
- * `x` is [n, D] (the same rows for every member) or [M, n, D] (rows per member).
+ * `x` is [n, D] (the same rows for every member) or, with `perMember`, [M·n, D] (rows per member).
  * Returns values [M, n, K] and propensity [n, K].
  */
 export function ensembleTensors(
   ensemble: Ensemble,
-  x: tf.Tensor2D | tf.Tensor3D,
+  x: tf.Tensor2D,
+  options: { perMember?: boolean } = {},
 ): { values: tf.Tensor3D; propensity: tf.Tensor2D } {
-  const { calibrationA: a, calibrationB: b } = ensemble.stacked;
-  const out = forwardStacked(ensemble, x);
+  const { calibrationA: a, calibrationB: b } = ensemble;
+  const out = forwardMembers(ensemble, x, options.perMember ?? false);
   const values =
     ensemble.outcomeType === "binary"
       ? tf.sigmoid(tf.add(tf.mul(out.outcome, a), b))
@@ -299,7 +272,20 @@ export type EnsemblePrediction = {
   propensity: Float32Array;
 };
 
-function quantileSorted(sorted: number[], q: number): number {
+/** In-place insertion sort: the fastest for the few values of an ensemble. */
+function sortSmall(values: Float64Array): void {
+  for (let i = 1; i < values.length; i++) {
+    const v = values[i] ?? 0;
+    let j = i - 1;
+    while (j >= 0 && (values[j] ?? 0) > v) {
+      values[j + 1] = values[j] ?? 0;
+      j--;
+    }
+    values[j + 1] = v;
+  }
+}
+
+function quantileSorted(sorted: Float64Array, q: number): number {
   const pos = q * (sorted.length - 1);
   const lo = Math.floor(pos);
   const hi = Math.ceil(pos);
@@ -312,7 +298,7 @@ export const INTERVAL = { lower: 0.1, upper: 0.9 } as const;
 
 export function predictEnsemble(ensemble: Ensemble, x: Float32Array, n: number): EnsemblePrediction {
   const K = ensemble.arms.length;
-  const M = ensemble.stacked.members;
+  const M = ensemble.params.length;
   const inputs = n > 0 ? x.length / n : 0;
   const c = ensemble.arms.indexOf(ensemble.control);
   const result: EnsemblePrediction = {
@@ -326,15 +312,18 @@ export function predictEnsemble(ensemble: Ensemble, x: Float32Array, n: number):
     gainUpper: new Float32Array(n * K),
     propensity: new Float32Array(n * K),
   };
-  const v = new Array<number>(M);
-  const g = new Array<number>(M);
+  const v = new Float64Array(M);
+  const g = new Float64Array(M);
   for (let start = 0; start < n; start += CHUNK) {
     const end = Math.min(n, start + CHUNK);
     const rows = end - start;
-    const [values, propensity] = tf.tidy(() => {
+    let values: Float32Array = new Float32Array(0);
+    let propensity: Float32Array = new Float32Array(0);
+    tf.tidy(() => {
       const xt = tf.tensor2d(x.subarray(start * inputs, end * inputs), [rows, inputs]);
       const out = ensembleTensors(ensemble, xt);
-      return [out.values.dataSync() as Float32Array, out.propensity.dataSync() as Float32Array];
+      values = out.values.dataSync() as Float32Array;
+      propensity = out.propensity.dataSync() as Float32Array;
     });
     result.propensity.set(propensity, start * K);
     for (let r = 0; r < rows; r++) {
@@ -352,8 +341,8 @@ export function predictEnsemble(ensemble: Ensemble, x: Float32Array, n: number):
         const o = (start + r) * K + k;
         result.mean[o] = sum / M;
         result.gain[o] = gsum / M;
-        v.sort((p, q) => p - q);
-        g.sort((p, q) => p - q);
+        sortSmall(v);
+        sortSmall(g);
         result.lower[o] = quantileSorted(v, INTERVAL.lower);
         result.upper[o] = quantileSorted(v, INTERVAL.upper);
         result.gainLower[o] = quantileSorted(g, INTERVAL.lower);

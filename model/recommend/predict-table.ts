@@ -4,7 +4,7 @@ import { predictEnsemble } from "../network/ensemble.js";
 import { encodeRows } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
 import { applicableRules, eligibility } from "./eligibility.js";
-import { type PolicyOptions, rankArms } from "./policy.js";
+import type { PolicyOptions } from "./policy.js";
 import { resolvePolicy } from "./recommend.js";
 
 /**
@@ -52,26 +52,38 @@ export function predictTable(bundle: Bundle, rows: readonly Row[], options: Poli
     for (let i = 0; i < n; i++) out[i] = Array.from(values.subarray(i * K, (i + 1) * K));
     return out;
   };
+  const costs = Float64Array.from(arms, (arm) => policy.costWeight * (policy.costs?.[arm] ?? 0));
   const rec: string[] = new Array(n);
   const recArgmax: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
     const row = rows[i] ?? {};
-    const excluded = eligibility(schema, rules, row);
+    const excluded = rules.length > 0 ? eligibility(schema, rules, row) : null;
     const cell = bundle.reference.cells[cellKey(encoder, bundle.reference.cellFeatures, row)];
+    // Same order as rankArms: best well-supported eligible arm, else best eligible arm.
     let best = 0;
-    const scores = arms.map((arm, k) => {
+    let strong = -1;
+    let weak = -1;
+    let strongScore = Number.NEGATIVE_INFINITY;
+    let weakScore = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < K; k++) {
+      const arm = arms[k] ?? "";
       const expected = pred.mean[i * K + k] ?? 0;
       if (expected > (pred.mean[i * K + best] ?? 0)) best = k;
+      if (excluded && excluded[arm] !== null) continue;
       const count = cell?.[arm] ?? null;
-      return {
-        arm,
-        eligible: excluded[arm] === null,
-        lowEvidence: (pred.propensity[i * K + k] ?? 0) < policy.minPropensity || count === null || count < policy.minComparable,
-        score: expected - policy.costWeight * (policy.costs?.[arm] ?? 0),
-      };
-    });
-    const ranks = rankArms(scores);
-    rec[i] = arms.find((arm) => ranks.get(arm) === 1) ?? schema.treatment.control;
+      const low = (pred.propensity[i * K + k] ?? 0) < policy.minPropensity || count === null || count < policy.minComparable;
+      const score = expected - (costs[k] ?? 0);
+      if (low) {
+        if (score > weakScore) {
+          weakScore = score;
+          weak = k;
+        }
+      } else if (score > strongScore) {
+        strongScore = score;
+        strong = k;
+      }
+    }
+    rec[i] = arms[strong >= 0 ? strong : weak] ?? schema.treatment.control;
     recArgmax[i] = arms[best] ?? schema.treatment.control;
   }
   const idColumn = schema.id;
