@@ -81,6 +81,10 @@ describe("evaluateModels", () => {
     expect(dr?.lower95).toBeLessThan(value + 0.01);
     expect(dr?.upper95).toBeGreaterThan(value - 0.01);
     expect(Math.abs((best?.policyValue.ipw.value ?? 0) - value)).toBeLessThan(0.05);
+    const gain = best?.gainOverObserved.doublyRobust;
+    const trueGain = value - (best?.truth?.values.observed ?? 0);
+    expect(gain?.lower95).toBeLessThan(trueGain);
+    expect(gain?.upper95).toBeGreaterThan(trueGain);
   });
 
   it("reports the baseline beside it, worse on PEHE but with uplift per non-control arm", () => {
@@ -89,6 +93,10 @@ describe("evaluateModels", () => {
     expect(tl?.uplift[0]?.curve).toHaveLength(11);
     expect(Object.values(tl?.recommendationShares ?? {}).reduce((s, v) => s + v, 0)).toBeCloseTo(1, 12);
     expect(tl?.truth?.intervalCoverage).toBeNull();
+    const [comparison] = report.comparisons;
+    expect(comparison).toMatchObject({ model: "oracle", against: "t-learner", nuisance: "oracle" });
+    expect(comparison?.trueDifference).toBeGreaterThanOrEqual(0);
+    expect(comparison?.difference.doublyRobust?.lower95).toBeLessThan(comparison?.trueDifference ?? 0);
   });
 
   it("formats a side-by-side table and checks the targets", () => {

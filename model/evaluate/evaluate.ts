@@ -9,7 +9,9 @@ import {
   expectedCalibrationError,
   type Matrix,
   offPolicyValue,
+  type PolicyDifference,
   type PolicyValue,
+  policyDifference,
   sampleCurve,
   sqrtPehe,
   type TruePolicyValues,
@@ -111,13 +113,28 @@ export type ModelReport = {
   policyValue: PolicyValue;
   /** Mean observed outcome: the value of the logged assignment. */
   observedValue: number;
+  /** Paired off-policy estimate of V(rec) − V(observed assignment), with the model's own nuisance. */
+  gainOverObserved: PolicyDifference;
   truth: TruthReport | null;
+};
+
+/** Paired off-policy difference of two models' recommendations on one common nuisance. */
+export type PolicyComparison = {
+  model: string;
+  against: string;
+  /** The model whose propensities and predictions serve as the nuisance of both estimates. */
+  nuisance: string;
+  difference: PolicyDifference;
+  /** With ground truth: the true V(model's rec) − V(against's rec). */
+  trueDifference: number | null;
 };
 
 export type EvaluationReport = {
   table: { rows: number; arms: string[]; control: string; outcome: string; outcomeType: "binary" | "continuous"; hasTruth: boolean };
   options: Required<Pick<EvaluationOptions, "interval" | "seed" | "clip">>;
   models: ModelReport[];
+  /** The first model against every other model, paired, on the first model's nuisance. */
+  comparisons: PolicyComparison[];
 };
 
 type LoggedData = { treatment: number[]; outcome: number[]; truth: number[][] | null };
@@ -256,17 +273,17 @@ export function evaluatePredictions(input: {
   const recommendationShares = Object.fromEntries(
     arms.map((arm, a) => [arm, rec.filter((r) => r === a).length / Math.max(n, 1)]),
   );
-  const policyValue = offPolicyValue(
-    {
-      treatment: logged.treatment,
-      outcome: logged.outcome,
-      propensity: predictions.propensity,
-      policy: rec,
-      predicted: predictions.expected,
-      clip,
-    },
-    { interval: options.interval ?? "influence", replicates: options.replicates, seed: options.seed ?? 1 },
-  );
+  const offPolicy = {
+    treatment: logged.treatment,
+    outcome: logged.outcome,
+    propensity: predictions.propensity,
+    policy: rec,
+    predicted: predictions.expected,
+    clip,
+  };
+  const intervalOptions = { interval: options.interval ?? "influence", replicates: options.replicates, seed: options.seed ?? 1 };
+  const policyValue = offPolicyValue(offPolicy, intervalOptions);
+  const gainOverObserved = policyDifference(offPolicy, "observed", intervalOptions);
 
   let truth: TruthReport | null = null;
   if (logged.truth) {
@@ -328,6 +345,7 @@ export function evaluatePredictions(input: {
     recommendationShares,
     policyValue,
     observedValue: meanOf(logged.outcome) ?? 0,
+    gainOverObserved,
     truth,
   };
 }
@@ -343,6 +361,40 @@ export function evaluateModels(input: {
   if (rows.length === 0) throw new ModelError("the evaluation table is empty");
   const options = input.options ?? {};
   const logged = readLogged(schema, rows);
+  const models = input.models.map((m, index) => {
+    const earlier = input.models.slice(0, index).find((o) => o.predictions.expected === m.predictions.expected);
+    const report = evaluatePredictions({ name: m.name, schema, logged, predictions: m.predictions, options });
+    return { ...report, samePredictionsAs: earlier?.name ?? null };
+  });
+  const first = input.models[0];
+  const comparisons: PolicyComparison[] = [];
+  if (first) {
+    const recOf = (p: ArmPredictions): number[] => (p.rec ? [...p.rec] : argmaxRows(p.expected));
+    const base = {
+      treatment: logged.treatment,
+      outcome: logged.outcome,
+      propensity: first.predictions.propensity,
+      predicted: first.predictions.expected,
+      policy: recOf(first.predictions),
+      clip: options.clip ?? 0.01,
+    };
+    input.models.slice(1).forEach((other, k) => {
+      const difference = policyDifference(base, recOf(other.predictions), {
+        interval: options.interval ?? "influence",
+        replicates: options.replicates,
+        seed: options.seed ?? 1,
+      });
+      const a = models[0]?.truth?.values.policy;
+      const b = models[k + 1]?.truth?.values.policy;
+      comparisons.push({
+        model: first.name,
+        against: other.name,
+        nuisance: first.name,
+        difference,
+        trueDifference: a !== undefined && b !== undefined ? a - b : null,
+      });
+    });
+  }
   return {
     table: {
       rows: rows.length,
@@ -353,11 +405,8 @@ export function evaluateModels(input: {
       hasTruth: logged.truth !== null,
     },
     options: { interval: options.interval ?? "influence", seed: options.seed ?? 1, clip: options.clip ?? 0.01 },
-    models: input.models.map((m, index) => {
-      const earlier = input.models.slice(0, index).find((o) => o.predictions.expected === m.predictions.expected);
-      const report = evaluatePredictions({ name: m.name, schema, logged, predictions: m.predictions, options });
-      return { ...report, samePredictionsAs: earlier?.name ?? null };
-    }),
+    models,
+    comparisons,
   };
 }
 

@@ -126,8 +126,23 @@ export function formatReport(report: EvaluationReport, targets: TargetCheck[] = 
     ["self-normalised IPW", (m) => interval(m.policyValue.selfNormalisedIpw)],
     ["doubly robust", (m) => interval(m.policyValue.doublyRobust)],
     ["observed assignment", (m) => fmt(m.observedValue)],
+    ["rec − observed, paired (DR)", (m) => interval(m.gainOverObserved.doublyRobust)],
   ];
   out.push(...table(["estimator", ...models.map((m) => m.name)], policyRows.map(([label, f]) => [label, ...models.map(f)])));
+
+  if (report.comparisons.length) {
+    out.push("", "Paired off-policy difference of the recommendations (doubly robust [95% interval]; nuisance of the first model)");
+    out.push(
+      ...table(
+        ["comparison", "estimate", ...(t.hasTruth ? ["true difference"] : [])],
+        report.comparisons.map((c) => [
+          `${c.model} − ${c.against}`,
+          interval(c.difference.doublyRobust),
+          ...(t.hasTruth ? [fmt(c.trueDifference, 4)] : []),
+        ]),
+      ),
+    );
+  }
 
   if (models.some((m) => m.truth)) {
     out.push("", "Against the ground truth");

@@ -7,6 +7,7 @@ export {
   evaluateModels,
   evaluatePredictions,
   type ModelReport,
+  type PolicyComparison,
   readLogged,
   type TruthReport,
   toMatrix,

@@ -16,7 +16,9 @@ export {
   type Matrix,
   type OffPolicyInput,
   offPolicyValue,
+  type PolicyDifference,
   type PolicyValue,
+  policyDifference,
 } from "./policy.js";
 export { type Random, seededRandom } from "./random.js";
 export { type AteError, ateErrors, sqrtPehe, type TruePolicyValues, truePolicyValues } from "./truth.js";
