@@ -45,6 +45,7 @@ export default defineConfig({
         TRAIN_MEMBERS: "2",
         TRAIN_EPOCHS: "15",
         CASELOAD_SIZE: "25",
+        DEMO_HISTORY: "600",
         // Login through the local test identity provider (the second server below).
         ...oidcTestEnv(`http://localhost:${PORT}`),
       },

@@ -19,8 +19,8 @@ import { getLang } from "~/utils/lang.server";
 import { useNonce } from "~/utils/nonce";
 import { NAV_BY_ROLE } from "~/utils/roles";
 
-const NAV_TARGETS = { caseload: "/clients", audit: "/audit", users: "/admin/users", models: "/models" } as const;
-const NAV_LABELS = { caseload: "navCaseload", audit: "navAudit", users: "navUsers", models: "navModels" } as const;
+const NAV_TARGETS = { caseload: "/clients", dashboard: "/dashboard", audit: "/audit", users: "/admin/users", models: "/models" } as const;
+const NAV_LABELS = { caseload: "navCaseload", dashboard: "navDashboard", audit: "navAudit", users: "navUsers", models: "navModels" } as const;
 import stylesHref from "./styles/app.css?url";
 
 /** Default title, also for error pages (a page without a title fails WCAG 2.4.2). */

@@ -16,6 +16,8 @@ const StartEnvSchema = z.object({
   TRAIN_MEMBERS: z.coerce.number().int().min(1).max(20).optional(),
   TRAIN_EPOCHS: z.coerce.number().int().min(1).max(500).optional(),
   CASELOAD_SIZE: z.coerce.number().int().min(1).max(500).default(40),
+  /** Past clients with shown advice, decisions and outcomes for the quality dashboard (0: none). */
+  DEMO_HISTORY: z.coerce.number().int().min(0).max(100_000).default(3000),
 });
 
 const started = Date.now();
@@ -170,6 +172,22 @@ async function main() {
     ? await seed.seedCaseload(db, { analysisCsv, perCaseworker: options.CASELOAD_SIZE, pseudonymKey: config.PSEUDONYM_KEY })
     : 0;
   if (created > 0) process.stdout.write(`      ${created} demo-cliënten aangemaakt\n`);
+  const activeModel = await db.modelVersion.findFirst({ where: { status: "active" }, select: { dir: true } });
+  if (options.DEMO_HISTORY > 0 && activeModel && existsSync(analysisCsv)) {
+    const { seedHistory } = await import("../prisma/seed-history.js");
+    const { disposeBundle, loadBundle } = await import("../model/index.js");
+    const bundle = await loadBundle(activeModel.dir);
+    const history = await seedHistory(db, {
+      analysisCsv,
+      bundle,
+      count: options.DEMO_HISTORY,
+      pseudonymKey: config.PSEUDONYM_KEY,
+      seed: options.DEMO_SEED,
+      skip: seed.DEMO_USERS.filter((u) => u.role === "caseworker").length * options.CASELOAD_SIZE,
+    });
+    disposeBundle(bundle);
+    if (history > 0) process.stdout.write(`      demo-historie: ${history} eerdere cliënten met advies, besluit en uitkomst\n`);
+  }
   await db.$disconnect();
 
   const fingerprint = sourceFingerprint();

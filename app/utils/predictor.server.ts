@@ -1,4 +1,4 @@
-import { type Bundle, loadBundle, recommend } from "../../model/index";
+import { type Bundle, loadBundle, type ReferenceStats, recommend } from "../../model/index";
 import { DisclosureError, disposeBundle, requireDisclosurePass } from "../../model/index";
 import type { RecommendationResult } from "../../model/recommendation";
 import { getActiveModelVersion } from "~/models/model-version.server";
@@ -47,4 +47,13 @@ export async function recommendForClient(profile: Record<string, unknown>): Prom
   }
   if (!bundle) return null;
   return recommend(bundle, profile);
+}
+
+/** The active bundle's aggregated training reference (for input drift); null without a loadable active model. */
+export async function getActiveReference(): Promise<ReferenceStats | null> {
+  try {
+    return (await getActiveBundle())?.reference ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -43,6 +43,11 @@ export type CountTable = {
   rowTotals?: boolean;
   /** Publish a total per column (default true). */
   colTotals?: boolean;
+  /**
+   * Margins to hide from the start because another table shares them and hides them there
+   * (a margin hidden in one table must not be shown in another).
+   */
+  hide?: { rowTotals?: readonly boolean[]; colTotals?: readonly boolean[]; total?: boolean };
 };
 
 export type SuppressedTable = {
@@ -199,6 +204,17 @@ export function suppressTable(table: CountTable, min = MIN_CELL): SuppressedTabl
   for (const e of entries) {
     if (e.value < min) e.hidden = e.primary = true;
   }
+  const force = (k: number | null | undefined, flag: boolean | undefined) => {
+    const e = k === null || k === undefined ? undefined : entries[k];
+    if (e && flag) e.hidden = true;
+  };
+  rowTotalIndex?.forEach((k, i) => {
+    force(k, table.hide?.rowTotals?.[i]);
+  });
+  colTotalIndex?.forEach((k, j) => {
+    force(k, table.hide?.colTotals?.[j]);
+  });
+  force(totalIndex, table.hide?.total);
   const anyHidden = () => entries.some((e) => e.hidden);
   let changed = anyHidden();
   while (changed) {

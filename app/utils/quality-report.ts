@@ -1,0 +1,107 @@
+import { SUPPRESSED } from "../../model/privacy/suppression";
+import { DEVIATION_LABELS } from "./decision-form";
+import { type Lang, MESSAGES } from "./i18n";
+import { armLabel, FEATURE_LABELS, formatProfileValue } from "./profile-labels";
+
+/**
+ * The shape of the managers' quality report (computed in quality.server.ts) and how its cells read
+ * in each language, shared by the dashboard page and its CSV exports.
+ * A cell is a label (string), a figure (number), "<10" (suppressed) or null (not applicable).
+ */
+export type Cell = string | number | null;
+export type ColumnKind = "label" | "count" | "rate" | "number" | "flag";
+export type Column = { key: string; kind: ColumnKind };
+export const TABLE_IDS = [
+  "adoption-team",
+  "adoption-arm",
+  "reasons",
+  "followed",
+  "calibration",
+  "offpolicy",
+  "interventions",
+  "fairness",
+  "drift",
+] as const;
+export type TableId = (typeof TABLE_IDS)[number];
+export type ReportTable = { id: TableId; columns: Column[]; rows: Cell[][] };
+
+export { SUPPRESSED };
+
+/** The dashboard's texts in one language (nested under `dashboard` in i18n). */
+export function dashboardText(lang: Lang, key: string): string {
+  const texts = MESSAGES[lang].dashboard as Record<string, string>;
+  return texts[key] ?? key;
+}
+
+export function columnHeader(column: Column, lang: Lang): string {
+  const texts = MESSAGES[lang].dashboard as Record<string, string>;
+  return texts[`${column.key}_col`] ?? texts[column.key] ?? column.key;
+}
+
+/** A label cell in words: arms, reasons, features and group values get their names. */
+export function labelText(column: Column, value: string, lang: Lang): string {
+  const texts = MESSAGES[lang].dashboard as Record<string, string>;
+  if (value === "total") return texts.total ?? value;
+  const own = texts[`${value}_col`] ?? texts[value];
+  if (own && ["advice", "estimate", "dimension", "team", "recommendedArm", "chosenArm", "reason", "group"].includes(column.key)) {
+    return own;
+  }
+  switch (column.key) {
+    case "recommendedArm":
+    case "chosenArm":
+      return armLabel(value, lang);
+    case "reason":
+      return (DEVIATION_LABELS as Record<string, Record<Lang, string>>)[value]?.[lang] ?? value;
+    case "feature":
+      return (FEATURE_LABELS as Record<string, Record<Lang, string>>)[value]?.[lang] ?? value;
+    case "group":
+      return formatProfileValue(value, lang);
+    default:
+      return value;
+  }
+}
+
+const numberFormat = (lang: Lang, options: Intl.NumberFormatOptions) => new Intl.NumberFormat(lang === "nl" ? "nl-NL" : "en-GB", options);
+
+export function formatRate(value: number, lang: Lang): string {
+  return numberFormat(lang, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
+}
+
+/** A cell as text on the page. */
+export function cellText(column: Column, cell: Cell, lang: Lang): string {
+  if (cell === null) return "—";
+  if (cell === SUPPRESSED) return SUPPRESSED;
+  if (typeof cell === "string") {
+    if (column.kind === "flag") return dashboardText(lang, cell === "drift" ? "drift_yes" : "drift_no");
+    return labelText(column, cell, lang);
+  }
+  switch (column.kind) {
+    case "count":
+      return numberFormat(lang, { maximumFractionDigits: 0 }).format(cell);
+    case "rate":
+      return formatRate(cell, lang);
+    default:
+      return numberFormat(lang, { maximumFractionDigits: 3 }).format(cell);
+  }
+}
+
+/** A report table as CSV (RFC 4180, "." decimals, rates as fractions); suppressed cells stay "<10". */
+export function tableToCsv(table: ReportTable, lang: Lang): string {
+  const quote = (v: string) => (/[",\n\r;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const lines = [table.columns.map((c) => quote(columnHeader(c, lang))).join(",")];
+  for (const row of table.rows) {
+    lines.push(
+      row
+        .map((cell, k) => {
+          const column = table.columns[k] as Column;
+          if (cell === null) return "";
+          if (cell === SUPPRESSED) return SUPPRESSED;
+          if (typeof cell === "number") return column.kind === "count" ? String(cell) : String(Number(cell.toFixed(4)));
+          if (column.kind === "flag") return quote(dashboardText(lang, cell === "drift" ? "drift_yes" : "drift_no"));
+          return quote(labelText(column, cell, lang));
+        })
+        .join(","),
+    );
+  }
+  return `${lines.join("\r\n")}\r\n`;
+}
