@@ -40,11 +40,13 @@ export async function run(argv: string[]): Promise<void> {
     for (const c of clients.slice(0, 10)) recommend(bundle, c); // warm-up
     const tensors = tf.memory().numTensors;
     const times: number[] = [];
+    const cpu = process.cpuUsage();
     for (const c of clients) {
       const t0 = performance.now();
       recommend(bundle, c);
       times.push(performance.now() - t0);
     }
+    const used = process.cpuUsage(cpu);
     times.sort((a, b) => a - b);
     const ms = (v: number) => Math.round(v * 100) / 100;
     process.stdout.write(
@@ -56,6 +58,7 @@ export async function run(argv: string[]): Promise<void> {
         p50Ms: ms(quantile(times, 0.5)),
         p95Ms: ms(quantile(times, 0.95)),
         maxMs: ms(times[times.length - 1] ?? 0),
+        cpuMsPerClient: ms((used.user + used.system) / 1000 / clients.length),
         targetP50Ms: 50,
         leakedTensors: tf.memory().numTensors - tensors,
         faithfulnessTop3: faithfulness(bundle, rows, { maxClients: 200 }).map((f) => ({

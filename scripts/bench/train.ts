@@ -38,9 +38,11 @@ export async function run(argv: string[]): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "trajectwijzer-bench-train-"));
   try {
     const input = args.table && args.schema ? { table: args.table, schema: args.schema } : await prepareTable(dir, args.persons, args.seed);
+    const cpu = process.cpuUsage();
     const started = performance.now();
     const result = await trainBundle({ ...input, outDir: join(dir, "bundle"), members: args.members, maxEpochs: args.epochs, seed: 42 });
     const seconds = (performance.now() - started) / 1000;
+    const used = process.cpuUsage(cpu);
     const model = JSON.parse(await readFile(join(result.dir, "model.json"), "utf8")) as {
       members: { epochs: number; bestEpoch: number }[];
       training: { rows: number };
@@ -55,6 +57,7 @@ export async function run(argv: string[]): Promise<void> {
         rows: model.training.rows,
         members: args.members,
         seconds: Math.round(seconds * 10) / 10,
+        cpuSeconds: Math.round((used.user + used.system) / 1e5) / 10,
         targetSeconds: 120,
         epochsPerMember: model.members.map((m) => m.epochs),
         bestEpochPerMember: model.members.map((m) => m.bestEpoch),
