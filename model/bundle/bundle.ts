@@ -103,7 +103,12 @@ export type BundleContents = {
   metrics: MetricsFile;
   modelCard: ModelCard;
   modelCardMarkdown: string;
+  /** SHA-256 of the training table file, written as training-data.json (for check-bundle and the registry). */
+  trainingData?: { table: string; sha256: string; rows: number };
 };
+
+/** Optional file recording which table a bundle was trained on. */
+export const TRAINING_DATA_FILE = "training-data.json";
 
 /** Concatenates all members' weights into one buffer (tfjs weight format: specs + float32 data). */
 export function packWeights(state: EnsembleState): { data: Uint8Array; specs: z.infer<typeof WeightSpecSchema>[][] } {
@@ -170,6 +175,7 @@ export function bundleFiles(contents: BundleContents): Map<string, Uint8Array> {
     ["metrics.json", enc.encode(json(contents.metrics))],
     ["model-card.json", enc.encode(json(contents.modelCard))],
     ["model-card.md", enc.encode(contents.modelCardMarkdown)],
+    ...(contents.trainingData ? [[TRAINING_DATA_FILE, enc.encode(json(contents.trainingData))] as [string, Uint8Array]] : []),
   ]);
 }
 

@@ -1,3 +1,4 @@
+import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { currentBackend, ensureBackend } from "../backend.js";
 import { auc, expectedCalibrationError } from "../network/calibration.js";
@@ -48,6 +49,7 @@ export async function trainBundle(options: TrainOptions): Promise<{ version: str
   await assertBundleTarget(options.outDir);
   const schema = await readSchemaFile(options.schema);
   const table = await readTableCsv(options.table);
+  const tableSha256 = sha256(new Uint8Array(await readFile(options.table)));
   validateTable(schema, table, { use: "train", where: options.table });
   const { encoder, data } = encodeTrainingTable(schema, table.rows);
   const seed = options.seed ?? 42;
@@ -100,6 +102,7 @@ export async function trainBundle(options: TrainOptions): Promise<{ version: str
     metrics: { validation: metrics, test: null },
     modelCard,
     modelCardMarkdown: modelCardMarkdown(modelCard),
+    trainingData: { table: basename(options.table), sha256: tableSha256, rows: table.rows.length },
   });
   return { version, dir };
 }
