@@ -146,9 +146,10 @@ export async function seedHistory(
       whatIfs: [],
     };
     const topArm = arms[recIndex] as string;
-    const followed = random() < FOLLOW_RATE[caseworker.team];
-    // Not followed: another arm, as usual for clients like this one (the model's propensity).
-    const chosenIndex = followed ? recIndex : pick(propensity.map((p, k) => (k === recIndex ? 0 : Math.max(p, 0.01))), random());
+    // The case worker follows the advice with the team's rate, or else chooses as case workers
+    // historically did for clients like this one (the model's propensity), which may be the advice too.
+    const chosenIndex = random() < FOLLOW_RATE[caseworker.team] ? recIndex : pick(propensity, random());
+    const followed = chosenIndex === recIndex;
     const reason = followed ? null : (DEVIATION_REASONS[pick(Object.values(REASON_WEIGHTS), random())] as (typeof DEVIATION_REASONS)[number]);
     const decidedAt = new Date(now - Math.floor(random() * 548 * DAY));
     const clientId = randomUUID();

@@ -472,20 +472,23 @@ function estimateColumns(label: string): Column[] {
 /**
  * Off-policy estimate of the work rate had every piece of advice been followed, against what happened.
  *
- * Estimator choice. The evaluated policy π(x) is the top-ranked arm that was shown. The logged
- * treatment is the arm the case worker chose; its propensity e(A | x) is the propensity the model
- * stored with the shown recommendation, i.e. the *historical* chance that clients like this one got
- * that arm (the model's propensity head), not the chance under the app's own advice — case workers
- * who see the advice follow it more often than history did, so e(π(x) | x) understates the logging
- * probability of the advised arm and plain IPW over-weights followed cases. We therefore report
- *   - IPW (Horvitz–Thompson) for transparency,
- *   - self-normalised IPW, which cancels a common scale error in the weights, and
- *   - doubly robust (AIPW) with the shown expected chances as the outcome model: consistent when
- *     either the outcome model or the propensities are right, and close to the direct model estimate
- *     when weights are off. DR is the headline figure.
- * Intervals: 95% normal intervals from the influence function (model/metrics offPolicyValue);
- * the difference "DR − observed" is a paired mean of per-client contributions, so its interval
- * accounts for the shared clients. Propensities are clipped at 0.01.
+ * Estimator choice. The evaluated policy π(x) is the top-ranked arm that was shown; the logged
+ * treatment A is the arm the case worker chose. The propensity stored with the shown
+ * recommendation is the *historical* propensity p(a | x): how usual each arm was for clients like
+ * this one before the tool (the model's propensity head). Used on its own as e(A | x) it ignores
+ * that case workers who see the advice follow it far more often than history did, so 1 / p(π(x) | x)
+ * over-weights followed cases (on the demo history plain IPW comes out above 1). We therefore model
+ * the logging policy in the app as a mixture: with probability f_team the case worker follows the
+ * advice, otherwise chooses as case workers historically did:
+ *     e(a | x) = f_team · 1[a = π(x)] + (1 − f_team) · p(a | x),
+ * with f_team estimated per team by moments from the team's adoption share and mean historical
+ * propensity of the advised arm: f = (adoption − mean p(π(x) | x)) / (1 − mean p(π(x) | x)), clipped to [0, 1].
+ * Reported: IPW (Horvitz–Thompson), self-normalised IPW (cancels a common scale error in the
+ * weights) and doubly robust / AIPW with the shown expected chances as outcome model — consistent
+ * when either the outcome model or the propensities are right; DR is the headline figure.
+ * Intervals: 95% normal intervals from the influence function (model/metrics offPolicyValue); the
+ * difference "DR − observed" is a paired mean of per-client contributions, so its interval accounts
+ * for the shared clients. Propensities are clipped at 0.01 (offPolicyValue's default).
  */
 function offPolicyRows(scored: readonly (Parsed & { work: number; expected: Map<string, number>; propensity: Map<string, number> })[]): Cell[][] {
   const usable = scored.filter((r) => r.topArm !== null && r.expected.has(r.topArm));
@@ -498,11 +501,22 @@ function offPolicyRows(scored: readonly (Parsed & { work: number; expected: Map<
     INTERVENTIONS,
   );
   const index = new Map(arms.map((a, k) => [a, k]));
+  const followShare = new Map<string, number>();
+  for (const team of new Set(usable.map((r) => r.team))) {
+    const own = usable.filter((r) => r.team === team);
+    const adoption = own.filter((r) => r.followed).length / own.length;
+    const usual = own.reduce((sum, r) => sum + (r.propensity.get(r.topArm as string) ?? 0), 0) / own.length;
+    followShare.set(team, usual >= 1 ? 1 : Math.min(1, Math.max(0, (adoption - usual) / (1 - usual))));
+  }
+  const loggingPropensity = (r: (typeof usable)[number]) => {
+    const f = followShare.get(r.team) ?? 0;
+    return arms.map((a) => (a === r.topArm ? f : 0) + (1 - f) * (r.propensity.get(a) ?? 0));
+  };
   const input = {
     treatment: usable.map((r) => index.get(r.chosenArm) as number),
     outcome: usable.map((r) => r.work),
     policy: usable.map((r) => index.get(r.topArm as string) as number),
-    propensity: usable.map((r) => arms.map((a) => r.propensity.get(a) ?? 0)),
+    propensity: usable.map(loggingPropensity),
     predicted: usable.map((r) => arms.map((a) => r.expected.get(a) ?? 0)),
   };
   const value = offPolicyValue(input);

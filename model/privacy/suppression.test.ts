@@ -133,6 +133,23 @@ describe("secondary suppression", () => {
     expect(recoverable({ cells: [[3, 20], [30, 40]], rowTotals: true, colTotals: true }, naive)[0]).toBe(true);
   });
 
+  it("property: margins hidden because another table hides them stay hidden and protected", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 4 }).chain((r) => fc.integer({ min: 1, max: 4 }).chain((c) => fc.tuple(counts(r, c), fc.array(fc.boolean(), { minLength: c, maxLength: c }), fc.boolean()))),
+        ([cells, hideCols, hideTotal]) => {
+          const result = suppressTable({ cells, hide: { colTotals: hideCols, total: hideTotal } });
+          hideCols.forEach((h, j) => {
+            if (h) expect(result.colTotals?.[j]).toBe(SUPPRESSED);
+          });
+          if (hideTotal) expect(result.total).toBe(SUPPRESSED);
+          expect(recoverable({ cells, rowTotals: true, colTotals: true }, result).some(Boolean)).toBe(false);
+        },
+      ),
+      { numRuns: 300, seed: 7 },
+    );
+  });
+
   it("property: no hidden cell or margin can be computed back from the visible cells and margins", () => {
     fc.assert(
       fc.property(

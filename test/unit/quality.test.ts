@@ -121,7 +121,8 @@ describe("quality report from the app's own records", () => {
     const report = quality.computeQualityReport(await models.listQualityRows({}), null);
     if (report.suppressed) throw new Error("suppressed");
     const t = report.tables.offpolicy;
-    // 80 clients with an outcome; 40 followed (20 work), 40 not (10 work); e = 0.5; μ(jc) = 0.4.
+    // 80 clients with an outcome; 40 followed (20 work), 40 not (10 work); μ(jc) = 0.4. Each team
+    // follows half the time, as often as history did (p = 0.5), so the mixture propensity is e = 0.5.
     expect(row(t, "observed")[2]).toBeCloseTo(30 / 80, 10);
     expect(row(t, "ipw")[2]).toBeCloseTo(20 / 0.5 / 80, 10);
     expect(row(t, "selfNormalisedIpw")[2]).toBeCloseTo(0.5, 10);
@@ -131,6 +132,31 @@ describe("quality report from the app's own records", () => {
     const [lower, upper] = [row(t, "doublyRobust")[3] as number, row(t, "doublyRobust")[4] as number];
     expect(lower).toBeLessThan(0.5);
     expect(upper).toBeGreaterThan(0.5);
+  });
+
+  it("off-policy with a team that follows more than history did: the mixture propensity, by hand", () => {
+    // 40 clients in one team, advice jobcoaching (historical propensity 0.5): 30 followed (15 work),
+    // 10 chose regulier (5 work). Adoption 0.75 ⇒ f = (0.75 − 0.5) / (1 − 0.5) = 0.5 ⇒ e(advice) = 0.75.
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      team: "T",
+      decidedAt: new Date("2026-01-01"),
+      chosenArm: i < 30 ? "jobcoaching" : "regulier",
+      followedAdvice: i < 30,
+      reasonCode: i < 30 ? null : "other",
+      topArm: "jobcoaching",
+      resultJson: SHOWN,
+      profileJson: "{}",
+      fairnessSex: null,
+      fairnessOrigin: null,
+      work: i < 15 || (i >= 30 && i < 35),
+    }));
+    const report = quality.computeQualityReport(rows, null);
+    if (report.suppressed) throw new Error("suppressed");
+    const t = report.tables.offpolicy;
+    expect(row(t, "ipw")[2]).toBeCloseTo(15 / 0.75 / 40, 10);
+    expect(row(t, "selfNormalisedIpw")[2]).toBeCloseTo(0.5, 10);
+    expect(row(t, "doublyRobust")[2]).toBeCloseTo(0.4 + (15 - 0.4 * 30) / 0.75 / 40, 10);
+    expect(row(t, "observed")[2]).toBeCloseTo(20 / 40, 10);
   });
 
   it("calibration per chosen arm and fairness per group, with the small group suppressed", async () => {
