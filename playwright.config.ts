@@ -4,7 +4,7 @@ import { OIDC_TEST_ISSUER, oidcTestEnv } from "./test/oidc/config";
 
 // Several people (or agents) may run the suite on one machine: E2E_PORT and E2E_DATA_DIR keep runs apart.
 const PORT = Number(process.env.E2E_PORT ?? 3100);
-const DATA_DIR = process.env.E2E_DATA_DIR ?? "data/e2e";
+export const DATA_DIR = process.env.E2E_DATA_DIR ?? "data/e2e";
 // Debian's chromium on the closed-network machines; Playwright's own browser on a laptop.
 const executablePath = existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
 
@@ -35,7 +35,8 @@ export default defineConfig({
   webServer: [
     {
       // The real start path on a throw-away data directory with a small population and a small model.
-      command: `rm -rf ${DATA_DIR} && node --import tsx scripts/start.ts`,
+      // The server's whole output is kept in DATA_DIR/server.log: zz-logs.spec.ts greps it for secrets and personal data.
+      command: `rm -rf ${DATA_DIR} && mkdir -p ${DATA_DIR} && node --import tsx scripts/start.ts 2>&1 | tee ${DATA_DIR}/server.log`,
       env: {
         DATA_DIR,
         BUILD_DIR: process.env.E2E_BUILD_DIR ?? "build",

@@ -79,6 +79,7 @@ test.describe("without JavaScript", () => {
 
 test("a manager browses the audit log and finds client views, without personal data", async ({ page }) => {
   await login(page, "manager");
+  await page.goto("/audit");
   await expect(page.getByRole("heading", { name: "Auditlog" })).toBeVisible();
   await page.getByLabel("Handeling").selectOption("client.view");
   await page.getByRole("button", { name: "Filteren" }).click();
