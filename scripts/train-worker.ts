@@ -2,7 +2,7 @@ import { writeSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { failRun, finishRun, getTrainingRun, markRunStarted, TrainSettingsSchema } from "../app/models/training-run.server.js";
+import { failRun, finishRun, getTrainingRun, markRunStarted, SERVER_RESTARTED, TrainSettingsSchema } from "../app/models/training-run.server.js";
 import { linkedTablePaths, modelDir, registerBundleDir, sha256File, TRAINING_DATA_FILE, userMessage } from "../app/utils/model-registry.server.js";
 import { ModelError, trainBundle, writeBundleFile } from "../model/index.js";
 
@@ -60,7 +60,9 @@ async function main(): Promise<void> {
   } catch (error) {
     await rm(workDir, { recursive: true, force: true });
     // Plain reason only: no paths, no stack.
-    const reason = error instanceof ModelError ? userMessage(error) : "training failed";
+    // EPIPE: the web server that started this worker is gone (stdout closed).
+    const serverGone = (error as NodeJS.ErrnoException | null)?.code === "EPIPE";
+    const reason = serverGone ? SERVER_RESTARTED : error instanceof ModelError ? userMessage(error) : "training failed";
     await failRun({ id: runId, error: reason });
   }
 }

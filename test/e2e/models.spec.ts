@@ -112,3 +112,30 @@ test("a tampered bundle is refused on import with the reason", async ({ page }) 
   await page.getByRole("button", { name: "Importeren" }).click();
   await expect(page.getByTestId("models-result")).toContainText("niet binnen de importmap");
 });
+
+test("a long training run can be cancelled while the app keeps answering", async ({ page }) => {
+  test.setTimeout(120_000);
+  await login(page, "datascientist");
+  await page.goto("/models/train");
+  await page.getByLabel("Ensembleleden (1–10)").fill("10");
+  await page.getByLabel("Maximaal aantal epochs").fill("500");
+  await page.getByRole("button", { name: "Training starten" }).click();
+  await page.waitForURL(/\/models\/runs\/[a-z0-9]+$/);
+  await expect(page.getByTestId("run-status")).toHaveText("Bezig");
+  // A second run is refused while this one is busy.
+  const again = await page.request.post("/models/train", {
+    form: { tableName: "linked", seed: "1", members: "1", maxEpochs: "1" },
+    headers: { Accept: "text/html", Origin: new URL(page.url()).origin },
+  });
+  expect(await again.text()).toContain("Er loopt al een training");
+  // The web server answers while the worker trains.
+  const started = Date.now();
+  expect((await page.request.get("/models")).ok()).toBe(true);
+  expect(Date.now() - started).toBeLessThan(5_000);
+  await page.getByRole("button", { name: "Training annuleren" }).click();
+  await expect(page.getByText("De training is geannuleerd.")).toBeVisible();
+  await expect(page.getByTestId("run-status")).toHaveText("Geannuleerd");
+  await page.reload();
+  await expect(page.getByTestId("run-status")).toHaveText("Geannuleerd");
+  await expect(page.getByRole("button", { name: "Training annuleren" })).toHaveCount(0);
+});
