@@ -20,5 +20,5 @@ export const NAV_BY_ROLE: Record<Role, readonly ("caseload" | "dashboard" | "aud
   caseworker: ["caseload"],
   manager: ["dashboard", "audit"],
   datascientist: ["models"],
-  admin: ["users", "audit"],
+  admin: ["users", "audit", "models"],
 };
