@@ -200,9 +200,9 @@ export function simulatePerson(rng: Rng, bsn: string, trajectId: string): SimPer
     Math.min(360, adultMonths),
   );
   const benefitStart = Math.max(adultFrom, T - Math.round(benefitMonths * DAYS_PER_MONTH) - rng.int(0, 20));
-  const benefits: [number, number | null, string][] = [
-    [benefitStart, null, rng.pick([0.94, 0.04, 0.02]) === 0 ? "PW" : ageYears >= 50 ? "IOAW" : "PW"],
-  ];
+  // Older unemployed may be on IOAW (former employees) or IOAZ (former self-employed) instead of PW.
+  const scheme = ageYears >= 50 && rng.chance(0.08) ? (rng.chance(0.75) ? "IOAW" : "IOAZ") : "PW";
+  const benefits: [number, number | null, string][] = [[benefitStart, null, scheme]];
   const jobs: [number, number, number, string][] = [];
   if (!neverWorked) {
     let cursor = benefitStart - rng.int(0, 180);
