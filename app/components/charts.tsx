@@ -115,7 +115,7 @@ export function CalibrationChart({
 }) {
   const id = useId();
   const size = 220;
-  const pad = 40;
+  const pad = 56;
   const max = Math.min(1, Math.max(0.1, ...points.flatMap((p) => [p.predicted, p.upper])) * 1.1);
   const sx = (v: number) => pad + (v / max) * size;
   const sy = (v: number) => pad + size - (v / max) * size;
@@ -124,8 +124,8 @@ export function CalibrationChart({
       className="chart chart-small"
       role="img"
       aria-labelledby={`${id}-title ${id}-desc`}
-      viewBox={`0 0 ${size + pad + 10} ${size + pad + 30}`}
-      width="280"
+      viewBox={`0 0 ${size + pad + 30} ${size + pad + 30}`}
+      width="300"
     >
       <title id={`${id}-title`}>{title}</title>
       <desc id={`${id}-desc`}>
@@ -137,7 +137,7 @@ export function CalibrationChart({
       <text x={sx(max / 2)} y={size + pad + 24} textAnchor="middle" className="chart-text">
         {axisX}
       </text>
-      <text x={12} y={sy(max / 2)} textAnchor="middle" transform={`rotate(-90 12 ${sy(max / 2)})`} className="chart-text">
+      <text x={14} y={sy(max / 2)} textAnchor="middle" transform={`rotate(-90 14 ${sy(max / 2)})`} className="chart-text">
         {axisY}
       </text>
       <text x={sx(0)} y={sy(0) + 14} textAnchor="middle" className="chart-text">

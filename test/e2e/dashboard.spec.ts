@@ -1,0 +1,72 @@
+import { readFile } from "node:fs/promises";
+import { expect, expectAccessible, login, test } from "./fixtures";
+
+/** A count as shown in Dutch ("1.234"), or "<10". */
+function expectProtectedCount(text: string, where: string) {
+  const value = text.trim();
+  if (value === "<10") return;
+  expect(value, where).toMatch(/^\d{1,3}(\.\d{3})*$/);
+  expect(Number(value.replaceAll(".", "")), where).toBeGreaterThanOrEqual(10);
+}
+
+test("manager: the quality dashboard shows figures, never a count under 10, and exports suppressed CSV", async ({ page }) => {
+  await login(page, "manager");
+  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Kwaliteit van de adviezen" })).toBeVisible();
+  await expect(page.getByRole("navigation").getByRole("link", { name: "Kwaliteit" })).toBeVisible();
+
+  // The seeded history gives real figures: decisions, adoption, and every section with a chart and table.
+  const population = page.getByTestId("summary").locator('dd[data-kind="count"]');
+  const populationText = (await population.textContent()) ?? "";
+  expectProtectedCount(populationText, "population");
+  expect(Number(populationText.replaceAll(".", ""))).toBeGreaterThanOrEqual(100);
+  await expect(page.getByTestId("summary")).toContainText("%");
+  for (const id of ["adoption-team", "followed", "offpolicy", "interventions", "fairness", "drift"]) {
+    await expect(page.getByTestId(`table-${id}`)).toBeVisible();
+  }
+  await expect(page.locator('svg[role="img"] title').first()).toHaveText(/.+/);
+  await expect(page.getByTestId("table-adoption-team")).toContainText("Team Noord");
+  for (const text of await page.locator('[data-kind="count"]').allTextContents()) expectProtectedCount(text, "page");
+  await expectAccessible(page);
+
+  // One month: small groups appear, and they read "<10", in the page and in the CSV export.
+  const month = new Date(Date.now() - 60 * 24 * 3600 * 1000).toISOString().slice(0, 7);
+  await page.getByLabel("Vanaf maand").fill(month);
+  await page.getByLabel("Tot en met maand").fill(month);
+  await page.getByRole("button", { name: "Filteren" }).click();
+  await expect(page).toHaveURL(new RegExp(`from=${month}`));
+  const interventions = page.getByTestId("table-interventions");
+  await expect(interventions).toContainText("<10");
+  for (const text of await page.locator('[data-kind="count"]').allTextContents()) expectProtectedCount(text, `month ${month}`);
+  await expectAccessible(page);
+
+  const download = page.waitForEvent("download");
+  await page.getByRole("link", { name: /Download als CSV: Aantallen en uitkomsten per gekozen traject/ }).click();
+  const file = await (await download).path();
+  const csv = (await readFile(file, "utf8")).trim().split(/\r\n/);
+  expect(csv[0]).toBe("Gekozen traject,Werk,Geen werk,Uitkomst nog onbekend,Totaal,Kans op werk,95%-ondergrens,95%-bovengrens");
+  expect(csv.length).toBeGreaterThan(2);
+  let suppressed = 0;
+  for (const line of csv.slice(1)) {
+    const cells = line.split(",");
+    for (const cell of cells.slice(1, 5)) {
+      if (cell === "<10") suppressed++;
+      else expect(Number(cell), line).toBeGreaterThanOrEqual(10);
+    }
+  }
+  expect(suppressed).toBeGreaterThan(0);
+
+  // A selection without (enough) people is suppressed as a whole.
+  await page.goto("/dashboard?from=2099-01&to=2099-01");
+  await expect(page.getByTestId("view-suppressed")).toBeVisible();
+  await expect(page.getByTestId("summary")).toHaveCount(0);
+  const empty = await page.request.get("/dashboard/csv/interventions.csv?from=2099-01&to=2099-01");
+  expect(empty.status()).toBe(200);
+  expect((await empty.text()).trim().split(/\r\n/)).toHaveLength(1);
+});
+
+test("the dashboard and its CSV are for managers and admins only", async ({ page }) => {
+  await login(page, "klantmanager1");
+  expect((await page.goto("/dashboard"))?.status()).toBe(403);
+  expect((await page.request.get("/dashboard/csv/interventions.csv")).status()).toBe(403);
+});
