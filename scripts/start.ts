@@ -3,6 +3,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { checkSqliteFile } from "./lib/db-check.js";
 
 /**
  * `npm start`: from a fresh clone to a serving app, one visible step at a time.
@@ -110,6 +111,7 @@ async function main() {
   const config = getEnv();
 
   step(2, "Database: migraties en demo-accounts");
+  await checkSqliteFile(config.DATABASE_URL);
   await run(["node_modules/prisma/build/index.js", "migrate", "deploy"], env);
   const { PrismaLibSQL } = await import("@prisma/adapter-libsql");
   const { PrismaClient } = await import("../app/generated/prisma/client.js");
@@ -127,6 +129,9 @@ async function main() {
   const active = await db.modelVersion.findFirst({ where: { status: "active" }, select: { id: true, dir: true } });
   // Disclosure check (issue 7): the app refuses a model without a passing report. An unchecked demo model
   // (from before the check existed) is retrained below; any other unchecked active model stops the start.
+  if (active && !existsSync(active.dir) && !path.basename(active.dir).startsWith("demo-")) {
+    throw new Error(`the active model ${active.id} is missing (its directory is gone); restore it or activate another model`);
+  }
   const activeChecked = active && existsSync(active.dir) ? await disclosurePassed(active.dir) : null;
   if (active && activeChecked === false && !path.basename(active.dir).startsWith("demo-")) {
     throw new Error(`the active model ${active.id} has no passing disclosure report; run npm run check-bundle on it or promote a checked model`);
