@@ -139,3 +139,25 @@ test("a long training run can be cancelled while the app keeps answering", async
   await expect(page.getByTestId("run-status")).toHaveText("Geannuleerd");
   await expect(page.getByRole("button", { name: "Training annuleren" })).toHaveCount(0);
 });
+
+test("only data scientists change the registry; admins may look, other roles are refused", async ({ page }) => {
+  await login(page, "admin");
+  await page.goto("/models");
+  const activeId = (await page.locator('[data-testid="models"] tr[data-status="active"]').getByRole("link").textContent())?.trim() ?? "";
+  await expect(page.getByRole("button", { name: "Importeren" })).toHaveCount(0);
+  await expectAccessible(page);
+  const origin = new URL(page.url()).origin;
+  const post = (url: string, form: Record<string, string>) => page.request.post(url, { form, headers: { Origin: origin }, maxRedirects: 0 });
+  expect((await post(`/models/${activeId}`, { intent: "promote" })).status()).toBe(403);
+  expect((await post("/models", { intent: "rollback" })).status()).toBe(403);
+  expect((await post("/models/train", { tableName: "linked", seed: "1", members: "1", maxEpochs: "1" })).status()).toBe(403);
+  expect((await page.request.get(`/models/${activeId}/register.json`)).status()).toBe(200);
+  await page.goto("/models/train");
+  await expect(page.getByRole("button", { name: "Training starten" })).toHaveCount(0);
+
+  await page.context().clearCookies();
+  await login(page, "klantmanager1");
+  for (const url of ["/models", `/models/${activeId}`, `/models/${activeId}/register.json`, `/models/${activeId}/card.md`, "/models/train", `/models/${activeId}/compare`]) {
+    expect((await page.request.get(url, { maxRedirects: 0 })).status(), url).toBe(403);
+  }
+});
