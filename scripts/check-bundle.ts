@@ -52,7 +52,7 @@ const f3 = (v: number): string => (Number.isFinite(v) ? v.toFixed(3) : "–");
 export function summaryText(report: DisclosureReport): string {
   const lines = [`Disclosure check of ${report.version}: ${report.passed ? "PASSED" : "FAILED"}`];
   for (const c of report.staticChecks) {
-    lines.push(`  ${c.passed ? "ok  " : "FAIL"} ${c.name}${c.passed ? "" : ` (${c.findings.length} findings)`}`);
+    lines.push(`  ${c.passed ? "ok  " : "FAIL"} ${c.name}${c.passed ? "" : ` (${c.findings.length} finding${c.findings.length === 1 ? "" : "s"})`}`);
     for (const f of c.findings.slice(0, 5)) lines.push(`         ${f.file} ${f.path}: ${f.reason}`);
     if (c.findings.length > 5) lines.push(`         … ${c.findings.length - 5} more in disclosure-report.json`);
   }
@@ -67,6 +67,8 @@ export function summaryText(report: DisclosureReport): string {
     );
     const worst = [...a.groups].sort((x, y) => y.auc.value - x.auc.value)[0];
     if (worst) lines.push(`         highest group AUC: ${worst.column}=${worst.group} ${f3(worst.auc.value)} (${a.groups.length} groups of ≥ 10)`);
+    for (const w of a.groupWarnings.slice(0, 3)) lines.push(`         group warning (not part of the verdict): ${w}`);
+    if (a.groupWarnings.length > 3) lines.push(`         … ${a.groupWarnings.length - 3} more group warnings in disclosure-report.json`);
   }
   for (const r of report.reasons) lines.push(`  reason: ${r}`);
   return `${lines.join("\n")}\n`;
@@ -98,6 +100,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       if (trainSha256 === holdoutSha256) throw new SchemaError("--train and --holdout are the same table");
       const train = await readTableCsv(args.train);
       const holdout = await readTableCsv(args.holdout);
+      if (train.rows.length !== bundle.model.training.rows) {
+        throw new SchemaError(`${args.train}: not the table this bundle was trained on (${train.rows.length} rows; the bundle was trained on ${bundle.model.training.rows})`);
+      }
       validateTable(bundle.schema, train, { use: "train", where: args.train });
       validateTable(bundle.schema, holdout, { use: "train", where: args.holdout });
       const idColumn = bundle.schema.id;

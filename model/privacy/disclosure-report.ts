@@ -41,6 +41,7 @@ const AttackSchema = z.object({
   reasons: z.array(z.string()),
   overall: SummarySchema,
   groups: z.array(SummarySchema.extend({ column: z.string(), group: z.string() })),
+  groupWarnings: z.array(z.string()),
 });
 export const DisclosureReportSchema = z.object({
   format: z.literal(DISCLOSURE_REPORT_FORMAT),

@@ -109,6 +109,7 @@ describe("runMembershipInference on a bundle", () => {
         expect(a.overall.auc.value).toBeLessThan(1);
         expect(a.groups.length).toBeGreaterThan(0);
         for (const g of a.groups) expect(g.perSide).toBeGreaterThanOrEqual(10);
+        expect(Array.isArray(a.groupWarnings)).toBe(true);
       }
       expect(progress).toContain("predict");
       expect(progress).toContain("attack");

@@ -41,6 +41,11 @@ export type AttackResult = {
   overall: AttackSummary;
   /** Groups with at least MIN_CELL members and MIN_CELL non-members; smaller groups are left out. */
   groups: GroupSummary[];
+  /**
+   * Groups that would fail the pass rule on their own. Reported, not part of the verdict: a group's
+   * sample is small, so its advantage is mostly chance (see each group's chanceAdvantage).
+   */
+  groupWarnings: string[];
 };
 export type MembershipInferenceResult = {
   members: number;
@@ -332,7 +337,8 @@ export function runMembershipInference(options: MembershipInferenceOptions): Mem
       report?.({ phase: "attack", done: ++done, total: totalJobs });
     });
     const verdict = attackVerdict(name, overall);
-    return { name, ...verdict, overall, groups };
+    const groupWarnings = groups.flatMap((g) => attackVerdict(name, g).reasons.map((r) => `${g.column}=${g.group}: ${r}`));
+    return { name, ...verdict, overall, groups, groupWarnings };
   });
   const unusable = members.unusable + nonMembers.unusable;
   return {
