@@ -184,7 +184,7 @@ export function trainEnsemble(options: {
   return { state: { ...uncalibrated, calibration }, split };
 }
 
-function fitCalibration(state: EnsembleState, data: EncodedData, rows: Int32Array): Calibration {
+export function fitCalibration(state: EnsembleState, data: EncodedData, rows: Int32Array): Calibration {
   const ensemble = loadEnsemble(state);
   try {
     const x = new Float32Array(rows.length * data.inputs);
@@ -206,7 +206,10 @@ function fitCalibration(state: EnsembleState, data: EncodedData, rows: Int32Arra
         z.push(s / M);
         y.push(data.outcome[row] ?? 0);
       });
-      arms[arm] = state.outcomeType === "binary" ? fitPlatt(z, y) : fitLinear(z, y);
+      arms[arm] =
+        state.outcomeType === "binary"
+          ? fitPlatt(z, y, state.config.calibrationRidge)
+          : fitLinear(z, y, state.config.calibrationRidge);
     });
     return { method: state.calibration.method, arms };
   } finally {

@@ -29,6 +29,11 @@ export const NetworkConfigSchema = z.object({
   bootstrap: z
     .preprocess((v) => (v === true ? "resample" : v === false ? "none" : v), z.enum(["weighted", "resample", "none"]))
     .default("weighted"),
+  /**
+   * Strength of the calibration's prior toward identity (a = 1, b = 0), in rows' worth of
+   * information: per-arm validation sets are small, and an unregularised Platt fit adds noise.
+   */
+  calibrationRidge: z.number().min(0).default(200),
   /** Concentration c of the weighted bootstrap: 1 = as variable as the classic bootstrap; larger = milder. */
   bootstrapConcentration: z.number().positive().default(4),
 });
