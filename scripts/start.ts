@@ -112,10 +112,11 @@ async function main() {
 
   step(2, "Database: migraties en demo-accounts");
   await checkSqliteFile(config.DATABASE_URL);
-  await run(["node_modules/prisma/build/index.js", "migrate", "deploy"], env);
-  const { PrismaLibSQL } = await import("@prisma/adapter-libsql");
-  const { PrismaClient } = await import("../app/generated/prisma/client.js");
-  const db = new PrismaClient({ adapter: new PrismaLibSQL({ url: config.DATABASE_URL }) });
+  // PostgreSQL (README "PostgreSQL (multi-instance)"): its own migrations, derived from prisma/schema.prisma.
+  const { createDbClient, isPostgresUrl } = await import("../app/utils/db.server.js");
+  const migrateConfig = isPostgresUrl(config.DATABASE_URL) ? ["--config", "prisma/postgresql/prisma.config.ts"] : [];
+  await run(["node_modules/prisma/build/index.js", "migrate", "deploy", ...migrateConfig], env);
+  const db = createDbClient(config.DATABASE_URL);
   const seed = await import("../prisma/seed.js");
   await seed.seedUsers(db);
   // Training runs a stopped server left "running" are marked failed ("server restarted"), never left hanging.

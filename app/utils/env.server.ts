@@ -61,7 +61,7 @@ const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
     .string()
-    .regex(/^(file:|libsql:|https?:)/, "must be a file: or libsql: URL")
+    .regex(/^(file:|libsql:|https?:|postgres(ql)?:\/\/)/, "must be a file:, libsql: or postgresql:// URL")
     .default(`file:${path.resolve("data/trajectwijzer.db")}`),
   SESSION_SECRET: z.string().min(32, "must be at least 32 characters"),
   PSEUDONYM_KEY: z.string().min(32, "must be at least 32 characters"),
