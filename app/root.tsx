@@ -83,7 +83,9 @@ function Header() {
                 {t[NAV_LABELS[item]]}
               </Link>
             ))}
-            <span className="user-name">{data.user.displayName}</span>
+            <Link to="/account" className="user-name">
+              {data.user.displayName}
+            </Link>
             <Form method="post" action="/logout" className="inline-form">
               <button type="submit" className="link-button">
                 {t.logout}

@@ -53,3 +53,38 @@ test("a new data scientist must set up the second factor at first login", async 
   await ds.getByRole("button", { name: "Activeren en inloggen" }).click();
   await expect(ds).toHaveURL(/\/models/);
 });
+
+test("a case worker may turn the second factor on, and then needs it, and off again", async ({ page, browser }) => {
+  await login(page, "admin");
+  const username = `cw${Date.now() % 100000}`;
+  await page.getByLabel("Gebruikersnaam", { exact: true }).fill(username);
+  await page.getByLabel("Weergavenaam").fill("Nieuwe klantmanager");
+  await page.locator("#new-password").fill("een-lang-wachtwoord-2026");
+  await page.getByRole("button", { name: "Gebruiker aanmaken" }).click();
+  await expect(page.getByRole("status")).toContainText("Opgeslagen.");
+
+  const cw = await (await browser.newContext()).newPage();
+  await passwordStep(cw, username, "een-lang-wachtwoord-2026");
+  await expect(cw).toHaveURL(/\/clients/);
+  await cw.getByRole("link", { name: "Nieuwe klantmanager" }).click();
+  await expect(cw.getByRole("heading", { name: "Mijn account" })).toBeVisible();
+  await cw.getByRole("button", { name: "Tweede stap instellen" }).click();
+  const secret = ((await cw.getByTestId("totp-secret").textContent()) ?? "").replace(/\s/g, "");
+  await expectAccessible(cw);
+  const step = totpStep(Date.now());
+  await cw.getByLabel("Code (6 cijfers)").fill(hotp(secret, step - 1));
+  await cw.getByRole("button", { name: "Activeren en inloggen" }).click();
+  await expect(cw.getByRole("status")).toHaveText("De tweede stap (code uit een authenticator-app) staat aan.");
+
+  await cw.getByRole("button", { name: "Uitloggen" }).click();
+  await cw.waitForURL(/\/login/);
+  await passwordStep(cw, username, "een-lang-wachtwoord-2026");
+  await expect(cw).toHaveURL(/\/login\/totp$/);
+  await cw.getByLabel("Code (6 cijfers)").fill(hotp(secret, step));
+  await cw.getByRole("button", { name: "Inloggen", exact: true }).click();
+  await expect(cw).toHaveURL(/\/clients/);
+
+  await cw.goto("/account");
+  await cw.getByRole("button", { name: "Tweede stap uitzetten" }).click();
+  await expect(cw.getByText("De tweede stap staat uit.")).toBeVisible();
+});
