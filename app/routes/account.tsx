@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { TotpCodeField } from "~/components/totp-code-field";
+import { TotpEnrolment } from "~/components/totp-enrolment";
 import { disableTotp, getTotpState } from "~/models/second-factor.server";
 import { audit } from "~/utils/audit.server";
 import { requireUser } from "~/utils/auth.server";
@@ -70,24 +70,7 @@ export default function Account() {
           )}
         </>
       ) : setup ? (
-        <>
-          <p>{t.totpSetupIntro}</p>
-          <p>
-            {t.totpSecretLabel}: <code data-testid="totp-secret">{setup.secret.match(/.{1,4}/g)?.join(" ")}</code>
-          </p>
-          <p className="muted">
-            <a href={setup.uri}>{t.totpOpenApp}</a>
-          </p>
-          <Form method="post">
-            <input type="hidden" name="intent" value="enable" />
-            <TotpCodeField error={error} />
-            <div>
-              <button type="submit" className="primary">
-                {t.totpActivate}
-              </button>
-            </div>
-          </Form>
-        </>
+        <TotpEnrolment secret={setup.secret} uri={setup.uri} error={error} intent="enable" />
       ) : (
         <>
           <p>{t.totpOff}</p>

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { TotpCodeField } from "~/components/totp-code-field";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { TotpEnrolment } from "~/components/totp-enrolment";
 import { getTotpState } from "~/models/second-factor.server";
 import { useT } from "~/utils/i18n";
 import { checkTotpCode, enrolmentSecret, finishLogin, requirePendingLogin } from "~/utils/second-factor.server";
@@ -33,21 +33,7 @@ export default function TotpSetup() {
   return (
     <div className="page">
       <h1>{t.totpSetupTitle}</h1>
-      <p>{t.totpSetupIntro}</p>
-      <p>
-        {t.totpSecretLabel}: <code data-testid="totp-secret">{secret.match(/.{1,4}/g)?.join(" ")}</code>
-      </p>
-      <p className="muted">
-        <a href={uri}>{t.totpOpenApp}</a>
-      </p>
-      <Form method="post">
-        <TotpCodeField error={error} />
-        <div>
-          <button type="submit" className="primary">
-            {t.totpActivate}
-          </button>
-        </div>
-      </Form>
+      <TotpEnrolment secret={secret} uri={uri} error={error} />
     </div>
   );
 }
