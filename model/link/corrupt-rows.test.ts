@@ -91,7 +91,7 @@ describe("link under random corrupt rows", () => {
         await rm(inDir, { recursive: true, force: true });
         await rm(outDir, { recursive: true, force: true });
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 });

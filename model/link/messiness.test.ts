@@ -14,7 +14,7 @@ let cleanReport: LinkageReport;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "tw-mess-"));
-  manifest = await generateDelivery({ outDir: join(dir, "messy"), n: 6000, seed: 3, clean: false });
+  manifest = await generateDelivery({ outDir: join(dir, "messy"), n: 4000, seed: 3, clean: false });
   report = await linkDelivery({ inDir: join(dir, "messy"), outDir: join(dir, "messy-out"), pseudonymKey: KEY });
   await generateDelivery({ outDir: join(dir, "clean"), n: 2000, seed: 3, clean: true });
   cleanReport = await linkDelivery({ inDir: join(dir, "clean"), outDir: join(dir, "clean-out"), pseudonymKey: KEY });
