@@ -53,11 +53,28 @@ export async function createModelVersion(data: {
   return getDb().modelVersion.create({ data: { ...data, status: "candidate" }, select: { id: true } });
 }
 
+// --- PostgreSQL portability (issue 7.5) ------------------------------------------------------------
+// SQLite runs one write transaction at a time; PostgreSQL's default (read committed) lets two promotions
+// each retire the active model they saw and leave two active. Serializable isolation makes the later one
+// fail with a write conflict (P2034); it is retried and then sees the first one's result.
+type Tx = Parameters<Parameters<ReturnType<typeof getDb>["$transaction"]>[0]>[0];
+async function serializable<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await getDb().$transaction(fn, { isolationLevel: "Serializable" });
+    } catch (error) {
+      const conflict = typeof error === "object" && error !== null && "code" in error && error.code === "P2034";
+      if (!conflict || attempt >= 5) throw error;
+    }
+  }
+}
+// -----------------------------------------------------------------------------------------------------
+
 export type TransitionResult = { ok: true; activated: string; retired: string | null } | { ok: false; reason: "not_found" | "not_candidate" | "no_previous" | "no_active" };
 
 /** Promotes a candidate: it becomes active, the current active model becomes retired. One transaction. */
 export async function promoteModelVersion({ id }: { id: string }): Promise<TransitionResult> {
-  return getDb().$transaction(async (tx) => {
+  return serializable(async (tx) => {
     const target = await tx.modelVersion.findUnique({ where: { id }, select: { status: true } });
     if (!target) return { ok: false, reason: "not_found" };
     if (target.status !== "candidate") return { ok: false, reason: "not_candidate" };
@@ -80,7 +97,7 @@ export async function getRollbackTarget() {
 
 /** Rolls back: the active model becomes retired, the most recently retired one active again. */
 export async function rollbackModelVersion(): Promise<TransitionResult> {
-  return getDb().$transaction(async (tx) => {
+  return serializable(async (tx) => {
     const active = await tx.modelVersion.findFirst({ where: { status: "active" }, select: { id: true } });
     if (!active) return { ok: false, reason: "no_active" };
     const previous = await tx.modelVersion.findFirst({
