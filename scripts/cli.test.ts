@@ -1,9 +1,12 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { makeTinyTable } from "../test/fixtures/tiny-table.js";
+import { main as predictMain } from "./predict.js";
+import { main as recommendMain } from "./recommend.js";
+import { main as trainMain } from "./train.js";
 
 /** The CLIs end bad input with one clear line on stderr and a non-zero exit (DESIGN.md, commands). */
 type Run = { code: number | null; stdout: string; stderr: string };
@@ -53,8 +56,52 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const train = (table: string, schema = "schema.json") =>
-  cli("train.ts", ["--table", join(dir, table), "--schema", join(dir, schema), "--out", join(dir, "out"), "--members", "1", "--epochs", "1"]);
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/** Runs a CLI's main in this process (tfjs loads once), capturing stderr and the exit code. */
+async function inProcess(main: (argv: string[]) => Promise<void>, argv: string[]): Promise<Run> {
+  let stderr = "";
+  let stdout = "";
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process, "exit").mockImplementation((code?: string | number | null) => {
+    throw new Exit(Number(code ?? 0));
+  });
+  let code = 0;
+  try {
+    await main(argv);
+  } catch (error) {
+    if (!(error instanceof Exit)) throw error;
+    code = error.code;
+  } finally {
+    vi.restoreAllMocks();
+    vi.spyOn(console, "error"); // keep the setup's console.error guard in place
+  }
+  return { code, stdout, stderr };
+}
+
+const trainArgs = (table: string, schema = "schema.json") => [
+  "--table",
+  join(dir, table),
+  "--schema",
+  join(dir, schema),
+  "--out",
+  join(dir, "out"),
+  "--members",
+  "1",
+  "--epochs",
+  "1",
+];
 
 const expectOneLineError = (run: Run, pattern: RegExp) => {
   expect(run.code).not.toBe(0);
@@ -65,25 +112,18 @@ const expectOneLineError = (run: Run, pattern: RegExp) => {
 
 describe("train CLI", () => {
   it("rejects each bad input with one line and a non-zero exit", async () => {
-    const [missing, arm, nonBinary, empty, small, schema, usage] = await Promise.all([
-      train("missing-column.csv"),
-      train("unknown-arm.csv"),
-      train("non-binary.csv"),
-      train("empty.csv"),
-      train("small-arm.csv"),
-      train("ok.csv", "bad-schema.json"),
-      cli("train.ts", ["--schema", "x.json"]),
-    ]);
-    expectOneLineError(missing, /^train: error: .*missing-column\.csv: missing column "opleiding"/);
-    expectOneLineError(arm, /^train: error: .*unknown-arm\.csv line 4: interventie = "ruimtevaart" is not an arm/);
-    expectOneLineError(nonBinary, /^train: error: .*non-binary\.csv line 8: werk_12m = "2" is not 0 or 1/);
-    expectOneLineError(empty, /^train: error: .*empty\.csv: the table is empty/);
-    expectOneLineError(small, /^train: error: .*arm "taaltraject" has 5 rows; at least 30/);
-    expectOneLineError(schema, /^train: error: .*bad-schema\.json: invalid schema at outcome\.type/);
-    expectOneLineError(usage, /^train: error: --table/);
+    const run = (table: string, schema?: string) => inProcess(trainMain, trainArgs(table, schema));
+    expectOneLineError(await run("missing-column.csv"), /^train: error: .*missing-column\.csv: missing column "opleiding"/);
+    expectOneLineError(await run("unknown-arm.csv"), /^train: error: .*unknown-arm\.csv line 4: interventie = "ruimtevaart" is not an arm/);
+    expectOneLineError(await run("non-binary.csv"), /^train: error: .*non-binary\.csv line 8: werk_12m = "2" is not 0 or 1/);
+    expectOneLineError(await run("empty.csv"), /^train: error: .*empty\.csv: the table is empty/);
+    expectOneLineError(await run("small-arm.csv"), /^train: error: .*arm "taaltraject" has 5 rows; at least 30/);
+    expectOneLineError(await run("ok.csv", "bad-schema.json"), /^train: error: .*bad-schema\.json: invalid schema at outcome\.type/);
+    expectOneLineError(await inProcess(trainMain, ["--schema", "x.json"]), /^train: error: --table/);
+    expectOneLineError(await inProcess(trainMain, ["--tabel", "x.csv"]), /^train: error: Unknown option '--tabel'/);
   }, 60_000);
 
-  it("prints help and exits 0", async () => {
+  it("prints help and exits 0 (as a real process)", async () => {
     const run = await cli("train.ts", ["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("usage: npm run train");
@@ -91,30 +131,36 @@ describe("train CLI", () => {
 });
 
 describe("predict and recommend CLIs", () => {
-  it("train → predict → recommend works and bad inputs fail in one line", async () => {
-    const ok = await train("ok.csv");
+  it("train → predict → recommend works as real processes; bad inputs fail in one line", async () => {
+    const ok = await cli("train.ts", trainArgs("ok.csv"));
     expect(ok.code).toBe(0);
     const version = JSON.parse(ok.stdout).version as string;
     const client = Object.fromEntries(tiny.schema.features.map((f) => [f.name, tiny.rows[0]?.[f.name]]));
     await writeFile(join(dir, "client.json"), JSON.stringify(client));
     const { opleiding: _, ...partial } = client;
     await writeFile(join(dir, "partial-client.json"), JSON.stringify(partial));
-    const [predicted, recommended, badModel, badClient, badTable] = await Promise.all([
+    const [predicted, recommended] = await Promise.all([
       cli("predict.ts", ["--model", join(dir, "out"), "--table", join(dir, "ok.csv"), "--out", join(dir, "pred.csv")]),
       cli("recommend.ts", ["--model", join(dir, "out"), "--client", join(dir, "client.json")]),
-      cli("predict.ts", ["--model", dir, "--table", join(dir, "ok.csv"), "--out", join(dir, "x.csv")]),
-      cli("recommend.ts", ["--model", join(dir, "out"), "--client", join(dir, "partial-client.json")]),
-      cli("predict.ts", ["--model", join(dir, "out"), "--table", join(dir, "missing-column.csv"), "--out", join(dir, "x.csv")]),
     ]);
     expect(predicted.code).toBe(0);
-    const { readFile } = await import("node:fs/promises");
     const csv = (await readFile(join(dir, "pred.csv"), "utf8")).trimEnd().split("\n");
     expect(csv[0]).toBe(["id", ...tiny.schema.treatment.arms.map((a) => `pred_${a}`), "rec"].join(","));
     expect(csv).toHaveLength(tiny.rows.length + 1);
     expect(recommended.code).toBe(0);
     expect(JSON.parse(recommended.stdout).modelVersion).toBe(version);
-    expectOneLineError(badModel, /^predict: error: .*not a model bundle \(manifest\.json is missing\)/);
-    expectOneLineError(badClient, /^recommend: error: client: missing feature "opleiding"/);
-    expectOneLineError(badTable, /^predict: error: .*missing-column\.csv: missing column "opleiding"/);
+
+    expectOneLineError(
+      await inProcess(predictMain, ["--model", dir, "--table", join(dir, "ok.csv"), "--out", join(dir, "x.csv")]),
+      /^predict: error: .*not a model bundle \(manifest\.json is missing\)/,
+    );
+    expectOneLineError(
+      await inProcess(recommendMain, ["--model", join(dir, "out"), "--client", join(dir, "partial-client.json")]),
+      /^recommend: error: client: missing feature "opleiding"/,
+    );
+    expectOneLineError(
+      await inProcess(predictMain, ["--model", join(dir, "out"), "--table", join(dir, "missing-column.csv"), "--out", join(dir, "x.csv")]),
+      /^predict: error: .*missing-column\.csv: missing column "opleiding"/,
+    );
   }, 60_000);
 });
