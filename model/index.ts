@@ -18,8 +18,19 @@
  *     `rows` are plain records (e.g. from readTableCsv); only feature columns are read.
  *
  * One client
- *   recommend(bundle, client, options?) → RecommendationResult   synchronous, explained.
- *   explainClient(bundle, client) → grouped IG attributions of each arm's chance and gain.
+ *   recommend(bundle, client, options?) → RecommendationResult   synchronous (tf.tidy inside),
+ *     explained: reasons = top grouped integrated-gradients contributions to the gain over the
+ *     control arm; whatIfs (schulden_opgelost, taaleis_voldaan, opleiding_afgerond) recomputed
+ *     through the model when they apply. Options: eligibility `rules`, `minPropensity` (0.05),
+ *     `minComparable` (10), `costs` + `costWeight`, `secondary` { bundle, weight }, `explain`,
+ *     `steps`, `topReasons`, `whatIfs`. Throws SchemaError naming the field of a bad client.
+ *   explainClient(bundle, client, { steps? }) → Attribution: grouped IG of every arm's expected
+ *     outcome (chance) and of its gain, plus the expected outcome at the baseline.
+ *
+ * Bundle files
+ *   verifyBundle(dir) checks the manifest only; writeBundleFile(dir, name, data) adds or replaces
+ *   a file (metrics, disclosure report) and updates the manifest.
+ *   faithfulness(bundle, rows, { drivers? }) checks explanations against a generator's drivers.
  */
 export { ensureBackend } from "./backend.js";
 export {
