@@ -1,75 +1,79 @@
-import { writeSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { createReadStream, writeSync } from "node:fs";
 import { rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { failRun, finishRun, getTrainingRun, markRunStarted, SERVER_RESTARTED, TrainSettingsSchema } from "../app/models/training-run.server.js";
-import { linkedTablePaths, modelDir, registerBundleDir, sha256File, TRAINING_DATA_FILE, userMessage } from "../app/utils/model-registry.server.js";
 import { ModelError, trainBundle, writeBundleFile } from "../model/index.js";
 
 /**
- * Retraining worker, started by app/utils/training.server.ts with a TrainingRun id:
- * trains on the run's linked table with its settings, writes the bundle atomically into a
- * temporary directory, records the training table's SHA-256 in it, renames it to
- * MODEL_DIR/<version> and registers it as a candidate. Progress goes to stdout as JSON lines
- * (training blocks this process's event loop; the web server stores them).
+ * Retraining worker, started by app/utils/training.server.ts (one process per run). It never
+ * touches the database: the web server is the only writer, so the two processes cannot lock each
+ * other out of SQLite. Everything goes to stdout as JSON lines:
+ *   {"phase":"training","member":1,"members":5,"epoch":3,"maxEpochs":60,"loss":0.41}   progress
+ *   {"result":{"version":"…","dir":"…","dataHash":"…"}}                                 success
+ *   {"error":"…"}                                                                       failure (plain, no paths)
+ * Training blocks this process's event loop, hence synchronous writes.
+ * The bundle is written atomically into `workDir` by trainBundle, the training table's SHA-256 is
+ * recorded in it (training-data.json), and it is renamed to MODEL_DIR/<version> on success.
  */
-const runId = z.string().min(1).max(64).regex(/^[a-z0-9]+$/).parse(process.argv[2]);
+export const WorkerJobSchema = z.object({
+  table: z.string().min(1),
+  schema: z.string().min(1),
+  workDir: z.string().min(1),
+  modelDir: z.string().min(1),
+  seed: z.number().int().min(0),
+  members: z.number().int().min(1).max(10),
+  maxEpochs: z.number().int().min(1).max(500),
+});
+export type WorkerJob = z.infer<typeof WorkerJobSchema>;
 
-function report(progress: Record<string, unknown>): void {
-  writeSync(1, `${JSON.stringify(progress)}\n`);
+function emit(line: Record<string, unknown>): void {
+  writeSync(1, `${JSON.stringify(line)}\n`);
+}
+
+async function sha256File(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest("hex");
+}
+
+/** A model error's message without server paths; anything else is a plain "training failed". */
+function plainReason(error: unknown): string {
+  if (!(error instanceof ModelError)) return "training failed";
+  return error.message.replace(/(?:\/[^\s/:]+)+\/([^\s/:]+)/g, "$1").slice(0, 300);
 }
 
 async function main(): Promise<void> {
-  const run = await getTrainingRun({ id: runId });
-  if (!run || (run.status !== "queued" && run.status !== "running")) return;
-  await markRunStarted({ id: runId, pid: process.pid });
-  const settings = TrainSettingsSchema.parse(JSON.parse(run.settingsJson));
-  report({ phase: "reading" });
-  const paths = await linkedTablePaths(run.tableName);
-  if (!paths) {
-    await failRun({ id: runId, error: "the chosen table no longer exists" });
-    return;
-  }
-  const dataHash = await sha256File(paths.table);
-  const workDir = path.join(modelDir(), `.training-${runId}`);
+  const job = WorkerJobSchema.parse(JSON.parse(process.argv[2] ?? "null"));
+  emit({ phase: "reading" });
+  const dataHash = await sha256File(job.table);
   try {
     const result = await trainBundle({
-      table: paths.table,
-      schema: paths.schema,
-      outDir: workDir,
-      seed: settings.seed,
-      members: settings.members,
-      maxEpochs: settings.maxEpochs,
-      onProgress: (p) => report({ phase: "training", ...p }),
+      table: job.table,
+      schema: job.schema,
+      outDir: job.workDir,
+      seed: job.seed,
+      members: job.members,
+      maxEpochs: job.maxEpochs,
+      onProgress: (p) => emit({ phase: "training", ...p }),
     });
-    report({ phase: "saving" });
-    await writeBundleFile(workDir, TRAINING_DATA_FILE, `${JSON.stringify({ sha256: dataHash, table: "analysis.csv" }, null, 2)}\n`);
-    const current = await getTrainingRun({ id: runId });
-    if (current?.status !== "running") {
-      await rm(workDir, { recursive: true, force: true });
-      return;
-    }
-    const target = path.join(modelDir(), result.version);
-    await rename(workDir, target);
-    const registered = await registerBundleDir({ dir: target, createdById: run.createdById, dataHash });
-    if (!registered.ok) {
-      await failRun({ id: runId, error: registered.detail ?? "the bundle could not be registered" });
-      return;
-    }
-    await finishRun({ id: runId, modelVersionId: registered.version });
+    emit({ phase: "saving" });
+    await writeBundleFile(job.workDir, "training-data.json", `${JSON.stringify({ sha256: dataHash, table: path.basename(job.table) }, null, 2)}\n`);
+    const dir = path.join(job.modelDir, result.version);
+    await rename(job.workDir, dir);
+    emit({ result: { version: result.version, dir, dataHash } });
   } catch (error) {
-    await rm(workDir, { recursive: true, force: true });
-    // Plain reason only: no paths, no stack.
-    // EPIPE: the web server that started this worker is gone (stdout closed).
-    const serverGone = (error as NodeJS.ErrnoException | null)?.code === "EPIPE";
-    const reason = serverGone ? SERVER_RESTARTED : error instanceof ModelError ? userMessage(error) : "training failed";
-    await failRun({ id: runId, error: reason });
+    await rm(job.workDir, { recursive: true, force: true });
+    emit({ error: plainReason(error) });
+    process.exitCode = 1;
   }
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch(async () => {
-    await failRun({ id: runId, error: "training failed" }).catch(() => undefined);
-    process.exit(1);
-  });
+main().catch((error: unknown) => {
+  try {
+    emit({ error: plainReason(error) });
+  } catch {
+    // stdout gone: the server that started this worker has stopped
+  }
+  process.exitCode = 1;
+});

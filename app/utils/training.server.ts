@@ -1,23 +1,27 @@
 import { spawn } from "node:child_process";
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
+import { z } from "zod";
 import {
   cancelRun,
   createTrainingRun,
   failRun,
+  finishRun,
+  getTrainingRun,
   markRunStarted,
   RunProgressSchema,
   recoverStaleRuns,
   type TrainSettings,
   updateRunProgress,
 } from "~/models/training-run.server";
-import { modelDir } from "./model-registry.server";
+import { linkedTablePaths, modelDir, registerBundleDir } from "./model-registry.server";
 
 /**
  * Starts retraining in a separate process (scripts/train-worker.ts) so the web server stays responsive.
  * Training itself is synchronous inside the worker, so the worker prints one JSON line per epoch on
- * stdout and this process stores it as the run's progress and heartbeat. The worker records the end
- * itself (succeeded with the candidate, or failed with a plain reason); an exit without that is a failure.
+ * stdout and this process stores it as the run's progress and heartbeat. The worker never writes the
+ * database (one writer, no SQLite lock contention): its result line is registered here as a candidate,
+ * its error line becomes the run's reason, and an exit without a result is a failure.
  */
 export const WORKER_SCRIPT = "scripts/train-worker.ts";
 
@@ -26,9 +30,42 @@ export function runWorkDir(runId: string): string {
   return path.join(modelDir(), `.training-${runId}`);
 }
 
+const WorkerResultSchema = z.object({
+  result: z.object({ version: z.string().min(1), dir: z.string().min(1), dataHash: z.string().regex(/^[0-9a-f]{64}$/) }),
+});
+const WorkerErrorSchema = z.object({ error: z.string().min(1).max(500) });
+
+/** Registers the worker's bundle as a candidate and ends the run; a cancelled run's bundle is removed instead. */
+async function finishWithBundle(runId: string, result: z.infer<typeof WorkerResultSchema>["result"]): Promise<void> {
+  const inside = path.dirname(path.resolve(result.dir)) === modelDir();
+  const run = await getTrainingRun({ id: runId });
+  if (!inside || run?.status !== "running") {
+    if (inside) await rm(result.dir, { recursive: true, force: true });
+    if (!inside) await failRun({ id: runId, error: "the training process reported an unexpected result" });
+    return;
+  }
+  try {
+    const registered = await registerBundleDir({ dir: path.resolve(result.dir), createdById: run.createdById, dataHash: result.dataHash });
+    if (registered.ok) {
+      await finishRun({ id: runId, modelVersionId: registered.version });
+      return;
+    }
+    await failRun({ id: runId, error: registered.detail ?? "the bundle could not be registered" });
+  } catch {
+    await failRun({ id: runId, error: "the bundle could not be registered" });
+  }
+  await rm(result.dir, { recursive: true, force: true });
+}
+
 export async function startTraining(options: { tableName: string; settings: TrainSettings; userId: string }): Promise<{ runId: string }> {
   const { id } = await createTrainingRun({ tableName: options.tableName, settings: options.settings, createdById: options.userId });
-  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(WORKER_SCRIPT), id], {
+  const paths = await linkedTablePaths(options.tableName);
+  if (!paths) {
+    await failRun({ id, error: "the chosen table no longer exists" });
+    return { runId: id };
+  }
+  const job = { ...paths, workDir: runWorkDir(id), modelDir: modelDir(), ...options.settings };
+  const child = spawn(process.execPath, ["--import", "tsx", path.resolve(WORKER_SCRIPT), JSON.stringify(job)], {
     cwd: process.cwd(),
     env: process.env,
     stdio: ["ignore", "pipe", "pipe"],
@@ -42,8 +79,15 @@ export async function startTraining(options: { tableName: string; settings: Trai
   }
   await markRunStarted({ id, pid: child.pid });
   let buffer = "";
-  // Progress writes are chained so they land in order.
-  let writes: Promise<void> = Promise.resolve();
+  let reported: string | null = null;
+  let finished = false;
+  // This process is the only database writer for the run; writes are chained so they land in order.
+  let writes: Promise<unknown> = Promise.resolve();
+  const enqueue = (work: () => Promise<unknown>) => {
+    writes = writes.then(work).catch((error: unknown) => {
+      console.warn(`training run ${id}: could not record progress (${error instanceof Error ? error.name : "error"})`);
+    });
+  };
   child.stdout.setEncoding("utf8");
   child.stdout.on("data", (chunk: string) => {
     buffer += chunk;
@@ -52,12 +96,22 @@ export async function startTraining(options: { tableName: string; settings: Trai
       const line = buffer.slice(0, newline).trim();
       buffer = buffer.slice(newline + 1);
       newline = buffer.indexOf("\n");
-      if (!line.startsWith("{")) continue;
+      let value: unknown;
       try {
-        const progress = RunProgressSchema.safeParse(JSON.parse(line));
-        if (progress.success) writes = writes.then(() => updateRunProgress({ id, progress: progress.data })).catch(() => undefined);
+        value = JSON.parse(line);
       } catch {
-        // not a progress line
+        continue;
+      }
+      const result = WorkerResultSchema.safeParse(value);
+      const failure = WorkerErrorSchema.safeParse(value);
+      const progress = RunProgressSchema.safeParse(value);
+      if (result.success) {
+        finished = true;
+        enqueue(() => finishWithBundle(id, result.data.result));
+      } else if (failure.success) {
+        reported = failure.data.error;
+      } else if (progress.success) {
+        enqueue(() => updateRunProgress({ id, progress: progress.data }));
       }
     }
   });
@@ -67,10 +121,10 @@ export async function startTraining(options: { tableName: string; settings: Trai
     stderr = (stderr + chunk).slice(-4000);
   });
   child.on("exit", (code, signal) => {
-    void writes.then(async () => {
-      if (code === 0) return;
-      const marked = await failRun({ id, error: "training stopped unexpectedly" });
-      if (marked) console.warn(`training run ${id}: worker exited (${signal ?? code}); last output: ${stderr.split("\n").slice(-5).join(" | ")}`);
+    enqueue(async () => {
+      if (finished && code === 0) return;
+      const marked = await failRun({ id, error: reported ?? "training stopped unexpectedly" });
+      if (marked && !reported) console.warn(`training run ${id}: worker exited (${signal ?? code}); last output: ${stderr.split("\n").slice(-5).join(" | ")}`);
       await removeRunWorkDirs(id);
     });
   });
