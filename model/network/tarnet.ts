@@ -14,8 +14,8 @@ import { createRandom, type Random, shuffleInPlace } from "./random.js";
 export const NetworkConfigSchema = z.object({
   hidden: z.array(z.number().int().positive()).min(1).default([64, 64]),
   headHidden: z.number().int().positive().default(32),
-  learningRate: z.number().positive().default(0.002),
-  batchSize: z.number().int().positive().default(256),
+  learningRate: z.number().positive().default(0.003),
+  batchSize: z.number().int().positive().default(512),
   maxEpochs: z.number().int().positive().default(40),
   minEpochs: z.number().int().min(1).default(4),
   patience: z.number().int().positive().default(4),
