@@ -38,8 +38,21 @@ async function createSqliteDatabase(): Promise<string> {
 export const DEFAULT_TEST_POSTGRES_URL = "postgresql://postgres:postgres@localhost:5432/postgres";
 const TEST_DB_PREFIX = "tw_test_";
 
-/** A new database per test file (named tw_test_<time>_<random>); test databases over an hour old are dropped first. */
 async function createPostgresDatabase(): Promise<string> {
+  const url = await createEmptyPostgresDatabase();
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const sql of migrationScripts("prisma/postgresql/migrations")) await client.query(sql);
+  } finally {
+    await client.end();
+  }
+  return url;
+}
+
+/** A new, empty database on TEST_POSTGRES_URL (named tw_test_<time>_<random>); test databases over an hour old are dropped first. */
+export async function createEmptyPostgresDatabase(): Promise<string> {
   const { default: pg } = await import("pg");
   const base = process.env.TEST_POSTGRES_URL ?? DEFAULT_TEST_POSTGRES_URL;
   const name = `${TEST_DB_PREFIX}${Date.now()}_${randomBytes(4).toString("hex")}`;
@@ -57,13 +70,5 @@ async function createPostgresDatabase(): Promise<string> {
   }
   const target = new URL(base);
   target.pathname = `/${name}`;
-  const url = target.toString();
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    for (const sql of migrationScripts("prisma/postgresql/migrations")) await client.query(sql);
-  } finally {
-    await client.end();
-  }
-  return url;
+  return target.toString();
 }
