@@ -1,0 +1,56 @@
+import { spawnSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { z } from "zod";
+import { checkTargets } from "../../model/evaluate/index.js";
+import type { EvaluationReport } from "../../model/evaluate/index.js";
+import { trainBundle } from "../../model/index.js";
+import { parseCli } from "../lib/cli.js";
+import { prepareTable } from "./train.js";
+
+/**
+ * The issue's causal-quality targets in one command: train on the generator's 20 000 clients,
+ * test on 5 000 others (another seed), evaluate network and T-learner side by side.
+ */
+const spec = {
+  name: "bench quality",
+  usage: "npm run bench -- quality [--train-persons N] [--test-persons N] [--seed S]",
+  description: "Prints the evaluation's target checks and headline figures as JSON.",
+  options: { "train-persons": "string", "test-persons": "string", seed: "string" } as const,
+  schema: z.object({
+    "train-persons": z.coerce.number().int().min(1000).max(200_000).default(20_000),
+    "test-persons": z.coerce.number().int().min(500).max(200_000).default(5_000),
+    seed: z.coerce.number().int().min(0).default(1),
+  }),
+};
+
+export async function run(argv: string[]): Promise<void> {
+  const args = parseCli(spec, argv);
+  const dir = await mkdtemp(join(tmpdir(), "tw-quality-"));
+  try {
+    const train = await prepareTable(join(dir, "train"), args["train-persons"], args.seed);
+    const test = await prepareTable(join(dir, "test"), args["test-persons"], args.seed + 1);
+    const started = Date.now();
+    await trainBundle({ table: train.table, schema: train.schema, outDir: join(dir, "model"), seed: args.seed });
+    const trainSeconds = (Date.now() - started) / 1000;
+    const reportFile = join(dir, "report.json");
+    const evaluation = spawnSync(
+      process.execPath,
+      ["--import", "tsx", "scripts/evaluate.ts", "--model", join(dir, "model"), "--table", test.table, "--train", train.table, "--json", reportFile],
+      { encoding: "utf8", stdio: ["ignore", "ignore", "inherit"] },
+    );
+    if (evaluation.status !== 0) throw new Error(`evaluate stopped with exit code ${evaluation.status}`);
+    const report = JSON.parse(await readFile(reportFile, "utf8")) as EvaluationReport;
+    const summary = report.models.map((m) => ({
+      model: m.name,
+      sqrtPehe: m.truth?.sqrtPehe ?? null,
+      capturedOracleGain: m.truth?.values.capturedOracleGain ?? null,
+      worstEce: Math.max(...m.factual.map((f) => f.ece ?? 0)),
+    }));
+    const targets = checkTargets(report, { network: "network", baseline: "t-learner" });
+    process.stdout.write(`${JSON.stringify({ trainPersons: args["train-persons"], testPersons: args["test-persons"], seed: args.seed, trainSeconds, summary, targets }, null, 2)}\n`);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
