@@ -8,7 +8,7 @@ import { getDecisionHistory, getOutcomeHistory, recordDecision, recordOutcome } 
 import { recordShownRecommendation } from "~/models/recommendation.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
-import { conflictError, DecisionFormSchema, DEVIATION_LABELS, DEVIATION_REASONS, formErrors, OutcomeFormSchema, reasonRequiredError } from "~/utils/decision-form";
+import { conflictError, DecisionFormSchema, DEVIATION_LABELS, DEVIATION_REASONS, formErrors, formMessage, OutcomeFormSchema, reasonRequiredError } from "~/utils/decision-form";
 import { useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { recommendForClient } from "~/utils/predictor.server";
@@ -79,7 +79,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
             ? conflictError(lang)
             : result.reason === "reason_required"
               ? reasonRequiredError(lang)
-              : { form: lang === "nl" ? "Het getoonde advies hoort niet bij deze cliënt." : "The advice shown does not belong to this client." },
+              : formMessage("foreign_recommendation", lang),
       };
     }
     await audit({ actorId: user.id, action: "decision.record", object: `decision:${result.id}`, result: "ok", request });
@@ -91,12 +91,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const result = await recordOutcome({ clientId: client.id, caseworkerId: user.id, expectedVersion: parsed.data.version, ...parsed.data });
     if (!result.ok) {
       await audit({ actorId: user.id, action: "outcome.record", object: `client:${client.id}`, result: "failed", request });
-      return { intent: "outcome" as const, errors: result.reason === "conflict" ? conflictError(lang) : { form: lang === "nl" ? "Leg eerst een besluit vast." : "Record a decision first." } };
+      return { intent: "outcome" as const, errors: result.reason === "conflict" ? conflictError(lang) : formMessage("no_decision", lang) };
     }
     await audit({ actorId: user.id, action: "outcome.record", object: `outcome:${result.id}`, result: "ok", request });
     return redirect(`/clients/${client.id}?saved=outcome`);
   }
-  return { intent: "unknown" as const, errors: { form: lang === "nl" ? "Onbekende handeling." : "Unknown action." } };
+  return { intent: "unknown" as const, errors: formMessage("unknown_intent", lang) };
 }
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {

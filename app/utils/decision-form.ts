@@ -69,6 +69,9 @@ const MESSAGES: Record<string, Record<Lang, string>> = {
   date_required: { nl: "Vul de startdatum in (jjjj-mm-dd).", en: "Enter the start date (yyyy-mm-dd)." },
   hours_range: { nl: "Vul het aantal uren per week in: 1 tot en met 60.", en: "Enter hours per week: 1 to 60." },
   choice: { nl: "Maak een keuze.", en: "Make a choice." },
+  foreign_recommendation: { nl: "Het getoonde advies hoort niet bij deze cliënt.", en: "The advice shown does not belong to this client." },
+  no_decision: { nl: "Leg eerst een besluit vast.", en: "Record a decision first." },
+  unknown_intent: { nl: "Onbekende handeling.", en: "Unknown action." },
   conflict: {
     nl: "Iemand anders heeft deze cliënt intussen bijgewerkt. Bekijk de nieuwe gegevens en probeer het opnieuw.",
     en: "Someone else updated this client meanwhile. Review the new data and try again.",
@@ -88,3 +91,6 @@ export function formErrors(issues: readonly z.core.$ZodIssue[], lang: Lang): Rec
 export const conflictError = (lang: Lang) => ({ form: MESSAGES.conflict![lang] });
 
 export const reasonRequiredError = (lang: Lang) => ({ reasonCode: MESSAGES.reason_required![lang] });
+
+/** A form-level message by key (not tied to one field). */
+export const formMessage = (key: "foreign_recommendation" | "no_decision" | "unknown_intent", lang: Lang) => ({ form: MESSAGES[key]![lang] });
