@@ -28,7 +28,7 @@ export function derivePostgresSchema(source: string): string {
   const output = /(generator\s+client\s*\{[^}]*?output\s*=\s*)"[^"]*"/;
   if (!datasource.test(source) || !output.test(source)) throw new Error(`${SOURCE_SCHEMA}: expected a "datasource db" block and a client generator with an output`);
   const schema = source
-    .replace(datasource, `datasource db {\n  provider = "postgresql"\n  // Placeholder: the app and \`migrate deploy\` connect through the pg adapter with DATABASE_URL.\n  url      = "postgresql://localhost:5432/trajectwijzer"\n}`)
+    .replace(datasource, `datasource db {\n  provider = "postgresql"\n  // Placeholder: the app and \`migrate deploy\` connect through the pg adapter with DATABASE_URL.\n  url      = "postgresql://localhost:5432/from-DATABASE_URL"\n}`)
     .replace(output, '$1"../../app/generated/prisma-pg"');
   return HEADER + schema;
 }
