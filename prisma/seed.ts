@@ -76,13 +76,25 @@ export async function seedCaseload(db: PrismaClient, options: { analysisCsv: str
   return created;
 }
 
-export async function registerActiveModel(db: PrismaClient, model: { version: string; dir: string; metricsJson?: string; dataHash?: string | null }) {
+/** Registers a model as active; `npm start` calls it only after the model passed the disclosure check. */
+export async function registerActiveModel(
+  db: PrismaClient,
+  model: { version: string; dir: string; metricsJson?: string; dataHash?: string | null; disclosureStatus?: "passed" | "unchecked" },
+) {
   await db.$transaction([
     db.modelVersion.updateMany({ where: { status: "active" }, data: { status: "retired" } }),
     db.modelVersion.upsert({
       where: { id: model.version },
-      create: { id: model.version, dir: model.dir, status: "active", metricsJson: model.metricsJson ?? "{}", dataHash: model.dataHash ?? null, activatedAt: new Date() },
-      update: { status: "active", activatedAt: new Date() },
+      create: {
+        id: model.version,
+        dir: model.dir,
+        status: "active",
+        metricsJson: model.metricsJson ?? "{}",
+        dataHash: model.dataHash ?? null,
+        disclosureStatus: model.disclosureStatus ?? "unchecked",
+        activatedAt: new Date(),
+      },
+      update: { status: "active", activatedAt: new Date(), ...(model.disclosureStatus ? { disclosureStatus: model.disclosureStatus } : {}) },
     }),
   ]);
 }

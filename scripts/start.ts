@@ -169,6 +169,7 @@ async function main() {
       dir: modelDir,
       metricsJson: JSON.stringify(bundle.metrics),
       dataHash: await sha256File(trainCsv),
+      disclosureStatus: "passed",
     });
     step(3, `Model: ${bundle.version} getraind en actief`);
   }

@@ -1,9 +1,19 @@
 import { createHash } from "node:crypto";
 import { createReadStream, writeSync } from "node:fs";
-import { rename, rm } from "node:fs/promises";
+import { mkdtemp, rename, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { ModelError, trainBundle, writeBundleFile } from "../model/index.js";
+import {
+  disposeBundle,
+  loadBundle,
+  ModelError,
+  readTableCsv,
+  runDisclosureCheck,
+  splitTableFile,
+  trainBundle,
+  writeBundleFile,
+} from "../model/index.js";
 
 /**
  * Retraining worker, started by app/utils/training.server.ts (one process per run). It never
@@ -46,10 +56,17 @@ function plainReason(error: unknown): string {
 async function main(): Promise<void> {
   const job = WorkerJobSchema.parse(JSON.parse(process.argv[2] ?? "null"));
   emit({ phase: "reading" });
-  const dataHash = await sha256File(job.table);
+  // As `npm start` does: train on part of the table, keep the rest for the disclosure check's
+  // membership-inference test; a model that does not pass never becomes a candidate.
+  // In the OS temp folder, not beside the models: a killed worker must not leave files in MODEL_DIR.
+  const split = await mkdtemp(path.join(tmpdir(), "tw-split-"));
+  const trainCsv = path.join(split, "train.csv");
+  const holdoutCsv = path.join(split, "holdout.csv");
   try {
+    await splitTableFile({ table: job.table, trainOut: trainCsv, holdoutOut: holdoutCsv, seed: job.seed });
+    const dataHash = await sha256File(trainCsv);
     const result = await trainBundle({
-      table: job.table,
+      table: trainCsv,
       schema: job.schema,
       outDir: job.workDir,
       seed: job.seed,
@@ -59,6 +76,9 @@ async function main(): Promise<void> {
     });
     emit({ phase: "saving" });
     await writeBundleFile(job.workDir, "training-data.json", `${JSON.stringify({ sha256: dataHash, table: path.basename(job.table) }, null, 2)}\n`);
+    emit({ phase: "checking" });
+    const report = await checkDisclosure({ dir: job.workDir, trainCsv, holdoutCsv, trainSha256: dataHash, seed: job.seed });
+    if (!report.passed) throw new ModelError(`the disclosure check did not pass: ${report.reasons.join("; ")}`);
     const dir = path.join(job.modelDir, result.version);
     await rename(job.workDir, dir);
     emit({ result: { version: result.version, dir, dataHash } });
@@ -66,6 +86,25 @@ async function main(): Promise<void> {
     await rm(job.workDir, { recursive: true, force: true });
     emit({ error: plainReason(error) });
     process.exitCode = 1;
+  } finally {
+    await rm(split, { recursive: true, force: true });
+  }
+}
+
+async function checkDisclosure(options: { dir: string; trainCsv: string; holdoutCsv: string; trainSha256: string; seed: number }) {
+  const bundle = await loadBundle(options.dir);
+  try {
+    const [members, nonMembers] = await Promise.all([readTableCsv(options.trainCsv), readTableCsv(options.holdoutCsv)]);
+    return await runDisclosureCheck({
+      bundle,
+      members: members.rows,
+      nonMembers: nonMembers.rows,
+      trainSha256: options.trainSha256,
+      holdoutSha256: await sha256File(options.holdoutCsv),
+      seed: options.seed,
+    });
+  } finally {
+    disposeBundle(bundle);
   }
 }
 

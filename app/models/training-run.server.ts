@@ -14,7 +14,7 @@ export const TrainSettingsSchema = z.object({
 export type TrainSettings = z.infer<typeof TrainSettingsSchema>;
 
 export const RunProgressSchema = z.object({
-  phase: z.enum(["starting", "reading", "training", "saving", "done"]).optional(),
+  phase: z.enum(["starting", "reading", "training", "saving", "checking", "done"]).optional(),
   member: z.number().int().optional(),
   members: z.number().int().optional(),
   epoch: z.number().int().optional(),

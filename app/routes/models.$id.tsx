@@ -7,7 +7,7 @@ import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
 import { MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
-import { bundleLoads, readModelCard } from "~/utils/model-registry.server";
+import { promotionBlocker, readModelCard } from "~/utils/model-registry.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.version.id ?? "Model"} — Trajectwijzer` }];
 
@@ -40,14 +40,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const version = await getModelVersion({ id: params.id ?? "" });
   if (!version) throw new Response("Not found", { status: 404 });
   const log = (ok: boolean) => audit({ actorId: user.id, action: "model.promote", object: `model:${version.id}`, result: ok ? "ok" : "failed", request });
-  if (version.status === "candidate" && version.disclosureStatus === "failed") {
+  // The app serves only bundles with a passing, current disclosure report: never promote another.
+  const blocker = version.status === "candidate" ? await promotionBlocker(version.dir) : null;
+  if (blocker === "invalid") await markModelVersionFailed({ id: version.id });
+  if (blocker) {
     await log(false);
-    return { ok: false as const, message: label(t.transitionErrors, "disclosure") };
-  }
-  if (version.status === "candidate" && !(await bundleLoads(version.dir))) {
-    await markModelVersionFailed({ id: version.id });
-    await log(false);
-    return { ok: false as const, message: label(t.transitionErrors, "invalid") };
+    return { ok: false as const, message: label(t.transitionErrors, blocker) };
   }
   const result = await promoteModelVersion({ id: version.id });
   await log(result.ok);

@@ -5,7 +5,20 @@ import path from "node:path";
 import { z } from "zod";
 import { type ModelCard, ModelCardSchema } from "../../model/bundle/model-card";
 import { compareModels, type ModelComparison } from "../../model/evaluate/compare";
-import { BundleError, disposeBundle, ModelError, loadBundle, type Manifest, predictTable, readSchemaFile, readTableCsv, validateTable, verifyBundle } from "../../model/index";
+import {
+  BundleError,
+  DISCLOSURE_REPORT_FILE,
+  disposeBundle,
+  ModelError,
+  loadBundle,
+  type Manifest,
+  predictTable,
+  readSchemaFile,
+  readTableCsv,
+  requireDisclosurePass,
+  validateTable,
+  verifyBundle,
+} from "../../model/index";
 import { createModelVersion, type DisclosureStatus, getModelVersion } from "~/models/model-version.server";
 import { getEnv } from "./env.server";
 
@@ -15,7 +28,6 @@ import { getEnv } from "./env.server";
  * a candidate with the active model on a labelled table. Messages shown to users never hold a
  * server path, except the import path the user typed.
  */
-export const DISCLOSURE_FILE = "disclosure-report.json";
 export const TRAINING_DATA_FILE = "training-data.json";
 
 export function modelDir(): string {
@@ -73,31 +85,19 @@ export async function sha256File(file: string): Promise<string> {
   return hash.digest("hex");
 }
 
-const DisclosureReportSchema = z.looseObject({
-  passed: z.boolean().optional(),
-  status: z.string().optional(),
-  result: z.string().optional(),
-  reason: z.string().optional(),
-  reasons: z.array(z.string()).optional(),
-});
-
-/** The disclosure-check status from a verified bundle's files: unchecked when the report is absent. */
-export function disclosureStatusOf(files: Map<string, Uint8Array>): { status: DisclosureStatus; reason: string | null } {
-  const data = files.get(DISCLOSURE_FILE);
-  if (!data) return { status: "unchecked", reason: null };
-  let parsed: z.infer<typeof DisclosureReportSchema>;
+/**
+ * The disclosure status of a verified bundle, by the same rule the app serves with
+ * (model/privacy requireDisclosurePass): passed only when the report is present, covered by the
+ * manifest, made for these exact files and passed; unchecked when there is no report at all.
+ */
+export async function disclosureStatusOf(bundle: { dir: string; manifest: Manifest }): Promise<{ status: DisclosureStatus; reason: string | null }> {
+  if (!bundle.manifest.files.some((f) => f.path === DISCLOSURE_REPORT_FILE)) return { status: "unchecked", reason: null };
   try {
-    const result = DisclosureReportSchema.safeParse(JSON.parse(new TextDecoder().decode(data)));
-    if (!result.success) return { status: "failed", reason: "the disclosure report cannot be read" };
-    parsed = result.data;
-  } catch {
-    return { status: "failed", reason: "the disclosure report is not valid JSON" };
+    await requireDisclosurePass(bundle);
+    return { status: "passed", reason: null };
+  } catch (error) {
+    return { status: "failed", reason: userMessage(error).slice(0, 300) };
   }
-  const word = (parsed.status ?? parsed.result ?? "").toLowerCase();
-  const passed = parsed.passed ?? (["passed", "pass", "ok", "geslaagd"].includes(word) ? true : ["failed", "fail", "niet geslaagd"].includes(word) ? false : undefined);
-  if (passed === true) return { status: "passed", reason: null };
-  const reason = parsed.reason ?? parsed.reasons?.join("; ") ?? "the disclosure check did not pass";
-  return { status: "failed", reason: reason.slice(0, 300) };
 }
 
 const TrainingDataSchema = z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/) });
@@ -146,7 +146,7 @@ export type RegisterResult =
  */
 export async function registerBundleDir(options: { dir: string; createdById: string | null; dataHash?: string | null }): Promise<RegisterResult> {
   const { manifest, files } = await verifyBundle(options.dir);
-  const disclosure = disclosureStatusOf(files);
+  const disclosure = await disclosureStatusOf({ dir: options.dir, manifest });
   if (disclosure.status === "failed") return { ok: false, code: "disclosure", detail: disclosure.reason };
   const metrics = files.get("metrics.json");
   await createModelVersion({
@@ -191,7 +191,7 @@ export async function importBundle(options: { source: string; createdById: strin
   } catch (error) {
     return { ok: false, code: "invalid", detail: userMessage(error, hide) };
   }
-  const disclosure = disclosureStatusOf(files);
+  const disclosure = await disclosureStatusOf({ dir: source, manifest });
   if (disclosure.status === "failed") return { ok: false, code: "disclosure", detail: disclosure.reason };
   if (!/^[A-Za-z0-9._-]{1,120}$/.test(manifest.version) || manifest.version.startsWith(".")) {
     return { ok: false, code: "invalid", detail: "the bundle version is not a safe directory name" };
@@ -299,13 +299,17 @@ export async function readModelCard(dir: string): Promise<{ card: ModelCard; mar
 }
 
 /** Whether a registered bundle still loads (manifest and every file); used before promoting. */
-export async function bundleLoads(dir: string): Promise<boolean> {
+/** What stops a promotion: the bundle does not load, or it has no passing, current disclosure report. */
+export async function promotionBlocker(dir: string): Promise<"invalid" | "disclosure" | null> {
+  let manifest: Manifest;
   try {
-    disposeBundle(await loadBundle(dir));
-    return true;
+    const bundle = await loadBundle(dir);
+    manifest = bundle.manifest;
+    disposeBundle(bundle);
   } catch {
-    return false;
+    return "invalid";
   }
+  return (await disclosureStatusOf({ dir, manifest })).status === "passed" ? null : "disclosure";
 }
 
 const RegisterConfigSchema = z.object({

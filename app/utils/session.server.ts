@@ -61,7 +61,7 @@ export async function getSessionUser(request: Request) {
   }
   // Touch at most once a minute: a page load fires several requests.
   if (now - session.lastSeenAt.getTime() > 60_000) {
-    await db.session.update({ where: { id }, data: { lastSeenAt: new Date(now) } });
+    await db.session.updateMany({ where: { id }, data: { lastSeenAt: new Date(now) } });
   }
   return session.user;
 }

@@ -9,7 +9,7 @@ const PLACEHOLDER = "IN TE VULLEN door de gemeente";
 
 test.describe.configure({ mode: "serial" });
 
-test("a data scientist inspects, retrains, compares, promotes and rolls back a model", async ({ page }) => {
+test("a data scientist inspects, retrains, compares, promotes and rolls back a model", async ({ page, browser }) => {
   test.setTimeout(300_000);
   await login(page, "datascientist");
   await page.goto("/models");
@@ -17,7 +17,9 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   const activeRow = page.locator('[data-testid="models"] tr[data-status="active"]');
   await expect(activeRow).toHaveCount(1);
   await expect(activeRow).toContainText("Actief");
-  await expect(activeRow).toContainText("niet gecontroleerd");
+  // npm start registers the demo model only after its disclosure check passed.
+  await expect(activeRow).toContainText("geslaagd");
+  await expect(activeRow).not.toContainText("niet geslaagd");
   const activeId = (await activeRow.getByRole("link").textContent())?.trim() ?? "";
   expect(activeId).not.toBe("");
   await expectAccessible(page);
@@ -78,6 +80,12 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   await page.getByRole("button", { name: "In gebruik nemen" }).click();
   await expect(page.getByTestId("model-result")).toContainText(`Versie ${candidateId} is nu het actieve model.`);
   await expect(page.getByTestId("model-status")).toHaveText("Actief");
+  // The promoted model carries its own passing disclosure report, so the app serves it at once.
+  const caseworker = await (await browser.newContext()).newPage();
+  await login(caseworker, "klantmanager1");
+  await caseworker.getByRole("table").getByRole("link").first().click();
+  await expect(caseworker.getByTestId("model-version")).toHaveText(candidateId);
+  await caseworker.context().close();
   await page.goto("/models");
   await expect(page.locator('[data-testid="models"] tr[data-status="active"]')).toContainText(candidateId);
   await page.getByRole("button", { name: "Terugdraaien naar de vorige versie" }).click();

@@ -2,7 +2,7 @@ import { cp, mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { writeBundleFile } from "../../model/index";
+import { verifyBundle, writeBundleFile } from "../../model/index";
 import { makeTinyBundle } from "../fixtures/tiny-bundle";
 import { useTestDatabase } from "../setup/test-db";
 
@@ -157,19 +157,17 @@ describe("bundle import", () => {
     expect(await registry.importBundle({ source: "nope", createdById: userId })).toMatchObject({ ok: false, code: "not_found" });
   });
 
-  it("refuses a bundle whose disclosure report says failed, and records a passed one", async () => {
+  it("refuses a bundle whose disclosure report does not pass the app's own rule; no report is 'unchecked'", async () => {
     const failed = path.join(modelDir, "import", "disclosure-failed");
     await cp(bundleDir, failed, { recursive: true });
     await writeBundleFile(failed, "disclosure-report.json", JSON.stringify({ passed: false, reason: "a cell of 3 people" }));
-    expect(await registry.importBundle({ source: "disclosure-failed", createdById: userId })).toEqual({
-      ok: false,
-      code: "disclosure",
-      detail: "a cell of 3 people",
-    });
-    expect(registry.disclosureStatusOf(new Map([["disclosure-report.json", new TextEncoder().encode('{"status":"passed"}')]]))).toEqual({
-      status: "passed",
-      reason: null,
-    });
-    expect(registry.disclosureStatusOf(new Map())).toEqual({ status: "unchecked", reason: null });
+    const refused = await registry.importBundle({ source: "disclosure-failed", createdById: userId });
+    expect(refused).toMatchObject({ ok: false, code: "disclosure" });
+    if (!refused.ok) expect(refused.detail).toMatch(/disclosure report/);
+    const { manifest } = await verifyBundle(bundleDir);
+    expect(await registry.disclosureStatusOf({ dir: bundleDir, manifest })).toEqual({ status: "unchecked", reason: null });
+    // Unchecked candidates cannot be promoted: the app would refuse to serve them.
+    expect(await registry.promotionBlocker(bundleDir)).toBe("disclosure");
+    expect(await registry.promotionBlocker(path.join(modelDir, "nowhere"))).toBe("invalid");
   });
 });
