@@ -1,30 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { PROFILE } from "../fixtures/client-profile";
 import { useTestDatabase } from "../setup/test-db";
 
 // The same behaviour on SQLite and PostgreSQL (`npm run test:db:postgres` runs this file on PostgreSQL):
 // the places where the two databases differ by default — LIKE and case, concurrent transactions, ordering.
-const PROFILE = {
-  leeftijdsklasse: "27-34",
-  regio: "west",
-  huishouden: "alleenstaand",
-  aantal_kinderen: 0,
-  jongste_kind_0_4: 0,
-  opleiding: "mbo2_4",
-  taaleis_voldaan: 1,
-  nooit_gewerkt: 0,
-  maanden_sinds_werk: 6,
-  maanden_gewerkt_5j: 30,
-  uitkeringsduur_maanden: 8,
-  eerdere_uitkeringen: 1,
-  med_antidepressiva: 0,
-  med_psycholeptica: 0,
-  med_diabetes: 0,
-  med_luchtwegen: 0,
-  med_hart_vaat: 0,
-  wmo_ondersteuning: "geen",
-  problematische_schulden: 1,
-  schuldhulp_eerder: 0,
-} as const;
 
 let db: ReturnType<typeof import("~/utils/db.server")["getDb"]>;
 let owner: string;
