@@ -8,11 +8,33 @@ const ALLOWED: Record<string, string[]> = {
   admin: ["/admin/users", "/audit", "/models"],
 };
 
-test("not signed in: every page redirects to the login, every API endpoint answers 401", async ({ request }) => {
-  for (const path of [...PAGES, "/clients/some-id"]) {
+test("not signed in: every page redirects to the login, every API endpoint answers 401", async ({ request, baseURL }) => {
+  const requestBase = baseURL ?? "http://localhost";
+  const everyPage = [
+    ...PAGES,
+    "/clients/some-id",
+    "/dashboard",
+    "/dashboard/csv/adoption.csv",
+    "/account",
+    "/models/train",
+    "/models/some-id",
+    "/models/some-id/compare",
+    "/models/some-id/card.md",
+    "/models/some-id/register.json",
+    "/models/some-id/register.md",
+    "/models/runs/some-id",
+    "/models/runs/some-id/events",
+  ];
+  for (const path of everyPage) {
     const response = await request.get(path, { maxRedirects: 0 });
     expect(response.status(), path).toBe(302);
     expect(response.headers().location, path).toMatch(/^\/login\?redirectTo=/);
+  }
+  // State-changing posts without a session (same origin, so CSRF passes): refused, nothing done.
+  for (const path of ["/clients/new", "/clients/some-id", "/admin/users", "/models/train", "/models/some-id", "/account"]) {
+    const response = await request.post(path, { form: { intent: "create" }, headers: { Origin: new URL(requestBase).origin }, maxRedirects: 0 });
+    expect(response.status(), `POST ${path}`).toBe(302);
+    expect(response.headers().location, `POST ${path}`).toMatch(/^\/login/);
   }
   const api: [string, string][] = [
     ["GET", "/api/v1/clients"],
