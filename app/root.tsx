@@ -21,12 +21,15 @@ import { NAV_BY_ROLE } from "~/utils/roles";
 
 const NAV_TARGETS = { caseload: "/clients", dashboard: "/dashboard", audit: "/audit", users: "/admin/users", models: "/models" } as const;
 const NAV_LABELS = { caseload: "navCaseload", dashboard: "navDashboard", audit: "navAudit", users: "navUsers", models: "navModels" } as const;
+import utrechtHtmlHref from "@utrecht/component-library-css/dist/html.css?url";
 import stylesHref from "./styles/app.css?url";
 
 /** Default title, also for error pages (a page without a title fails WCAG 2.4.2). */
 export const meta: MetaFunction = () => [{ title: "Trajectwijzer" }];
 
 export const links: LinksFunction = () => [
+  // NL Design System: Utrecht's styles for semantic HTML first, our refinements after.
+  { rel: "stylesheet", href: utrechtHtmlHref },
   { rel: "stylesheet", href: stylesHref },
   { rel: "icon", href: "/favicon.svg", type: "image/svg+xml" },
 ];
@@ -41,7 +44,7 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const nonce = useNonce();
   const lang = data?.lang ?? "nl";
   return (
-    <html lang={lang}>
+    <html lang={lang} className="utrecht-html">
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
