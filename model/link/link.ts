@@ -145,6 +145,19 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     return seen === h ? "duplicate" : "conflicting_duplicate";
   };
   const dedupeSpell = (raw: string[]): QuarantineReason | null => (fingerprints.addFields(raw) ? null : "duplicate");
+  /** Employment and benefit spells are checked and joined alike; only what a spell adds differs. */
+  const spell =
+    (add: (state: TrajectoryState, begin: number, end: number | null) => void): Handler =>
+    (d, raw) => {
+      const [bsn, begin, end] = d as [number, number, number | null];
+      if (end !== null && end < begin) return "inconsistent_dates";
+      const first = firstOfPerson.get(bsn);
+      if (first === undefined) return "no_trajectory";
+      const dup = dedupeSpell(raw);
+      if (dup) return dup;
+      for (let t = first; t !== -1; t = next(t)) add(at(t), begin, end);
+      return null;
+    };
 
   const handlers: Record<RowFile, Handler> = {
     trajecten: (d, raw) => {
@@ -216,26 +229,8 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       }
       return null;
     },
-    dienstverbanden: (d, raw) => {
-      const [bsn, begin, end] = d as [number, number, number | null];
-      if (end !== null && end < begin) return "inconsistent_dates";
-      const first = firstOfPerson.get(bsn);
-      if (first === undefined) return "no_trajectory";
-      const dup = dedupeSpell(raw);
-      if (dup) return dup;
-      for (let t = first; t !== -1; t = next(t)) addEmployment(at(t), begin, end);
-      return null;
-    },
-    uitkeringen: (d, raw) => {
-      const [bsn, begin, end] = d as [number, number, number | null];
-      if (end !== null && end < begin) return "inconsistent_dates";
-      const first = firstOfPerson.get(bsn);
-      if (first === undefined) return "no_trajectory";
-      const dup = dedupeSpell(raw);
-      if (dup) return dup;
-      for (let t = first; t !== -1; t = next(t)) addBenefit(at(t), begin, end);
-      return null;
-    },
+    dienstverbanden: spell(addEmployment),
+    uitkeringen: spell(addBenefit),
     medicatie: (d, raw) => {
       const [bsn, year, bit] = d as [number, number, number];
       const first = firstOfPerson.get(bsn);
