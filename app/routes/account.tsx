@@ -1,16 +1,16 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { TotpEnrolment } from "~/components/totp-enrolment";
 import { disableTotp, getTotpState } from "~/models/second-factor.server";
 import { audit } from "~/utils/audit.server";
 import { requireUser } from "~/utils/auth.server";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 import { TOTP_REQUIRED_ROLES } from "~/utils/roles";
 import { checkTotpCode, enrolmentSecret } from "~/utils/second-factor.server";
 import { otpauthUri } from "~/utils/totp";
 
-export const meta: MetaFunction = () => [{ title: "Mijn account — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.account);
 
 /** Own account: the second factor is optional for case workers and managers, required for the others. */
 export async function loader({ request }: LoaderFunctionArgs) {

@@ -1,15 +1,15 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { createApiToken, createUser, listApiTokens, listUsers, revokeApiToken, resetPassword, setActive, setRole } from "~/models/user.server";
 import { newApiToken } from "~/utils/api.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { ROLES, RoleSchema } from "~/utils/roles";
 
-export const meta: MetaFunction = () => [{ title: "Gebruikers — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.users);
 
 const Password = z.string().min(12).max(256);
 const ActionSchema = z.discriminatedUnion("intent", [

@@ -1,12 +1,12 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Pagination } from "~/components/pagination";
 import { listAuditEvents } from "~/models/audit.server";
 import { requireRole } from "~/utils/auth.server";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 
-export const meta: MetaFunction = () => [{ title: "Auditlog — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.auditLog);
 
 const PAGE_SIZE = 50;
 const day = z

@@ -1,10 +1,10 @@
-import { data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 import { getOidcSettings, startOidcLogin } from "~/utils/oidc.server";
 
 /** Starts an OpenID Connect login: sends the browser to the identity provider (docs/decisions/002-oidc-login.md). */
-export const meta: MetaFunction = () => [{ title: "Inloggen — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.login);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const settings = getOidcSettings();

@@ -1,13 +1,13 @@
-import { data, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 import { finishOidcLogin, getOidcSettings } from "~/utils/oidc.server";
 
 /**
  * Where the identity provider sends the browser back. `auth.oidc_` keeps this route out of the
  * start route's loader (flat routes would otherwise nest /auth/oidc/callback under /auth/oidc).
  */
-export const meta: MetaFunction = () => [{ title: "Inloggen — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.login);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const settings = getOidcSettings();

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { INTERVENTIONS } from "../../model/catalogue";
@@ -9,13 +9,13 @@ import { recordShownRecommendation } from "~/models/recommendation.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
 import { conflictError, DecisionFormSchema, DEVIATION_LABELS, DEVIATION_REASONS, formErrors, formMessage, OutcomeFormSchema, reasonRequiredError } from "~/utils/decision-form";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { recommendForClient } from "~/utils/predictor.server";
 import { armLabel, FEATURE_LABELS, formatProfileValue } from "~/utils/profile-labels";
 import { applyWhatIfs, whatIfOptions } from "~/utils/what-ifs";
 
-export const meta: MetaFunction = () => [{ title: "Cliënt — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.client);
 
 async function requireOwnClient(request: Request, clientId: string | undefined) {
   const user = await requireRole(request, ["caseworker"]);

@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Pagination } from "~/components/pagination";
@@ -6,10 +6,10 @@ import { listCaseload } from "~/models/client.server";
 import { requireRole } from "~/utils/auth.server";
 import { CLIENT_STATUSES } from "~/utils/client-status";
 import { getEnv } from "~/utils/env.server";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 import { pseudonymise } from "~/utils/pseudonym.server";
 
-export const meta: MetaFunction = () => [{ title: "Mijn cliënten — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.caseload);
 
 const PAGE_SIZE = 20;
 /** Last-contact filter: clients not seen for at least this many days (follow-up lists). */

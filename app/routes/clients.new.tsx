@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { IntakeFields } from "~/components/intake-fields";
@@ -6,7 +6,7 @@ import { createClient } from "~/models/client.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
 import { getEnv } from "~/utils/env.server";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 import {
   CHOICE_LABELS,
   duplicateReferenceError,
@@ -18,7 +18,7 @@ import {
 import { getLang } from "~/utils/lang.server";
 import { displayCode, pseudonymise } from "~/utils/pseudonym.server";
 
-export const meta: MetaFunction = () => [{ title: "Nieuwe cliënt — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.newClient);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ["caseworker"]);

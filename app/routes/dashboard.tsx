@@ -1,10 +1,10 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { BarChart, CalibrationChart, type Bar } from "~/components/charts";
 import { listTeams } from "~/models/quality.server";
 import { requireRole } from "~/utils/auth.server";
-import { type Lang, useT } from "~/utils/i18n";
+import { pageTitle, type Lang, useT } from "~/utils/i18n";
 import {
   type Cell,
   cellText,
@@ -18,7 +18,7 @@ import {
 } from "~/utils/quality-report";
 import { getQualityReport, parseQualityFilter } from "~/utils/quality.server";
 
-export const meta: MetaFunction = () => [{ title: "Kwaliteit van de adviezen — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.dashboard.title ?? t.navDashboard);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ["manager", "admin"]);

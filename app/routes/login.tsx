@@ -1,16 +1,16 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { getUser, verifyLogin } from "~/utils/auth.server";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 import { getOidcSettings } from "~/utils/oidc.server";
 import { HOME_BY_ROLE } from "~/utils/roles";
 import { startPendingLogin } from "~/utils/pending-login.server";
 import { createSession } from "~/utils/session.server";
 import { safeRedirect } from "~/utils/safe-redirect";
 
-export const meta: MetaFunction = () => [{ title: "Inloggen — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.login);
 
 const LoginFormSchema = z.object({
   username: z

@@ -1,13 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { useActionData, useLoaderData } from "@remix-run/react";
 import { TotpEnrolment } from "~/components/totp-enrolment";
 import { getTotpState } from "~/models/second-factor.server";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 import { checkTotpCode, enrolmentSecret, finishLogin, requirePendingLogin } from "~/utils/second-factor.server";
 import { otpauthUri } from "~/utils/totp";
 
-export const meta: MetaFunction = () => [{ title: "Tweede stap instellen — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.totpSetupTitle);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const pending = await requirePendingLogin(request);

@@ -1,10 +1,10 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { TotpCodeField } from "~/components/totp-code-field";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 import { checkTotpCode, finishLogin, requirePendingLogin } from "~/utils/second-factor.server";
 
-export const meta: MetaFunction = () => [{ title: "Tweede stap — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.totpTitle);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requirePendingLogin(request);

@@ -1,14 +1,14 @@
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { z } from "zod";
 import { fill, fmt, label } from "~/components/model-ui";
 import { getActiveModelVersion, getModelVersion } from "~/models/model-version.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
-import { useT } from "~/utils/i18n";
+import { pageTitle, useT } from "~/utils/i18n";
 import { compareBundles, listLinkedTables } from "~/utils/model-registry.server";
 
-export const meta: MetaFunction = () => [{ title: "Modelvergelijking — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.compareTitle);
 
 const QuerySchema = z.object({ table: z.string().min(1).max(200) });
 

@@ -1,16 +1,16 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { fill, fmt, label, shortHash } from "~/components/model-ui";
 import { getRollbackTarget, listModelVersions, rollbackModelVersion } from "~/models/model-version.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
-import { MESSAGES, useT } from "~/utils/i18n";
+import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { importBundle, keyMetrics, listLinkedTables } from "~/utils/model-registry.server";
 import { recoverStaleRunsOnce } from "~/utils/training.server";
 
-export const meta: MetaFunction = () => [{ title: "Modellen — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.models);
 
 /** Viewing: data scientists and admins. Changing anything: data scientists only (checked in the action). */
 const VIEW_ROLES = ["datascientist", "admin"] as const;

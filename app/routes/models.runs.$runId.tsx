@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { z } from "zod";
@@ -6,11 +6,11 @@ import { fill, label } from "~/components/model-ui";
 import { getTrainingRun, type RunView, toRunView } from "~/models/training-run.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
-import { MESSAGES, useT } from "~/utils/i18n";
+import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { cancelTraining, recoverStaleRunsOnce } from "~/utils/training.server";
 
-export const meta: MetaFunction = () => [{ title: "Training — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.runTitle);
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ["datascientist", "admin"]);

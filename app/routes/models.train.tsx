@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
@@ -6,12 +6,12 @@ import { label } from "~/components/model-ui";
 import { countActiveRuns, listTrainingRuns, parseProgress, TrainSettingsSchema } from "~/models/training-run.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
-import { MESSAGES, useT } from "~/utils/i18n";
+import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { listLinkedTables } from "~/utils/model-registry.server";
 import { recoverStaleRunsOnce, startTraining } from "~/utils/training.server";
 
-export const meta: MetaFunction = () => [{ title: "Model opnieuw trainen — Trajectwijzer" }];
+export const meta = pageTitle((t) => t.trainTitle);
 
 const TrainFormSchema = TrainSettingsSchema.extend({ tableName: z.string().min(1).max(200) });
 

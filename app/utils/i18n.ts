@@ -1,3 +1,4 @@
+import type { MetaFunction } from "@remix-run/node";
 import { useRouteLoaderData } from "@remix-run/react";
 
 /** UI text: Dutch by default, English available (chosen with the language switch, kept in a cookie). */
@@ -719,6 +720,17 @@ export const MESSAGES: Record<Lang, Messages> = { nl, en };
 
 export function parseLang(value: string | null | undefined): Lang {
   return value === "en" ? "en" : "nl";
+}
+
+/**
+ * A route's page title in the language of the request (read from the root loader's data),
+ * e.g. `export const meta = pageTitle((t) => t.caseload);`.
+ */
+export function pageTitle(pick: (messages: Messages) => string): MetaFunction {
+  return ({ matches }) => {
+    const root = matches.find((m) => m.id === "root")?.data as { lang?: Lang } | undefined;
+    return [{ title: `${pick(MESSAGES[root?.lang ?? "nl"])} — Trajectwijzer` }];
+  };
 }
 
 /** The current language's messages, from the root loader. */

@@ -43,3 +43,14 @@ test("a wrong password is refused with a clear message", async ({ page }) => {
   await expect(page.getByRole("alert")).toHaveText("Gebruikersnaam of wachtwoord onjuist.");
   await expectAccessible(page);
 });
+
+test("English is one click away: headings and the page title follow the language", async ({ page }) => {
+  await login(page, "klantmanager1");
+  await expect(page).toHaveTitle("Mijn cliënten — Trajectwijzer");
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { name: "My clients" })).toBeVisible();
+  await expect(page).toHaveTitle("My clients — Trajectwijzer");
+  await expectAccessible(page);
+  await page.getByRole("button", { name: "Nederlands" }).click();
+  await expect(page.getByRole("heading", { name: "Mijn cliënten" })).toBeVisible();
+});
