@@ -1,8 +1,9 @@
-import { createHmac } from "node:crypto";
+import { createPseudonymiser } from "../../model/link/pseudonym";
 
 /** Keyed pseudonym of a municipal reference: HMAC-SHA-256 with PSEUDONYM_KEY, hex. The reference is never stored. */
 export function pseudonymise(reference: string, key: string): string {
-  return createHmac("sha256", key).update(reference.trim()).digest("hex");
+  // The same keyed hash the linker uses, so one pseudonym scheme serves the app and the secure side.
+  return createPseudonymiser(key)(reference.trim());
 }
 
 const CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ";
