@@ -74,22 +74,6 @@ function sourceFingerprint(): string {
   return hash.digest("hex");
 }
 
-/** Whether the bundle in `dir` loads and carries a passing disclosure report covering its files. */
-async function disclosurePassed(dir: string): Promise<boolean> {
-  const { disposeBundle, loadBundle, requireDisclosurePass } = await import("../model/index.js");
-  try {
-    const bundle = await loadBundle(dir);
-    try {
-      await requireDisclosurePass(bundle);
-      return true;
-    } finally {
-      disposeBundle(bundle);
-    }
-  } catch {
-    return false;
-  }
-}
-
 async function main() {
   const options = StartEnvSchema.parse(process.env);
   const dataDir = path.resolve(options.DATA_DIR);
@@ -133,7 +117,9 @@ async function main() {
   if (active && !existsSync(active.dir) && !path.basename(active.dir).startsWith("demo-")) {
     throw new Error(`the active model ${active.id} is missing (its directory is gone); restore it or activate another model`);
   }
-  const activeChecked = active && existsSync(active.dir) ? await disclosurePassed(active.dir) : null;
+  // The registry's own rule: the bundle loads and carries a passing disclosure report covering its files.
+  const { promotionBlocker } = await import("../app/utils/model-registry.server.js");
+  const activeChecked = active && existsSync(active.dir) ? (await promotionBlocker(active.dir)) === null : null;
   if (active && activeChecked === false && !path.basename(active.dir).startsWith("demo-")) {
     throw new Error(`the active model ${active.id} has no passing disclosure report; run npm run check-bundle on it or promote a checked model`);
   }
