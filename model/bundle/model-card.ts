@@ -93,7 +93,7 @@ export function buildModelCard(options: {
       "use outside the population and period the training data describe",
     ],
     model: {
-      architecture: "TARNet/Dragonnet-style multi-head network (shared representation, one outcome head per arm, propensity head), bootstrap ensemble, per-arm calibration",
+      architecture: "TARNet/Dragonnet-style multi-head network (shared representation, an outcome head shared by all arms plus a penalised deviation head per arm, propensity head), bootstrap ensemble, per-arm calibration",
       members: options.members,
       outcome: schema.outcome,
       arms: schema.treatment.arms,

@@ -101,7 +101,8 @@ describe("evaluateModels", () => {
 
   it("formats a side-by-side table and checks the targets", () => {
     const targets = checkTargets(report, { network: "oracle", baseline: "t-learner" });
-    expect(targets.map((t) => t.pass)).toEqual([true, true, true, true]);
+    expect(targets.map((t) => t.pass)).toEqual([true, true, true, true, true]);
+    expect(targets[4]?.target).toBe("oracle ECE against the true chances ≤ 0.02 for every arm");
     const text = formatReport(report, targets);
     expect(text).toContain("√PEHE");
     expect(text).toContain("oracle AUC");

@@ -18,16 +18,17 @@ export type Driver = {
 
 const flag = (name: string, value: number) => (row: Row) => toNumber(row[name]) === value;
 
+const youngLowEducation = (row: Row) =>
+  ["basis", "vmbo_mbo1"].includes(String(row.opleiding)) && String(row.leeftijdsklasse) === "18-26";
+
 /** The drivers of the project's synthetic generator (model/synth/scm.ts, effects tau_a). */
 export const SYNTHETIC_DRIVERS: Driver[] = [
   { arm: "schuldhulp", group: "schulden", applies: flag("problematische_schulden", 1), label: "problem debts → schuldhulp" },
   { arm: "taaltraject", group: "taal", applies: flag("taaleis_voldaan", 0), label: "language requirement not met → taaltraject" },
-  {
-    arm: "scholing",
-    group: "opleiding",
-    applies: (row) => ["basis", "vmbo_mbo1"].includes(String(row.opleiding)) && ["18-26"].includes(String(row.leeftijdsklasse)),
-    label: "young with low education → scholing",
-  },
+  // The scholing effect grows with youth and is five times larger with low education: an
+  // interaction, so both of its groups are checked, each on its own.
+  { arm: "scholing", group: "opleiding", applies: youngLowEducation, label: "young with low education → scholing (education)" },
+  { arm: "scholing", group: "leeftijd", applies: youngLowEducation, label: "young with low education → scholing (age)" },
   {
     arm: "werkervaringsplaats",
     group: "werkverleden",

@@ -8,6 +8,11 @@ import { createRandom, type Random, shuffleInPlace } from "./random.js";
  * (softmax over arms) on the same representation. The factual loss only touches
  * the observed arm's head; the propensity loss regularises the representation.
  *
+ * With `baseHead` (the default) a further head is shared by every arm and each arm's head adds a
+ * deviation to it, penalised by `armHeadL2`: what predicts work under any trajectory (work history,
+ * health) is learned once from all rows, and an arm's gain is pulled toward what that arm's own rows
+ * show to differ, so that small arms do not reproduce the baseline's patterns with noise of their own.
+ *
  * Written with raw tensors instead of tf.layers: all heads are evaluated as one
  * batched matmul, which keeps training, prediction and gradients fast on wasm.
  */
@@ -21,6 +26,9 @@ export const NetworkConfigSchema = z.object({
   patience: z.number().int().positive().default(4),
   propensityWeight: z.number().min(0).default(0.5),
   l2: z.number().min(0).default(1e-5),
+  baseHead: z.boolean().default(true),
+  /** Extra L2 penalty on the arm heads' weights (deviations from the shared base head). */
+  armHeadL2: z.number().min(0).default(1e-4),
   /**
    * How members differ besides their seed: "weighted" (default) is a tempered Bayesian bootstrap —
    * every training row gets a random weight ~ Gamma(c)/c (mean 1, variance 1/c); "resample" is the
@@ -53,6 +61,8 @@ export type NetworkParams = {
   headB2: tf.Tensor1D; // K
   propW: tf.Tensor2D; // H × K
   propB: tf.Tensor1D; // K
+  /** Head shared by every arm (absent in bundles trained without it). */
+  base: { w1: tf.Tensor2D; b1: tf.Tensor1D; w2: tf.Tensor2D; b2: tf.Tensor1D } | null; // H × hh, hh, hh × 1, 1
   arms: number;
   headHidden: number;
 };
@@ -63,7 +73,11 @@ export function forward(p: NetworkParams, x: tf.Tensor2D): { outcome: tf.Tensor2
   for (const layer of p.shared) h = tf.relu(tf.add(tf.matMul(h, layer.w), layer.b)) as tf.Tensor2D;
   const n = h.shape[0];
   const heads = tf.relu(tf.add(tf.matMul(h, p.headW1), p.headB1)).reshape([n, p.arms, p.headHidden]);
-  const outcome = tf.add(tf.sum(tf.mul(heads, p.headW2), 2), p.headB2) as tf.Tensor2D;
+  let outcome = tf.add(tf.sum(tf.mul(heads, p.headW2), 2), p.headB2) as tf.Tensor2D;
+  if (p.base) {
+    const shared = tf.add(tf.matMul(tf.relu(tf.add(tf.matMul(h, p.base.w1), p.base.b1)), p.base.w2), p.base.b2);
+    outcome = tf.add(outcome, shared) as tf.Tensor2D;
+  }
   const propensity = tf.add(tf.matMul(h, p.propW), p.propB) as tf.Tensor2D;
   return { outcome, propensity };
 }
@@ -93,6 +107,12 @@ export function initialWeights(options: { inputs: number; arms: number; config: 
   weights.push({ name: "head/b2", shape: [arms], values: new Float32Array(arms) });
   weights.push({ name: "prop/w", shape: [fanIn, arms], values: glorot(random, fanIn, arms, fanIn * arms) });
   weights.push({ name: "prop/b", shape: [arms], values: new Float32Array(arms) });
+  if (config.baseHead) {
+    weights.push({ name: "base/w1", shape: [fanIn, hh], values: glorot(random, fanIn, hh, fanIn * hh) });
+    weights.push({ name: "base/b1", shape: [hh], values: new Float32Array(hh) });
+    weights.push({ name: "base/w2", shape: [hh, 1], values: glorot(random, hh, 1, hh) });
+    weights.push({ name: "base/b2", shape: [1], values: new Float32Array(1) });
+  }
   return weights;
 }
 
@@ -118,6 +138,7 @@ export function paramsFromWeights(weights: NamedWeights, options: { arms: number
     headB2: make("head/b2"),
     propW: make("prop/w"),
     propB: make("prop/b"),
+    base: byName.has("base/w1") ? { w1: make("base/w1"), b1: make("base/b1"), w2: make("base/w2"), b2: make("base/b2") } : null,
     arms: options.arms,
     headHidden: options.headHidden,
   };
@@ -135,6 +156,14 @@ export function paramTensors(p: NetworkParams): { name: string; tensor: tf.Tenso
     { name: "head/b2", tensor: p.headB2 },
     { name: "prop/w", tensor: p.propW },
     { name: "prop/b", tensor: p.propB },
+    ...(p.base
+      ? [
+          { name: "base/w1", tensor: p.base.w1 as tf.Tensor },
+          { name: "base/b1", tensor: p.base.b1 as tf.Tensor },
+          { name: "base/w2", tensor: p.base.w2 as tf.Tensor },
+          { name: "base/b2", tensor: p.base.b2 as tf.Tensor },
+        ]
+      : []),
   ];
 }
 
@@ -196,6 +225,7 @@ export function fitNetwork(options: {
   const penalised = paramTensors(params)
     .filter((p) => p.name.endsWith("w") || p.name.endsWith("w1") || p.name.endsWith("w2"))
     .map((p) => p.tensor);
+  const armHeads = params.base && config.armHeadL2 > 0 ? [params.headW1, params.headW2] : [];
   const optimizer = tf.train.adam(config.learningRate);
   const n = data.treatment.length;
   const xAll = tf.tensor2d(data.x, [n, data.inputs]);
@@ -235,6 +265,7 @@ export function fitNetwork(options: {
               tf.mul(propensityLoss(out.propensity, mask), config.propensityWeight),
             );
             if (config.l2 > 0) loss = tf.add(loss, tf.mul(tf.addN(penalised.map((w) => tf.sum(tf.square(w)))), config.l2));
+            if (armHeads.length > 0) loss = tf.add(loss, tf.mul(tf.addN(armHeads.map((w) => tf.sum(tf.square(w)))), config.armHeadL2));
             return loss as tf.Scalar;
           },
           false,

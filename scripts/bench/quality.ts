@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { checkTargets } from "../../model/evaluate/index.js";
 import type { EvaluationReport } from "../../model/evaluate/index.js";
-import { trainBundle } from "../../model/index.js";
+import { faithfulness, loadBundle, readTableCsv, trainBundle } from "../../model/index.js";
 import { parseCli } from "../lib/cli.js";
 import { prepareTable } from "./train.js";
 
@@ -16,7 +16,7 @@ import { prepareTable } from "./train.js";
 const spec = {
   name: "bench quality",
   usage: "npm run bench -- quality [--train-persons N] [--test-persons N] [--seed S]",
-  description: "Prints the evaluation's target checks and headline figures as JSON.",
+  description: "Prints the evaluation's target checks, headline figures and explanation faithfulness as JSON.",
   options: { "train-persons": "string", "test-persons": "string", seed: "string" } as const,
   schema: z.object({
     "train-persons": z.coerce.number().int().min(1000).max(200_000).default(20_000),
@@ -47,9 +47,17 @@ export async function run(argv: string[]): Promise<void> {
       sqrtPehe: m.truth?.sqrtPehe ?? null,
       capturedOracleGain: m.truth?.values.capturedOracleGain ?? null,
       worstEce: Math.max(...m.factual.map((f) => f.ece ?? 0)),
+      worstEceAgainstTruth: m.truth ? Math.max(...Object.values(m.truth.eceAgainstTruth)) : null,
+    }));
+    // Faithfulness needs a fully trained model, so it is measured here on the test clients.
+    const bundle = await loadBundle(join(dir, "model"));
+    const faithful = faithfulness(bundle, (await readTableCsv(test.table)).rows).map((f) => ({
+      driver: f.label,
+      clients: f.clients,
+      shareTop3: Math.round(f.shareTopK * 1000) / 1000,
     }));
     const targets = checkTargets(report, { network: "network", baseline: "t-learner" });
-    process.stdout.write(`${JSON.stringify({ trainPersons: args["train-persons"], testPersons: args["test-persons"], seed: args.seed, trainSeconds, summary, targets }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ trainPersons: args["train-persons"], testPersons: args["test-persons"], seed: args.seed, trainSeconds, summary, targets, faithfulness: faithful }, null, 2)}\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
