@@ -41,6 +41,7 @@ export {
   type Manifest,
   verifyBundle,
   writeBundleFile,
+  BASELINE_FILE,
 } from "./bundle/bundle.js";
 export type { MetricsFile, ModelCard, ValidationMetrics } from "./bundle/model-card.js";
 export {

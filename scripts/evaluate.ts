@@ -16,11 +16,11 @@ import {
   readTableCsv,
   validateTable,
   writeBundleFile,
+  BASELINE_FILE,
 } from "../model/index.js";
 import type { TableSchema } from "../model/table-schema.js";
 import { parseCli, runCli } from "./lib/cli.js";
 
-const BASELINE_FILE = "baseline.json";
 
 const spec = {
   name: "evaluate",

@@ -105,7 +105,12 @@ export type BundleContents = {
   modelCardMarkdown: string;
   /** SHA-256 of the training table file, written as training-data.json (for check-bundle and the registry). */
   trainingData?: { table: string; sha256: string; rows: number };
+  /** The T-learner baseline fitted on the same table (serialised), so that evaluate can set it beside the network. */
+  baseline?: string;
 };
+
+/** File of the T-learner baseline inside a bundle. */
+export const BASELINE_FILE = "baseline.json";
 
 /** Optional file recording which table a bundle was trained on. */
 export const TRAINING_DATA_FILE = "training-data.json";
@@ -176,6 +181,7 @@ export function bundleFiles(contents: BundleContents): Map<string, Uint8Array> {
     ["model-card.json", enc.encode(json(contents.modelCard))],
     ["model-card.md", enc.encode(contents.modelCardMarkdown)],
     ...(contents.trainingData ? [[TRAINING_DATA_FILE, enc.encode(json(contents.trainingData))] as [string, Uint8Array]] : []),
+    ...(contents.baseline ? [[BASELINE_FILE, enc.encode(contents.baseline)] as [string, Uint8Array]] : []),
   ]);
 }
 

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
+import { fitBaseline, serializeBaseline } from "../baseline/index.js";
 import { currentBackend, ensureBackend } from "../backend.js";
 import { auc, expectedCalibrationError } from "../network/calibration.js";
 import { type EnsembleState, loadEnsemble, disposeEnsemble, predictEnsemble, type TrainProgress, trainEnsemble } from "../network/ensemble.js";
@@ -103,6 +104,7 @@ export async function trainBundle(options: TrainOptions): Promise<{ version: str
     modelCard,
     modelCardMarkdown: modelCardMarkdown(modelCard),
     trainingData: { table: basename(options.table), sha256: tableSha256, rows: table.rows.length },
+    baseline: serializeBaseline(fitBaseline(table.rows, schema)),
   });
   return { version, dir };
 }

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type Ensemble, ensembleTensors } from "../network/ensemble.js";
+import { summedInputGradients } from "../network/input-gradients.js";
 import type { Encoder } from "../table/encoder.js";
 
 /**
@@ -40,21 +41,8 @@ export function integratedGradients(options: { ensemble: Ensemble; encoder: Enco
       [M, steps, 1],
     );
     const path = tf.add(base, tf.mul(alphas, tf.sub(x, base))) as tf.Tensor3D; // M × S × D
-    const points = tf.reshape(tf.tile(path, [1, K, 1]), [M * K * steps, D]) as tf.Tensor2D; // member m, arm k block
-    const select = tf.oneHot(
-      tf.tensor1d(
-        Array.from({ length: K * steps }, (_, i) => Math.floor(i / steps)),
-        "int32",
-      ),
-      K,
-    ).toFloat(); // K·S × K
-    const f = (input: tf.Tensor) => {
-      const { values } = ensembleTensors(ensemble, input as tf.Tensor2D, { perMember: true }); // M × K·S × K
-      return tf.div(tf.sum(tf.mul(values, select)), M);
-    };
-    const g = tf.grad(f)(points); // M·K·S × D
-    // Σ over members and steps of the gradient, / S: the path integral of the ensemble mean.
-    const meanGrad = tf.div(tf.sum(tf.reshape(g, [M, K, steps, D]), [0, 2]), steps); // K × D
+    // The path integral of the ensemble mean: Σ over members and steps of the gradient, / (M·S).
+    const meanGrad = tf.div(summedInputGradients(ensemble, path), M * steps); // K × D
     const attributions = tf.mul(meanGrad, tf.sub(x, base)); // K × D
     const baseValues = tf.mean(ensembleTensors(ensemble, base).values, 0); // 1 × K
     grads = attributions.dataSync() as Float32Array;
