@@ -25,7 +25,6 @@ export type Attribution = {
 export function integratedGradients(options: { ensemble: Ensemble; encoder: Encoder; x: Float32Array; steps?: number }): Attribution {
   const { ensemble, encoder } = options;
   const steps = options.steps ?? DEFAULT_STEPS;
-  const K = ensemble.arms.length;
   const D = encoder.width;
   const M = ensemble.params.length;
   const c = ensemble.arms.indexOf(ensemble.control);

@@ -243,7 +243,7 @@ const CHUNK = 8192;
 
 /**
  * Calibrated member outputs and ensemble propensity as tensors, for use inside tf.tidy
- * (prediction and integrated gradients share this one differentiable function).
+ * (prediction and the autodiff reference of the input-gradient test share this one function).
  * `x` is [n, D] (the same rows for every member) or, with `perMember`, [M·n, D] (rows per member).
  * Returns values [M, n, K] and propensity [n, K].
  */
