@@ -5,7 +5,7 @@ import { fail } from "./lib/cli.js";
  * `npm run bench -- <what> [options]`: each benchmark lives in scripts/bench/<what>.ts,
  * exports `run(argv)` and prints one JSON document on stdout.
  */
-const BENCHES = ["link", "train", "predict", "recommend", "quality"] as const;
+const BENCHES = ["link", "train", "predict", "recommend", "quality", "serve"] as const;
 const what = process.argv[2];
 if (!what || what === "--help") {
   process.stdout.write(`usage: npm run bench -- <${BENCHES.join("|")}> [options]\n`);

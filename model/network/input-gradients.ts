@@ -60,13 +60,12 @@ function memberGradients(ensemble: Ensemble, p: NetworkParams, x: tf.Tensor2D): 
         })()
       : tf.mul(tf.onesLike(out), tf.mul(ensemble.calibrationA, ensemble.outcomeScale.sd));
   let delta = tf.mul(dOut, tf.expandDims(tf.transpose(slope), 2)) as tf.Tensor3D; // K × S × H
-  // Backward through the trunk for all arms at once: K·S rows.
-  let flat = tf.reshape(delta, [K * S, -1]) as tf.Tensor2D;
+  // Backward through the trunk for all arms at once (K·S rows). Masks broadcast over the arms, and
+  // weights are transposed explicitly: on wasm, Tile and matMul's transposeB are many times slower.
   for (let l = p.shared.length - 1; l >= 0; l--) {
-    const mask = masks[l] as tf.Tensor2D;
-    flat = tf.mul(flat, tf.tile(mask, [K, 1])) as tf.Tensor2D;
-    flat = tf.matMul(flat, (p.shared[l] as { w: tf.Tensor2D }).w, false, true);
+    const w = (p.shared[l] as { w: tf.Tensor2D }).w;
+    const masked = tf.reshape(tf.mul(delta, masks[l] as tf.Tensor2D), [K * S, -1]) as tf.Tensor2D;
+    delta = tf.reshape(tf.matMul(masked, tf.transpose(w)), [K, S, -1]) as tf.Tensor3D;
   }
-  delta = tf.reshape(flat, [K, S, -1]) as tf.Tensor3D;
   return tf.sum(delta, 1) as tf.Tensor2D; // K × D
 }
