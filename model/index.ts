@@ -71,4 +71,5 @@ export { DEFAULT_ELIGIBILITY_RULES, type EligibilityRule } from "./recommend/eli
 export type { PolicyOptions } from "./recommend/policy.js";
 export { predictTable, type TablePrediction } from "./recommend/predict-table.js";
 export { explainClient, type RecommendOptions, recommend } from "./recommend/recommend.js";
+export { createRecommendPool, PoolError, RECOMMEND_WORKER_FILE, type RecommendPool } from "./recommend/recommend-pool.js";
 export { type Row, readSchemaFile, readTableCsv, type Table, validateTable } from "./table/read.js";

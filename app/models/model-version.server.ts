@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getDb } from "~/utils/db.server";
+import { SHORT_CACHE_MS, shortCache } from "~/utils/short-cache.server";
 
 /**
  * The model registry. A ModelVersion's id is the bundle's version. Lifecycle:
@@ -26,12 +27,17 @@ const summarySelect = {
   createdById: true,
 } as const;
 
+const activeCache = shortCache<{ id: string; dir: string; activatedAt: Date | null }>(SHORT_CACHE_MS);
+
+/** The active model; asked on every recommendation, so remembered briefly (promote and roll back forget it). */
 export async function getActiveModelVersion() {
-  return getDb().modelVersion.findFirst({
-    where: { status: "active" },
-    select: { id: true, dir: true, activatedAt: true },
-    orderBy: { activatedAt: "desc" },
-  });
+  return activeCache.get("active", () =>
+    getDb().modelVersion.findFirst({
+      where: { status: "active" },
+      select: { id: true, dir: true, activatedAt: true },
+      orderBy: { activatedAt: "desc" },
+    }),
+  );
 }
 
 export async function listModelVersions() {
@@ -65,6 +71,9 @@ async function serializable<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     } catch (error) {
       const conflict = typeof error === "object" && error !== null && "code" in error && error.code === "P2034";
       if (!conflict || attempt >= 5) throw error;
+    } finally {
+      // After the commit, so that no request in between re-remembers the old active model.
+      activeCache.forget();
     }
   }
 }

@@ -1,4 +1,5 @@
 import { hash } from "@node-rs/argon2";
+import { forgetApiTokens } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 import type { Role } from "~/utils/roles";
 
@@ -21,6 +22,7 @@ export async function createUser(input: { username: string; displayName: string;
 
 export async function setRole({ userId, role }: { userId: string; role: Role }) {
   const { count } = await getDb().user.updateMany({ where: { id: userId }, data: { role } });
+  forgetApiTokens();
   return count === 1;
 }
 
@@ -42,6 +44,7 @@ export async function setActive({ userId, active }: { userId: string; active: bo
     db.user.updateMany({ where: { id: userId }, data: { active } }),
     ...(active ? [] : [db.session.deleteMany({ where: { userId } })]),
   ]);
+  forgetApiTokens();
   return updated.count === 1;
 }
 
@@ -58,5 +61,6 @@ export async function listApiTokens() {
 
 export async function revokeApiToken({ tokenId }: { tokenId: string }) {
   const { count } = await getDb().apiToken.updateMany({ where: { id: tokenId, revokedAt: null }, data: { revokedAt: new Date() } });
+  forgetApiTokens();
   return count === 1;
 }

@@ -3,9 +3,15 @@ import type { z } from "zod";
 import { audit } from "./audit.server";
 import { getDb } from "./db.server";
 import { type Role, RoleSchema } from "./roles";
+import { SHORT_CACHE_MS, shortCache } from "./short-cache.server";
 
 /** JSON API helpers: bearer-token authentication and error bodies that say what and where, never how. */
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
+
+type TokenRecord = { revokedAt: Date | null; user: { id: string; role: string; active: boolean } };
+/** Tokens are looked up on every API call; revoking a token or changing its account here forgets them. */
+const tokens = shortCache<TokenRecord>(SHORT_CACHE_MS);
+export const forgetApiTokens = () => tokens.forget();
 
 export function newApiToken() {
   const token = `tw_${randomBytes(32).toString("base64url")}`;
@@ -19,11 +25,14 @@ export function jsonError(status: number, error: string, details?: unknown) {
 export async function requireApiUser(request: Request, roles: readonly Role[]): Promise<{ id: string; role: Role }> {
   const header = request.headers.get("Authorization") ?? "";
   const match = /^Bearer (tw_[A-Za-z0-9_-]{20,100})$/.exec(header);
-  const token = match?.[1]
-    ? await getDb().apiToken.findUnique({
-        where: { tokenHash: hashToken(match[1]) },
-        select: { revokedAt: true, user: { select: { id: true, role: true, active: true } } },
-      })
+  const tokenHash = match?.[1] ? hashToken(match[1]) : null;
+  const token = tokenHash
+    ? await tokens.get(tokenHash, () =>
+        getDb().apiToken.findUnique({
+          where: { tokenHash },
+          select: { revokedAt: true, user: { select: { id: true, role: true, active: true } } },
+        }),
+      )
     : null;
   const role = RoleSchema.safeParse(token?.user.role);
   if (!token || token.revokedAt || !token.user.active || !role.success) {

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { ROLES, type Role } from "./roles";
@@ -67,6 +68,8 @@ const EnvSchema = z.object({
   PSEUDONYM_KEY: z.string().min(32, "must be at least 32 characters"),
   MODEL_DIR: z.string().min(1).default(path.resolve("data/models")),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Worker threads computing recommendations (0: in the server thread); default one per core but one. */
+  MODEL_THREADS: z.coerce.number().int().min(0).max(16).default(Math.min(4, availableParallelism() - 1)),
   COOKIE_SECURE: z
     .enum(["true", "false"])
     .default("false")

@@ -1,25 +1,48 @@
 import { type Bundle, loadBundle, type ReferenceStats, recommend } from "../../model/index";
 import { DisclosureError, disposeBundle, requireDisclosurePass } from "../../model/index";
 import type { RecommendationResult } from "../../model/recommendation";
+import path from "node:path";
+import { createRecommendPool, PoolError, type RecommendPool } from "../../model/index";
 import { getActiveModelVersion } from "~/models/model-version.server";
+import { getEnv } from "./env.server";
 
 /**
  * Loads the active bundle once per version and calls model/. The only place that maps
  * model errors to HTTP: a missing or broken model is a 503 with a plain message.
  */
-let loaded: { version: string; bundle: Promise<Bundle> } | undefined;
+let loaded: { version: string; bundle: Promise<Bundle>; pool: Promise<RecommendPool | null> } | undefined;
 
-async function getActiveBundle(): Promise<Bundle | null> {
+/** The worker script, from the project root (the server bundle does not hold it). */
+const WORKER_FILE = path.resolve("model/recommend/recommend-worker.ts");
+
+async function getActive(): Promise<typeof loaded | null> {
   const active = await getActiveModelVersion();
   if (!active) return null;
   if (loaded?.version !== active.id) {
+    const previous = loaded;
     const bundle = loadBundle(active.dir).then(requireDisclosure);
-    loaded = { version: active.id, bundle };
+    const threads = getEnv().MODEL_THREADS;
+    // Threads load the bundle only after it passed its checks here.
+    const pool = bundle.then(
+      () => (threads > 0 ? createRecommendPool({ bundleDir: active.dir, threads, workerFile: WORKER_FILE }).catch(poolUnavailable) : null),
+      () => null,
+    );
+    loaded = { version: active.id, bundle, pool };
     bundle.catch(() => {
       if (loaded?.bundle === bundle) loaded = undefined;
     });
+    void previous?.pool.then((p) => p?.close());
   }
-  return loaded.bundle;
+  return loaded;
+}
+
+async function getActiveBundle(): Promise<Bundle | null> {
+  return (await getActive())?.bundle ?? null;
+}
+
+function poolUnavailable(error: unknown): null {
+  console.error(`recommendation threads unavailable, computing in the server thread: ${error instanceof Error ? error.message : String(error)}`);
+  return null;
 }
 
 /** A bundle is served only with a passing disclosure report that covers its current files (issue 7). */
@@ -35,8 +58,11 @@ async function requireDisclosure(bundle: Bundle): Promise<Bundle> {
 
 export async function recommendForClient(profile: Record<string, unknown>): Promise<RecommendationResult | null> {
   let bundle: Bundle | null;
+  let pool: RecommendPool | null = null;
   try {
-    bundle = await getActiveBundle();
+    const active = await getActive();
+    bundle = active ? await active.bundle : null;
+    pool = active ? await active.pool : null;
   } catch (error) {
     console.error(`active model could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
     const message =
@@ -46,6 +72,15 @@ export async function recommendForClient(profile: Record<string, unknown>): Prom
     throw new Response(message, { status: 503 });
   }
   if (!bundle) return null;
+  if (pool) {
+    try {
+      return await pool.recommend(profile);
+    } catch (error) {
+      // A thread that stopped is not the client's fault: answer from this thread instead.
+      if (error instanceof PoolError) throw error;
+      poolUnavailable(error);
+    }
+  }
   return recommend(bundle, profile);
 }
 
