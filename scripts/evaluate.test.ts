@@ -58,16 +58,24 @@ describe("evaluate command", () => {
     expect(report.models[0].factual).toHaveLength(fixture.tiny.schema.treatment.arms.length);
   });
 
-  it("saves the baseline into the bundle and reuses it", async () => {
-    const saved = await run(["--model", fixture.dir, "--table", fixture.table, "--train", fixture.table, "--save-baseline"]);
-    expect(saved.stdout).toContain("saved to the bundle as baseline.json");
-    const reused = await run(["--model", fixture.dir, "--table", fixture.table]);
-    expect(reused.exit).toBeNull();
-    expect(reused.stdout).toContain("baseline baseline.json in the bundle");
+  it("uses the baseline trained into the bundle, and --save-baseline adds one to a bundle without", async () => {
+    const bundled = await run(["--model", fixture.dir, "--table", fixture.table]);
+    expect(bundled.exit).toBeNull();
+    expect(bundled.stdout).toContain("baseline baseline.json in the bundle");
+    const older = await makeTinyBundle({ n: 600, seed: 8, members: 1, epochs: 1, baseline: false });
+    try {
+      const saved = await run(["--model", older.dir, "--table", older.table, "--train", older.table, "--save-baseline"]);
+      expect(saved.stdout).toContain("saved to the bundle as baseline.json");
+      const reused = await run(["--model", older.dir, "--table", older.table]);
+      expect(reused.exit).toBeNull();
+      expect(reused.stdout).toContain("baseline baseline.json in the bundle");
+    } finally {
+      await rm(older.root, { recursive: true, force: true });
+    }
   });
 
   it("fails with one line when there is no baseline and no training table, or the table lacks the outcome", async () => {
-    const fresh = await makeTinyBundle({ n: 600, seed: 6, members: 1, epochs: 1 });
+    const fresh = await makeTinyBundle({ n: 600, seed: 6, members: 1, epochs: 1, baseline: false });
     try {
       const out = await run(["--model", fresh.dir, "--table", fresh.table]);
       expect(out.exit).toBe(1);

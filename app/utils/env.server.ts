@@ -57,6 +57,16 @@ const OidcEnvShape = {
 export type OidcSettings = { issuer: string; clientId: string; clientSecret: string; redirectUri: string; roleClaim: string; roleMap: RoleMapping[] };
 // ---------------------------------------------------------------------------------------------
 
+/** Worker threads computing recommendations (0: in the server thread); default one per core but one. */
+const ModelThreadsSchema = z.coerce.number().int().min(0).max(16).default(Math.min(4, availableParallelism() - 1));
+
+/** MODEL_THREADS alone, for code that needs no other setting (validated again with the rest at start-up). */
+export function getModelThreads(): number {
+  const parsed = ModelThreadsSchema.safeParse(process.env.MODEL_THREADS === "" ? undefined : process.env.MODEL_THREADS);
+  if (!parsed.success) throw new Error("Invalid configuration:\n  MODEL_THREADS: must be a whole number from 0 to 16");
+  return parsed.data;
+}
+
 /** Configuration from environment variables, validated once at start-up (STYLE.md: env checked by zod). */
 const EnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -68,8 +78,7 @@ const EnvSchema = z.object({
   PSEUDONYM_KEY: z.string().min(32, "must be at least 32 characters"),
   MODEL_DIR: z.string().min(1).default(path.resolve("data/models")),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-  /** Worker threads computing recommendations (0: in the server thread); default one per core but one. */
-  MODEL_THREADS: z.coerce.number().int().min(0).max(16).default(Math.min(4, availableParallelism() - 1)),
+  MODEL_THREADS: ModelThreadsSchema,
   COOKIE_SECURE: z
     .enum(["true", "false"])
     .default("false")

@@ -1,10 +1,19 @@
-import { type Bundle, loadBundle, type ReferenceStats, recommend } from "../../model/index";
-import { DisclosureError, disposeBundle, requireDisclosurePass } from "../../model/index";
-import type { RecommendationResult } from "../../model/recommendation";
 import path from "node:path";
-import { createRecommendPool, PoolError, type RecommendPool } from "../../model/index";
+import {
+  type Bundle,
+  createRecommendPool,
+  DisclosureError,
+  disposeBundle,
+  loadBundle,
+  PoolError,
+  type RecommendPool,
+  type ReferenceStats,
+  recommend,
+  requireDisclosurePass,
+} from "../../model/index";
+import type { RecommendationResult } from "../../model/recommendation";
 import { getActiveModelVersion } from "~/models/model-version.server";
-import { getEnv } from "./env.server";
+import { getModelThreads } from "./env.server";
 
 /**
  * Loads the active bundle once per version and calls model/. The only place that maps
@@ -20,8 +29,8 @@ async function getActive(): Promise<typeof loaded | null> {
   if (!active) return null;
   if (loaded?.version !== active.id) {
     const previous = loaded;
+    const threads = getModelThreads();
     const bundle = loadBundle(active.dir).then(requireDisclosure);
-    const threads = getEnv().MODEL_THREADS;
     // Threads load the bundle only after it passed its checks here.
     const pool = bundle.then(
       () => (threads > 0 ? createRecommendPool({ bundleDir: active.dir, threads, workerFile: WORKER_FILE }).catch(poolUnavailable) : null),

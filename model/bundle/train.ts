@@ -22,6 +22,8 @@ export type TrainOptions = {
   /** Network settings beyond the defaults (hidden sizes, learning rate, batch size, ...). */
   config?: Partial<NetworkConfig>;
   validationShare?: number;
+  /** Fit the T-learner baseline on the same table into the bundle (default true). */
+  baseline?: boolean;
   onProgress?: (p: TrainProgress) => void;
 };
 
@@ -104,7 +106,7 @@ export async function trainBundle(options: TrainOptions): Promise<{ version: str
     modelCard,
     modelCardMarkdown: modelCardMarkdown(modelCard),
     trainingData: { table: basename(options.table), sha256: tableSha256, rows: table.rows.length },
-    baseline: serializeBaseline(fitBaseline(table.rows, schema)),
+    ...(options.baseline === false ? {} : { baseline: serializeBaseline(fitBaseline(table.rows, schema)) }),
   });
   return { version, dir };
 }
