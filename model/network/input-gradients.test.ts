@@ -45,8 +45,15 @@ describe("hand-written input gradients", () => {
       const ensemble = loadEnsemble({ ...state, calibration: { ...state.calibration, arms } });
       const before = tf.memory().numTensors;
       const [fast, reference] = tf.tidy(() => {
-        const points = tf.tensor3d(data.x.subarray(0, 2 * 5 * data.inputs), [2, 5, data.inputs]);
-        return [summedInputGradients(ensemble, points).arraySync(), autodiffGradients(ensemble, points).arraySync()];
+        const points = tf.tensor3d(data.x.subarray(0, 2 * 10 * data.inputs), [2, 10, data.inputs]);
+        const [K, D] = [ensemble.arms.length, data.inputs];
+        // Two groups of 5 points each, summed per group, add up to the sum over all 10 points.
+        expect(() => summedInputGradients(ensemble, points, 3)).toThrow(RangeError);
+        const perGroup = summedInputGradients(ensemble, points, 2);
+        expect(perGroup.shape).toEqual([K, 2, D]);
+        const all = tf.reshape(summedInputGradients(ensemble, points), [K, D]);
+        expect(tf.max(tf.abs(tf.sub(tf.sum(perGroup, 1), all))).dataSync()[0]).toBeLessThan(1e-5);
+        return [all.arraySync() as number[][], autodiffGradients(ensemble, points).arraySync()];
       });
       expect(tf.memory().numTensors).toBe(before);
       disposeEnsemble(ensemble);

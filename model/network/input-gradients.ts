@@ -10,22 +10,25 @@ import type { NetworkParams } from "./tarnet.js";
  * per layer). Four times faster than tf.grad for 8 arms, which is what makes explanations cheap
  * enough to serve under load. Must be called inside tf.tidy.
  *
- * `points` is [M, S, D]: member m is evaluated at its own S points. Returns [K, D]: the gradient of
- * each arm's output summed over members and points.
+ * `points` is [M, G·S, D]: member m is evaluated at its own points, G groups (clients) of S points
+ * each. Returns [K, G, D]: the gradient of each arm's output summed over members and over each
+ * group's points.
  */
-export function summedInputGradients(ensemble: Ensemble, points: tf.Tensor3D): tf.Tensor2D {
-  const [M, S, D] = points.shape;
+export function summedInputGradients(ensemble: Ensemble, points: tf.Tensor3D, groups = 1): tf.Tensor3D {
+  const [M, P, D] = points.shape;
   const K = ensemble.arms.length;
-  let total: tf.Tensor2D = tf.zeros([K, D]);
+  if (!Number.isInteger(P / groups)) throw new RangeError(`${P} points per member do not split into ${groups} groups`);
+  let total: tf.Tensor3D = tf.zeros([K, groups, D]);
   ensemble.params.forEach((p, m) => {
     if (m >= M) return;
-    const x = tf.reshape(tf.slice(points, [m, 0, 0], [1, S, D]), [S, D]) as tf.Tensor2D;
-    total = tf.add(total, memberGradients(ensemble, p, x)) as tf.Tensor2D;
+    const x = tf.reshape(tf.slice(points, [m, 0, 0], [1, P, D]), [P, D]) as tf.Tensor2D;
+    const perPoint = memberGradients(ensemble, p, x); // K × P × D
+    total = tf.add(total, tf.sum(tf.reshape(perPoint, [K, groups, P / groups, D]), 2)) as tf.Tensor3D;
   });
   return total;
 }
 
-function memberGradients(ensemble: Ensemble, p: NetworkParams, x: tf.Tensor2D): tf.Tensor2D {
+function memberGradients(ensemble: Ensemble, p: NetworkParams, x: tf.Tensor2D): tf.Tensor3D {
   const S = x.shape[0];
   const K = p.arms;
   const hh = p.headHidden;
@@ -67,5 +70,5 @@ function memberGradients(ensemble: Ensemble, p: NetworkParams, x: tf.Tensor2D): 
     const masked = tf.reshape(tf.mul(delta, masks[l] as tf.Tensor2D), [K * S, -1]) as tf.Tensor2D;
     delta = tf.reshape(tf.matMul(masked, tf.transpose(w)), [K, S, -1]) as tf.Tensor3D;
   }
-  return tf.sum(delta, 1) as tf.Tensor2D; // K × D
+  return delta; // K × S × D
 }

@@ -8,7 +8,7 @@ import { RecommendationResultSchema } from "../recommendation.js";
 import { DEFAULT_ELIGIBILITY_RULES } from "./eligibility.js";
 import { rankArms } from "./policy.js";
 import { predictTable } from "./predict-table.js";
-import { explainClient, recommend } from "./recommend.js";
+import { explainClient, recommend, recommendMany } from "./recommend.js";
 
 let fixture: Awaited<ReturnType<typeof makeTinyBundle>>;
 let bundle: Bundle;
@@ -113,6 +113,28 @@ describe("recommend", () => {
     expect(() => recommend(bundle, client({ maanden_sinds_werk: "lang" }))).toThrow(/is not a number/);
     // unknown category and missing number are fine
     expect(() => recommend(bundle, client({ regio: "buitenland", maanden_sinds_werk: null }))).not.toThrow();
+  });
+
+  it("gives a batch the same advice as one client at a time, and a bad client its own error", () => {
+    const clients = [client({}, 0), client({ taaleis_voldaan: 3 }, 1), client({}, 2), client({}, 3)];
+    const batch = recommendMany(bundle, clients);
+    expect(batch.map((o) => o.ok)).toEqual([true, false, true, true]);
+    const bad = batch[1];
+    expect(bad && !bad.ok && bad.error).toBeInstanceOf(SchemaError);
+    for (const i of [0, 2, 3]) {
+      const one = recommend(bundle, clients[i] ?? {});
+      const got = batch[i];
+      if (!got?.ok) throw new Error("expected advice");
+      expect(got.result.arms.map((a) => a.arm)).toEqual(one.arms.map((a) => a.arm));
+      got.result.arms.forEach((a, k) => {
+        const b = one.arms[k];
+        expect(a.expected).toBeCloseTo(b?.expected ?? -1, 5);
+        expect(a.gainLower).toBeCloseTo(b?.gainLower ?? -1, 5);
+        expect(a.reasons.map((r) => r.group)).toEqual(b?.reasons.map((r) => r.group));
+        a.reasons.forEach((r, j) => expect(r.effect).toBeCloseTo(b?.reasons[j]?.effect ?? -1, 5));
+      });
+      expect(got.result.whatIfs).toEqual(one.whatIfs.map((w) => ({ ...w, expected: expect.any(Object) })));
+    }
   });
 
   it("leaks no tensors in predict and explain", () => {

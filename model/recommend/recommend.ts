@@ -1,7 +1,7 @@
 import type { Bundle } from "../bundle/bundle.js";
 import { comparableClients } from "../bundle/reference.js";
 import { SchemaError } from "../errors.js";
-import { integratedGradients, topReasons } from "../explain/integrated-gradients.js";
+import { type Attribution, integratedGradients, integratedGradientsMany, topReasons } from "../explain/integrated-gradients.js";
 import { DEFAULT_WHAT_IFS, type WhatIfRule, whatIfRows } from "../explain/what-if.js";
 import { predictEnsemble } from "../network/ensemble.js";
 import type { ArmAdvice, RecommendationResult } from "../recommendation.js";
@@ -36,25 +36,81 @@ export function resolvePolicy(options: PolicyOptions | undefined): Policy {
   return parsed.data;
 }
 
+/** One client's result in a batch: the advice, or the error that client's input gave. */
+export type RecommendOutcome = { ok: true; result: RecommendationResult } | { ok: false; error: Error };
+
 /**
  * Ranked, explained advice for one client. Synchronous: all tensor work is inside tf.tidy
  * and only plain values come out. Throws SchemaError when the client does not match the
  * schema's features (the message names the field).
  */
 export function recommend(bundle: Bundle, client: Record<string, unknown>, options: RecommendOptions = {}): RecommendationResult {
+  const [outcome] = recommendMany(bundle, [client], options);
+  if (!outcome) throw new Error("recommend: no result");
+  if (!outcome.ok) throw outcome.error;
+  return outcome.result;
+}
+
+/**
+ * The same for several clients at once: one prediction and one explanation pass for all of them
+ * (a server thread answers the requests that queued while it worked in one batch). A client whose
+ * input does not match the schema gets its own error; the others are unaffected.
+ */
+export function recommendMany(bundle: Bundle, clients: readonly Record<string, unknown>[], options: RecommendOptions = {}): RecommendOutcome[] {
   const policy = resolvePolicy(options);
   const { schema, encoder, ensemble } = bundle;
-  const row = validateClient(schema, client);
-  const arms = schema.treatment.arms;
-  const K = arms.length;
-  const whatIfs = whatIfRows(schema, options.whatIfs ?? DEFAULT_WHAT_IFS, row);
-  const rows: Row[] = [row, ...whatIfs.map((w) => w.row)];
+  const whatIfRules = options.whatIfs ?? DEFAULT_WHAT_IFS;
+  const prepared = clients.map((client) => {
+    try {
+      const row = validateClient(schema, client);
+      return { client, row, whatIfs: whatIfRows(schema, whatIfRules, row), error: null };
+    } catch (error) {
+      return { client, row: null, whatIfs: [], error: error instanceof Error ? error : new Error(String(error)) };
+    }
+  });
+  const rows: Row[] = [];
+  const firstRow = prepared.map((p) => {
+    if (!p.row) return -1;
+    rows.push(p.row, ...p.whatIfs.map((w) => w.row));
+    return rows.length - 1 - p.whatIfs.length;
+  });
+  const D = encoder.width;
   const x = encodeRows(encoder, rows);
   const pred = predictEnsemble(ensemble, x, rows.length);
-  const explain = options.explain ?? true;
-  const attribution = explain
-    ? integratedGradients({ ensemble, encoder, x: x.subarray(0, encoder.width), ...(options.steps ? { steps: options.steps } : {}) })
-    : null;
+  const valid = firstRow.filter((r) => r >= 0);
+  const firstX = new Float32Array(valid.length * D);
+  valid.forEach((r, i) => {
+    firstX.set(x.subarray(r * D, (r + 1) * D), i * D);
+  });
+  const attributions =
+    (options.explain ?? true) && valid.length > 0
+      ? integratedGradientsMany({ ensemble, encoder, x: firstX, ...(options.steps ? { steps: options.steps } : {}) })
+      : null;
+  let explained = 0;
+  return prepared.map((p, i): RecommendOutcome => {
+    const r = firstRow[i] ?? -1;
+    if (!p.row || r < 0) return { ok: false, error: p.error ?? new Error("client could not be read") };
+    const attribution = attributions?.[explained++] ?? null;
+    return { ok: true, result: advise(bundle, policy, options, p.client, p.row, p.whatIfs, pred, r, attribution) };
+  });
+}
+
+/** One client's ranked advice from the batch's predictions (its rows start at `r`). */
+function advise(
+  bundle: Bundle,
+  policy: Policy,
+  options: RecommendOptions,
+  client: Record<string, unknown>,
+  row: Row,
+  whatIfs: ReturnType<typeof whatIfRows>,
+  pred: ReturnType<typeof predictEnsemble>,
+  r: number,
+  attribution: Attribution | null,
+): RecommendationResult {
+  const { schema, encoder } = bundle;
+  const arms = schema.treatment.arms;
+  const K = arms.length;
+  const at = (values: Float32Array, k: number, offset = 0) => values[(r + offset) * K + k] ?? 0;
   const excluded = eligibility(schema, applicableRules(schema, policy.rules), row);
   const comparable = comparableClients(bundle.reference, encoder, row);
   let secondary: Float32Array | null = null;
@@ -68,7 +124,7 @@ export function recommend(bundle: Bundle, client: Record<string, unknown>, optio
     });
   }
   const advice: ArmAdvice[] = arms.map((arm, k) => {
-    const propensity = pred.propensity[k] ?? 0;
+    const propensity = at(pred.propensity, k);
     const count = comparable[arm] ?? null;
     const comparableClientsShown = count !== null && count >= Math.max(10, policy.minComparable) ? count : null;
     return {
@@ -76,12 +132,12 @@ export function recommend(bundle: Bundle, client: Record<string, unknown>, optio
       rank: null,
       eligible: excluded[arm] === null,
       excludedBy: excluded[arm] ?? null,
-      expected: pred.mean[k] ?? 0,
-      lower: pred.lower[k] ?? 0,
-      upper: pred.upper[k] ?? 0,
-      gain: pred.gain[k] ?? 0,
-      gainLower: pred.gainLower[k] ?? 0,
-      gainUpper: pred.gainUpper[k] ?? 0,
+      expected: at(pred.mean, k),
+      lower: at(pred.lower, k),
+      upper: at(pred.upper, k),
+      gain: at(pred.gain, k),
+      gainLower: at(pred.gainLower, k),
+      gainUpper: at(pred.gainUpper, k),
       propensity,
       comparableClients: comparableClientsShown,
       lowEvidence: propensity < policy.minPropensity || comparableClientsShown === null,
@@ -107,7 +163,7 @@ export function recommend(bundle: Bundle, client: Record<string, unknown>, optio
     arms: advice,
     whatIfs: whatIfs.map((w, i) => ({
       key: w.key,
-      expected: Object.fromEntries(arms.map((arm, k) => [arm, pred.mean[(i + 1) * K + k] ?? 0])),
+      expected: Object.fromEntries(arms.map((arm, k) => [arm, at(pred.mean, k, i + 1)])),
     })),
   };
 }
