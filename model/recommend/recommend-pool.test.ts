@@ -27,7 +27,9 @@ describe("recommendation threads", () => {
       // Requests in flight together are computed as one batch: the same advice up to float rounding.
       const one = recommend(bundle, clients[i] ?? {});
       expect(result.arms.map((a) => [a.arm, a.rank, a.eligible, a.lowEvidence])).toEqual(one.arms.map((a) => [a.arm, a.rank, a.eligible, a.lowEvidence]));
-      result.arms.forEach((a, k) => expect(a.expected).toBeCloseTo(one.arms[k]?.expected ?? -1, 5));
+      result.arms.forEach((a, k) => {
+        expect(a.expected).toBeCloseTo(one.arms[k]?.expected ?? -1, 5);
+      });
     });
   });
 

@@ -131,7 +131,9 @@ describe("recommend", () => {
         expect(a.expected).toBeCloseTo(b?.expected ?? -1, 5);
         expect(a.gainLower).toBeCloseTo(b?.gainLower ?? -1, 5);
         expect(a.reasons.map((r) => r.group)).toEqual(b?.reasons.map((r) => r.group));
-        a.reasons.forEach((r, j) => expect(r.effect).toBeCloseTo(b?.reasons[j]?.effect ?? -1, 5));
+        a.reasons.forEach((r, j) => {
+          expect(r.effect).toBeCloseTo(b?.reasons[j]?.effect ?? -1, 5);
+        });
       });
       expect(got.result.whatIfs).toEqual(one.whatIfs.map((w) => ({ ...w, expected: expect.any(Object) })));
     }
