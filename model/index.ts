@@ -50,7 +50,7 @@ export {
   populationStabilityIndex,
   type ReferenceStats,
 } from "./bundle/reference.js";
-export { DEFAULT_MEMBERS, type TrainOptions, trainBundle } from "./bundle/train.js";
+export { type TrainOptions, trainBundle } from "./bundle/train.js";
 export { BundleError, ModelError, SchemaError } from "./errors.js";
 export { type Driver, type FaithfulnessResult, faithfulness, SYNTHETIC_DRIVERS } from "./explain/faithfulness.js";
 export type { Attribution } from "./explain/integrated-gradients.js";

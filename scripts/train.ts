@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import cliProgress from "cli-progress";
 import { z } from "zod";
-import { DEFAULT_MEMBERS, trainBundle } from "../model/index.js";
+import { trainBundle } from "../model/index.js";
 import { parseCli, runCli } from "./lib/cli.js";
 
 const spec = {
@@ -24,7 +24,7 @@ const spec = {
     schema: z.string().min(1),
     out: z.string().min(1),
     seed: z.coerce.number().int().min(0).default(42),
-    members: z.coerce.number().int().min(1).max(50).default(DEFAULT_MEMBERS),
+    members: z.coerce.number().int().min(1).max(50).default(5),
     epochs: z.coerce.number().int().min(1).max(1000).default(40),
   }),
 } as const;

@@ -2,7 +2,6 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { DEFAULT_MEMBERS } from "../../model/bundle/train";
 import { label } from "~/components/model-ui";
 import { countActiveRuns, listTrainingRuns, parseProgress, TrainSettingsSchema } from "~/models/training-run.server";
 import { audit } from "~/utils/audit.server";
@@ -22,7 +21,6 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const [tables, runs] = await Promise.all([listLinkedTables(), listTrainingRuns()]);
   return {
     canEdit: user.role === "datascientist",
-    defaultMembers: DEFAULT_MEMBERS,
     tables,
     runs: runs.map((r) => ({
       id: r.id,
@@ -52,7 +50,7 @@ export async function action({ request }: ActionFunctionArgs) {
 }
 
 export default function Train() {
-  const { tables, runs, canEdit, defaultMembers } = useLoaderData<typeof loader>();
+  const { tables, runs, canEdit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const errorFor = (field: string) => (result?.field === field ? result.message : null);
@@ -99,7 +97,7 @@ export default function Train() {
             </div>
             <div className="field">
               <label htmlFor="train-members">{t.membersRangeLabel}</label>
-              <input id="train-members" name="members" type="number" min={1} max={10} step={1} defaultValue={defaultMembers} required aria-invalid={errorFor("members") ? true : undefined} aria-describedby={errorFor("members") ? "members-error" : undefined} />
+              <input id="train-members" name="members" type="number" min={1} max={10} step={1} defaultValue={5} required aria-invalid={errorFor("members") ? true : undefined} aria-describedby={errorFor("members") ? "members-error" : undefined} />
               {fieldError("members")}
             </div>
             <div className="field">

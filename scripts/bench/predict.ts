@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { currentBackend } from "../../model/backend.js";
-import { type Bundle, DEFAULT_MEMBERS, disposeBundle, loadBundle, predictTable, readTableCsv, trainBundle } from "../../model/index.js";
+import { type Bundle, disposeBundle, loadBundle, predictTable, readTableCsv, trainBundle } from "../../model/index.js";
 import { parseCli } from "../lib/cli.js";
 import { prepareTable } from "./train.js";
 
-/** A bundle to benchmark with: the given one, or a default-size bundle trained briefly on generated data. */
+/** A bundle to benchmark with: the given one, or a 5-member bundle trained briefly on generated data. */
 export async function benchBundle(
   dir: string,
   model: string | undefined,
@@ -16,7 +16,7 @@ export async function benchBundle(
 ): Promise<{ bundle: Bundle; table: string }> {
   if (model && table) return { bundle: await loadBundle(model), table };
   const input = await prepareTable(dir, persons, 3);
-  const bundleDir = model ?? (await trainBundle({ ...input, outDir: join(dir, "bundle"), members: DEFAULT_MEMBERS, maxEpochs: 2, seed: 1 })).dir;
+  const bundleDir = model ?? (await trainBundle({ ...input, outDir: join(dir, "bundle"), members: 5, maxEpochs: 2, seed: 1 })).dir;
   return { bundle: await loadBundle(bundleDir), table: input.table };
 }
 
@@ -24,7 +24,7 @@ const spec = {
   name: "bench predict",
   usage: "npm run bench -- predict [--rows N] [--model DIR [--table CSV]]",
   description:
-    "Predicts every arm for N rows (default 100000, rows of a generated table repeated) with a default-size bundle\n" +
+    "Predicts every arm for N rows (default 100000, rows of a generated table repeated) with a 5-member bundle\n" +
     "(--model, or one trained briefly on generated data) and prints {rows, arms, seconds, rowsPerSecond} as JSON.",
   options: { rows: "string", model: "string", table: "string" } as const,
   schema: z.object({

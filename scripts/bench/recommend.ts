@@ -14,7 +14,7 @@ const spec = {
   description:
     "Times one in-process `recommend` with explanations and what-ifs for N clients (default 200) and prints\n" +
     "{clients, p50Ms, p95Ms, maxMs} as JSON, plus the faithfulness of the gain explanations to the generator's\n" +
-    "drivers (share of clients whose driver group is in the top 3). Uses --model or a default-size bundle trained\n" +
+    "drivers (share of clients whose driver group is in the top 3). Uses --model or a 5-member bundle trained\n" +
     "briefly on generated data; clients come from --table or a generated table.",
   options: { clients: "string", model: "string", table: "string" } as const,
   schema: z.object({
