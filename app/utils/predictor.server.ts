@@ -85,9 +85,14 @@ export async function recommendForClient(profile: Record<string, unknown>): Prom
     try {
       return await pool.recommend(profile);
     } catch (error) {
-      // A thread that stopped is not the client's fault: answer from this thread instead.
+      // A thread that stopped is not the client's fault: this and later requests are answered in
+      // this thread (logged once) until the next model version starts new threads.
       if (error instanceof PoolError) throw error;
-      poolUnavailable(error);
+      if (loaded?.pool && (await loaded.pool) === pool) {
+        loaded.pool = Promise.resolve(null);
+        poolUnavailable(error);
+        void pool.close();
+      }
     }
   }
   return recommend(bundle, profile);

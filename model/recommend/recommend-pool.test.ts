@@ -42,6 +42,12 @@ describe("recommendation threads", () => {
     await expect(pool.recommend(clientFrom(fixture.tiny, 1))).resolves.toMatchObject({ modelVersion: bundle.version });
   });
 
+  it("refuses work once closed, instead of leaving it waiting", async () => {
+    const own = await createRecommendPool({ bundleDir: fixture.dir, threads: 1 });
+    await own.close();
+    await expect(own.recommend(clientFrom(fixture.tiny, 0))).rejects.toThrow(/closed/);
+  });
+
   it("refuses a bundle that does not load, naming the file", async () => {
     await expect(createRecommendPool({ bundleDir: `${fixture.dir}-missing`, threads: 1 })).rejects.toThrow(/missing/);
   });

@@ -89,6 +89,7 @@ export async function createRecommendPool(options: { bundleDir: string; threads:
     threads: threads.length,
     recommend(client) {
       if (failure) return Promise.reject(failure);
+      if (closing) return Promise.reject(new Error("the recommendation threads are closed"));
       const thread = threads.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
       const id = nextId++;
       return new Promise<RecommendationResult>((resolve, reject) => {
