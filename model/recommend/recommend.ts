@@ -60,38 +60,35 @@ export function recommendMany(bundle: Bundle, clients: readonly Record<string, u
   const policy = resolvePolicy(options);
   const { schema, encoder, ensemble } = bundle;
   const whatIfRules = options.whatIfs ?? DEFAULT_WHAT_IFS;
+  // Every valid client's own row and its what-if rows, one after another; `first` is where they start.
+  const rows: Row[] = [];
   const prepared = clients.map((client) => {
     try {
       const row = validateClient(schema, client);
-      return { client, row, whatIfs: whatIfRows(schema, whatIfRules, row), error: null };
+      const whatIfs = whatIfRows(schema, whatIfRules, row);
+      const first = rows.length;
+      rows.push(row, ...whatIfs.map((w) => w.row));
+      return { ok: true as const, client, row, whatIfs, first };
     } catch (error) {
-      return { client, row: null, whatIfs: [], error: error instanceof Error ? error : new Error(String(error)) };
+      return { ok: false as const, error: error instanceof Error ? error : new Error(String(error)) };
     }
-  });
-  const rows: Row[] = [];
-  const firstRow = prepared.map((p) => {
-    if (!p.row) return -1;
-    rows.push(p.row, ...p.whatIfs.map((w) => w.row));
-    return rows.length - 1 - p.whatIfs.length;
   });
   const D = encoder.width;
   const x = encodeRows(encoder, rows);
   const pred = predictEnsemble(ensemble, x, rows.length);
-  const valid = firstRow.filter((r) => r >= 0);
+  const valid = prepared.filter((p) => p.ok);
   const firstX = new Float32Array(valid.length * D);
-  valid.forEach((r, i) => {
-    firstX.set(x.subarray(r * D, (r + 1) * D), i * D);
+  valid.forEach((p, i) => {
+    firstX.set(x.subarray(p.first * D, (p.first + 1) * D), i * D);
   });
   const attributions =
     (options.explain ?? true) && valid.length > 0
       ? integratedGradientsMany({ ensemble, encoder, x: firstX, ...(options.steps ? { steps: options.steps } : {}) })
-      : null;
-  let explained = 0;
-  return prepared.map((p, i): RecommendOutcome => {
-    const r = firstRow[i] ?? -1;
-    if (!p.row || r < 0) return { ok: false, error: p.error ?? new Error("client could not be read") };
-    const attribution = attributions?.[explained++] ?? null;
-    return { ok: true, result: advise(bundle, policy, options, p.client, p.row, p.whatIfs, pred, r, attribution) };
+      : [];
+  const attributionOf = new Map(valid.map((p, i) => [p, attributions[i] ?? null]));
+  return prepared.map((p): RecommendOutcome => {
+    if (!p.ok) return { ok: false, error: p.error };
+    return { ok: true, result: advise(bundle, policy, options, p.client, p.row, p.whatIfs, pred, p.first, attributionOf.get(p) ?? null) };
   });
 }
 
