@@ -61,6 +61,7 @@ export function integratedGradientsMany(options: { ensemble: Ensemble; encoder: 
     atBaseline = baseValues.dataSync() as Float32Array;
   });
   const groups = [...new Set(encoder.features.map((f) => f.group))];
+  const groupOfColumn = Array.from({ length: D }, (_, col) => encoder.features[encoder.columnFeature[col] ?? 0]?.group);
   const baselineExpected = Object.fromEntries(ensemble.arms.map((arm, k) => [arm, atBaseline[k] ?? 0]));
   return Array.from({ length: n }, (_, i) => {
     const chance: Attribution["chance"] = {};
@@ -69,9 +70,8 @@ export function integratedGradientsMany(options: { ensemble: Ensemble; encoder: 
       const byGroup: Record<string, number> = Object.fromEntries(groups.map((g) => [g, 0]));
       const offset = (k * n + i) * D;
       for (let col = 0; col < D; col++) {
-        const feature = encoder.features[encoder.columnFeature[col] ?? 0];
-        if (!feature) continue;
-        byGroup[feature.group] = (byGroup[feature.group] ?? 0) + (grads[offset + col] ?? 0);
+        const group = groupOfColumn[col];
+        if (group !== undefined) byGroup[group] = (byGroup[group] ?? 0) + (grads[offset + col] ?? 0);
       }
       return byGroup;
     });
