@@ -77,7 +77,14 @@ function networkPredictions(
   if (pred.arms.length !== arms.length || pred.arms.some((a, k) => a !== arms[k])) {
     throw new ModelError(`the bundle's arms (${pred.arms.join(", ")}) differ from the schema's (${arms.join(", ")})`);
   }
-  const common = { expected: pred.mean, propensity: pred.propensity, lower: pred.lower, upper: pred.upper };
+  const common = {
+    expected: pred.mean,
+    propensity: pred.propensity,
+    lower: pred.lower,
+    upper: pred.upper,
+    gainLower: pred.gainLower,
+    gainUpper: pred.gainUpper,
+  };
   return {
     rec: { ...common, rec: pred.rec.map((arm) => arms.indexOf(arm)) },
     argmax: { ...common, rec: pred.recArgmax.map((arm) => arms.indexOf(arm)) },

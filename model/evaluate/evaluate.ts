@@ -38,6 +38,9 @@ export type ArmPredictions = {
   /** Rows × arms: 80% interval of the expected outcome, when the model gives one. */
   lower?: Matrix;
   upper?: Matrix;
+  /** Rows × arms: 80% interval of the gain over the control arm, when the model gives one. */
+  gainLower?: Matrix;
+  gainUpper?: Matrix;
 };
 
 export type EvaluationOptions = {
@@ -98,6 +101,8 @@ export type TruthReport = {
   eceAgainstTruth: Record<string, number>;
   /** Share of rows where the model's 80% interval holds the true expected outcome, per arm. */
   intervalCoverage: Record<string, number> | null;
+  /** Share of rows where the 80% interval of the gain holds the true gain over control, per non-control arm. */
+  gainIntervalCoverage: Record<string, number> | null;
 };
 
 export type ModelReport = {
@@ -302,20 +307,28 @@ export function evaluatePredictions(input: {
       }
       if (p !== null && p !== undefined) peheByArm[arm] = p;
     });
-    let intervalCoverage: Record<string, number> | null = null;
-    const { lower, upper } = predictions;
-    if (lower && upper) {
-      intervalCoverage = Object.fromEntries(
-        arms.map((arm, a) => {
-          let inside = 0;
-          for (let i = 0; i < n; i++) {
-            const v = t[i]?.[a] as number;
-            if (v >= (lower[i]?.[a] as number) && v <= (upper[i]?.[a] as number)) inside++;
-          }
-          return [arm, inside / Math.max(n, 1)];
-        }),
-      );
-    }
+    const coverage = (lower: Matrix | undefined, upper: Matrix | undefined, value: (i: number, a: number) => number, which: string[]) =>
+      lower && upper
+        ? Object.fromEntries(
+            which.map((arm) => {
+              const a = arms.indexOf(arm);
+              let inside = 0;
+              for (let i = 0; i < n; i++) {
+                const v = value(i, a);
+                if (v >= (lower[i]?.[a] as number) && v <= (upper[i]?.[a] as number)) inside++;
+              }
+              return [arm, inside / Math.max(n, 1)];
+            }),
+          )
+        : null;
+    const trueValue = (i: number, a: number) => t[i]?.[a] as number;
+    const intervalCoverage = coverage(predictions.lower, predictions.upper, trueValue, arms);
+    const gainIntervalCoverage = coverage(
+      predictions.gainLower,
+      predictions.gainUpper,
+      (i, a) => trueValue(i, a) - trueValue(i, control),
+      arms.filter((_, a) => a !== control),
+    );
     const eceAgainstTruth = Object.fromEntries(
       arms.map((arm, a) => [
         arm,
@@ -333,6 +346,7 @@ export function evaluatePredictions(input: {
       meanAbsAteError: absSum / Math.max(K - 1, 1),
       values: truePolicyValues({ truth: logged.truth, policy: rec, treatment: logged.treatment }),
       intervalCoverage,
+      gainIntervalCoverage,
     };
   }
 

@@ -172,6 +172,11 @@ export function formatReport(report: EvaluationReport, targets: TargetCheck[] = 
         (m) => fmt(m.truth ? Math.max(...Object.values(m.truth.eceAgainstTruth)) : null, 4),
       ]);
     }
+    const meanOf = (r: Record<string, number> | null | undefined) => (r ? Object.values(r).reduce((a, b) => a + b, 0) / Math.max(1, Object.keys(r).length) : null);
+    truthRows.push(
+      ["80% interval holds the true chance (mean over arms)", (m) => fmt(meanOf(m.truth?.intervalCoverage))],
+      ["80% interval holds the true gain (mean over arms)", (m) => fmt(meanOf(m.truth?.gainIntervalCoverage))],
+    );
     out.push(...table(["metric", ...models.map((m) => m.name)], truthRows.map(([label, f]) => [label, ...models.map(f)])));
     out.push("", "ATE error per arm (predicted − true) and √PEHE per arm");
     out.push(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { argmaxRows } from "./policy.js";
-import { ateErrors, sqrtPehe, truePolicyValues } from "./truth.js";
+import { ateErrors, factualTruthGap, sqrtPehe, truePolicyValues } from "./truth.js";
 
 const truth = [
   [0.2, 0.5, 0.3],
@@ -50,5 +50,23 @@ describe("truePolicyValues", () => {
   it("captures all of the gain with the oracle policy and none when nothing can be gained", () => {
     expect(truePolicyValues({ truth, policy: argmaxRows(truth), treatment: [0, 0] }).capturedOracleGain).toBeCloseTo(1, 12);
     expect(truePolicyValues({ truth, policy: [0, 0], treatment: argmaxRows(truth) }).capturedOracleGain).toBeNull();
+  });
+});
+
+describe("factualTruthGap", () => {
+  it("is the observed rate minus the mean true chance of each arm's own rows", () => {
+    const truth = [
+      [0.2, 0.5],
+      [0.4, 0.1],
+      [0.3, 0.3],
+      [0.9, 0.6],
+    ];
+    const gap = factualTruthGap({ treatment: [0, 0, 1, 1], outcome: [1, 0, 0, 0], truth, arms: 3 });
+    expect(gap[0]).toBeCloseTo(0.5 - 0.3, 12);
+    expect(gap[1]).toBeCloseTo(0 - 0.45, 12);
+    expect(gap[2]).toBeNull();
+  });
+  it("refuses an arm outside the range", () => {
+    expect(() => factualTruthGap({ treatment: [2], outcome: [1], truth: [[0.1, 0.2]], arms: 2 })).toThrow(/row 0 has arm 2/);
   });
 });

@@ -116,3 +116,22 @@ export function truePolicyValues(input: {
     capturedOracleGain: Math.abs(room) > 1e-12 ? (vPolicy - vObserved) / room : null,
   };
 }
+
+/**
+ * Per arm, the observed outcome rate of the rows that received it minus their mean true
+ * chance: how far a sample's own noise puts an arm off its truth. A model fitted to these rows
+ * cannot see this gap, so its calibration against the truth on other clients is about this far
+ * off too (null for an arm without rows).
+ */
+export function factualTruthGap(input: { treatment: readonly number[]; outcome: readonly number[]; truth: Matrix; arms: number }): (number | null)[] {
+  const { treatment, outcome, truth } = input;
+  const sums = Array.from({ length: input.arms }, () => ({ n: 0, observed: 0, chance: 0 }));
+  treatment.forEach((arm, i) => {
+    const s = sums[arm];
+    if (!s) throw new RangeError(`row ${i} has arm ${arm}, outside 0…${input.arms - 1}`);
+    s.n++;
+    s.observed += outcome[i] ?? 0;
+    s.chance += cell(truth, i, arm);
+  });
+  return sums.map((s) => (s.n ? (s.observed - s.chance) / s.n : null));
+}

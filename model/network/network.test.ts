@@ -4,7 +4,7 @@ import { makeTinyTable } from "../../test/fixtures/tiny-table.js";
 import { ensureBackend } from "../backend.js";
 import { encodeTrainingTable } from "../bundle/train.js";
 import { auc, expectedCalibrationError, fitLinear, fitPlatt } from "./calibration.js";
-import { disposeEnsemble, loadEnsemble, predictEnsemble, trainEnsemble } from "./ensemble.js";
+import { disposeEnsemble, intervalMultiplier, loadEnsemble, predictEnsemble, trainEnsemble } from "./ensemble.js";
 import { forward, initialWeights, NetworkConfigSchema, paramsFromWeights, disposeParams } from "./tarnet.js";
 
 beforeAll(async () => {
@@ -48,16 +48,43 @@ describe("network", () => {
     expect(tf.memory().numTensors).toBe(before);
     const K = tiny.schema.treatment.arms.length;
     expect(pred.mean).toHaveLength(10 * K);
+    const half = intervalMultiplier(2, config);
     for (let i = 0; i < 10 * K; i++) {
-      expect(pred.mean[i]).toBeGreaterThan(0);
-      expect(pred.mean[i]).toBeLessThan(1);
+      const mean = pred.mean[i] ?? Number.NaN;
+      expect(mean).toBeGreaterThan(0);
+      expect(mean).toBeLessThan(1);
       expect(pred.lower[i]).toBeLessThanOrEqual((pred.upper[i] ?? 0) + 1e-7);
+      expect(pred.lower[i]).toBeGreaterThanOrEqual(0);
+      expect(pred.upper[i]).toBeLessThanOrEqual(1);
+      // mean ± multiplier × the two members' standard deviation (|a − b| / √2), clipped to [0, 1].
+      const r = Math.floor(i / K);
+      const k = i % K;
+      const oneMember = (m: 0 | 1) => {
+        const e = loadEnsemble({ ...a, members: [a.members[m] as (typeof a.members)[number]] });
+        const p = predictEnsemble(e, data.x.subarray(r * data.inputs, (r + 1) * data.inputs), 1).mean[k] ?? Number.NaN;
+        disposeEnsemble(e);
+        return p;
+      };
+      if (i < 3) {
+        const sd = Math.abs(oneMember(0) - oneMember(1)) / Math.SQRT2;
+        expect(pred.upper[i]).toBeCloseTo(Math.min(1, mean + half * sd), 5);
+        expect(pred.lower[i]).toBeCloseTo(Math.max(0, mean - half * sd), 5);
+      }
     }
     for (let r = 0; r < 10; r++) {
       const sum = Array.from(pred.propensity.subarray(r * K, (r + 1) * K)).reduce((s, v) => s + v, 0);
       expect(sum).toBeCloseTo(1, 4);
       expect(pred.gain[r * K]).toBeCloseTo(0, 6); // control arm
     }
+  });
+
+  it("widens the members' spread into an 80% interval: Student's t for few members, √c for the tempered bootstrap", () => {
+    const weighted = NetworkConfigSchema.parse({ bootstrap: "weighted", bootstrapConcentration: 4 });
+    expect(intervalMultiplier(5, weighted)).toBeCloseTo(1.533 * 2, 6);
+    expect(intervalMultiplier(2, NetworkConfigSchema.parse({ bootstrap: "resample" }))).toBeCloseTo(3.078, 6);
+    expect(intervalMultiplier(1, weighted)).toBe(0);
+    // Beyond the table the normal quantile.
+    expect(intervalMultiplier(50, NetworkConfigSchema.parse({ bootstrap: "none" }))).toBeCloseTo(1.2816, 4);
   });
 
   it("learns a continuous outcome on its own scale", () => {

@@ -3,9 +3,10 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { checkTargets } from "../../model/evaluate/index.js";
+import { checkTargets, readLogged } from "../../model/evaluate/index.js";
 import type { EvaluationReport } from "../../model/evaluate/index.js";
-import { faithfulness, loadBundle, readTableCsv, trainBundle } from "../../model/index.js";
+import { faithfulness, loadBundle, readSchemaFile, readTableCsv, trainBundle } from "../../model/index.js";
+import { factualTruthGap } from "../../model/metrics/index.js";
 import { parseCli } from "../lib/cli.js";
 import { prepareTable } from "./train.js";
 
@@ -24,6 +25,12 @@ const spec = {
     seed: z.coerce.number().int().min(0).default(1),
   }),
 };
+
+const meanOf = (r: Record<string, number> | null | undefined): number | null => {
+  const v = Object.values(r ?? {});
+  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
+};
+const round = <T extends number | null>(v: T): T => (v === null ? v : ((Math.round(v * 1000) / 1000) as T));
 
 export async function run(argv: string[]): Promise<void> {
   const args = parseCli(spec, argv);
@@ -48,16 +55,25 @@ export async function run(argv: string[]): Promise<void> {
       capturedOracleGain: m.truth?.values.capturedOracleGain ?? null,
       worstEce: Math.max(...m.factual.map((f) => f.ece ?? 0)),
       worstEceAgainstTruth: m.truth ? Math.max(...Object.values(m.truth.eceAgainstTruth)) : null,
+      // Shares of test clients whose true chance (gain) lies in the 80% interval, mean over arms.
+      intervalHoldsTrueChance: round(meanOf(m.truth?.intervalCoverage)),
+      intervalHoldsTrueGain: round(meanOf(m.truth?.gainIntervalCoverage)),
     }));
     // Faithfulness needs a fully trained model, so it is measured here on the test clients.
     const bundle = await loadBundle(join(dir, "model"));
     const faithful = faithfulness(bundle, (await readTableCsv(test.table)).rows).map((f) => ({
       driver: f.label,
       clients: f.clients,
-      shareTop3: Math.round(f.shareTopK * 1000) / 1000,
+      shareTop3: round(f.shareTopK),
     }));
+    // How far each arm's own training rows are off their true chances: the part of the ECE
+    // against the truth that no model fitted to these rows can remove.
+    const schema = await readSchemaFile(train.schema);
+    const logged = readLogged(schema, (await readTableCsv(train.table)).rows);
+    const gap = logged.truth ? factualTruthGap({ ...logged, truth: logged.truth, arms: schema.treatment.arms.length }) : [];
+    const trainingRowsOffTruth = Object.fromEntries(schema.treatment.arms.map((arm, k) => [arm, round(gap[k] ?? null)]));
     const targets = checkTargets(report, { network: "network", baseline: "t-learner" });
-    process.stdout.write(`${JSON.stringify({ trainPersons: args["train-persons"], testPersons: args["test-persons"], seed: args.seed, trainSeconds, summary, targets, faithfulness: faithful }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ trainPersons: args["train-persons"], testPersons: args["test-persons"], seed: args.seed, trainSeconds, summary, targets, trainingRowsOffTruth, faithfulness: faithful }, null, 2)}\n`);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
