@@ -48,6 +48,8 @@ export const ModelCardSchema = z.object({
     rows: z.number().int().nullable(),
     rowsPerArm: z.record(z.string(), z.number().int().nullable()),
     validationShare: z.number(),
+    /** Rows each arm's calibration was fitted on (absent in cards written before it was recorded: the validation split). */
+    calibrationRows: z.enum(["all", "validation"]).optional(),
   }),
   featuresUsed: z.array(z.object({ name: z.string(), type: z.string(), group: z.string() })),
   featuresNotUsed: z.array(z.object({ name: z.string(), reason: z.string() })),
@@ -67,6 +69,7 @@ export function buildModelCard(options: {
   backend: string;
   seed: number;
   validationShare: number;
+  calibrationRows: "all" | "validation";
   metrics: ValidationMetrics;
 }): ModelCard {
   const { schema } = options;
@@ -106,6 +109,7 @@ export function buildModelCard(options: {
       rows: options.reference.rows,
       rowsPerArm: options.reference.arms,
       validationShare: options.validationShare,
+      calibrationRows: options.calibrationRows,
     },
     featuresUsed: schema.features.map((f) => ({ name: f.name, type: f.type, group: f.group ?? f.name })),
     featuresNotUsed: [...reasons.entries()].map(([name, reason]) => ({ name, reason })),
@@ -114,7 +118,7 @@ export function buildModelCard(options: {
       "Learned from observational data: the estimates are causal only if the recorded features capture why clients got their intervention (no unmeasured confounding).",
       "Where few comparable clients got an intervention (low propensity, or fewer than 10 in the client's cell) the estimate is flagged as low evidence and never ranked first.",
       "The 80% interval comes from the disagreement between ensemble members (seeds and bootstrap weights), widened for their small number (Student's t) and for the tempered bootstrap: it covers the uncertainty from the training sample, not systematic errors of the model. On the project's synthetic data it held the true chance for about 81% of clients and the true gain over regular guidance for about 93% (npm run bench -- quality).",
-      "Performance figures here are on the validation split used for early stopping and calibration; see the evaluation report for held-out results.",
+      "Performance figures here are on the validation split used for early stopping (and, with the training rows, for calibration); see the evaluation report for held-out results.",
       "Nationality, origin and case workers' impressions are never features; origin and sex are used only to audit fairness.",
     ],
   };
@@ -134,7 +138,7 @@ export function modelCardMarkdown(card: ModelCard): string {
   lines.push(`- outcome \`${card.model.outcome.column}\` (${card.model.outcome.type}); control arm \`${card.model.control}\``);
   lines.push(`- arms: ${card.model.arms.map((a) => `\`${a}\``).join(", ")}`, "");
   lines.push("## Data", "");
-  lines.push(`Table \`${card.data.table}\`, ${card.data.rows ?? "<10"} rows; ${Math.round(card.data.validationShare * 100)}% held out for early stopping and calibration.`, "");
+  lines.push(`Table \`${card.data.table}\`, ${card.data.rows ?? "<10"} rows; ${Math.round(card.data.validationShare * 100)}% held out for early stopping; calibration per arm on ${(card.data.calibrationRows ?? "validation") === "validation" ? "that split" : "all of the arm's rows"}.`, "");
   lines.push("| arm | rows |", "|---|---|");
   for (const [arm, n] of Object.entries(card.data.rowsPerArm)) lines.push(`| ${arm} | ${n ?? "<10"} |`);
   lines.push("", "## Features used", "", "| feature | type | group |", "|---|---|---|");

@@ -86,6 +86,7 @@ export async function trainBundle(options: TrainOptions): Promise<{ version: str
     backend,
     seed,
     validationShare,
+    calibrationRows: config.calibrationRows,
     metrics,
   });
   const dir = await saveBundle(options.outDir, {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 /**
- * Per-arm calibration fitted on the validation split. Binary outcomes: Platt scaling
+ * Per-arm calibration, fitted on the arm's rows (NetworkConfig.calibrationRows). Binary outcomes: Platt scaling
  * of the member logits, p = sigmoid(a·z + b). Continuous outcomes: a linear map of the
  * prediction, y = a·ŷ + b. Both are pulled slightly toward identity when an arm has few rows.
  */

@@ -96,7 +96,7 @@ export function splitRows(treatment: Int32Array, arms: number, share: number, se
 /**
  * Trains `members` networks on bootstrap samples of the training rows (each with its
  * own seed), early-stopped on one shared validation split, then fits per-arm calibration
- * on that split. Deterministic for a fixed seed and backend.
+ * on the arm's rows (all of them, or the validation split: NetworkConfig.calibrationRows). Deterministic for a fixed seed and backend.
  */
 export function trainEnsemble(options: {
   data: EncodedData;
@@ -180,7 +180,8 @@ export function trainEnsemble(options: {
       arms: Object.fromEntries(arms.map((a) => [a, { a: 1, b: 0, rows: 0 }])),
     },
   };
-  const calibration = fitCalibration(uncalibrated, data, split.validation);
+  const allRows = Int32Array.from({ length: data.treatment.length }, (_, i) => i);
+  const calibration = fitCalibration(uncalibrated, data, config.calibrationRows === "all" ? allRows : split.validation);
   return { state: { ...uncalibrated, calibration }, split };
 }
 

@@ -42,6 +42,14 @@ export const NetworkConfigSchema = z.object({
    * information: per-arm validation sets are small, and an unregularised Platt fit adds noise.
    */
   calibrationRidge: z.number().min(0).default(200),
+  /**
+   * Which rows each arm's calibration is fitted on: "all" of the arm's rows (default) or only the
+   * "validation" split. An arm has 300–400 validation rows against 1 300–2 000 in all, and the
+   * early-stopped members hardly fit their training rows more closely than new ones: on four
+   * generator seeds, "all" brought the worst arm's ECE against the true chances from 0.032 to
+   * 0.026 on average (bench quality --seed 1, 3, 5, 7).
+   */
+  calibrationRows: z.enum(["all", "validation"]).default("all"),
   /** Concentration c of the weighted bootstrap: 1 = as variable as the classic bootstrap; larger = milder. */
   bootstrapConcentration: z.number().positive().default(4),
 });
