@@ -121,6 +121,24 @@ describe("train CLI", () => {
     expectOneLineError(await run("ok.csv", "bad-schema.json"), /^train: error: .*bad-schema\.json: invalid schema at outcome\.type/);
     expectOneLineError(await inProcess(trainMain, ["--schema", "x.json"]), /^train: error: --table/);
     expectOneLineError(await inProcess(trainMain, ["--tabel", "x.csv"]), /^train: error: Unknown option '--tabel'/);
+    expectOneLineError(
+      await inProcess(trainMain, [...trainArgs("ok.csv"), "--calibration-rows", "training"]),
+      /^train: error: --calibration-rows: .*"all".*"validation"/,
+    );
+  }, 60_000);
+
+  it("fits calibration on the rows asked for and says so in the model card", async () => {
+    for (const rows of ["validation", "all"] as const) {
+      const run = await inProcess(trainMain, [...trainArgs("ok.csv"), "--calibration-rows", rows]);
+      expect(run.code).toBe(0);
+      const card = JSON.parse(await readFile(join(dir, "out", "model-card.json"), "utf8"));
+      expect(card.data.calibrationRows).toBe(rows);
+      const calibration = JSON.parse(await readFile(join(dir, "out", "calibration.json"), "utf8"));
+      const fitted = Object.values(calibration.arms as Record<string, { rows: number }>).reduce((sum, arm) => sum + arm.rows, 0);
+      // All rows of the table, or its 20 % validation split.
+      if (rows === "all") expect(fitted).toBe(tiny.rows.length);
+      else expect(fitted).toBeLessThan(tiny.rows.length * 0.3);
+    }
   }, 60_000);
 
   it("prints help and exits 0 (as a real process)", async () => {

@@ -6,7 +6,8 @@ import { parseCli, runCli } from "./lib/cli.js";
 
 const spec = {
   name: "train",
-  usage: "usage: npm run train -- --table CSV --schema JSON --out DIR [--seed S] [--members M] [--epochs E]",
+  usage:
+    "usage: npm run train -- --table CSV --schema JSON --out DIR [--seed S] [--members M] [--epochs E] [--calibration-rows all|validation]",
   description: [
     "Trains the causal trajectory model (an ensemble of multi-head networks) on a table in the",
     "generic table format and writes a model bundle directory (replaced atomically).",
@@ -17,8 +18,11 @@ const spec = {
     "  --seed S        random seed (default 42); same seed and data give the same weights",
     "  --members M     ensemble members (default 5, at least 1)",
     "  --epochs E      maximum epochs per member (default 40; early stopping usually ends sooner)",
+    "  --calibration-rows all|validation",
+    "                  rows each arm's calibration is fitted on (default all: the validation split",
+    "                  alone has a few hundred rows per arm)",
   ].join("\n"),
-  options: { table: "string", schema: "string", out: "string", seed: "string", members: "string", epochs: "string" },
+  options: { table: "string", schema: "string", out: "string", seed: "string", members: "string", epochs: "string", "calibration-rows": "string" },
   schema: z.object({
     table: z.string().min(1),
     schema: z.string().min(1),
@@ -26,6 +30,7 @@ const spec = {
     seed: z.coerce.number().int().min(0).default(42),
     members: z.coerce.number().int().min(1).max(50).default(5),
     epochs: z.coerce.number().int().min(1).max(1000).default(40),
+    "calibration-rows": z.enum(["all", "validation"]).default("all"),
   }),
 } as const;
 
@@ -49,6 +54,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       seed: args.seed,
       members: args.members,
       maxEpochs: args.epochs,
+      config: { calibrationRows: args["calibration-rows"] },
       onProgress: (p) => {
         const payload = { ...p, loss: p.loss === undefined ? "–" : p.loss.toFixed(4) };
         const value = (p.member - 1) * p.maxEpochs + p.epoch;
