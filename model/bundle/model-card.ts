@@ -117,7 +117,7 @@ export function buildModelCard(options: {
     limits: [
       "Learned from observational data: the estimates are causal only if the recorded features capture why clients got their intervention (no unmeasured confounding).",
       "Where few comparable clients got an intervention (low propensity, or fewer than 10 in the client's cell) the estimate is flagged as low evidence and never ranked first.",
-      "The 80% interval comes from the disagreement between ensemble members (seeds and bootstrap weights), widened for their small number (Student's t) and for the tempered bootstrap: it covers the uncertainty from the training sample, not systematic errors of the model. On the project's synthetic data it held the true chance for 83–87% of clients and the true gain over regular guidance for 91–95% (npm run bench -- quality, seeds 1, 3, 5, 7).",
+      "The 80% interval comes from the disagreement between ensemble members (seeds and bootstrap weights), widened for their small number (Student's t) and for the tempered bootstrap: it covers the uncertainty from the training sample, not systematic errors of the model. On the project's synthetic data it held the true chance for 82–87% of clients and the true gain over regular guidance for 91–95% (npm run bench -- quality, seeds 1, 3, 5, 7).",
       "Performance figures here are on the validation split used for early stopping (and, with the training rows, for calibration); see the evaluation report for held-out results.",
       "Nationality, origin and case workers' impressions are never features; origin and sex are used only to audit fairness.",
     ],
