@@ -18,13 +18,16 @@ import { getModelThreads } from "./env.server";
 /**
  * Loads the active bundle once per version and calls model/. The only place that maps
  * model errors to HTTP: a missing or broken model is a 503 with a plain message.
+ * When another version becomes active, the previous bundle's tensors are freed as soon as the
+ * requests that were using it have finished (`inFlight`), so promotes do not add up in memory.
  */
-let loaded: { version: string; bundle: Promise<Bundle>; pool: Promise<RecommendPool | null> } | undefined;
+type Loaded = { version: string; bundle: Promise<Bundle>; pool: Promise<RecommendPool | null>; inFlight: number; retired: boolean };
+let loaded: Loaded | undefined;
 
 /** The worker script, from the project root (the server bundle does not hold it). */
 const WORKER_FILE = path.resolve("model/recommend/recommend-worker.ts");
 
-async function getActive(): Promise<typeof loaded | null> {
+async function getActive(): Promise<Loaded | null> {
   const active = await getActiveModelVersion();
   if (!active) return null;
   if (loaded?.version !== active.id) {
@@ -36,13 +39,35 @@ async function getActive(): Promise<typeof loaded | null> {
       () => (threads > 0 ? createRecommendPool({ bundleDir: active.dir, threads, workerFile: WORKER_FILE }).catch(poolUnavailable) : null),
       () => null,
     );
-    loaded = { version: active.id, bundle, pool };
+    loaded = { version: active.id, bundle, pool, inFlight: 0, retired: false };
     bundle.catch(() => {
       if (loaded?.bundle === bundle) loaded = undefined;
     });
-    void previous?.pool.then((p) => p?.close());
+    if (previous) {
+      previous.retired = true;
+      void previous.pool.then((p) => p?.close());
+      disposeWhenIdle(previous);
+    }
   }
   return loaded;
+}
+
+/** The active entry, counted as in use until `release`: taken in the same tick it is chosen. */
+async function acquireActive(): Promise<Loaded | null> {
+  const active = await getActive();
+  if (active) active.inFlight++;
+  return active;
+}
+
+function release(entry: Loaded): void {
+  entry.inFlight--;
+  disposeWhenIdle(entry);
+}
+
+function disposeWhenIdle(entry: Loaded): void {
+  if (!entry.retired || entry.inFlight > 0) return;
+  entry.inFlight = Number.POSITIVE_INFINITY; // once
+  void entry.bundle.then(disposeBundle, () => undefined);
 }
 
 async function getActiveBundle(): Promise<Bundle | null> {
@@ -66,19 +91,37 @@ async function requireDisclosure(bundle: Bundle): Promise<Bundle> {
 }
 
 export async function recommendForClient(profile: Record<string, unknown>): Promise<RecommendationResult | null> {
+  let active: Loaded | null;
+  try {
+    active = await acquireActive();
+  } catch (error) {
+    throw unavailable(error);
+  }
+  try {
+    return await recommendWith(active, profile);
+  } finally {
+    if (active) release(active);
+  }
+}
+
+/** A 503 with a plain message for a model that cannot be served; the reason goes to the log. */
+function unavailable(error: unknown): Response {
+  console.error(`active model could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+  const message =
+    error instanceof DisclosureError
+      ? "Het actieve model is niet vrijgegeven: de onthullingscontrole ontbreekt of is niet geslaagd."
+      : "Het actieve model kan niet worden geladen.";
+  return new Response(message, { status: 503 });
+}
+
+async function recommendWith(active: Loaded | null, profile: Record<string, unknown>): Promise<RecommendationResult | null> {
   let bundle: Bundle | null;
   let pool: RecommendPool | null = null;
   try {
-    const active = await getActive();
     bundle = active ? await active.bundle : null;
     pool = active ? await active.pool : null;
   } catch (error) {
-    console.error(`active model could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
-    const message =
-      error instanceof DisclosureError
-        ? "Het actieve model is niet vrijgegeven: de onthullingscontrole ontbreekt of is niet geslaagd."
-        : "Het actieve model kan niet worden geladen.";
-    throw new Response(message, { status: 503 });
+    throw unavailable(error);
   }
   if (!bundle) return null;
   if (pool) {
@@ -88,8 +131,8 @@ export async function recommendForClient(profile: Record<string, unknown>): Prom
       // A thread that stopped is not the client's fault: this and later requests are answered in
       // this thread (logged once) until the next model version starts new threads.
       if (error instanceof PoolError) throw error;
-      if (loaded?.pool && (await loaded.pool) === pool) {
-        loaded.pool = Promise.resolve(null);
+      if (active && (await active.pool) === pool) {
+        active.pool = Promise.resolve(null);
         poolUnavailable(error);
         void pool.close();
       }

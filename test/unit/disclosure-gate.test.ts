@@ -1,10 +1,8 @@
 import { cp, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { disposeBundle, loadBundle, writeBundleFile } from "../../model/bundle/bundle.js";
-import { DISCLOSURE_REPORT_FILE } from "../../model/privacy/disclosure-check.js";
-import { runDisclosureCheck } from "../../model/privacy/disclosure-report.js";
-import { clientFrom, makeTinyBundle } from "../fixtures/tiny-bundle.js";
+import { writeBundleFile } from "../../model/bundle/bundle.js";
+import { clientFrom, makeTinyBundle, writeDisclosureVerdict } from "../fixtures/tiny-bundle.js";
 
 /**
  * The app serves a bundle only with a passing disclosure report that covers its files: the active
@@ -22,20 +20,11 @@ let failedDir: string;
 beforeAll(async () => {
   fixture = await makeTinyBundle({ n: 700, seed: 61 });
   checkedDir = join(fixture.root, "checked");
-  await cp(fixture.dir, checkedDir, { recursive: true });
-  const bundle = await loadBundle(checkedDir);
-  try {
-    const rows = fixture.tiny.rows;
-    await runDisclosureCheck({ bundle, members: rows.slice(0, 450), nonMembers: rows.slice(450), trainSha256: "a".repeat(64), holdoutSha256: "b".repeat(64), repeats: 2, replicates: 10 });
-  } finally {
-    disposeBundle(bundle);
-  }
-  // The tiny, barely trained model's own verdict does not matter here: force one passing and one failing copy.
-  const report = JSON.parse(await readFile(join(checkedDir, DISCLOSURE_REPORT_FILE), "utf8")) as Record<string, unknown>;
   failedDir = join(fixture.root, "failed");
-  await cp(checkedDir, failedDir, { recursive: true });
-  await writeBundleFile(checkedDir, DISCLOSURE_REPORT_FILE, JSON.stringify({ ...report, passed: true, reasons: [] }));
-  await writeBundleFile(failedDir, DISCLOSURE_REPORT_FILE, JSON.stringify({ ...report, passed: false, reasons: ["loss attack: advantage 0.090 exceeds 0.05"] }));
+  await cp(fixture.dir, checkedDir, { recursive: true });
+  await cp(fixture.dir, failedDir, { recursive: true });
+  await writeDisclosureVerdict(checkedDir, fixture.tiny.rows, { passed: true });
+  await writeDisclosureVerdict(failedDir, fixture.tiny.rows, { passed: false, reasons: ["loss attack: advantage 0.090 exceeds 0.05"] });
 });
 afterAll(async () => {
   await rm(fixture.root, { recursive: true, force: true });
