@@ -33,7 +33,7 @@ const nl = {
   backToCaseload: "Terug naar mijn cliënten",
   rankedTrajectories: "Trajecten op volgorde van kans op werk",
   rankingIntro:
-    "Geschatte kans op betaald werk binnen 12 maanden onder elk traject, met een 80%-interval, en het verschil met reguliere begeleiding. Het advies ondersteunt uw afweging; u beslist.",
+    "Geschatte kans op betaald werk binnen 12 maanden onder elk traject, met een 80%-interval, en het verschil met reguliere begeleiding. Het interval toont de onzekerheid door de beperkte gegevens waarvan het model leerde; fouten in het model zelf vallen erbuiten. Het advies ondersteunt uw afweging; u beslist.",
   rank: "Rang",
   trajectory: "Traject",
   chanceOfWork: "Kans op werk (12 mnd)",
@@ -389,7 +389,7 @@ const en: Messages = {
   backToCaseload: "Back to my clients",
   rankedTrajectories: "Trajectories ranked by chance of work",
   rankingIntro:
-    "Estimated chance of paid work within 12 months under each trajectory, with an 80% interval, and the difference from regular guidance. The advice supports your judgement; you decide.",
+    "Estimated chance of paid work within 12 months under each trajectory, with an 80% interval, and the difference from regular guidance. The interval shows the uncertainty from the limited data the model learned from; errors in the model itself are not included. The advice supports your judgement; you decide.",
   rank: "Rank",
   trajectory: "Trajectory",
   chanceOfWork: "Chance of work (12 mo)",
