@@ -21,7 +21,14 @@ import { getModelThreads } from "./env.server";
  * When another version becomes active, the previous bundle's tensors are freed as soon as the
  * requests that were using it have finished (`inFlight`), so promotes do not add up in memory.
  */
-type Loaded = { version: string; bundle: Promise<Bundle>; pool: Promise<RecommendPool | null>; inFlight: number; retired: boolean };
+type Loaded = {
+  version: string;
+  bundle: Promise<Bundle>;
+  pool: Promise<RecommendPool | null>;
+  inFlight: number;
+  /** "retired" once another version is active; "disposed" once its tensors are freed. */
+  state: "serving" | "retired" | "disposed";
+};
 let loaded: Loaded | undefined;
 
 /** The worker script, from the project root (the server bundle does not hold it). */
@@ -39,12 +46,12 @@ async function getActive(): Promise<Loaded | null> {
       () => (threads > 0 ? createRecommendPool({ bundleDir: active.dir, threads, workerFile: WORKER_FILE }).catch(poolUnavailable) : null),
       () => null,
     );
-    loaded = { version: active.id, bundle, pool, inFlight: 0, retired: false };
+    loaded = { version: active.id, bundle, pool, inFlight: 0, state: "serving" };
     bundle.catch(() => {
       if (loaded?.bundle === bundle) loaded = undefined;
     });
     if (previous) {
-      previous.retired = true;
+      previous.state = "retired";
       void previous.pool.then((p) => p?.close());
       disposeWhenIdle(previous);
     }
@@ -65,8 +72,8 @@ function release(entry: Loaded): void {
 }
 
 function disposeWhenIdle(entry: Loaded): void {
-  if (!entry.retired || entry.inFlight > 0) return;
-  entry.inFlight = Number.POSITIVE_INFINITY; // once
+  if (entry.state !== "retired" || entry.inFlight > 0) return;
+  entry.state = "disposed";
   void entry.bundle.then(disposeBundle, () => undefined);
 }
 

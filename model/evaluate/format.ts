@@ -1,4 +1,4 @@
-import type { Estimate } from "../metrics/index.js";
+import { type Estimate, mean } from "../metrics/index.js";
 import type { EvaluationReport, ModelReport } from "./evaluate.js";
 
 /** The issue's targets, checked on a report that holds the network and the T-learner baseline. */
@@ -172,10 +172,9 @@ export function formatReport(report: EvaluationReport, targets: TargetCheck[] = 
         (m) => fmt(m.truth ? Math.max(...Object.values(m.truth.eceAgainstTruth)) : null, 4),
       ]);
     }
-    const meanOf = (r: Record<string, number> | null | undefined) => (r ? Object.values(r).reduce((a, b) => a + b, 0) / Math.max(1, Object.keys(r).length) : null);
     truthRows.push(
-      ["80% interval holds the true chance (mean over arms)", (m) => fmt(meanOf(m.truth?.intervalCoverage))],
-      ["80% interval holds the true gain (mean over arms)", (m) => fmt(meanOf(m.truth?.gainIntervalCoverage))],
+      ["80% interval holds the true chance (mean over arms)", (m) => fmt(meanOverArms(m.truth?.intervalCoverage))],
+      ["80% interval holds the true gain (mean over arms)", (m) => fmt(meanOverArms(m.truth?.gainIntervalCoverage))],
     );
     out.push(...table(["metric", ...models.map((m) => m.name)], truthRows.map(([label, f]) => [label, ...models.map(f)])));
     out.push("", "ATE error per arm (predicted − true) and √PEHE per arm");
@@ -196,4 +195,10 @@ export function formatReport(report: EvaluationReport, targets: TargetCheck[] = 
     for (const c of targets) out.push(`  [${c.pass ? "pass" : "FAIL"}] ${c.target}: ${c.value}`);
   }
   return `${out.join("\n")}\n`;
+}
+
+/** The mean of a per-arm figure (e.g. interval coverage); null when there is none. */
+export function meanOverArms(perArm: Record<string, number> | null | undefined): number | null {
+  const values = Object.values(perArm ?? {});
+  return values.length > 0 ? mean(values) : null;
 }

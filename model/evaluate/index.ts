@@ -12,4 +12,4 @@ export {
   type TruthReport,
   toMatrix,
 } from "./evaluate.js";
-export { checkTargets, formatReport, TARGETS, type TargetCheck } from "./format.js";
+export { checkTargets, formatReport, meanOverArms, TARGETS, type TargetCheck } from "./format.js";

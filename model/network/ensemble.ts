@@ -180,8 +180,8 @@ export function trainEnsemble(options: {
       arms: Object.fromEntries(arms.map((a) => [a, { a: 1, b: 0, rows: 0 }])),
     },
   };
-  const allRows = Int32Array.from({ length: data.treatment.length }, (_, i) => i);
-  const calibration = fitCalibration(uncalibrated, data, config.calibrationRows === "all" ? allRows : split.validation);
+  const calibrationRows = config.calibrationRows === "all" ? Int32Array.from({ length: data.treatment.length }, (_, i) => i) : split.validation;
+  const calibration = fitCalibration(uncalibrated, data, calibrationRows);
   return { state: { ...uncalibrated, calibration }, split };
 }
 

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
-import { checkTargets, readLogged } from "../../model/evaluate/index.js";
+import { checkTargets, meanOverArms, readLogged } from "../../model/evaluate/index.js";
 import type { EvaluationReport } from "../../model/evaluate/index.js";
 import { faithfulness, loadBundle, readSchemaFile, readTableCsv, trainBundle } from "../../model/index.js";
 import { factualTruthGap } from "../../model/metrics/index.js";
@@ -26,10 +26,6 @@ const spec = {
   }),
 };
 
-const meanOf = (r: Record<string, number> | null | undefined): number | null => {
-  const v = Object.values(r ?? {});
-  return v.length ? v.reduce((a, b) => a + b, 0) / v.length : null;
-};
 const round = <T extends number | null>(v: T): T => (v === null ? v : ((Math.round(v * 1000) / 1000) as T));
 
 export async function run(argv: string[]): Promise<void> {
@@ -56,8 +52,8 @@ export async function run(argv: string[]): Promise<void> {
       worstEce: Math.max(...m.factual.map((f) => f.ece ?? 0)),
       worstEceAgainstTruth: m.truth ? Math.max(...Object.values(m.truth.eceAgainstTruth)) : null,
       // Shares of test clients whose true chance (gain) lies in the 80% interval, mean over arms.
-      intervalHoldsTrueChance: round(meanOf(m.truth?.intervalCoverage)),
-      intervalHoldsTrueGain: round(meanOf(m.truth?.gainIntervalCoverage)),
+      intervalHoldsTrueChance: round(meanOverArms(m.truth?.intervalCoverage)),
+      intervalHoldsTrueGain: round(meanOverArms(m.truth?.gainIntervalCoverage)),
     }));
     // Faithfulness needs a fully trained model, so it is measured here on the test clients.
     const bundle = await loadBundle(join(dir, "model"));
