@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { createHash, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { checkSqliteFile } from "./lib/db-check.js";
+import { migrateDatabase, resolveAppLocations } from "./lib/app-env.js";
 
 /**
  * `npm start`: from a fresh clone to a serving app, one visible step at a time.
@@ -35,27 +35,6 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   });
 }
 
-/** Secrets are generated on first start and kept in DATA_DIR/.env, which git ignores. */
-function ensureSecrets(dataDir: string): Record<string, string> {
-  const file = path.join(dataDir, ".env");
-  const values: Record<string, string> = {};
-  if (existsSync(file)) {
-    for (const line of readFileSync(file, "utf8").split("\n")) {
-      const match = /^([A-Z_]+)=(.*)$/.exec(line.trim());
-      if (match?.[1] && match[2] !== undefined) values[match[1]] = match[2];
-    }
-  }
-  let changed = false;
-  for (const name of ["SESSION_SECRET", "PSEUDONYM_KEY"]) {
-    if (!values[name]) {
-      values[name] = randomBytes(32).toString("hex");
-      changed = true;
-    }
-  }
-  if (changed) writeFileSync(file, `${Object.entries(values).map(([k, v]) => `${k}=${v}`).join("\n")}\n`, { mode: 0o600 });
-  return values;
-}
-
 /** A fingerprint of everything the production build is made from, to rebuild only when it changed. */
 function sourceFingerprint(): string {
   const hash = createHash("sha256");
@@ -76,30 +55,20 @@ function sourceFingerprint(): string {
 
 async function main() {
   const options = StartEnvSchema.parse(process.env);
-  const dataDir = path.resolve(options.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
-
   step(1, "Configuratie: geheimen in data/.env");
-  const secrets = ensureSecrets(dataDir);
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    ...secrets,
-    DATABASE_URL: process.env.DATABASE_URL ?? `file:${path.join(dataDir, "trajectwijzer.db")}`,
-    MODEL_DIR: process.env.MODEL_DIR ?? path.join(dataDir, "models"),
-    DATA_DIR: dataDir,
-    NODE_ENV: "production",
-  };
+  // The same resolution as the operations CLIs (npm run models / users): scripts/lib/app-env.ts.
+  const locations = resolveAppLocations({ ...process.env, DATA_DIR: options.DATA_DIR });
+  const dataDir = locations.dataDir;
+  const env: NodeJS.ProcessEnv = { ...process.env, ...locations.env, NODE_ENV: "production" };
   Object.assign(process.env, env);
   // Validate the whole configuration before doing any work: a bad value stops here with its name.
   const { getEnv } = await import("../app/utils/env.server.js");
   const config = getEnv();
 
   step(2, "Database: migraties en demo-accounts");
-  await checkSqliteFile(config.DATABASE_URL);
   // PostgreSQL (README "PostgreSQL (multi-instance)"): its own migrations, derived from prisma/schema.prisma.
+  await migrateDatabase({ databaseUrl: config.DATABASE_URL, env, stdio: "inherit" });
   const { createDbClient, isPostgresUrl } = await import("../app/utils/db.server.js");
-  const migrateConfig = isPostgresUrl(config.DATABASE_URL) ? ["--config", "prisma/postgresql/prisma.config.ts"] : [];
-  await run(["node_modules/prisma/build/index.js", "migrate", "deploy", ...migrateConfig], env);
   const db = createDbClient(config.DATABASE_URL);
   // SQLite in write-ahead-log mode (kept in the file): readers never wait for the writer, and a commit
   // costs one sync instead of a rollback journal's several (bench serve: 411 → 606 recommendations/s).
