@@ -1,4 +1,5 @@
 import { getDb } from "~/utils/db.server";
+import { isWhatIfVariant } from "./recommendation.server";
 
 type Owner = { clientId: string; caseworkerId: string };
 
@@ -40,9 +41,11 @@ export async function recordDecision(input: DecisionInput) {
   return getDb().$transaction(async (tx) => {
     const recommendation = await tx.recommendation.findFirst({
       where: { id: input.recommendationId, clientId: input.clientId, client: { caseworkerId: input.caseworkerId } },
-      select: { id: true, topArm: true },
+      select: { id: true, topArm: true, variant: true },
     });
     if (!recommendation) return { ok: false as const, reason: "not_found" as const };
+    // The advice for a changed profile is not the advice: following it is not "following the advice".
+    if (isWhatIfVariant(recommendation.variant)) return { ok: false as const, reason: "what_if" as const };
     // Deviating from the advice always needs a reason, whichever door (form or API) the decision came through.
     if (recommendation.topArm !== input.chosenArm && (!input.reasonCode || !input.reasonText?.trim())) {
       return { ok: false as const, reason: "reason_required" as const };

@@ -31,6 +31,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!result.ok) {
     await audit({ actorId: user.id, action: "decision.record", object: `client:${client.id}`, result: "failed", request });
     if (result.reason === "conflict") return jsonError(409, "conflict: the client was updated since this version; read it again");
+    if (result.reason === "what_if") {
+      return jsonError(400, "invalid body", [{ path: "recommendationId", message: "a what-if recommendation cannot be decided on: use the client's own recommendation" }]);
+    }
     if (result.reason === "reason_required") return jsonError(400, "invalid body", [{ path: "reasonCode", message: "a reason code and text are required when the choice differs from the top recommendation" }]);
     return jsonError(404, "recommendation not found for this client", [{ path: "recommendationId", message: "unknown" }]);
   }

@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { INTERVENTIONS } from "../../model/catalogue";
 import { RankingTable } from "~/components/ranking-table";
@@ -72,6 +72,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     });
     if (!result.ok) {
       await audit({ actorId: user.id, action: "decision.record", object: `client:${client.id}`, result: "failed", request });
+      if (result.reason === "what_if") return data({ intent: "decision" as const, errors: formMessage("what_if_recommendation", lang) }, { status: 400 });
       return {
         intent: "decision" as const,
         errors:

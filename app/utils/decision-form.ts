@@ -70,6 +70,10 @@ const MESSAGES: Record<string, Record<Lang, string>> = {
   hours_range: { nl: "Vul het aantal uren per week in: 1 tot en met 60.", en: "Enter hours per week: 1 to 60." },
   choice: { nl: "Maak een keuze.", en: "Make a choice." },
   foreign_recommendation: { nl: "Het getoonde advies hoort niet bij deze cliënt.", en: "The advice shown does not belong to this client." },
+  what_if_recommendation: {
+    nl: "Een besluit hoort bij het advies voor het eigen profiel van de cliënt, niet bij een wat-als-advies. Zet de wat-als-opties uit en probeer het opnieuw.",
+    en: "A decision belongs to the advice for the client's own profile, not to a what-if advice. Turn the what-if options off and try again.",
+  },
   no_decision: { nl: "Leg eerst een besluit vast.", en: "Record a decision first." },
   unknown_intent: { nl: "Onbekende handeling.", en: "Unknown action." },
   conflict: {
@@ -93,4 +97,4 @@ export const conflictError = (lang: Lang) => ({ form: MESSAGES.conflict![lang] }
 export const reasonRequiredError = (lang: Lang) => ({ reasonCode: MESSAGES.reason_required![lang] });
 
 /** A form-level message by key (not tied to one field). */
-export const formMessage = (key: "foreign_recommendation" | "no_decision" | "unknown_intent", lang: Lang) => ({ form: MESSAGES[key]![lang] });
+export const formMessage = (key: "foreign_recommendation" | "what_if_recommendation" | "no_decision" | "unknown_intent", lang: Lang) => ({ form: MESSAGES[key]![lang] });
