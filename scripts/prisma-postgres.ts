@@ -4,18 +4,20 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * `npm run db:postgres:generate`: derives the PostgreSQL schema and its single init migration from
- * prisma/schema.prisma, the one source of truth, then generates the pg client (app/generated/prisma-pg).
- * Nothing has shipped yet, so each provider keeps exactly one init migration, regenerated from empty.
+ * `npm run db:postgres:generate`: derives the PostgreSQL schema from prisma/schema.prisma, the one source of
+ * truth, then generates the pg client (app/generated/prisma-pg).
+ * Migrations are incremental since deployments with production data exist: 0001_init was `migrate diff` from
+ * empty; each later change adds a hand-written NNNN_name/migration.sql per provider. test/unit/prisma-postgres.test.ts
+ * checks that all migrations together build exactly what `migrate diff` from empty of the current schema builds.
  * `migrate diff` needs a reachable PostgreSQL (TEST_POSTGRES_URL, else a postgres DATABASE_URL, else localhost):
  * the JS schema engine connects through the adapter even to diff from empty; it changes nothing there.
- * The derived files are committed: `npm install` only generates the pg client from them (no database needed),
- * and test/unit/prisma-postgres.test.ts fails when they are stale. `--check` compares without writing.
+ * The derived files are committed: `npm install` only generates the pg client from them (no database needed).
+ * `--check` compares the derived schema without writing.
  */
 export const SOURCE_SCHEMA = "prisma/schema.prisma";
 export const PG_DIR = "prisma/postgresql";
 export const PG_SCHEMA = `${PG_DIR}/schema.prisma`;
-export const PG_MIGRATION = `${PG_DIR}/migrations/0001_init/migration.sql`;
+export const PG_MIGRATIONS = `${PG_DIR}/migrations`;
 export const PG_LOCK = `${PG_DIR}/migrations/migration_lock.toml`;
 export const PG_CONFIG = `${PG_DIR}/prisma.config.ts`;
 
@@ -48,7 +50,7 @@ function prisma(args: string[]): string {
   });
 }
 
-/** The init migration for a derived schema file, as `prisma migrate diff` writes it. */
+/** The whole schema as one migration from empty, as `prisma migrate diff` writes it. */
 export function diffMigration(schemaFile: string): string {
   return prisma(["migrate", "diff", "--config", PG_CONFIG, "--from-empty", "--to-schema-datamodel", schemaFile, "--script"]);
 }
@@ -57,8 +59,8 @@ function main() {
   const check = process.argv.includes("--check");
   const schema = derivePostgresSchema(readFileSync(SOURCE_SCHEMA, "utf8"));
   if (check) {
-    const stale = [PG_SCHEMA, PG_MIGRATION, PG_LOCK].filter((file) => {
-      const expected = file === PG_SCHEMA ? schema : file === PG_LOCK ? PG_LOCK_TEXT : diffMigration(PG_SCHEMA);
+    const stale = [PG_SCHEMA, PG_LOCK].filter((file) => {
+      const expected = file === PG_SCHEMA ? schema : PG_LOCK_TEXT;
       try {
         return readFileSync(file, "utf8") !== expected;
       } catch {
@@ -71,10 +73,9 @@ function main() {
     }
     return;
   }
-  mkdirSync(path.dirname(PG_MIGRATION), { recursive: true });
+  mkdirSync(PG_MIGRATIONS, { recursive: true });
   writeFileSync(PG_SCHEMA, schema);
   writeFileSync(PG_LOCK, PG_LOCK_TEXT);
-  writeFileSync(PG_MIGRATION, diffMigration(PG_SCHEMA));
   prisma(["generate", "--config", PG_CONFIG]);
 }
 
