@@ -1,6 +1,8 @@
 import { ClientProfileSchema, type ClientProfile } from "../../model/reintegration";
 import type { ClientStatus } from "~/utils/client-status";
 import { getDb } from "~/utils/db.server";
+import { constraintViolation } from "~/utils/db-errors.server";
+import { displayCode } from "~/utils/pseudonym.server";
 
 
 export type CaseloadQuery = {
@@ -48,7 +50,17 @@ export async function getClient({ id, caseworkerId }: { id: string; caseworkerId
   return { id: client.id, code: client.code, status: client.status, lastContactAt: client.lastContactAt, version: client.version, profile };
 }
 
-/** Creates a client in a case worker's caseload; the reference is stored only as its keyed pseudonym. */
+/** The display code to try on the given attempt (0, 1, …); a fixed string is tried once. */
+export type ClientCodeGenerator = (attempt: number) => string;
+const MAX_CODE_ATTEMPTS = 5;
+
+export type CreateClientResult = { ok: true; id: string; code: string } | { ok: false; reason: "duplicate" | "code_unavailable" };
+
+/**
+ * Creates a client in a case worker's caseload; the reference is stored only as its keyed pseudonym.
+ * The same reference twice (also at the same moment) is `duplicate`; a display code that another client
+ * already has is retried with the generator's next code, at most MAX_CODE_ATTEMPTS times.
+ */
 export async function createClient({
   caseworkerId,
   referenceHash,
@@ -58,24 +70,31 @@ export async function createClient({
 }: {
   caseworkerId: string;
   referenceHash: string;
-  code: string;
+  /** Default: codes derived from the pseudonym (displayCode). */
+  code?: string | ClientCodeGenerator;
   profile: ClientProfile;
   /** Optional, for fairness reporting only; never passed to the model. */
   fairness?: { sex?: string; origin?: string };
-}) {
+}): Promise<CreateClientResult> {
   const db = getDb();
-  const existing = await db.client.findUnique({ where: { referenceHash }, select: { id: true } });
-  if (existing) return { ok: false as const, reason: "duplicate" as const };
-  const client = await db.client.create({
-    data: {
-      caseworkerId,
-      referenceHash,
-      code,
-      profileJson: JSON.stringify(ClientProfileSchema.parse(profile)),
-      fairnessSex: fairness?.sex ?? null,
-      fairnessOrigin: fairness?.origin ?? null,
-    },
-    select: { id: true },
-  });
-  return { ok: true as const, id: client.id };
+  const codeFor: ClientCodeGenerator = typeof code === "string" ? () => code : (code ?? ((attempt) => displayCode(referenceHash, attempt)));
+  const attempts = typeof code === "string" ? 1 : MAX_CODE_ATTEMPTS;
+  const profileJson = JSON.stringify(ClientProfileSchema.parse(profile));
+  const isDuplicate = async () => (await db.client.findUnique({ where: { referenceHash }, select: { id: true } })) !== null;
+  if (await isDuplicate()) return { ok: false, reason: "duplicate" };
+  for (let attempt = 0; attempt < attempts; attempt++) {
+    const candidate = codeFor(attempt);
+    try {
+      const client = await db.client.create({
+        data: { caseworkerId, referenceHash, code: candidate, profileJson, fairnessSex: fairness?.sex ?? null, fairnessOrigin: fairness?.origin ?? null },
+        select: { id: true, code: true },
+      });
+      return { ok: true, id: client.id, code: client.code };
+    } catch (error) {
+      if (constraintViolation(error) !== "unique") throw error;
+      // Either the same reference was registered meanwhile, or the code is taken: then try the next one.
+      if (await isDuplicate()) return { ok: false, reason: "duplicate" };
+    }
+  }
+  return { ok: false, reason: "code_unavailable" };
 }

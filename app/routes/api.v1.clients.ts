@@ -4,7 +4,7 @@ import { jsonError, readJsonBody, requireApiUser } from "~/utils/api.server";
 import { CreateClientRequestSchema, ListQuerySchema } from "~/utils/api-schemas";
 import { audit } from "~/utils/audit.server";
 import { getEnv } from "~/utils/env.server";
-import { displayCode, pseudonymise } from "~/utils/pseudonym.server";
+import { pseudonymise } from "~/utils/pseudonym.server";
 
 const PAGE_SIZE = 50;
 
@@ -27,8 +27,9 @@ export async function action({ request }: ActionFunctionArgs) {
   const user = await requireApiUser(request, ["caseworker"]);
   const body = await readJsonBody(request, CreateClientRequestSchema);
   const referenceHash = pseudonymise(body.reference, getEnv().PSEUDONYM_KEY);
-  const created = await createClient({ caseworkerId: user.id, referenceHash, code: displayCode(referenceHash), profile: body.profile });
+  const created = await createClient({ caseworkerId: user.id, referenceHash, profile: body.profile });
+  if (!created.ok && created.reason === "code_unavailable") return jsonError(409, "no client code could be assigned; send the request again");
   if (!created.ok) return jsonError(409, "a client with this reference already exists", [{ path: "reference", message: "duplicate" }]);
   await audit({ actorId: user.id, action: "client.create", object: `client:${created.id}`, result: "ok", request });
-  return Response.json({ id: created.id, code: displayCode(referenceHash) }, { status: 201 });
+  return Response.json({ id: created.id, code: created.code }, { status: 201 });
 }

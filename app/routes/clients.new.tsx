@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
 import { IntakeFields } from "~/components/intake-fields";
 import { createClient } from "~/models/client.server";
@@ -9,6 +9,7 @@ import { getEnv } from "~/utils/env.server";
 import { pageTitle, useT } from "~/utils/i18n";
 import {
   CHOICE_LABELS,
+  codeUnavailableError,
   duplicateReferenceError,
   FAIRNESS_CHOICES,
   IntakeSchema,
@@ -16,7 +17,7 @@ import {
   readIntakeForm,
 } from "~/utils/intake-form";
 import { getLang } from "~/utils/lang.server";
-import { displayCode, pseudonymise } from "~/utils/pseudonym.server";
+import { pseudonymise } from "~/utils/pseudonym.server";
 
 export const meta = pageTitle((t) => t.newClient);
 
@@ -35,14 +36,11 @@ export async function action({ request }: ActionFunctionArgs) {
   if (!parsed.success) return { errors: intakeErrors(parsed.error.issues, lang), values };
   const { reference, fairnessSex, fairnessOrigin, ...profile } = parsed.data;
   const referenceHash = pseudonymise(reference, getEnv().PSEUDONYM_KEY);
-  const created = await createClient({
-    caseworkerId: user.id,
-    referenceHash,
-    code: displayCode(referenceHash),
-    profile,
-    fairness: { sex: fairnessSex, origin: fairnessOrigin },
-  });
-  if (!created.ok) return { errors: duplicateReferenceError(lang), values };
+  const created = await createClient({ caseworkerId: user.id, referenceHash, profile, fairness: { sex: fairnessSex, origin: fairnessOrigin } });
+  if (!created.ok) {
+    const errors = created.reason === "duplicate" ? duplicateReferenceError(lang) : codeUnavailableError(lang);
+    return data({ errors, values }, { status: 409 });
+  }
   await audit({ actorId: user.id, action: "client.create", object: `client:${created.id}`, result: "ok", request });
   return redirect(`/clients/${created.id}`);
 }

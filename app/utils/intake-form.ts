@@ -148,6 +148,10 @@ const MESSAGES: Record<string, Record<Lang, string>> = {
   no_children_conflict: { nl: "Er zijn geen kinderen opgegeven.", en: "No children were entered." },
   too_many_months: { nl: "Vijf jaar heeft hoogstens 60 maanden.", en: "Five years have at most 60 months." },
   duplicate: { nl: "Er bestaat al een cliënt met dit dossiernummer.", en: "A client with this case number already exists." },
+  code_unavailable: {
+    nl: "Er kon geen cliëntcode worden toegekend. Sla het formulier opnieuw op.",
+    en: "No client code could be assigned. Save the form again.",
+  },
 };
 
 const MAXIMA: Record<string, number> = {
@@ -175,4 +179,9 @@ export function intakeErrors(issues: readonly z.core.$ZodIssue[], lang: Lang): R
 
 export function duplicateReferenceError(lang: Lang) {
   return { reference: MESSAGES.duplicate![lang] };
+}
+
+/** No free display code was found (practically never): saving again is safe. */
+export function codeUnavailableError(lang: Lang) {
+  return { reference: MESSAGES.code_unavailable![lang] };
 }

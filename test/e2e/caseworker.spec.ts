@@ -7,7 +7,7 @@ test("a case worker logs in, opens a client and sees trajectories ranked by the 
 
   const firstClient = page.getByRole("table").getByRole("link").first();
   const code = await firstClient.textContent();
-  expect(code).toMatch(/^TW-[A-Z0-9]{6}$/);
+  expect(code).toMatch(/^TW-[A-Z0-9]{10}$/);
   await firstClient.click();
   await expect(page.getByRole("heading", { name: `Cliënt ${code}` })).toBeVisible();
 

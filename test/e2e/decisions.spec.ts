@@ -25,7 +25,7 @@ test("intake of a new client, inline errors, then advice, a deviating decision w
   await expect(page.getByTestId("ranking")).toBeVisible();
   // The reference itself is never shown back; the client gets a code.
   await expect(page.getByText(reference)).toHaveCount(0);
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Cliënt TW-[A-Z0-9]{6}$/);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(/^Cliënt TW-[A-Z0-9]{10}$/);
 
   const top = await page.locator('tr[data-rank="1"]').getAttribute("data-arm");
   const other = top === "regulier" ? "jobcoaching" : "regulier";
