@@ -1,5 +1,5 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { redirect } from "@remix-run/node";
+import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
 import { getUser, verifyLogin } from "~/utils/auth.server";
@@ -36,6 +36,11 @@ export async function action({ request }: ActionFunctionArgs) {
     return { error: "invalid" as const, fields: { username: fields.has("username"), password: fields.has("password") } };
   }
   const outcome = await verifyLogin(request, parsed.data.username, parsed.data.password);
+  if (!outcome.ok && outcome.reason === "rate_limited") {
+    // 429 with Retry-After for scripts; a browser gets the same page with the message.
+    const headers = { "Retry-After": String(outcome.retryAfterSeconds) };
+    return data({ error: outcome.reason, fields: { username: false, password: false } }, { status: 429, headers });
+  }
   if (!outcome.ok) return { error: outcome.reason, fields: { username: false, password: false } };
   const redirectTo = safeRedirect(parsed.data.redirectTo, HOME_BY_ROLE[outcome.role]);
   if (outcome.next !== "session") {
@@ -48,12 +53,12 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function Login() {
   const t = useT();
-  const data = useActionData<typeof action>();
+  const result = useActionData<typeof action>();
   const [params] = useSearchParams();
   const navigation = useNavigation();
   const { oidc } = useLoaderData<typeof loader>();
   const redirectTo = params.get("redirectTo");
-  const message = data?.error === "rate_limited" ? t.loginRateLimited : data?.error ? t.loginFailed : null;
+  const message = result?.error === "rate_limited" ? t.loginRateLimited : result?.error ? t.loginFailed : null;
   return (
     <div className="page">
       <h1>{t.login}</h1>
@@ -74,7 +79,7 @@ export default function Login() {
       <Form method="post" aria-describedby={message ? "login-error" : undefined}>
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? ""} />
         <label htmlFor="username">{t.username}</label>
-        <input id="username" name="username" autoComplete="username" required aria-invalid={data?.fields.username || undefined} />
+        <input id="username" name="username" autoComplete="username" required aria-invalid={result?.fields.username || undefined} />
         <label htmlFor="password">{t.password}</label>
         <input
           id="password"
@@ -82,7 +87,7 @@ export default function Login() {
           type="password"
           autoComplete="current-password"
           required
-          aria-invalid={data?.fields.password || undefined}
+          aria-invalid={result?.fields.password || undefined}
         />
         <div>
           <button type="submit" className="primary" disabled={navigation.state === "submitting"}>

@@ -1,15 +1,15 @@
-import { verify } from "@node-rs/argon2";
+import { hash, verify } from "@node-rs/argon2";
 import { redirect } from "@remix-run/node";
 import { audit } from "./audit.server";
 import { getDb } from "./db.server";
+import { LOGIN_LIMIT, releaseLoginAttempt, reserveLoginAttempt } from "./login-throttle.server";
 import { requestOrigin } from "./request.server";
 import { type Role, RoleSchema, TOTP_REQUIRED_ROLES } from "./roles";
 import { getSessionUser } from "./session.server";
 
-export type SessionUser = { id: string; username: string; displayName: string; role: Role };
+export { LOGIN_LIMIT };
 
-/** Failed attempts allowed per account and per address in the window before logins are refused. */
-export const LOGIN_LIMIT = { perAccount: 5, perAddress: 20, windowMs: 15 * 60 * 1000 };
+export type SessionUser = { id: string; username: string; displayName: string; role: Role };
 
 export async function getUser(request: Request): Promise<SessionUser | null> {
   const user = await getSessionUser(request);
@@ -44,30 +44,42 @@ export async function requireRole(request: Request, roles: readonly Role[]): Pro
 export type SecondFactor = "session" | "totp" | "totp-setup";
 export type LoginOutcome =
   | { ok: true; userId: string; role: Role; next: SecondFactor }
-  | { ok: false; reason: "invalid" | "rate_limited" };
+  | { ok: false; reason: "invalid" }
+  | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
+
+/**
+ * An unknown, deactivated or OIDC-only account is checked against this hash, so it costs the same time as a
+ * known one and account names cannot be found by timing. Made once, with the library's default parameters
+ * (the same as every stored hash).
+ */
+let dummyHash: Promise<string> | null = null;
+function hashToCheck(stored: string | undefined): Promise<string> {
+  if (stored?.startsWith("$argon2")) return Promise.resolve(stored);
+  dummyHash ??= hash(`no account ${Math.random()}`);
+  return dummyHash;
+}
 
 export async function verifyLogin(request: Request, username: string, password: string): Promise<LoginOutcome> {
   const db = getDb();
-  const since = new Date(Date.now() - LOGIN_LIMIT.windowMs);
-  const origin = requestOrigin(request);
-  const [accountFailures, addressFailures] = await Promise.all([
-    db.auditEvent.count({ where: { action: "login.failed", object: `user:${username}`, at: { gte: since } } }),
-    db.auditEvent.count({ where: { action: "login.failed", origin, at: { gte: since } } }),
-  ]);
-  if (accountFailures >= LOGIN_LIMIT.perAccount || addressFailures >= LOGIN_LIMIT.perAddress) {
-    await audit({ actorId: null, action: "login.rate_limited", object: `user:${username}`, result: "denied", request });
-    return { ok: false, reason: "rate_limited" };
-  }
+  const reservation = await reserveLoginAttempt({ username, origin: requestOrigin(request) });
   const user = await db.user.findUnique({
     where: { username },
     select: { id: true, passwordHash: true, role: true, active: true, totpEnabled: true },
   });
-  const valid = user?.active === true && (await verify(user.passwordHash, password).catch(() => false));
+  // The typed name is stored only when it names an account: a password typed into the name field must not reach the log.
+  const object = user ? `user:${user.id}` : "user:unknown";
+  if (!reservation.ok) {
+    await audit({ actorId: null, action: "login.rate_limited", object, result: "denied", request });
+    return { ok: false, reason: "rate_limited", retryAfterSeconds: reservation.retryAfterSeconds };
+  }
+  const matches = await verify(await hashToCheck(user?.passwordHash), password).catch(() => false);
+  const valid = matches && user?.active === true && user.passwordHash.startsWith("$argon2");
   const role = RoleSchema.safeParse(user?.role);
   if (!user || !valid || !role.success) {
-    await audit({ actorId: user?.id ?? null, action: "login.failed", object: `user:${username}`, result: "failed", request });
+    await audit({ actorId: user?.id ?? null, action: "login.failed", object, result: "failed", request });
     return { ok: false, reason: "invalid" };
   }
+  await releaseLoginAttempt(reservation.slots);
   const next: SecondFactor = user.totpEnabled ? "totp" : TOTP_REQUIRED_ROLES.includes(role.data) ? "totp-setup" : "session";
   if (next === "session") await audit({ actorId: user.id, action: "login", object: `user:${user.id}`, result: "ok", request });
   else await audit({ actorId: user.id, action: "login.password_ok", object: `user:${user.id}`, result: "ok", request });

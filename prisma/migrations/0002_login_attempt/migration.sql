@@ -2,8 +2,9 @@
 CREATE TABLE "LoginAttempt" (
     "id" INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
     "key" TEXT NOT NULL,
+    "slot" INTEGER NOT NULL,
     "at" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
 );
 
 -- CreateIndex
-CREATE INDEX "LoginAttempt_key_at_idx" ON "LoginAttempt"("key", "at");
+CREATE UNIQUE INDEX "LoginAttempt_key_slot_key" ON "LoginAttempt"("key", "slot");

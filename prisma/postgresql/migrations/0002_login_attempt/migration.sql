@@ -2,10 +2,11 @@
 CREATE TABLE "LoginAttempt" (
     "id" SERIAL NOT NULL,
     "key" TEXT NOT NULL,
+    "slot" INTEGER NOT NULL,
     "at" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "LoginAttempt_pkey" PRIMARY KEY ("id")
 );
 
 -- CreateIndex
-CREATE INDEX "LoginAttempt_key_at_idx" ON "LoginAttempt"("key", "at");
+CREATE UNIQUE INDEX "LoginAttempt_key_slot_key" ON "LoginAttempt"("key", "slot");
