@@ -1,5 +1,9 @@
+import { apiJson, apiRoute } from "~/utils/api.server";
 import { openApiDocument } from "~/utils/openapi.server";
 
-export async function loader() {
-  return Response.json(openApiDocument());
-}
+/** GET /api/v1/openapi.json: the OpenAPI document, public (no token). */
+export const { loader, action } = apiRoute({
+  async GET() {
+    return apiJson(openApiDocument());
+  },
+});

@@ -1,27 +1,141 @@
 import { z } from "zod";
 import { INTERVENTIONS } from "../../model/catalogue";
+import { RecommendationResultSchema } from "../../model/recommendation";
 import { ClientProfileSchema } from "../../model/reintegration";
-import { DEVIATION_REASONS } from "./decision-form";
-import { REFERENCE_PATTERN } from "./intake-form";
+import { DEVIATION_REASONS, REASON_TEXT_MIN } from "./decision-form";
+import { profileIssueText, REFERENCE_PATTERN, refineProfile } from "./intake-form";
 
-/** Request bodies of the JSON API; the OpenAPI document is generated from these same schemas. */
-export const RecommendationRequestSchema = z.object({ profile: ClientProfileSchema }).strict();
+/**
+ * Request and response bodies of the JSON API. The routes validate with these schemas and the OpenAPI
+ * document is generated from them, so the two cannot drift apart.
+ */
 
-export const CreateClientRequestSchema = z
+/**
+ * The profile as JSON: the model's ClientProfileSchema without its coercion (a form sends text, an API
+ * client sends JSON, so `"3"`, `true`, `null` or `[7]` for a number is refused), no unknown fields,
+ * and the contradictions the intake form refuses.
+ */
+function withoutCoercion(field: z.ZodType): z.ZodType {
+  if (field instanceof z.ZodNumber && field._zod.def.coerce) return field.clone({ ...field._zod.def, coerce: false });
+  if (field instanceof z.ZodOptional) return withoutCoercion(field.unwrap()).optional();
+  if (field instanceof z.ZodNullable) return withoutCoercion(field.unwrap()).nullable();
+  return field;
+}
+
+export const ApiClientProfileSchema = z
+  .strictObject(Object.fromEntries(Object.entries(ClientProfileSchema.shape).map(([name, field]) => [name, withoutCoercion(field)])))
+  .superRefine((v, ctx) => refineProfile(v, ctx))
+  .pipe(ClientProfileSchema);
+
+/** The English text of a shared form rule's issue (its message is a key), else zod's own message. */
+export function explainApiIssue(issue: z.core.$ZodIssue): string | undefined {
+  return issue.code === "custom" ? profileIssueText(issue.message, "en") : undefined;
+}
+
+export const RecommendationRequestSchema = z.strictObject({ profile: ApiClientProfileSchema });
+
+export const CreateClientRequestSchema = z.strictObject({
+  reference: z.string().regex(REFERENCE_PATTERN).describe("Municipal case number; stored only as a keyed pseudonym"),
+  profile: ApiClientProfileSchema,
+});
+
+export const DecisionRequestSchema = z.strictObject({
+  version: z.number().int().min(0).describe("The client's version as last read; a stale version gets 409"),
+  recommendationId: z.string().min(1).max(64),
+  chosenArm: z.enum(INTERVENTIONS),
+  reasonCode: z.enum(DEVIATION_REASONS).optional().describe("Required when chosenArm differs from the top recommendation"),
+  reasonText: z
+    .string()
+    .trim()
+    .min(REASON_TEXT_MIN)
+    .max(1000)
+    .optional()
+    .describe(`Required (at least ${REASON_TEXT_MIN} characters) when chosenArm differs from the top recommendation`),
+});
+
+export const PAGE_SIZE_DEFAULT = 50;
+export const PAGE_SIZE_MAX = 100;
+export const ListQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(10_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
+});
+
+// --- Responses -------------------------------------------------------------------------------------------
+
+export const ProblemSchema = z
   .object({
-    reference: z.string().regex(REFERENCE_PATTERN).describe("Municipal case number; stored only as a keyed pseudonym"),
-    profile: ClientProfileSchema,
+    type: z.string().describe("`about:blank`: the status says what kind of problem it is"),
+    title: z.string(),
+    status: z.number().int(),
+    detail: z.string(),
+    invalidParams: z.array(z.object({ name: z.string().describe("Dotted path of the field, e.g. profile.regio"), reason: z.string() })).optional(),
   })
-  .strict();
+  .describe("RFC 9457 problem details");
 
-export const DecisionRequestSchema = z
-  .object({
-    version: z.number().int().min(0).describe("The client's version as last read; a stale version gets 409"),
-    recommendationId: z.string().min(1).max(64),
-    chosenArm: z.enum(INTERVENTIONS),
-    reasonCode: z.enum(DEVIATION_REASONS).optional(),
-    reasonText: z.string().max(1000).optional(),
-  })
-  .strict();
+const Link = z.object({ href: z.string() });
+export const PageLinksSchema = z.object({
+  self: Link,
+  first: Link,
+  last: Link,
+  prev: Link.optional().describe("Absent on the first page"),
+  next: Link.optional().describe("Absent on the last page"),
+});
 
-export const ListQuerySchema = z.object({ page: z.coerce.number().int().min(1).max(10_000).default(1) });
+export const ClientSummarySchema = z.object({
+  id: z.string(),
+  code: z.string(),
+  status: z.string(),
+  lastContactAt: z.string().describe("ISO 8601 date-time"),
+});
+
+export const ClientListResponseSchema = z.object({
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  clients: z.array(ClientSummarySchema),
+  _links: PageLinksSchema,
+});
+
+export const CreatedClientResponseSchema = z.object({ id: z.string(), code: z.string() });
+
+export const ClientRecommendationResponseSchema = z.object({ clientCode: z.string(), recommendationId: z.string() }).extend(RecommendationResultSchema.shape);
+
+export const DecisionSchema = z.object({
+  id: z.string(),
+  chosenArm: z.string(),
+  followedAdvice: z.boolean(),
+  reasonCode: z.string().nullable(),
+  reasonText: z.string().nullable(),
+  version: z.number().int(),
+  createdAt: z.string().describe("ISO 8601 date-time"),
+  recommendation: z.object({ modelVersion: z.string(), topArm: z.string().nullable() }).nullable(),
+});
+
+export const DecisionListResponseSchema = z.object({
+  clientVersion: z.number().int(),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  decisions: z.array(DecisionSchema),
+  _links: PageLinksSchema,
+});
+
+export const CreatedDecisionResponseSchema = z.object({ id: z.string() });
+
+/** HAL-style links for a page of a list: self, first, last, and prev/next where they exist. */
+export function pageLinks(url: URL, query: { page: number; pageSize: number }, total: number): z.infer<typeof PageLinksSchema> {
+  const last = Math.max(1, Math.ceil(total / query.pageSize));
+  const href = (page: number) => {
+    const target = new URL(url.pathname, url.origin);
+    target.searchParams.set("page", String(page));
+    target.searchParams.set("pageSize", String(query.pageSize));
+    return { href: `${target.pathname}${target.search}` };
+  };
+  return {
+    self: href(query.page),
+    first: href(1),
+    last: href(last),
+    ...(query.page > 1 ? { prev: href(Math.min(query.page - 1, last)) } : {}),
+    ...(query.page < last ? { next: href(query.page + 1) } : {}),
+  };
+}

@@ -12,6 +12,9 @@ export const DEVIATION_LABELS: Record<(typeof DEVIATION_REASONS)[number], Record
   other: { nl: "Anders", en: "Other" },
 };
 
+/** The shortest explanation of a deviation the form and the JSON API accept (after trimming). */
+export const REASON_TEXT_MIN = 5;
+
 /** A recorded choice; a reason is required whenever it differs from the top recommendation shown. */
 export const DecisionFormSchema = z
   .object({
@@ -26,7 +29,7 @@ export const DecisionFormSchema = z
   .superRefine((v, ctx) => {
     if (v.topArm && v.chosenArm !== v.topArm) {
       if (!v.reasonCode) ctx.addIssue({ code: "custom", path: ["reasonCode"], message: "reason_required" });
-      if (!v.reasonText || v.reasonText.length < 5) ctx.addIssue({ code: "custom", path: ["reasonText"], message: "reason_text_required" });
+      if (!v.reasonText || v.reasonText.length < REASON_TEXT_MIN) ctx.addIssue({ code: "custom", path: ["reasonText"], message: "reason_text_required" });
     }
   });
 

@@ -112,16 +112,22 @@ export const IntakeSchema = z
     fairnessOrigin: optionalChoice(ORIGINS),
   })
   .and(ClientProfileSchema)
-  .superRefine((v, ctx) => {
-    if (v.nooit_gewerkt === 1 && v.maanden_gewerkt_5j > 0) {
-      ctx.addIssue({ code: "custom", path: ["maanden_gewerkt_5j"], message: "never_worked_conflict" });
-    }
-    if (v.jongste_kind_0_4 === 1 && v.aantal_kinderen === 0) {
-      ctx.addIssue({ code: "custom", path: ["jongste_kind_0_4"], message: "no_children_conflict" });
-    }
-    if (v.maanden_gewerkt_5j > 60) ctx.addIssue({ code: "custom", path: ["maanden_gewerkt_5j"], message: "too_many_months" });
-  });
+  .superRefine((v, ctx) => refineProfile(v, ctx));
 export type Intake = z.infer<typeof IntakeSchema>;
+
+/**
+ * Contradictions within a profile that a person can make; the intake form and the JSON API both
+ * refuse them. The issue's message is a key of MESSAGES (see `profileIssueText`).
+ */
+export function refineProfile(v: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  if (v.nooit_gewerkt === 1 && Number(v.maanden_gewerkt_5j) > 0) {
+    ctx.addIssue({ code: "custom", path: ["maanden_gewerkt_5j"], message: "never_worked_conflict" });
+  }
+  if (v.jongste_kind_0_4 === 1 && v.aantal_kinderen === 0) {
+    ctx.addIssue({ code: "custom", path: ["jongste_kind_0_4"], message: "no_children_conflict" });
+  }
+  if (Number(v.maanden_gewerkt_5j) > 60) ctx.addIssue({ code: "custom", path: ["maanden_gewerkt_5j"], message: "too_many_months" });
+}
 
 /** Form data → the object IntakeSchema checks: an unticked checkbox is simply absent, so 0. */
 export function readIntakeForm(form: FormData): Record<string, unknown> {
@@ -176,6 +182,9 @@ export function intakeErrors(issues: readonly z.core.$ZodIssue[], lang: Lang): R
   }
   return errors;
 }
+
+/** The text of one of refineProfile's issue keys, or undefined for another message. */
+export const profileIssueText = (key: string, lang: Lang): string | undefined => MESSAGES[key]?.[lang];
 
 export function duplicateReferenceError(lang: Lang) {
   return { reference: MESSAGES.duplicate![lang] };

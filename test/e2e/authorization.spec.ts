@@ -47,8 +47,10 @@ test("not signed in: every page redirects to the login, every API endpoint answe
   for (const [method, path] of api) {
     const response = await request.fetch(path, { method, headers: { Authorization: "Bearer tw_forgedforgedforgedforgedforged" }, data: {} });
     expect(response.status(), `${method} ${path}`).toBe(401);
+    expect(response.headers()["content-type"]).toBe("application/problem+json");
+    expect(response.headers()["api-version"]).toBeTruthy();
     const body = await response.json();
-    expect(body.error).toMatch(/^unauthorized/);
+    expect(body).toMatchObject({ status: 401, title: "Unauthorized" });
   }
 });
 
@@ -101,7 +103,7 @@ test("API: a case worker's token works for own clients, 404 for another's, 401 o
   // A bad body names the field; a deviating decision without a reason is refused; a stale version conflicts.
   const bad = await request.post("/api/v1/recommendations", { headers: auth(token1), data: { profile: { leeftijdsklasse: "12-17" } } });
   expect(bad.status()).toBe(400);
-  expect((await bad.json()).details.map((d: { path: string }) => d.path)).toContain("profile.leeftijdsklasse");
+  expect((await bad.json()).invalidParams.map((d: { name: string }) => d.name)).toContain("profile.leeftijdsklasse");
   const decisions = await (await request.get(`/api/v1/clients/${clientId}/decisions`, { headers: auth(token1) })).json();
   const top = recommendation.arms.find((a: { rank: number | null }) => a.rank === 1).arm as string;
   const other = top === "regulier" ? "jobcoaching" : "regulier";
