@@ -1,12 +1,20 @@
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
+import { encodeWindows1252 } from "./windows-1252.js";
 
 /**
- * Small streaming CSV helpers: comma separated, `"` quoting, LF or CRLF.
- * One physical line is one record: a quoted field may hold commas and quotes but not a line break,
+ * Small streaming CSV helpers: one delimiter per file (`,` by default; `;`, tab and `|` as Dutch
+ * spreadsheet and case-management exports write them), `"` quoting, LF or CRLF, UTF-8 or Windows-1252.
+ * One physical line is one record: a quoted field may hold delimiters and quotes but not a line break,
  * so a single broken line (an unterminated quote) can never swallow the valid lines after it.
  */
+
+export const CSV_DELIMITERS = [",", ";", "\t", "|"] as const;
+export type CsvDelimiter = (typeof CSV_DELIMITERS)[number];
+/** Text encodings a delivery may use; Windows-1252 is what Dutch Excel and older case-management systems write. */
+export const CSV_ENCODINGS = ["utf-8", "windows-1252"] as const;
+export type CsvEncoding = (typeof CSV_ENCODINGS)[number];
 
 export type CsvRow = {
   /** 1-based physical line number (the header is line 1). */
@@ -20,8 +28,8 @@ export type CsvRow = {
 export type CsvBatch = { header: string[]; rows: CsvRow[]; bytesRead: number };
 
 /** Splits one line into fields; null when a quoted field is not terminated. */
-export function parseCsvRecord(text: string): string[] | null {
-  if (!text.includes('"')) return text.split(",");
+export function parseCsvRecord(text: string, delimiter: CsvDelimiter = ","): string[] | null {
+  if (!text.includes('"')) return text.split(delimiter);
   const fields: string[] = [];
   let field = "";
   let i = 0;
@@ -52,7 +60,7 @@ export function parseCsvRecord(text: string): string[] | null {
       continue;
     }
     atFieldStart = false;
-    if (ch === ",") {
+    if (ch === delimiter) {
       fields.push(field);
       field = "";
       atFieldStart = true;
@@ -65,12 +73,17 @@ export function parseCsvRecord(text: string): string[] | null {
   return fields;
 }
 
+export type CsvReadOptions = { chunkSize?: number; delimiter?: CsvDelimiter; encoding?: CsvEncoding };
+
 /**
  * Reads a CSV file in batches of records (one batch per chunk read), never the whole file.
- * The first non-blank line is the header. Blank lines are skipped.
+ * The first non-blank line is the header. Blank lines are skipped. A UTF-8 byte order mark is dropped.
+ * Bytes are decoded chunk by chunk with a streaming decoder, so a character split across chunks is kept whole.
  */
-export async function* readCsvBatches(path: string, options: { chunkSize?: number } = {}): AsyncGenerator<CsvBatch> {
-  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: options.chunkSize ?? 1 << 20 });
+export async function* readCsvBatches(path: string, options: CsvReadOptions = {}): AsyncGenerator<CsvBatch> {
+  const delimiter = options.delimiter ?? ",";
+  const decoder = new TextDecoder(options.encoding ?? "utf-8");
+  const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? 1 << 20 });
   let header: string[] | null = null;
   let carry = "";
   let lineNo = 0;
@@ -81,7 +94,7 @@ export async function* readCsvBatches(path: string, options: { chunkSize?: numbe
     let text = rawLine.endsWith("\r") ? rawLine.slice(0, -1) : rawLine;
     if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text === "") return;
-    const fields = parseCsvRecord(text);
+    const fields = parseCsvRecord(text, delimiter);
     if (header === null) {
       header = fields ?? [text];
       return;
@@ -90,8 +103,9 @@ export async function* readCsvBatches(path: string, options: { chunkSize?: numbe
   };
 
   for await (const chunk of stream) {
-    const text = chunk as string;
-    bytesRead += Buffer.byteLength(text, "utf8");
+    const bytes = chunk as Buffer;
+    bytesRead += bytes.length;
+    const text = decoder.decode(bytes, { stream: true });
     const rows: CsvRow[] = [];
     let start = 0;
     let nl = text.indexOf("\n");
@@ -114,34 +128,38 @@ export async function* readCsvBatches(path: string, options: { chunkSize?: numbe
     if (header !== null) yield { header, rows, bytesRead };
   }
   const rows: CsvRow[] = [];
+  carry += decoder.decode();
   if (carry !== "") take(carry, rows);
   yield { header: header ?? [], rows, bytesRead };
 }
 
 /** Reads only the header of a CSV file. */
-export async function readCsvHeader(path: string): Promise<string[]> {
-  for await (const batch of readCsvBatches(path, { chunkSize: 1 << 16 })) {
+export async function readCsvHeader(path: string, options: Omit<CsvReadOptions, "chunkSize"> = {}): Promise<string[]> {
+  for await (const batch of readCsvBatches(path, { ...options, chunkSize: 1 << 16 })) {
     if (batch.header.length > 0) return batch.header;
   }
   return [];
 }
 
-const NEEDS_QUOTE = /[",\r\n]/;
+const NEEDS_QUOTE = /["\r\n]/;
 
-export function formatCsvField(value: string | number | null | undefined): string {
+export function formatCsvField(value: string | number | null | undefined, delimiter: CsvDelimiter = ","): string {
   if (value === null || value === undefined) return "";
   const text = typeof value === "number" ? (Number.isFinite(value) ? String(value) : "") : value;
-  return NEEDS_QUOTE.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  return NEEDS_QUOTE.test(text) || text.includes(delimiter) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-export function formatCsvRecord(fields: readonly (string | number | null | undefined)[]): string {
+export function formatCsvRecord(fields: readonly (string | number | null | undefined)[], delimiter: CsvDelimiter = ","): string {
   let out = "";
   for (let i = 0; i < fields.length; i += 1) {
-    if (i > 0) out += ",";
-    out += formatCsvField(fields[i]);
+    if (i > 0) out += delimiter;
+    out += formatCsvField(fields[i], delimiter);
   }
   return out;
 }
+
+/** How a written CSV looks on disk; the default is our own layout (comma, LF, UTF-8 without BOM). */
+export type CsvWriteOptions = { delimiter?: CsvDelimiter; lineEnding?: "\n" | "\r\n"; encoding?: CsvEncoding };
 
 /**
  * Buffered, back-pressure aware CSV writer. Writes to `<path>.partial` and renames to `path`
@@ -153,21 +171,27 @@ export class CsvWriter {
   private stream: WriteStream | null = null;
   private buffer = "";
   private rowCount = 0;
+  private readonly delimiter: CsvDelimiter;
+  private readonly eol: string;
+  private readonly encoding: CsvEncoding;
 
-  private constructor(path: string) {
+  private constructor(path: string, options: CsvWriteOptions) {
     this.path = path;
     this.tmpPath = `${path}.partial`;
+    this.delimiter = options.delimiter ?? ",";
+    this.eol = options.lineEnding ?? "\n";
+    this.encoding = options.encoding ?? "utf-8";
   }
 
-  static async open(path: string, header: readonly string[]): Promise<CsvWriter> {
+  static async open(path: string, header: readonly string[], options: CsvWriteOptions = {}): Promise<CsvWriter> {
     await mkdir(dirname(path), { recursive: true });
-    const writer = new CsvWriter(path);
-    writer.stream = createWriteStream(writer.tmpPath, { encoding: "utf8" });
+    const writer = new CsvWriter(path, options);
+    writer.stream = createWriteStream(writer.tmpPath);
     await new Promise<void>((resolve, reject) => {
       writer.stream?.once("open", () => resolve());
       writer.stream?.once("error", reject);
     });
-    writer.buffer = `${formatCsvRecord(header)}\n`;
+    writer.buffer = `${formatCsvRecord(header, writer.delimiter)}${writer.eol}`;
     return writer;
   }
 
@@ -177,13 +201,13 @@ export class CsvWriter {
 
   /** Appends one record. Call `await writer.drain()` now and then (e.g. per batch) for back-pressure. */
   write(fields: readonly (string | number | null | undefined)[]): void {
-    this.buffer += `${formatCsvRecord(fields)}\n`;
+    this.buffer += `${formatCsvRecord(fields, this.delimiter)}${this.eol}`;
     this.rowCount += 1;
   }
 
   /** Appends an already formatted line (without newline). */
   writeLine(line: string): void {
-    this.buffer += `${line}\n`;
+    this.buffer += `${line}${this.eol}`;
     this.rowCount += 1;
   }
 
@@ -196,7 +220,7 @@ export class CsvWriter {
   private async flush(): Promise<void> {
     const stream = this.stream;
     if (!stream || this.buffer === "") return;
-    const data = this.buffer;
+    const data = this.encoding === "windows-1252" ? encodeWindows1252(this.buffer) : Buffer.from(this.buffer, "utf8");
     this.buffer = "";
     if (!stream.write(data)) {
       await new Promise<void>((resolve, reject) => {

@@ -131,3 +131,35 @@ export function isValidBsn(bsn: string): boolean {
   }
   return sum % 11 === 0 && bsn !== "000000000";
 }
+
+/** Columns holding dates (in any file): the linker detects their format per file and reads them as ISO. */
+export const DATE_COLUMNS: ReadonlySet<string> = new Set(["geboortedatum", "begindatum", "einddatum", "registratiedatum", "startdatum"]);
+
+const withLabels = <T extends string>(table: Record<string, T>): Record<string, string> => ({
+  ...Object.fromEntries(Object.keys(table).map((c) => [c, c])),
+  ...Object.fromEntries(Object.entries(table).map(([c, v]) => [v, c])),
+});
+const identity = (codes: readonly string[]): Record<string, string> => Object.fromEntries(codes.map((c) => [c, c]));
+const FLAG = identity(["0", "1"]);
+
+/**
+ * Columns with a fixed set of codes, and per column which values a delivery profile may map a
+ * municipality's code to: our delivery code (`JOB`) or what it stands for (`jobcoaching`),
+ * each resolved to the delivery code the row schemas check.
+ */
+export const CODED_COLUMNS: Record<string, Record<string, string>> = {
+  geslacht: withLabels(SEX_CODES),
+  herkomst: withLabels(ORIGIN_CODES),
+  huishouden: withLabels(HOUSEHOLD_CODES),
+  opleidingsniveau: withLabels(EDUCATION_CODES),
+  taalniveau: identity(LANGUAGE_LEVELS),
+  sector: identity(SECTOR_CODES),
+  regeling: identity(BENEFIT_CODES),
+  voorziening: withLabels(WMO_CODES),
+  interventie: withLabels(INTERVENTION_CODES),
+  problematisch: FLAG,
+  werk_12m: FLAG,
+  uitstroom_12m: FLAG,
+  wmo_12m: FLAG,
+  schulden_12m: FLAG,
+};

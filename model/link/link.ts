@@ -1,8 +1,9 @@
-import { mkdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { z } from "zod";
 import { INTERVENTIONS } from "../catalogue.js";
 import { CsvWriter, readCsvBatches } from "../csv/index.js";
+import { SchemaError } from "../errors.js";
 import { AGE_BANDS, ANALYSIS_COLUMNS, ORIGINS, REGIONS, REINTEGRATION_FEATURES, reintegrationSchema } from "../reintegration.js";
 import {
   addBenefit,
@@ -23,9 +24,11 @@ import {
 } from "./derive.js";
 import { CODE_OF_INTERVENTION, DELIVERY_FILES, regionOfPostcode, TRUTH_FILE } from "./format.js";
 import { FingerprintSet, rowHash } from "./hash-set.js";
+import { type DeliveryProfile, PROFILE_FILES } from "./profile.js";
 import { createPseudonymiser } from "./pseudonym.js";
 import type { FileReport, LinkageReport } from "./report.js";
 import { CONVERT, INVALID_REASONS, type QuarantineReason, ROW_SCHEMAS, type RowFile, reasonOf, UNLINKED_REASONS } from "./rows.js";
+import { findSourceFile, planSource, type SourcePlan } from "./source.js";
 
 export type LinkOptions = {
   inDir: string;
@@ -34,12 +37,16 @@ export type LinkOptions = {
   onProgress?: (done: number, total: number) => void;
   /** k of the quasi-identifier check: every (age band × sex × household × region × origin) group holds ≥ k rows. Default 10. */
   minGroupSize?: number;
+  /** Another municipality's file names, column names, formats and codes (see loadDeliveryProfile). */
+  profile?: DeliveryProfile;
 };
 
 const FILE_COLUMNS: Record<RowFile, readonly string[]> = {
   ...DELIVERY_FILES,
-  truth: ["bsn", ...INTERVENTIONS.map((a) => `mu_${a}`)],
+  truth: PROFILE_FILES[TRUTH_FILE] as readonly string[],
 };
+/** Columns that may hold decimals (written with a comma in Dutch exports). */
+const DECIMAL_COLUMNS: ReadonlySet<string> = new Set(FILE_COLUMNS.truth.slice(1));
 /** Processing order: trajectories first (they define the join), then everything keyed on them. */
 const ORDER: RowFile[] = [
   "trajecten",
@@ -69,11 +76,24 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
   const { inDir, outDir } = options;
   const k = options.minGroupSize ?? 10;
   const pseudonym = createPseudonymiser(options.pseudonymKey);
-  const paths = Object.fromEntries(ORDER.map((f) => [f, join(inDir, `${f}.csv`)])) as Record<RowFile, string>;
+  const nameOf = (f: RowFile): string => options.profile?.files?.[f]?.path ?? `${f}.csv`;
+  const paths = {} as Record<RowFile, string>;
   const sizes = {} as Record<RowFile, number | null>;
-  for (const f of ORDER) sizes[f] = await stat(paths[f]).then((s) => (s.isFile() ? s.size : null), () => null);
+  for (const f of ORDER) {
+    const found = await findSourceFile({ inDir, name: nameOf(f) });
+    paths[f] = found?.path ?? join(inDir, nameOf(f));
+    sizes[f] = found?.size ?? null;
+  }
   for (const f of REQUIRED) {
-    if (sizes[f] === null) throw new Error(`${paths[f]} not found: a delivery needs ${REQUIRED.map((r) => `${r}.csv`).join(", ")}`);
+    if (sizes[f] === null) throw new Error(`${paths[f]} not found: a delivery needs ${REQUIRED.map(nameOf).join(", ")}`);
+  }
+  // Every header is checked before any work, so a wrong column fails in a second, not after the big files.
+  const plans = {} as Record<RowFile, SourcePlan | null>;
+  for (const f of ORDER) {
+    plans[f] =
+      sizes[f] === null
+        ? null
+        : await planSource({ path: paths[f], name: nameOf(f), file: f, columns: FILE_COLUMNS[f], decimalColumns: DECIMAL_COLUMNS, profile: options.profile });
   }
   const totalBytes = ORDER.reduce((sum, f) => sum + (sizes[f] ?? 0), 0);
   let doneBytes = 0;
@@ -112,16 +132,21 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
    * also one that fails the elfproef) becomes its pseudonym; in personen.csv every value with a digit (birth date,
    * postcode) is masked.
    */
-  const maskFields = (file: RowFile, fields: string[]): string[] =>
-    fields.map((v) => {
+  const maskFields = (file: RowFile, fields: string[], aligned: boolean): string[] => {
+    // A row that could not be split into the header's columns may hold any column in any cell,
+    // also one we do not read (a name, an address): then only pseudonymised numbers are kept.
+    const unknownCells = !aligned && (plans[file]?.unknownColumns.length ?? 0) > 0;
+    return fields.map((v) => {
       if (NINE_DIGITS.test(v)) return pseudonym(v);
       const masked = v.replace(BSN_LIKE, (m) => pseudonym(m));
+      if (unknownCells && masked !== "") return "***";
       if (file === "personen" && HAS_DIGIT.test(v)) return "***";
       return masked;
     });
-  const writeQuarantine = async (file: RowFile, line: number, reason: QuarantineReason, field: string, fields: string[]) => {
+  };
+  const writeQuarantine = async (file: RowFile, line: number, reason: QuarantineReason, field: string, fields: string[], aligned = true) => {
     const width = FILE_COLUMNS[file].length;
-    const masked = maskFields(file, fields);
+    const masked = maskFields(file, fields, aligned);
     const cells = masked.length > width ? [...masked.slice(0, width - 1), masked.slice(width - 1).join("|")] : masked;
     while (cells.length < width) cells.push("");
     const w = await quarantineWriter(file);
@@ -292,45 +317,52 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
   const personsInFile = new Set<number>();
   try {
     for (const file of ORDER) {
-      const report: FileReport = { present: sizes[file] !== null, rowsRead: 0, valid: 0, linked: 0, unlinked: 0, quarantined: {} };
+      const plan = plans[file];
+      const report: FileReport = { present: plan !== null, rowsRead: 0, valid: 0, linked: 0, unlinked: 0, quarantined: {} };
       reports[file] = report;
-      if (sizes[file] === null) continue;
+      if (plan === null) continue;
+      report.format = plan.format;
+      report.unknownColumns = plan.unknownColumns;
+      if (Object.keys(plan.renamed).length > 0) report.renamedColumns = plan.renamed;
       seenHash.fill(0);
       fingerprints = new FingerprintSet();
       const expected = FILE_COLUMNS[file];
       const schema = ROW_SCHEMAS[file] as unknown as z.ZodType<string[]>;
       const convert = CONVERT[file];
       const handler = handlers[file];
-      let order: number[] | null = null;
+      const order = plan.identity ? null : plan.order;
+      const normalise = plan.normalise;
+      const { delimiter, encoding } = plan.format;
       const fileStart = doneBytes;
-      for await (const batch of readCsvBatches(paths[file], { chunkSize: 1 << 17 })) {
-        if (order === null) {
-          const header = batch.header.map((h) => h.trim().toLowerCase());
-          const missing = expected.filter((c) => !header.includes(c));
-          if (missing.length > 0) throw new Error(`${file}.csv: missing column(s) ${missing.join(", ")}`);
-          const idx = expected.map((c) => header.indexOf(c));
-          order = idx.every((v, i) => v === i) && header.length === expected.length ? [] : idx;
+      let headerChecked = false;
+      for await (const batch of readCsvBatches(paths[file], { chunkSize: 1 << 17, delimiter, encoding })) {
+        if (!headerChecked) {
+          // The plan read the header from a sample; the stream must see the same one.
+          if (batch.header.length <= Math.max(...plan.order)) throw new SchemaError(`${plan.format.path}: the header changed while reading`);
+          headerChecked = true;
         }
         const headerWidth = batch.header.length;
         for (const row of batch.rows) {
           report.rowsRead += 1;
           let fields = row.fields;
           if (row.malformed) {
-            await writeQuarantine(file, row.line, "malformed_line", "", fields);
+            await writeQuarantine(file, row.line, "malformed_line", "", fields, false);
             continue;
           }
           if (fields.length !== headerWidth) {
-            await writeQuarantine(file, row.line, "field_count", "", fields);
+            await writeQuarantine(file, row.line, "field_count", "", fields, false);
             continue;
           }
-          if (order.length > 0) fields = order.map((i) => fields[i] as string);
-          const parsed = schema.safeParse(fields);
+          if (order !== null) fields = order.map((i) => fields[i] as string);
+          // Quarantine and duplicate checks see the row as delivered; validation sees it in our formats.
+          const values = normalise === null ? fields : normalise(fields);
+          const parsed = schema.safeParse(values);
           if (!parsed.success) {
             const { reason, column } = reasonOf(parsed.error);
             await writeQuarantine(file, row.line, reason, expected[column] ?? "", fields);
             continue;
           }
-          const data = convert(fields);
+          const data = convert(values);
           const outcome = handler(data, fields);
           if (outcome === "inconsistent_dates") {
             await writeQuarantine(file, row.line, outcome, "einddatum", fields);

@@ -1,0 +1,128 @@
+import { readFile } from "node:fs/promises";
+import { isAbsolute } from "node:path";
+import { z } from "zod";
+import { INTERVENTIONS } from "../catalogue.js";
+import { SchemaError } from "../errors.js";
+import { DATE_FORMATS, type DateFormat } from "./dialect.js";
+import { CODED_COLUMNS, DELIVERY_FILES, TRUTH_FILE } from "./format.js";
+
+/**
+ * A delivery profile maps another municipality's export onto our delivery format: per file its
+ * name, its column names and how it is written; per coded column, their codes to ours. Every key
+ * is optional; what a profile leaves out is detected (format) or taken as ours (names, codes).
+ * Contract: DESIGN.md, "Delivery profile".
+ */
+
+/** Our columns per file, the truth file included (the generator's ground truth can be renamed too). */
+export const PROFILE_FILES: Record<string, readonly string[]> = {
+  ...DELIVERY_FILES,
+  [TRUTH_FILE]: ["bsn", ...INTERVENTIONS.map((a) => `mu_${a}`)],
+};
+
+const DUTCH_DATE_FORMATS = { "jjjj-mm-dd": "yyyy-mm-dd", jjjjmmdd: "yyyymmdd", "dd-mm-jjjj": "dd-mm-yyyy", "d-m-jjjj": "d-m-yyyy" } as const;
+const DateFormatSchema = z
+  .enum([...DATE_FORMATS, ...(Object.keys(DUTCH_DATE_FORMATS) as (keyof typeof DUTCH_DATE_FORMATS)[])], {
+    error: `expected one of ${DATE_FORMATS.join(", ")} (jjjj for yyyy also reads)`,
+  })
+  .transform((f): DateFormat => (f in DUTCH_DATE_FORMATS ? DUTCH_DATE_FORMATS[f as keyof typeof DUTCH_DATE_FORMATS] : (f as DateFormat)));
+
+const DelimiterSchema = z
+  .enum([",", ";", "\t", "|", "tab"], { error: 'expected one of ",", ";", "\\t" (or "tab"), "|"' })
+  .transform((d) => (d === "tab" ? "\t" : d));
+
+const ENCODING_ALIASES: Record<string, "utf-8" | "windows-1252"> = {
+  "utf-8": "utf-8",
+  utf8: "utf-8",
+  "windows-1252": "windows-1252",
+  cp1252: "windows-1252",
+};
+const EncodingSchema = z
+  .string()
+  .transform((e) => e.toLowerCase())
+  .pipe(z.enum(Object.keys(ENCODING_ALIASES) as [string, ...string[]], { error: "expected utf-8 or windows-1252" }))
+  .transform((e) => ENCODING_ALIASES[e] as "utf-8" | "windows-1252");
+
+const PathSchema = z
+  .string()
+  .min(1, "a file name is required")
+  .refine((p) => !isAbsolute(p) && !p.split(/[\\/]/).includes(".."), "a file name inside the delivery folder is required");
+
+const FileProfileSchema = z.strictObject({
+  path: PathSchema.optional(),
+  columns: z.record(z.string(), z.string().trim().min(1, "a column name is required")).optional(),
+  delimiter: DelimiterSchema.optional(),
+  encoding: EncodingSchema.optional(),
+  dateFormat: DateFormatSchema.optional(),
+});
+
+export const DeliveryProfileSchema = z
+  .strictObject({
+    files: z.record(z.string(), FileProfileSchema).optional(),
+    codes: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+  })
+  .superRefine((profile, ctx) => {
+    for (const [file, spec] of Object.entries(profile.files ?? {})) {
+      const ours = PROFILE_FILES[file];
+      if (!ours) {
+        ctx.addIssue({ code: "custom", path: ["files", file], message: `not one of our files (${Object.keys(PROFILE_FILES).join(", ")})` });
+        continue;
+      }
+      for (const column of Object.keys(spec.columns ?? {})) {
+        if (!ours.includes(column)) {
+          ctx.addIssue({ code: "custom", path: ["files", file, "columns", column], message: `not a column of ${file} (${ours.join(", ")})` });
+        }
+      }
+    }
+    for (const [column, codes] of Object.entries(profile.codes ?? {})) {
+      const targets = CODED_COLUMNS[column];
+      if (!targets) {
+        ctx.addIssue({ code: "custom", path: ["codes", column], message: `not a coded column (${Object.keys(CODED_COLUMNS).join(", ")})` });
+        continue;
+      }
+      for (const [theirs, ours] of Object.entries(codes)) {
+        if (!(ours in targets)) {
+          const examples = Object.keys(targets).slice(0, 12).join(", ");
+          ctx.addIssue({ code: "custom", path: ["codes", column, theirs], message: `"${ours}" is not one of our codes (${examples}${Object.keys(targets).length > 12 ? ", …" : ""})` });
+        }
+      }
+    }
+  });
+export type DeliveryProfile = z.infer<typeof DeliveryProfileSchema>;
+export type FileProfile = z.infer<typeof FileProfileSchema>;
+
+/** Where a zod issue is, as a profile author reads it: `files.personen.columns.bsn`. */
+const where = (path: readonly PropertyKey[]): string => (path.length === 0 ? "(top level)" : path.map(String).join("."));
+
+/** Validates a parsed profile; throws one line naming the problem and where it is. */
+export function parseDeliveryProfile(value: unknown, source = "profile"): DeliveryProfile {
+  const parsed = DeliveryProfileSchema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const keys = issue && "keys" in issue && Array.isArray(issue.keys) ? ` ${issue.keys.map((k) => `"${k}"`).join(", ")}` : "";
+  throw new SchemaError(`${source}: ${where(issue?.path ?? [])}: ${issue?.message ?? "invalid"}${keys}`);
+}
+
+/** Reads and validates a delivery profile file. */
+export async function loadDeliveryProfile(path: string): Promise<DeliveryProfile> {
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    throw new SchemaError(`${path}: cannot read the delivery profile (${(error as NodeJS.ErrnoException).code ?? "error"})`, { cause: error });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text.replace(/^\uFEFF/, ""));
+  } catch (error) {
+    throw new SchemaError(`${path}: not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
+  }
+  return parseDeliveryProfile(value, path);
+}
+
+/** The delivery code for each of their codes in one column (their code → our delivery code), or null without a mapping. */
+export function codeMap(profile: DeliveryProfile | undefined, column: string): Map<string, string> | null {
+  const codes = profile?.codes?.[column];
+  const targets = CODED_COLUMNS[column];
+  if (!codes || !targets) return null;
+  return new Map(Object.entries(codes).map(([theirs, ours]) => [theirs, targets[ours] as string]));
+}
