@@ -8,6 +8,7 @@ import { requireRole } from "~/utils/auth.server";
 import { MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { promotionBlocker, readModelCard } from "~/utils/model-registry.server";
+import { readForm } from "~/utils/form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.version.id ?? "Model"} — Trajectwijzer` }];
 
@@ -35,7 +36,7 @@ const ActionSchema = z.object({ intent: z.literal("promote") });
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, ["datascientist"]);
   const t = MESSAGES[await getLang(request)];
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return { ok: false as const, message: label(t.trainErrors, "form") };
   const version = await getModelVersion({ id: params.id ?? "" });
   if (!version) throw new Response("Not found", { status: 404 });

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { z } from "zod";
+import { API_VERSION } from "./api-version";
 import { audit } from "./audit.server";
 import { getDb } from "./db.server";
 import { type Role, RoleSchema } from "./roles";
@@ -11,7 +12,7 @@ import { SHORT_CACHE_MS, shortCache } from "./short-cache.server";
  * (`application/problem+json`) that says what and where, never how; methods a path does not have get
  * 405 with `Allow`, OPTIONS gets 204 with `Allow`; bodies are JSON only; each token has a rate limit.
  */
-export const API_VERSION = "1.0.0";
+export { API_VERSION };
 /** Larger JSON bodies are refused with 413 (the express server refuses them earlier for every route). */
 export const MAX_BODY_BYTES = 1024 * 1024;
 /** Requests per token per minute; per server instance (two instances on one database allow twice as many). */

@@ -148,6 +148,21 @@ async function recommendWith(active: Loaded | null, profile: Record<string, unkn
   return recommend(bundle, profile);
 }
 
+/**
+ * The version this process serves, once its bundle has loaded and passed its checks; null before
+ * (or when it failed). Never starts a load: cheap enough for /health.
+ */
+export async function getLoadedModelVersion(): Promise<string | null> {
+  const entry = loaded;
+  if (entry?.state !== "serving") return null;
+  const settled = entry.bundle.then(
+    () => true,
+    () => false,
+  );
+  const pending = new Promise<false>((resolve) => setImmediate(() => resolve(false)));
+  return (await Promise.race([settled, pending])) ? entry.version : null;
+}
+
 /** The active bundle's aggregated training reference (for input drift); null without a loadable active model. */
 export async function getActiveReference(): Promise<ReferenceStats | null> {
   try {

@@ -4,6 +4,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { API_VERSION } from "../../app/utils/api-version";
 
 /**
  * The production HTTP server: static assets, security headers, the client's address for the
@@ -31,6 +32,13 @@ export async function serve(options: { port: number; buildDir?: string; log?: (l
     req.headers["x-tw-remote-address"] = req.socket.remoteAddress ?? "unknown";
     next();
   });
+  // A load balancer stops sending new requests once /health says so; requests in flight still finish.
+  let shuttingDown = false;
+  app.get("/health", (_req, res, next) => {
+    if (!shuttingDown) return next();
+    res.status(503).set("Cache-Control", "no-store").json({ status: "shutting_down", database: { reachable: null }, model: null });
+  });
+  app.use(requestBodyLimit(MAX_REQUEST_BODY_BYTES));
   app.use((req, res, next) => {
     if (isCrossSiteWrite(req)) {
       log(`refused ${req.method} ${req.path}: cross-site or unknown origin`);
@@ -46,6 +54,7 @@ export async function serve(options: { port: number; buildDir?: string; log?: (l
   const server = app.listen(options.port, () => log(`Trajectwijzer serves http://localhost:${options.port}`));
   const shutdown = (signal: string) => {
     log(`${signal}: finishing requests in flight, then stopping`);
+    shuttingDown = true;
     server.close(() => process.exit(0));
     // Idle keep-alive sockets would hold close() open; requests in flight still finish.
     server.closeIdleConnections();
@@ -54,6 +63,34 @@ export async function serve(options: { port: number; buildDir?: string; log?: (l
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
   return server;
+}
+
+/** Request bodies on every route (forms, uploads, the JSON API) are at most this large. */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
+/**
+ * Refuses a body over `maxBytes` by its Content-Length (413) before anything reads it. A body without
+ * a length (chunked transfer) is refused with 411: browsers and API clients send the length, and
+ * counting a stream here would race the request handler for its data.
+ */
+export function requestBodyLimit(maxBytes: number): express.RequestHandler {
+  return (req, res, next) => {
+    const length = req.headers["content-length"];
+    const chunked = req.headers["transfer-encoding"] !== undefined;
+    if (length === undefined && !chunked) return next();
+    const status = length === undefined ? 411 : Number(length) > maxBytes || !/^\d+$/.test(length) ? 413 : 0;
+    if (status === 0) return next();
+    const detail = status === 411 ? "Send the request body with a Content-Length." : `The request body is larger than ${maxBytes} bytes.`;
+    res.setHeader("Connection", "close");
+    if (req.path.startsWith("/api/")) {
+      res
+        .status(status)
+        .set({ "Content-Type": "application/problem+json", "API-Version": API_VERSION, "Cache-Control": "no-store" })
+        .send(JSON.stringify({ type: "about:blank", title: status === 411 ? "Length Required" : "Content Too Large", status, detail }));
+    } else {
+      res.status(status).type("text/plain").send(status === 411 ? "Verzoek geweigerd: de lengte van de inhoud ontbreekt." : "Verzoek geweigerd: de inhoud is groter dan 1 MB.");
+    }
+  };
 }
 
 /** Scripts only from our origin or with this request's nonce (Remix's inline hydration scripts). */
