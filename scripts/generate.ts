@@ -1,21 +1,29 @@
 import { SingleBar } from "cli-progress";
 import { z } from "zod";
-import { generateDelivery } from "../model/synth/index.js";
+import { DELIVERY_FORMATS, generateDelivery } from "../model/synth/index.js";
 import { parseCli, runCli } from "./lib/cli.js";
 
 const spec = {
   name: "generate",
-  usage: "npm run generate -- --out DIR [--n N] [--seed S] [--clean]",
+  usage: "npm run generate -- --out DIR [--n N] [--seed S] [--clean] [--format ours|dutch-export] [--rename]",
   description:
     "Writes a synthetic municipal delivery (source CSVs keyed by a fake bsn, truth.csv with each person's true\n" +
     "chance of work under every intervention, delivery.json with what was generated). Deterministic by seed.\n" +
-    "Messy like a real delivery (missing persons, duplicates, unknown codes, malformed dates) unless --clean.",
-  options: { out: "string", n: "string", seed: "string", clean: "boolean" } as const,
+    "Messy like a real delivery (missing persons, duplicates, unknown codes, malformed dates) unless --clean.\n\n" +
+    "--format dutch-export  the same delivery as a Dutch spreadsheet / case-management export: ';' separators,\n" +
+    "                       CRLF, Windows-1252, dates dd-mm-jjjj, decimal commas, plus name and address\n" +
+    "                       columns the linker ignores. Default: ours (',', LF, UTF-8, ISO dates).\n" +
+    "--rename               also use another municipality's file names (Clienten.csv, ...), column names\n" +
+    "                       (BSN, Geboortedatum, ...) and trajectory codes (JC01, ...), and write DIR/profile.json,\n" +
+    "                       the delivery profile for `npm run link -- --profile DIR/profile.json`.",
+  options: { out: "string", n: "string", seed: "string", clean: "boolean", format: "string", rename: "boolean" } as const,
   schema: z.object({
     out: z.string({ error: "an output directory is required" }).min(1, "an output directory is required"),
     n: z.coerce.number().int().min(1).max(20_000_000).default(20_000),
     seed: z.coerce.number().int().min(0).max(2 ** 32 - 1).default(1),
     clean: z.boolean().default(false),
+    format: z.enum(DELIVERY_FORMATS, { error: `expected one of ${DELIVERY_FORMATS.join(", ")}` }).default("ours"),
+    rename: z.boolean().default(false),
   }),
 };
 
@@ -29,10 +37,14 @@ await runCli("generate", async () => {
       n: args.n,
       seed: args.seed,
       clean: args.clean,
+      format: args.format,
+      rename: args.rename,
       onProgress: (done) => bar.update(done),
     });
     bar.stop();
-    process.stdout.write(`${JSON.stringify({ out: args.out, ...manifest.summary, rows: manifest.rows })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ out: args.out, format: manifest.format, profile: manifest.profile, ...manifest.summary, rows: manifest.rows })}\n`,
+    );
   } catch (error) {
     bar.stop();
     throw error;

@@ -1,19 +1,26 @@
 import { SingleBar } from "cli-progress";
 import { z } from "zod";
-import { linkDelivery, requirePseudonymKey } from "../model/link/index.js";
+import { linkDelivery, loadDeliveryProfile, requirePseudonymKey } from "../model/link/index.js";
 import { parseCli, runCli } from "./lib/cli.js";
 
 const spec = {
   name: "link",
-  usage: "PSEUDONYM_KEY=... npm run link -- --in DIR --out DIR [--min-group-size K]",
+  usage: "PSEUDONYM_KEY=... npm run link -- --in DIR --out DIR [--profile FILE] [--min-group-size K]",
   description:
     "Pseudonymises (HMAC-SHA-256 keyed by PSEUDONYM_KEY, at least 32 characters), links and generalises a\n" +
     "delivery into DIR/analysis.csv (one row per trajectory) with DIR/schema.json, DIR/linkage-report.json and\n" +
-    "DIR/quarantine/<file>.csv (every rejected row and its reason). Quasi-identifier groups hold at least K rows (10).",
-  options: { in: "string", out: "string", "min-group-size": "string" } as const,
+    "DIR/quarantine/<file>.csv (every rejected row and its reason). Quasi-identifier groups hold at least K rows (10).\n\n" +
+    "Per file it detects the delimiter (, ; tab |), the encoding (UTF-8 with or without BOM, Windows-1252), CRLF or LF,\n" +
+    "the date format (yyyy-mm-dd, yyyymmdd, dd-mm-jjjj, d-m-jjjj) and decimal commas, and records them in the report.\n" +
+    "--profile FILE  a delivery profile (JSON) mapping another municipality's file names, column names, formats and\n" +
+    "                codes onto ours: {\"files\": {\"personen\": {\"path\": \"Clienten.csv\", \"columns\": {\"bsn\": \"BSN\"},\n" +
+    "                \"delimiter\": \";\", \"encoding\": \"windows-1252\", \"dateFormat\": \"dd-mm-yyyy\"}},\n" +
+    "                \"codes\": {\"interventie\": {\"JC01\": \"jobcoaching\"}}}; every key is optional.",
+  options: { in: "string", out: "string", profile: "string", "min-group-size": "string" } as const,
   schema: z.object({
     in: z.string({ error: "an input directory is required" }).min(1, "an input directory is required"),
     out: z.string({ error: "an output directory is required" }).min(1, "an output directory is required"),
+    profile: z.string().min(1, "a profile file is required").optional(),
     "min-group-size": z.coerce.number().int().min(1).max(1000).default(10),
   }),
 };
@@ -21,6 +28,7 @@ const spec = {
 await runCli("link", async () => {
   const args = parseCli(spec);
   const pseudonymKey = requirePseudonymKey(process.env);
+  const profile = args.profile === undefined ? undefined : await loadDeliveryProfile(args.profile);
   const bar = new SingleBar({ format: "link [{bar}] {percentage}% | eta {eta}s", stream: process.stderr });
   bar.start(1, 0);
   try {
@@ -29,6 +37,7 @@ await runCli("link", async () => {
       outDir: args.out,
       pseudonymKey,
       minGroupSize: args["min-group-size"],
+      profile,
       onProgress: (done, total) => {
         bar.setTotal(total);
         bar.update(done);

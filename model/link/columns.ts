@@ -52,10 +52,10 @@ export function matchColumns(options: { file: string; header: readonly string[];
     if ((order[i] as number) !== -1) return [];
     const closest = closestColumn(name, unmatched.length > 0 ? unmatched : header);
     const renamed = name !== ours[i] ? ` (our ${ours[i]})` : "";
-    return [`"${name}"${renamed}, closest present: ${closest === null ? "none" : `"${closest}"`}`];
+    return [`"${name}"${renamed} (closest present: ${closest === null ? "none" : `"${closest}"`})`];
   });
   if (missing.length > 0) {
-    throw new SchemaError(`${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.join("; ")}`);
+    throw new SchemaError(`${file}: missing column${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`);
   }
   const unknown = header.flatMap((h, i) => (used.has(i) ? [] : [h.trim()]));
   return { order, unknown };

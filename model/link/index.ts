@@ -2,6 +2,7 @@
 export { deriveFeatures, newTrajectoryState, parseIsoDate, type TrajectoryState } from "./derive.js";
 export { DELIVERY_FILE_NAMES, DELIVERY_FILES, type DeliveryFile, isValidBsn } from "./format.js";
 export { type LinkOptions, linkDelivery, quasiIdentifierPlan } from "./link.js";
+export { type DeliveryProfile, DeliveryProfileSchema, loadDeliveryProfile, parseDeliveryProfile } from "./profile.js";
 export { createPseudonymiser, PseudonymKeySchema, requirePseudonymKey } from "./pseudonym.js";
-export { type FileReport, type LinkageReport, LinkageReportSchema } from "./report.js";
+export { type FileReport, type LinkageReport, LinkageReportSchema, SourceFormatSchema } from "./report.js";
 export { QUARANTINE_REASONS, type QuarantineReason } from "./rows.js";

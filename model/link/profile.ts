@@ -3,6 +3,7 @@ import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { INTERVENTIONS } from "../catalogue.js";
 import { SchemaError } from "../errors.js";
+import { truthColumn } from "../reintegration.js";
 import { DATE_FORMATS, type DateFormat } from "./dialect.js";
 import { CODED_COLUMNS, DELIVERY_FILES, TRUTH_FILE } from "./format.js";
 
@@ -16,7 +17,7 @@ import { CODED_COLUMNS, DELIVERY_FILES, TRUTH_FILE } from "./format.js";
 /** Our columns per file, the truth file included (the generator's ground truth can be renamed too). */
 export const PROFILE_FILES: Record<string, readonly string[]> = {
   ...DELIVERY_FILES,
-  [TRUTH_FILE]: ["bsn", ...INTERVENTIONS.map((a) => `mu_${a}`)],
+  [TRUTH_FILE]: ["bsn", ...INTERVENTIONS.map(truthColumn)],
 };
 
 const DUTCH_DATE_FORMATS = { "jjjj-mm-dd": "yyyy-mm-dd", jjjjmmdd: "yyyymmdd", "dd-mm-jjjj": "dd-mm-yyyy", "d-m-jjjj": "d-m-yyyy" } as const;
@@ -98,8 +99,7 @@ export function parseDeliveryProfile(value: unknown, source = "profile"): Delive
   const parsed = DeliveryProfileSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const keys = issue && "keys" in issue && Array.isArray(issue.keys) ? ` ${issue.keys.map((k) => `"${k}"`).join(", ")}` : "";
-  throw new SchemaError(`${source}: ${where(issue?.path ?? [])}: ${issue?.message ?? "invalid"}${keys}`);
+  throw new SchemaError(`${source}: ${where(issue?.path ?? [])}: ${issue?.message ?? "invalid"}`);
 }
 
 /** Reads and validates a delivery profile file. */

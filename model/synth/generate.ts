@@ -2,8 +2,8 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { INTERVENTIONS } from "../catalogue.js";
 import { CsvWriter } from "../csv/index.js";
-import { DELIVERY_FILE_NAMES, DELIVERY_FILES, type DeliveryFile, TRUTH_FILE } from "../link/format.js";
-import { truthColumn } from "../reintegration.js";
+import { DELIVERY_FILE_NAMES, type DeliveryFile, TRUTH_FILE } from "../link/format.js";
+import { type DeliveryFormat, exportLayout, PROFILE_FILE_NAME, RENAMED_FILES } from "./export-layout.js";
 import { Rng } from "./prng.js";
 import { fakeBsn, type SimPerson, simulatePerson } from "./scm.js";
 
@@ -12,6 +12,10 @@ export type GenerateOptions = {
   n: number;
   seed: number;
   clean: boolean;
+  /** How the files are written: our layout (default) or a Dutch spreadsheet export of the same delivery. */
+  format?: DeliveryFormat;
+  /** Also give files, columns and trajectory codes another municipality's names, and write the matching delivery profile. */
+  rename?: boolean;
   onProgress?: (done: number, total: number) => void;
 };
 
@@ -33,6 +37,10 @@ export type DeliveryManifest = {
   seed: number;
   n: number;
   clean: boolean;
+  format: DeliveryFormat;
+  renamed: boolean;
+  /** The delivery profile written beside the files (renamed deliveries only). */
+  profile: string | null;
   rows: Record<string, number>;
   /** Per file, how many rows (or persons, for `missing`) got each kind of messiness. */
   injected: Record<string, Partial<Record<MessKind, number>>>;
@@ -108,10 +116,17 @@ function breakBsn(bsn: string): string {
  */
 export async function generateDelivery(options: GenerateOptions): Promise<DeliveryManifest> {
   const { outDir, n, seed, clean } = options;
+  const format = options.format ?? "ours";
+  const renamed = options.rename ?? false;
+  const layout = exportLayout({ format, rename: renamed });
   if (!Number.isInteger(n) || n < 1) throw new Error(`n must be a positive integer, got ${n}`);
   await mkdir(outDir, { recursive: true });
   // A previous delivery in the same folder must not survive half-overwritten: delivery.json is written last.
-  for (const name of [...DELIVERY_FILE_NAMES, TRUTH_FILE]) await rm(join(outDir, `${name}.csv`), { force: true });
+  for (const name of [...DELIVERY_FILE_NAMES, TRUTH_FILE]) {
+    await rm(join(outDir, `${name}.csv`), { force: true });
+    await rm(join(outDir, RENAMED_FILES[name]), { force: true });
+  }
+  await rm(join(outDir, PROFILE_FILE_NAME), { force: true });
   await rm(join(outDir, "delivery.json"), { force: true });
   const rng = new Rng(seed, 0);
   const mess = new Rng(seed, 1);
@@ -123,14 +138,16 @@ export async function generateDelivery(options: GenerateOptions): Promise<Delive
     m[kind] = (m[kind] ?? 0) + 1;
     injected[file] = m;
   };
-  for (const file of DELIVERY_FILE_NAMES) {
-    writers[file] = await CsvWriter.open(join(outDir, `${file}.csv`), DELIVERY_FILES[file]);
-  }
-  const truth = await CsvWriter.open(join(outDir, `${TRUTH_FILE}.csv`), ["bsn", ...INTERVENTIONS.map(truthColumn)]);
+  const open = (file: DeliveryFile | typeof TRUTH_FILE): Promise<CsvWriter> =>
+    CsvWriter.open(join(outDir, layout.fileName(file)), layout.header(file), layout.writeOptions);
+  for (const file of DELIVERY_FILE_NAMES) writers[file] = await open(file);
+  const truth = await open(TRUTH_FILE);
   const all = [...Object.values(writers), truth];
 
   const emit = (file: DeliveryFile, row: string[]): void => {
-    const writer = writers[file];
+    // Rows are made (and made messy) in our layout; the layout writes them its own way, so every
+    // layout of one seed holds the same delivery.
+    const writer = { write: (fields: string[]) => writers[file].write(layout.row(file, fields)) };
     if (clean) {
       writer.write(row);
       return;
@@ -204,13 +221,18 @@ export async function generateDelivery(options: GenerateOptions): Promise<Delive
         }
         for (const row of list) emit(file, row);
       }
-      truth.write([bsn, ...p.mu.map((m) => m.toFixed(4))]);
+      truth.write(layout.row(TRUTH_FILE, [bsn, ...p.mu.map((m) => m.toFixed(4))]));
       if (i % 2000 === 1999) {
         await Promise.all(all.map((w) => w.drain()));
         options.onProgress?.(i + 1, n);
       }
     }
     for (const file of DELIVERY_FILE_NAMES) rows[file] = writers[file].rows;
+    if (layout.profile) {
+      const profilePath = join(outDir, PROFILE_FILE_NAME);
+      await writeFile(`${profilePath}.partial`, `${JSON.stringify(layout.profile, null, 2)}\n`);
+      await rename(`${profilePath}.partial`, profilePath);
+    }
     rows[TRUTH_FILE] = truth.rows;
     await Promise.all(all.map((w) => w.close()));
   } catch (error) {
@@ -224,6 +246,9 @@ export async function generateDelivery(options: GenerateOptions): Promise<Delive
     seed,
     n,
     clean,
+    format,
+    renamed,
+    profile: layout.profile ? PROFILE_FILE_NAME : null,
     rows,
     injected,
     summary: {

@@ -1,0 +1,164 @@
+import { INTERVENTIONS } from "../catalogue.js";
+import type { CsvWriteOptions } from "../csv/index.js";
+import { parseIsoDate } from "../link/derive.js";
+import { DATE_COLUMNS, DELIVERY_FILES, type DeliveryFile, INTERVENTION_CODES, TRUTH_FILE } from "../link/format.js";
+import { type DeliveryProfile, PROFILE_FILES } from "../link/profile.js";
+
+/**
+ * How the generator writes a delivery on disk. `ours` is the linker's own layout (comma, LF,
+ * UTF-8, ISO dates). `dutch-export` is the same delivery as Dutch spreadsheet and case-management
+ * systems export it: `;`, CRLF, Windows-1252, dates `dd-mm-jjjj`, decimal commas, and the name and
+ * address columns such exports carry (which the linker must ignore). `rename` also gives files,
+ * columns and trajectory codes another municipality's names, described by a delivery profile.
+ */
+export const DELIVERY_FORMATS = ["ours", "dutch-export"] as const;
+export type DeliveryFormat = (typeof DELIVERY_FORMATS)[number];
+export const PROFILE_FILE_NAME = "profile.json";
+
+type LayoutFile = DeliveryFile | typeof TRUTH_FILE;
+
+export type ExportLayout = {
+  fileName: (file: LayoutFile) => string;
+  header: (file: LayoutFile) => string[];
+  /** A row in our layout (our columns, ISO dates, our codes) as this layout writes it. */
+  row: (file: LayoutFile, fields: readonly string[]) => string[];
+  writeOptions: CsvWriteOptions;
+  /** The delivery profile that maps this layout back onto ours; null for our own names. */
+  profile: DeliveryProfile | null;
+};
+
+/** Another municipality's names for our files and columns (columns not listed keep our name). */
+export const RENAMED_FILES: Record<LayoutFile, string> = {
+  personen: "Clienten.csv",
+  huishoudens: "Huishoudsamenstelling.csv",
+  opleiding: "Opleiding_en_taal.csv",
+  dienstverbanden: "Arbeidsverleden.csv",
+  uitkeringen: "Uitkeringshistorie.csv",
+  medicatie: "Medicatiegebruik.csv",
+  schulden: "Schuldhulpverlening.csv",
+  wmo: "Wmo_voorzieningen.csv",
+  trajecten: "Re-integratietrajecten.csv",
+  uitkomsten: "Resultaten.csv",
+  truth: "truth.csv",
+};
+const RENAMED_COLUMNS: Partial<Record<LayoutFile, Record<string, string>>> = {
+  personen: { bsn: "BSN", geboortedatum: "Geboortedatum", geslacht: "Geslacht", herkomst: "Migratieachtergrond", postcode: "Postcode" },
+  huishoudens: { bsn: "BSN", huishouden: "Leefsituatie", aantal_kinderen: "Aantal kinderen", geboortejaar_jongste_kind: "Geboortejaar jongste kind" },
+  opleiding: { bsn: "BSN", opleidingsniveau: "Hoogst genoten opleiding", taalniveau: "Taalniveau NT2" },
+  dienstverbanden: { bsn: "BSN", begindatum: "Datum in dienst", einddatum: "Datum uit dienst", uren_per_week: "Uren per week", sector: "Sector (SBI)" },
+  uitkeringen: { bsn: "BSN", begindatum: "Ingangsdatum", einddatum: "Einddatum", regeling: "Financiële regeling" },
+  medicatie: { bsn: "BSN", jaar: "Jaar", atc: "ATC-code" },
+  schulden: { bsn: "BSN", registratiedatum: "Aanmelddatum", einddatum: "Afsluitdatum", problematisch: "Problematische schulden" },
+  wmo: { bsn: "BSN", voorziening: "Geïndiceerde voorziening", begindatum: "Begindatum indicatie", einddatum: "Einddatum indicatie" },
+  trajecten: { bsn: "BSN", traject_id: "Trajectnummer", interventie: "Instrumentcode", startdatum: "Startdatum" },
+  uitkomsten: {
+    bsn: "BSN",
+    traject_id: "Trajectnummer",
+    werk_12m: "Werk binnen 12 mnd",
+    uren_per_week: "Uren per week",
+    uitstroom_12m: "Uitstroom binnen 12 mnd",
+    wmo_12m: "Wmo na 12 mnd",
+    schulden_12m: "Schulden na 12 mnd",
+  },
+};
+/** Another municipality's instrument codes, per catalogue arm. */
+export const RENAMED_INTERVENTION_CODES: Record<(typeof INTERVENTIONS)[number], string> = {
+  regulier: "RB01",
+  jobcoaching: "JC01",
+  scholing: "SC01",
+  werkervaringsplaats: "WE01",
+  loonkostensubsidie: "LK01",
+  schuldhulp: "SH01",
+  participatieplek: "PP01",
+  taaltraject: "TT01",
+};
+const THEIR_CODE = new Map<string, string>(
+  Object.entries(INTERVENTION_CODES).map(([ours, arm]) => [ours, RENAMED_INTERVENTION_CODES[arm]]),
+);
+
+/** Columns a case-management export carries beside ours in the persons file: identifying, never read by the linker. */
+const CONTACT_COLUMNS = ["naam", "straat", "woonplaats"];
+const RENAMED_CONTACT_COLUMNS = ["Naam", "Adres", "Woonplaats"];
+// Fictitious names with the accents Dutch files hold, all inside Windows-1252.
+const FIRST_NAMES = ["Zoë", "Noël", "Chloë", "Anaïs", "Daniëlle", "René", "André", "Joëlle", "Loïs", "Ömer", "Sanne", "Pieter", "Aïcha", "Kees", "Inès", "Maël"];
+const LAST_NAMES = ["de Vries", "Jansen", "van den Berg", "Bakker", "El Amrani", "Müller", "Çelik", "Öztürk", "Visser", "Smit", "Meijer", "de Boer", "Hoekstra", "Brouwer", "Dekker", "Coëlho"];
+const STREETS = ["Kerkstraat", "Molenweg", "Curaçaostraat", "Ruïnelaan", "Reünielaan", "Dorpsstraat", "Poëzielaan", "Schoolstraat"];
+const TOWNS = ["Sint-Oedenrode", "Súdwest-Fryslân", "'s-Hertogenbosch", "Utrecht", "Eijsden", "Zwolle", "Leeuwarden", "Tiel"];
+
+/** A small deterministic hash of a bsn, so a duplicated row gets the same name (it is the same row). */
+function pick<T>(list: readonly T[], bsn: string, salt: number): T {
+  let h = 0x811c9dc5 ^ salt;
+  for (let i = 0; i < bsn.length; i += 1) h = Math.imul(h ^ bsn.charCodeAt(i), 0x01000193);
+  return list[(h >>> 0) % list.length] as T;
+}
+function contactCells(bsn: string): string[] {
+  return [
+    `${pick(FIRST_NAMES, bsn, 1)} ${pick(LAST_NAMES, bsn, 2)}`,
+    `${pick(STREETS, bsn, 3)} ${1 + ((Number(bsn.slice(-3)) || 0) % 180)}`,
+    pick(TOWNS, bsn, 4),
+  ];
+}
+
+/**
+ * An ISO date as `dd-mm-jjjj`. The generator's deliberately malformed dates must stay malformed:
+ * one already written day-first (a valid date in this layout) is written the ISO way instead.
+ */
+export function toDutchDate(value: string): string {
+  if (value === "") return value;
+  if (parseIsoDate(value) !== null) return `${value.slice(8, 10)}-${value.slice(5, 7)}-${value.slice(0, 4)}`;
+  const dayFirst = /^(\d{2})-(\d{2})-(\d{4})$/.exec(value);
+  return dayFirst ? `${dayFirst[3]}-${dayFirst[2]}-${dayFirst[1]}` : value;
+}
+
+export function exportLayout(options: { format: DeliveryFormat; rename: boolean }): ExportLayout {
+  const dutch = options.format === "dutch-export";
+  const { rename } = options;
+  const columnsOf = (file: LayoutFile): readonly string[] => PROFILE_FILES[file] as readonly string[];
+  const nameOf = (file: LayoutFile, column: string): string => (rename ? (RENAMED_COLUMNS[file]?.[column] ?? column) : column);
+  const withContact = (file: LayoutFile): boolean => dutch && file === "personen";
+  const dateAt = new Map<LayoutFile, number[]>();
+  for (const file of Object.keys(PROFILE_FILES) as LayoutFile[]) {
+    dateAt.set(file, columnsOf(file).flatMap((c, i) => (DATE_COLUMNS.has(c) ? [i] : [])));
+  }
+  const interventieAt = DELIVERY_FILES.trajecten.indexOf("interventie");
+
+  const header = (file: LayoutFile): string[] => {
+    const names = columnsOf(file).map((c) => nameOf(file, c));
+    if (withContact(file)) names.splice(1, 0, ...(rename ? RENAMED_CONTACT_COLUMNS : CONTACT_COLUMNS));
+    return names;
+  };
+  const row = (file: LayoutFile, fields: readonly string[]): string[] => {
+    const out = fields.slice();
+    if (dutch) {
+      for (const i of dateAt.get(file) ?? []) if (i < out.length) out[i] = toDutchDate(out[i] as string);
+      if (file === TRUTH_FILE) for (let i = 1; i < out.length; i += 1) out[i] = (out[i] as string).replace(".", ",");
+    }
+    if (rename && file === "trajecten" && interventieAt < out.length) {
+      out[interventieAt] = THEIR_CODE.get(out[interventieAt] as string) ?? (out[interventieAt] as string);
+    }
+    if (withContact(file)) out.splice(1, 0, ...contactCells(fields[0] ?? ""));
+    return out;
+  };
+
+  let profile: DeliveryProfile | null = null;
+  if (rename) {
+    const files: NonNullable<DeliveryProfile["files"]> = {};
+    for (const file of Object.keys(PROFILE_FILES) as LayoutFile[]) {
+      const columns = Object.fromEntries(columnsOf(file).flatMap((c) => (nameOf(file, c) !== c ? [[c, nameOf(file, c)]] : [])));
+      files[file] = {
+        path: RENAMED_FILES[file],
+        ...(Object.keys(columns).length > 0 ? { columns } : {}),
+        ...(dutch ? { delimiter: ";" as const, encoding: "windows-1252" as const, dateFormat: "dd-mm-yyyy" as const } : {}),
+      };
+    }
+    const codes = Object.fromEntries(INTERVENTIONS.map((arm) => [RENAMED_INTERVENTION_CODES[arm], arm]));
+    profile = { files, codes: { interventie: codes } };
+  }
+  return {
+    fileName: (file) => (rename ? RENAMED_FILES[file] : `${file}.csv`),
+    header,
+    row,
+    writeOptions: dutch ? { delimiter: ";", lineEnding: "\r\n", encoding: "windows-1252" } : {},
+    profile,
+  };
+}
