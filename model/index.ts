@@ -39,6 +39,7 @@ export {
   disposeBundle,
   loadBundle,
   type Manifest,
+  sha256File,
   verifyBundle,
   writeBundleFile,
   BASELINE_FILE,

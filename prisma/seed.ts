@@ -76,25 +76,15 @@ export async function seedCaseload(db: PrismaClient, options: { analysisCsv: str
   return created;
 }
 
-/** Registers a model as active; `npm start` calls it only after the model passed the disclosure check. */
-export async function registerActiveModel(
-  db: PrismaClient,
-  model: { version: string; dir: string; metricsJson?: string; dataHash?: string | null; disclosureStatus?: "passed" | "unchecked" },
-) {
-  await db.$transaction([
-    db.modelVersion.updateMany({ where: { status: "active" }, data: { status: "retired" } }),
-    db.modelVersion.upsert({
-      where: { id: model.version },
-      create: {
-        id: model.version,
-        dir: model.dir,
-        status: "active",
-        metricsJson: model.metricsJson ?? "{}",
-        dataHash: model.dataHash ?? null,
-        disclosureStatus: model.disclosureStatus ?? "unchecked",
-        activatedAt: new Date(),
-      },
-      update: { status: "active", activatedAt: new Date(), ...(model.disclosureStatus ? { disclosureStatus: model.disclosureStatus } : {}) },
-    }),
-  ]);
+/**
+ * Registers the demo model that `npm start` trained and checked, and makes it active: the same
+ * registration pipeline and promotion rule as every other bundle (app/utils/model-registry.server.ts).
+ */
+export async function registerDemoModel(model: { dir: string; dataHash: string }): Promise<string> {
+  const { promoteRegisteredModel, registerBundle } = await import("../app/utils/model-registry.server");
+  const registered = await registerBundle({ dir: model.dir, place: "in-place", createdById: null, dataHash: model.dataHash, requirePassed: true });
+  if (!registered.ok) throw new Error(`the demo model could not be registered (${registered.code}${registered.detail ? `: ${registered.detail}` : ""})`);
+  const promoted = await promoteRegisteredModel({ id: registered.version });
+  if (!promoted.ok) throw new Error(`the demo model ${registered.version} could not be activated (${promoted.reason})`);
+  return registered.version;
 }

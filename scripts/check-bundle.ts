@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { pathToFileURL } from "node:url";
 import cliProgress from "cli-progress";
@@ -10,6 +9,7 @@ import {
   readTableCsv,
   runDisclosureCheck,
   SchemaError,
+  sha256File,
   validateTable,
 } from "../model/index.js";
 import { parseCli, runCli } from "./lib/cli.js";
@@ -76,9 +76,7 @@ export function summaryText(report: DisclosureReport): string {
 
 async function fileSha256(path: string): Promise<string> {
   try {
-    return createHash("sha256")
-      .update(await readFile(path))
-      .digest("hex");
+    return await sha256File(path);
   } catch (error) {
     throw new SchemaError(`${path}: cannot read table file`, { cause: error });
   }

@@ -119,17 +119,9 @@ async function main() {
     await run(["scripts/check-bundle.ts", "--model", modelDir, "--train", trainCsv, "--holdout", holdoutCsv], env).catch(() => {
       throw new Error(`the demo model in ${modelDir} did not pass the disclosure check (see the summary above and its disclosure-report.json); it was not registered`);
     });
-    const { loadBundle } = await import("../model/index.js");
-    const bundle = await loadBundle(modelDir);
-    const { sha256File } = await import("../app/utils/model-registry.server.js");
-    await seed.registerActiveModel(db, {
-      version: bundle.version,
-      dir: modelDir,
-      metricsJson: JSON.stringify(bundle.metrics),
-      dataHash: await sha256File(trainCsv),
-      disclosureStatus: "passed",
-    });
-    step(3, `Model: ${bundle.version} getraind en actief`);
+    const { sha256File } = await import("../model/index.js");
+    const version = await seed.registerDemoModel({ dir: modelDir, dataHash: await sha256File(trainCsv) });
+    step(3, `Model: ${version} getraind en actief`);
   }
 
   step(4, "Demo-caseload");

@@ -1,5 +1,4 @@
-import { createHash } from "node:crypto";
-import { createReadStream, writeSync } from "node:fs";
+import { writeSync } from "node:fs";
 import { mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -10,6 +9,7 @@ import {
   ModelError,
   readTableCsv,
   runDisclosureCheck,
+  sha256File,
   splitTableFile,
   trainBundle,
   writeBundleFile,
@@ -39,12 +39,6 @@ export type WorkerJob = z.infer<typeof WorkerJobSchema>;
 
 function emit(line: Record<string, unknown>): void {
   writeSync(1, `${JSON.stringify(line)}\n`);
-}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
 }
 
 /** A model error's message without server paths; anything else is a plain "training failed". */

@@ -41,7 +41,7 @@ export async function getActiveModelVersion() {
 }
 
 export async function listModelVersions() {
-  return getDb().modelVersion.findMany({ select: summarySelect, orderBy: { createdAt: "desc" } });
+  return getDb().modelVersion.findMany({ select: { ...summarySelect, dir: true }, orderBy: { createdAt: "desc" } });
 }
 
 export async function getModelVersion({ id }: { id: string }) {

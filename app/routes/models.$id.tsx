@@ -2,12 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remi
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { fill, fmt, label } from "~/components/model-ui";
-import { getModelVersion, markModelVersionFailed, promoteModelVersion } from "~/models/model-version.server";
+import { getModelVersion } from "~/models/model-version.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
 import { MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
-import { promotionBlocker, readModelCard } from "~/utils/model-registry.server";
+import { promoteRegisteredModel, readModelCard } from "~/utils/model-registry.server";
 import { readForm } from "~/utils/form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.version.id ?? "Model"} — Trajectwijzer` }];
@@ -41,14 +41,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const version = await getModelVersion({ id: params.id ?? "" });
   if (!version) throw new Response("Not found", { status: 404 });
   const log = (ok: boolean) => audit({ actorId: user.id, action: "model.promote", object: `model:${version.id}`, result: ok ? "ok" : "failed", request });
-  // The app serves only bundles with a passing, current disclosure report: never promote another.
-  const blocker = version.status === "candidate" ? await promotionBlocker(version.dir) : null;
-  if (blocker === "invalid") await markModelVersionFailed({ id: version.id });
-  if (blocker) {
-    await log(false);
-    return { ok: false as const, message: label(t.transitionErrors, blocker) };
-  }
-  const result = await promoteModelVersion({ id: version.id });
+  // The app serves only bundles with a passing, current disclosure report: the registry's promotion rule.
+  const result = await promoteRegisteredModel({ id: version.id });
   await log(result.ok);
   return result.ok
     ? { ok: true as const, message: fill(t.promoted, { version: result.activated }) }

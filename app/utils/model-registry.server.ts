@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { cp, mkdir, readdir, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
@@ -16,10 +15,18 @@ import {
   readSchemaFile,
   readTableCsv,
   requireDisclosurePass,
+  sha256File,
   validateTable,
   verifyBundle,
 } from "../../model/index";
-import { createModelVersion, type DisclosureStatus, getModelVersion } from "~/models/model-version.server";
+import {
+  createModelVersion,
+  type DisclosureStatus,
+  getModelVersion,
+  markModelVersionFailed,
+  promoteModelVersion,
+  type TransitionResult,
+} from "~/models/model-version.server";
 import { getEnv } from "./env.server";
 
 /**
@@ -79,12 +86,6 @@ export async function linkedTablePaths(name: string): Promise<{ table: string; s
   return { table: path.join(dir, "analysis.csv"), schema: path.join(dir, "schema.json") };
 }
 
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest("hex");
-}
-
 /**
  * The disclosure status of a verified bundle, by the same rule the app serves with
  * (model/privacy requireDisclosurePass): passed only when the report is present, covered by the
@@ -137,33 +138,101 @@ export function userMessage(error: unknown, replace: { from: string; to: string 
   return text.replace(/(?:\/[^\s/:]+)+\/([^\s/:]+)/g, "$1");
 }
 
-export type RegisterResult =
-  | { ok: true; version: string }
-  | { ok: false; code: "outside" | "not_found" | "invalid" | "disclosure" | "duplicate"; detail: string | null };
+export type RegisterCode = "outside" | "not_found" | "invalid" | "disclosure" | "duplicate";
+export type RegisterResult = { ok: true; version: string; disclosureStatus: DisclosureStatus } | { ok: false; code: RegisterCode; detail: string | null };
 
-/**
- * Registers a verified bundle already in place under MODEL_DIR/<version> (e.g. made by the training worker).
- */
-export async function registerBundleDir(options: { dir: string; createdById: string | null; dataHash?: string | null }): Promise<RegisterResult> {
-  const { manifest, files } = await verifyBundle(options.dir);
-  const disclosure = await disclosureStatusOf({ dir: options.dir, manifest });
-  if (disclosure.status === "failed") return { ok: false, code: "disclosure", detail: disclosure.reason };
-  const metrics = files.get("metrics.json");
-  await createModelVersion({
-    id: manifest.version,
-    dir: options.dir,
-    dataHash: options.dataHash ?? dataHashOf(files, manifest),
-    metricsJson: metrics ? new TextDecoder().decode(metrics) : "{}",
-    disclosureStatus: disclosure.status,
-    createdById: options.createdById,
-  });
-  return { ok: true, version: manifest.version };
+const SAFE_VERSION = /^[A-Za-z0-9._-]{1,120}$/;
+
+async function exists(p: string): Promise<boolean> {
+  try {
+    await stat(p);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /**
- * Imports a bundle from a directory under MODEL_DIR/import: verifies the manifest and every file,
- * loads it (zod on every file), refuses a failed disclosure report, copies it into a temporary
- * directory beside the registry, verifies the copy and renames it to MODEL_DIR/<version>.
+ * The one bundle registration pipeline: the app's import, `npm run models -- import`, the training
+ * worker's result and the demo model of `npm start` all go through it, step by step:
+ *   1. the manifest verifies and every file loads (zod on each)          else "invalid"
+ *   2. the disclosure report: a failed one is refused, and with
+ *      `requirePassed` a missing one too                                  else "disclosure"
+ *   3. the version is a safe directory name, not registered yet           else "invalid" / "duplicate"
+ *   4. placement: "copy" copies the bundle into a temporary directory beside the registry, verifies the
+ *      copy and renames it to MODEL_DIR/<version> (never over an existing one); "in-place" registers a
+ *      bundle that server code already wrote under MODEL_DIR
+ *   5. a ModelVersion row as candidate, with the training data's SHA-256 (given, recorded in the bundle,
+ *      or of `tableFile`), its metrics and its disclosure status.
+ * Activating is a separate step with the promotion rule (promoteRegisteredModel). Messages never hold a
+ * server path; `hide` replaces the paths a caller may show (e.g. the import path the user typed).
+ */
+export async function registerBundle(options: {
+  dir: string;
+  place: "copy" | "in-place";
+  createdById: string | null;
+  dataHash?: string | null;
+  tableFile?: string | null;
+  requirePassed?: boolean;
+  hide?: { from: string; to: string }[];
+}): Promise<RegisterResult> {
+  const hide = options.hide ?? [];
+  let manifest: Manifest;
+  let files: Map<string, Uint8Array>;
+  try {
+    ({ manifest, files } = await verifyBundle(options.dir));
+    disposeBundle(await loadBundle(options.dir));
+  } catch (error) {
+    return { ok: false, code: "invalid", detail: userMessage(error, hide) };
+  }
+  const disclosure = await disclosureStatusOf({ dir: options.dir, manifest });
+  if (disclosure.status === "failed") return { ok: false, code: "disclosure", detail: disclosure.reason };
+  if (disclosure.status !== "passed" && options.requirePassed) return { ok: false, code: "disclosure", detail: "the bundle has no disclosure report (run npm run check-bundle on it)" };
+  if (!SAFE_VERSION.test(manifest.version) || manifest.version.startsWith(".")) {
+    return { ok: false, code: "invalid", detail: "the bundle version is not a safe directory name" };
+  }
+  if (await getModelVersion({ id: manifest.version })) return { ok: false, code: "duplicate", detail: manifest.version };
+  let dir = path.resolve(options.dir);
+  if (options.place === "copy") {
+    const target = path.join(modelDir(), manifest.version);
+    if (await exists(target)) return { ok: false, code: "duplicate", detail: manifest.version };
+    await mkdir(modelDir(), { recursive: true });
+    const temp = path.join(modelDir(), `.import-${randomBytes(6).toString("hex")}`);
+    try {
+      await cp(options.dir, temp, { recursive: true, errorOnExist: true, force: false });
+      await verifyBundle(temp);
+      await rename(temp, target);
+    } catch (error) {
+      await rm(temp, { recursive: true, force: true });
+      return { ok: false, code: "invalid", detail: userMessage(error, hide) };
+    }
+    dir = target;
+  }
+  const manifestJson: unknown = JSON.parse(await readFile(path.join(dir, "manifest.json"), "utf8"));
+  let dataHash = options.dataHash ?? dataHashOf(files, manifestJson);
+  if (!dataHash && options.tableFile) dataHash = await sha256File(options.tableFile);
+  const metrics = files.get("metrics.json");
+  try {
+    await createModelVersion({
+      id: manifest.version,
+      dir,
+      dataHash,
+      metricsJson: metrics ? new TextDecoder().decode(metrics) : "{}",
+      disclosureStatus: disclosure.status,
+      createdById: options.createdById,
+    });
+  } catch (error) {
+    // Registered by someone else in between (unique id): the copy made here is not theirs to keep.
+    if (options.place === "copy") await rm(dir, { recursive: true, force: true });
+    if (await getModelVersion({ id: manifest.version })) return { ok: false, code: "duplicate", detail: manifest.version };
+    throw error;
+  }
+  return { ok: true, version: manifest.version, disclosureStatus: disclosure.status };
+}
+
+/**
+ * The app's import: a directory under MODEL_DIR/import (the path a data scientist types in the browser
+ * cannot reach anything else), then the registration pipeline with a copy into MODEL_DIR/<version>.
  */
 export async function importBundle(options: { source: string; createdById: string; tableName?: string | null }): Promise<RegisterResult> {
   const typed = options.source;
@@ -179,55 +248,33 @@ export async function importBundle(options: { source: string; createdById: strin
   const relative = path.relative(resolvedRoot, source);
   if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return { ok: false, code: "outside", detail: null };
   if (!(await stat(source)).isDirectory()) return { ok: false, code: "not_found", detail: null };
-  const hide = [
-    { from: source, to: typed },
-    { from: resolvedRoot, to: "import" },
-  ];
-  let manifest: Manifest;
-  let files: Map<string, Uint8Array>;
-  try {
-    ({ manifest, files } = await verifyBundle(source));
-    disposeBundle(await loadBundle(source));
-  } catch (error) {
-    return { ok: false, code: "invalid", detail: userMessage(error, hide) };
-  }
-  const disclosure = await disclosureStatusOf({ dir: source, manifest });
-  if (disclosure.status === "failed") return { ok: false, code: "disclosure", detail: disclosure.reason };
-  if (!/^[A-Za-z0-9._-]{1,120}$/.test(manifest.version) || manifest.version.startsWith(".")) {
-    return { ok: false, code: "invalid", detail: "the bundle version is not a safe directory name" };
-  }
-  if (await getModelVersion({ id: manifest.version })) return { ok: false, code: "duplicate", detail: manifest.version };
-  const target = path.join(modelDir(), manifest.version);
-  try {
-    await stat(target);
-    return { ok: false, code: "duplicate", detail: manifest.version };
-  } catch {
-    // free: go on
-  }
-  const temp = path.join(modelDir(), `.import-${randomBytes(6).toString("hex")}`);
-  try {
-    await cp(source, temp, { recursive: true, errorOnExist: true, force: false });
-    await verifyBundle(temp);
-    await rename(temp, target);
-  } catch (error) {
-    await rm(temp, { recursive: true, force: true });
-    return { ok: false, code: "invalid", detail: userMessage(error, hide) };
-  }
-  let dataHash = dataHashOf(files, JSON.parse(await readFile(path.join(target, "manifest.json"), "utf8")));
-  if (!dataHash && options.tableName) {
-    const paths = await linkedTablePaths(options.tableName);
-    if (paths) dataHash = await sha256File(paths.table);
-  }
-  const metrics = files.get("metrics.json");
-  await createModelVersion({
-    id: manifest.version,
-    dir: target,
-    dataHash,
-    metricsJson: metrics ? new TextDecoder().decode(metrics) : "{}",
-    disclosureStatus: disclosure.status,
+  const paths = options.tableName ? await linkedTablePaths(options.tableName) : null;
+  return registerBundle({
+    dir: source,
+    place: "copy",
     createdById: options.createdById,
+    tableFile: paths?.table ?? null,
+    hide: [
+      { from: source, to: typed },
+      { from: resolvedRoot, to: "import" },
+    ],
   });
-  return { ok: true, version: manifest.version };
+}
+
+export type PromoteResult = TransitionResult | { ok: false; reason: "invalid" | "disclosure" };
+
+/**
+ * The promotion rule, for the app's promote button, `npm run models -- import --activate` and the demo
+ * model: only a candidate whose bundle still loads (else it is marked failed) and carries a passing,
+ * current disclosure report becomes active; the active model is retired in the same transaction.
+ */
+export async function promoteRegisteredModel({ id }: { id: string }): Promise<PromoteResult> {
+  const version = await getModelVersion({ id });
+  if (!version) return { ok: false, reason: "not_found" };
+  const blocker = version.status === "candidate" ? await promotionBlocker(version.dir) : null;
+  if (blocker === "invalid") await markModelVersionFailed({ id: version.id });
+  if (blocker) return { ok: false, reason: blocker };
+  return promoteModelVersion({ id: version.id });
 }
 
 export type CompareResult = { ok: true; comparison: ModelComparison } | { ok: false; detail: string };
@@ -298,7 +345,6 @@ export async function readModelCard(dir: string): Promise<{ card: ModelCard; mar
   }
 }
 
-/** Whether a registered bundle still loads (manifest and every file); used before promoting. */
 /** What stops a promotion: the bundle does not load, or it has no passing, current disclosure report. */
 export async function promotionBlocker(dir: string): Promise<"invalid" | "disclosure" | null> {
   let manifest: Manifest;

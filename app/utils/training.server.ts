@@ -14,7 +14,7 @@ import {
   type TrainSettings,
   updateRunProgress,
 } from "~/models/training-run.server";
-import { linkedTablePaths, modelDir, registerBundleDir } from "./model-registry.server";
+import { linkedTablePaths, modelDir, registerBundle } from "./model-registry.server";
 
 /**
  * Starts retraining in a separate process (scripts/train-worker.ts) so the web server stays responsive.
@@ -45,7 +45,13 @@ async function finishWithBundle(runId: string, result: z.infer<typeof WorkerResu
     return;
   }
   try {
-    const registered = await registerBundleDir({ dir: path.resolve(result.dir), createdById: run.createdById, dataHash: result.dataHash });
+    const registered = await registerBundle({
+      dir: path.resolve(result.dir),
+      place: "in-place",
+      createdById: run.createdById,
+      dataHash: result.dataHash,
+      requirePassed: true,
+    });
     if (registered.ok) {
       await finishRun({ id: runId, modelVersionId: registered.version });
       return;

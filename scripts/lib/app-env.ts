@@ -78,7 +78,7 @@ export function resolveAppLocations(source: Record<string, string | undefined> =
 }
 
 /** Resolves the locations and puts them into process.env, for app/ modules that read it (getEnv, getDb). */
-export function useAppLocations(): AppLocations {
+export function applyAppLocations(): AppLocations {
   const locations = resolveAppLocations();
   Object.assign(process.env, locations.env);
   return locations;
@@ -105,4 +105,14 @@ export async function migrateDatabase(options: { databaseUrl: string; env: NodeJ
       reject(new Error(`the database could not be migrated (prisma migrate deploy exit code ${code}${last ? `: ${last}` : ""})`));
     });
   });
+}
+
+/**
+ * For the operations CLIs: the locations into process.env and the database migrated (so a fresh data
+ * directory works without `npm start` first, e.g. to create the first administrator).
+ */
+export async function openAppDatabase(): Promise<AppLocations> {
+  const locations = applyAppLocations();
+  await migrateDatabase({ databaseUrl: locations.databaseUrl, env: process.env });
+  return locations;
 }

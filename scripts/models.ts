@@ -1,0 +1,126 @@
+import { stat } from "node:fs/promises";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { z } from "zod";
+import { auditCli } from "./lib/audit.js";
+import { openAppDatabase } from "./lib/app-env.js";
+import { parseCli, parseCommand, Refused, runCli, textTable } from "./lib/cli.js";
+
+const LOCATIONS = [
+  "Uses the app's database and model folder exactly as `npm start` does: DATA_DIR (default data/),",
+  "DATABASE_URL (default file:$DATA_DIR/trajectwijzer.db), MODEL_DIR (default $DATA_DIR/models), secrets",
+  "in $DATA_DIR/.env. A running server serves a newly activated model within a few seconds.",
+  "",
+  "Exit code: 0 done, 2 the registry refused the bundle or its activation, 1 bad input or another error.",
+].join("\n");
+
+const overview = {
+  name: "models",
+  usage: "usage: npm run models -- import DIR [--activate]\n       npm run models -- list",
+  description: [
+    "The app's model registry, from the command line.",
+    "",
+    "  import DIR [--activate]   register a checked bundle (see npm run models -- import --help)",
+    "  list                      the registered versions: version, status, created, disclosure status, dir",
+    "",
+    LOCATIONS,
+  ].join("\n"),
+  commands: ["import", "list"],
+} as const;
+
+const importSpec = {
+  name: "models import",
+  usage: "usage: npm run models -- import DIR [--activate]",
+  description: [
+    "Registers the model bundle in DIR with the checks of the app's import: its manifest verifies, every",
+    "file loads, and it carries a passing disclosure report (npm run check-bundle) made for exactly these",
+    "files. The bundle is copied into MODEL_DIR/<version> (verified again there) and registered as a",
+    "candidate; a version that is already registered is refused.",
+    "",
+    "  DIR          the bundle directory",
+    "  --activate   then make it the active model, by the app's promotion rule (the active model is retired)",
+    "",
+    LOCATIONS,
+  ].join("\n"),
+  options: { activate: "boolean" },
+  positionals: ["dir"],
+  schema: z.object({ dir: z.string({ error: "the bundle directory is missing" }).min(1), activate: z.boolean().default(false) }),
+} as const;
+
+const listSpec = {
+  name: "models list",
+  usage: "usage: npm run models -- list",
+  description: ["The registered model versions, newest first.", "", LOCATIONS].join("\n"),
+  options: {},
+  schema: z.object({}),
+} as const;
+
+async function closeDb(): Promise<void> {
+  const { getDb } = await import("../app/utils/db.server.js");
+  await getDb().$disconnect();
+}
+
+async function importCommand(argv: string[]): Promise<void> {
+  const args = parseCli(importSpec, argv);
+  await runCli(importSpec.name, async () => {
+    const dir = path.resolve(args.dir);
+    const isDir = await stat(dir).then(
+      (s) => s.isDirectory(),
+      () => false,
+    );
+    if (!isDir) throw new Error(`${args.dir}: no such directory`);
+    const locations = await openAppDatabase();
+    const { promoteRegisteredModel, registerBundle } = await import("../app/utils/model-registry.server.js");
+    try {
+      const registered = await registerBundle({ dir, place: "copy", createdById: null, requirePassed: true, hide: [{ from: dir, to: args.dir }] });
+      await auditCli({ action: "model.import", object: registered.ok ? `model:${registered.version}` : null, result: registered.ok ? "ok" : "failed" });
+      if (!registered.ok) throw new Refused(`${args.dir}: refused (${REFUSALS[registered.code]}${registered.detail ? `: ${registered.detail}` : ""})`);
+      const target = path.join(locations.modelDir, registered.version);
+      process.stdout.write(`registered ${registered.version} as a candidate (disclosure check: ${registered.disclosureStatus}) in ${target}\n`);
+      if (!args.activate) return;
+      const promoted = await promoteRegisteredModel({ id: registered.version });
+      await auditCli({ action: "model.promote", object: `model:${registered.version}`, result: promoted.ok ? "ok" : "failed" });
+      if (!promoted.ok) throw new Refused(`${registered.version} was registered but not activated (${promoted.reason})`);
+      process.stdout.write(`activated ${promoted.activated}${promoted.retired ? ` (retired ${promoted.retired})` : ""}; a running server serves it within a few seconds\n`);
+    } finally {
+      await closeDb();
+    }
+  });
+}
+
+const REFUSALS = {
+  outside: "outside the import folder",
+  not_found: "not found",
+  invalid: "not a valid bundle",
+  disclosure: "no passing disclosure report",
+  duplicate: "this version is already registered",
+} as const;
+
+const stamp = (d: Date | null) => (d ? `${d.toISOString().slice(0, 16).replace("T", " ")} UTC` : "");
+
+async function listCommand(argv: string[]): Promise<void> {
+  parseCli(listSpec, argv);
+  await runCli(listSpec.name, async () => {
+    await openAppDatabase();
+    const { listModelVersions } = await import("../app/models/model-version.server.js");
+    try {
+      const versions = await listModelVersions();
+      if (versions.length === 0) {
+        process.stdout.write("no model versions registered\n");
+        return;
+      }
+      const rows = versions.map((v) => [v.id, v.status, stamp(v.createdAt), v.disclosureStatus, v.dir]);
+      process.stdout.write(textTable(["VERSION", "STATUS", "CREATED", "DISCLOSURE", "DIR"], rows));
+    } finally {
+      await closeDb();
+    }
+  });
+}
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const { command, rest } = parseCommand(overview, argv);
+  if (command === "import") await importCommand(rest);
+  else await listCommand(rest);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();
