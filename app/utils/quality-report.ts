@@ -85,10 +85,19 @@ export function cellText(column: Column, cell: Cell, lang: Lang): string {
   }
 }
 
-/** A report table as CSV (RFC 4180, "." decimals, rates as fractions); suppressed cells stay "<10". */
-export function tableToCsv(table: ReportTable, lang: Lang): string {
+export const CSV_FORMATS = ["excel-nl", "rfc4180"] as const;
+export type CsvFormat = (typeof CSV_FORMATS)[number];
+
+/**
+ * A report table as CSV; rates as fractions, suppressed cells stay "<10". `excel-nl` (what Dutch Excel
+ * opens by double-click): a UTF-8 byte order mark, `;` between fields and decimal commas. `rfc4180`:
+ * no byte order mark, commas between fields, "." decimals.
+ */
+export function tableToCsv(table: ReportTable, lang: Lang, format: CsvFormat = "rfc4180"): string {
+  const separator = format === "excel-nl" ? ";" : ",";
+  const decimal = (v: string) => (format === "excel-nl" ? v.replace(".", ",") : v);
   const quote = (v: string) => (/[",\n\r;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  const lines = [table.columns.map((c) => quote(columnHeader(c, lang))).join(",")];
+  const lines = [table.columns.map((c) => quote(columnHeader(c, lang))).join(separator)];
   for (const row of table.rows) {
     lines.push(
       row
@@ -96,12 +105,12 @@ export function tableToCsv(table: ReportTable, lang: Lang): string {
           const column = table.columns[k] as Column;
           if (cell === null) return "";
           if (cell === SUPPRESSED) return SUPPRESSED;
-          if (typeof cell === "number") return column.kind === "count" ? String(cell) : String(Number(cell.toFixed(4)));
+          if (typeof cell === "number") return column.kind === "count" ? String(cell) : decimal(String(Number(cell.toFixed(4))));
           if (column.kind === "flag") return quote(dashboardText(lang, cell === "drift" ? "drift_yes" : "drift_no"));
           return quote(labelText(column, cell, lang));
         })
-        .join(","),
+        .join(separator),
     );
   }
-  return `${lines.join("\r\n")}\r\n`;
+  return `${format === "excel-nl" ? "\uFEFF" : ""}${lines.join("\r\n")}\r\n`;
 }

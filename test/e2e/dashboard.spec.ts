@@ -43,18 +43,25 @@ test("manager: the quality dashboard shows figures, never a count under 10, and 
   const download = page.waitForEvent("download");
   await page.getByRole("link", { name: /Download als CSV: Aantallen en uitkomsten per gekozen traject/ }).click();
   const file = await (await download).path();
-  const csv = (await readFile(file, "utf8")).trim().split(/\r\n/);
-  expect(csv[0]).toBe("Gekozen traject,Werk,Geen werk,Uitkomst nog onbekend,Totaal,Kans op werk,95%-ondergrens,95%-bovengrens");
+  // For Dutch Excel: a byte order mark and ';' between fields.
+  const text = await readFile(file, "utf8");
+  expect(text.charCodeAt(0)).toBe(0xfeff);
+  const csv = text.slice(1).trim().split(/\r\n/);
+  expect(csv[0]).toBe("Gekozen traject;Werk;Geen werk;Uitkomst nog onbekend;Totaal;Kans op werk;95%-ondergrens;95%-bovengrens");
   expect(csv.length).toBeGreaterThan(2);
   let suppressed = 0;
   for (const line of csv.slice(1)) {
-    const cells = line.split(",");
+    const cells = line.split(";");
     for (const cell of cells.slice(1, 5)) {
       if (cell === "<10") suppressed++;
       else expect(Number(cell), line).toBeGreaterThanOrEqual(10);
     }
   }
   expect(suppressed).toBeGreaterThan(0);
+  // RFC 4180 on request: commas, no byte order mark.
+  const plain = await (await page.request.get(`/dashboard/csv/interventions.csv?from=${month}&to=${month}&format=rfc4180`)).text();
+  expect(plain.charCodeAt(0)).not.toBe(0xfeff);
+  expect(plain.split(/\r\n/)[0]).toBe("Gekozen traject,Werk,Geen werk,Uitkomst nog onbekend,Totaal,Kans op werk,95%-ondergrens,95%-bovengrens");
 
   // A selection without (enough) people is suppressed as a whole.
   await page.goto("/dashboard?from=2099-01&to=2099-01");
