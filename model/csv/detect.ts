@@ -1,5 +1,6 @@
 import { open } from "node:fs/promises";
 import { CSV_DELIMITERS, type CsvDelimiter, type CsvEncoding, parseCsvRecord } from "./index.js";
+import { decodeWindows1252 } from "./windows-1252.js";
 
 /**
  * Sniffs how a CSV file is written from its first bytes: encoding (UTF-8 with or without byte
@@ -30,16 +31,28 @@ export async function readSample(path: string, bytes = SAMPLE_BYTES): Promise<Ui
   }
 }
 
+/** Where a sample cut from a longer file ends without a UTF-8 sequence cut in half. */
+function completeUtf8End(sample: Uint8Array): number {
+  for (let back = 1; back <= Math.min(4, sample.length); back += 1) {
+    const b = sample[sample.length - back] as number;
+    if (b < 0x80) break;
+    if (b >= 0xc0) {
+      const length = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : 2;
+      return back < length ? sample.length - back : sample.length;
+    }
+  }
+  return sample.length;
+}
+
 /**
- * UTF-8 when the sample (cut after its last ASCII byte, so a character split by the sample's end
- * does not count) is valid UTF-8; otherwise Windows-1252, which can decode any byte. A sample
- * without any byte ≥ 0x80 is ASCII, which both read alike: reported as UTF-8.
+ * UTF-8 when the sample is valid UTF-8 (a character cut by the end of a sample of a longer file
+ * does not count); otherwise Windows-1252, which can decode any byte. A sample without any byte
+ * ≥ 0x80 is ASCII, which both read alike: reported as UTF-8.
  */
-export function detectEncoding(sample: Uint8Array): { encoding: CsvEncoding; bom: boolean } {
+export function detectEncoding(sample: Uint8Array, options: { wholeFile?: boolean } = {}): { encoding: CsvEncoding; bom: boolean } {
   const bom = UTF8_BOM.every((b, i) => sample[i] === b);
   if (bom) return { encoding: "utf-8", bom };
-  let end = sample.length;
-  while (end > 0 && (sample[end - 1] as number) >= 0x80) end -= 1;
+  const end = options.wholeFile === false ? completeUtf8End(sample) : sample.length;
   try {
     new TextDecoder("utf-8", { fatal: true }).decode(sample.subarray(0, end));
     return { encoding: "utf-8", bom };
@@ -87,10 +100,11 @@ export function detectLineEnding(text: string): "crlf" | "lf" {
 export async function sniffCsv(path: string, options: { bytes?: number; encoding?: CsvEncoding } = {}): Promise<CsvDialect & { lines: string[] }> {
   const bytes = options.bytes ?? SAMPLE_BYTES;
   const sample = await readSample(path, bytes);
-  const detected = detectEncoding(sample);
+  const wholeFile = sample.length < bytes;
+  const detected = detectEncoding(sample, { wholeFile });
   const bom = detected.bom;
   const encoding = options.encoding ?? detected.encoding;
-  const text = new TextDecoder(encoding).decode(sample);
-  const lines = sampleLines(text, sample.length < bytes);
+  const text = encoding === "windows-1252" ? decodeWindows1252(sample) : new TextDecoder("utf-8").decode(sample);
+  const lines = sampleLines(text, wholeFile);
   return { encoding, bom, lineEnding: detectLineEnding(text), delimiter: detectDelimiter(lines), lines };
 }

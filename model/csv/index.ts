@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rename, rm } from "node:fs/promises";
 import { dirname } from "node:path";
-import { encodeWindows1252 } from "./windows-1252.js";
+import { decodeWindows1252, encodeWindows1252 } from "./windows-1252.js";
 
 /**
  * Small streaming CSV helpers: one delimiter per file (`,` by default; `;`, tab and `|` as Dutch
@@ -82,7 +82,12 @@ export type CsvReadOptions = { chunkSize?: number; delimiter?: CsvDelimiter; enc
  */
 export async function* readCsvBatches(path: string, options: CsvReadOptions = {}): AsyncGenerator<CsvBatch> {
   const delimiter = options.delimiter ?? ",";
-  const decoder = new TextDecoder(options.encoding ?? "utf-8");
+  // UTF-8 needs a streaming decoder (a character may be split across chunks); Windows-1252 is one byte per character.
+  const utf8 = new TextDecoder("utf-8");
+  const decode =
+    options.encoding === "windows-1252"
+      ? (bytes?: Uint8Array): string => (bytes ? decodeWindows1252(bytes) : "")
+      : (bytes?: Uint8Array): string => (bytes ? utf8.decode(bytes, { stream: true }) : utf8.decode());
   const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? 1 << 20 });
   let header: string[] | null = null;
   let carry = "";
@@ -105,7 +110,7 @@ export async function* readCsvBatches(path: string, options: CsvReadOptions = {}
   for await (const chunk of stream) {
     const bytes = chunk as Buffer;
     bytesRead += bytes.length;
-    const text = decoder.decode(bytes, { stream: true });
+    const text = decode(bytes);
     const rows: CsvRow[] = [];
     let start = 0;
     let nl = text.indexOf("\n");
@@ -128,7 +133,7 @@ export async function* readCsvBatches(path: string, options: CsvReadOptions = {}
     if (header !== null) yield { header, rows, bytesRead };
   }
   const rows: CsvRow[] = [];
-  carry += decoder.decode();
+  carry += decode();
   if (carry !== "") take(carry, rows);
   yield { header: header ?? [], rows, bytesRead };
 }

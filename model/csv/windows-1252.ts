@@ -24,3 +24,16 @@ export function encodeWindows1252(text: string): Buffer {
   }
   return out.subarray(0, n);
 }
+
+const C1 = /[\u0080-\u009f]/g;
+const CHAR_OF_C1 = new Map<string, string>(HIGH.flatMap((cp, i) => (cp === 0 ? [] : [[String.fromCharCode(0x80 + i), String.fromCodePoint(cp)] as [string, string]])));
+
+/**
+ * Windows-1252 bytes as text. Node's `TextDecoder("windows-1252")` reads bytes 0x80–0x9F as
+ * Latin-1 control characters (so `€`, `‘`, `’`, `–`, `Š` come out wrong), hence this decoder:
+ * Latin-1, then those 27 bytes through the code page. Single-byte, so any chunk decodes alone.
+ */
+export function decodeWindows1252(bytes: Uint8Array): string {
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("latin1");
+  return latin1.replace(C1, (c) => CHAR_OF_C1.get(c) ?? c);
+}
