@@ -3,6 +3,7 @@ import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-r
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
+import { errorLine } from "~/utils/error-line";
 import { NonceContext } from "~/utils/nonce";
 
 const ABORT_DELAY = 5_000;
@@ -49,8 +50,7 @@ export default function handleRequest(
  */
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
-  const message = error instanceof Error ? error.message : String(error);
-  if (/^No route matches URL/.test(message)) return;
-  console.error(`[error] ${request.method} ${new URL(request.url).pathname}: ${message.split("\n")[0]}`);
+  if (error instanceof Error && /^No route matches URL/.test(error.message)) return;
+  console.error(`[error] ${request.method} ${new URL(request.url).pathname}: ${errorLine(error)}`);
   if (process.env.TRAJECTWIJZER_DEBUG === "1" && error instanceof Error) console.error(error.stack);
 };

@@ -9,6 +9,7 @@ import { pageTitle, useT } from "~/utils/i18n";
 import { TOTP_REQUIRED_ROLES } from "~/utils/roles";
 import { checkTotpCode, enrolmentSecret } from "~/utils/second-factor.server";
 import { otpauthUri } from "~/utils/totp";
+import { readForm } from "~/utils/form.server";
 
 export const meta = pageTitle((t) => t.account);
 
@@ -34,7 +35,7 @@ const ActionSchema = z.discriminatedUnion("intent", [
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireUser(request);
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return { error: "invalid" as const };
   if (parsed.data.intent === "disable") {
     if (TOTP_REQUIRED_ROLES.includes(user.role)) return { error: "required" as const };

@@ -1,4 +1,4 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { data as responseData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { createApiToken, createUser, listApiTokens, listUsers, revokeApiToken, resetPassword, setActive, setRole } from "~/models/user.server";
@@ -8,6 +8,8 @@ import { requireRole } from "~/utils/auth.server";
 import { pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { ROLES, RoleSchema } from "~/utils/roles";
+import { constraintViolation } from "~/utils/db-errors.server";
+import { readForm } from "~/utils/form.server";
 
 export const meta = pageTitle((t) => t.users);
 
@@ -35,6 +37,7 @@ const ERRORS = {
   duplicate: { nl: "Deze gebruikersnaam bestaat al.", en: "This username already exists." },
   self: { nl: "U kunt uw eigen rol of account niet wijzigen.", en: "You cannot change your own role or account." },
   form: { nl: "Ongeldig verzoek.", en: "Invalid request." },
+  unknownUser: { nl: "Deze gebruiker bestaat niet (meer).", en: "This user does not exist (any more)." },
 } as const;
 
 export async function loader({ request }: LoaderFunctionArgs) {
@@ -55,7 +58,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const admin = await requireRole(request, ["admin"]);
   const lang = await getLang(request);
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? "form");
     const message = (ERRORS as Record<string, { nl: string; en: string }>)[field] ?? ERRORS.form;
@@ -78,7 +81,15 @@ export async function action({ request }: ActionFunctionArgs) {
       return { ok: true as const };
     case "token": {
       const { token, tokenHash } = newApiToken();
-      const created = await createApiToken({ userId: data.userId, name: data.name, tokenHash });
+      const created = await createApiToken({ userId: data.userId, name: data.name, tokenHash }).catch((error: unknown) => {
+        // The account was removed meanwhile, or the form was forged: no such user.
+        if (constraintViolation(error) === "foreign_key") return null;
+        throw error;
+      });
+      if (!created) {
+        await log("api_token.create", `user:${data.userId}`, false);
+        return responseData({ ok: false as const, field: "form", message: ERRORS.unknownUser[lang] }, { status: 404 });
+      }
       await log("api_token.create", `api_token:${created.id}`, true);
       // Shown once; only its hash is stored.
       return { ok: true as const, token };

@@ -13,7 +13,8 @@ const day = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/)
   .transform((v) => new Date(`${v}T00:00:00Z`))
-  .refine((d) => !Number.isNaN(d.getTime()));
+  // Years the database can store with a day to spare ("to" is inclusive: one day is added).
+  .refine((d) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1900 && d.getUTCFullYear() <= 2999);
 const QuerySchema = z.object({
   action: z.string().regex(/^[a-z._]{1,64}$/).optional().catch(undefined),
   result: z.enum(["ok", "denied", "failed"]).optional().catch(undefined),

@@ -14,6 +14,7 @@ import { getLang } from "~/utils/lang.server";
 import { recommendForClient } from "~/utils/predictor.server";
 import { armLabel, FEATURE_LABELS, formatProfileValue } from "~/utils/profile-labels";
 import { applyWhatIfs, whatIfOptions } from "~/utils/what-ifs";
+import { readForm } from "~/utils/form.server";
 
 export const meta = pageTitle((t) => t.client);
 
@@ -57,7 +58,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, client } = await requireOwnClient(request, params.clientId);
   const lang = await getLang(request);
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   if (form.intent === "decision") {
     const parsed = DecisionFormSchema.safeParse(form);
     if (!parsed.success) return { intent: "decision" as const, errors: formErrors(parsed.error.issues, lang) };

@@ -18,6 +18,7 @@ import {
 } from "~/utils/intake-form";
 import { getLang } from "~/utils/lang.server";
 import { pseudonymise } from "~/utils/pseudonym.server";
+import { readForm } from "~/utils/form.server";
 
 export const meta = pageTitle((t) => t.newClient);
 
@@ -29,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ["caseworker"]);
   const lang = await getLang(request);
-  const raw = readIntakeForm(await request.formData());
+  const raw = readIntakeForm(await readForm(request));
   // Echo back only what the form holds, never the reference: it may be a personal number.
   const values = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== "reference")) as Record<string, string | number>;
   const parsed = IntakeSchema.safeParse(raw);

@@ -9,6 +9,7 @@ import { HOME_BY_ROLE } from "~/utils/roles";
 import { startPendingLogin } from "~/utils/pending-login.server";
 import { createSession } from "~/utils/session.server";
 import { safeRedirect } from "~/utils/safe-redirect";
+import { readForm } from "~/utils/form.server";
 
 export const meta = pageTitle((t) => t.login);
 
@@ -29,7 +30,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request }: ActionFunctionArgs) {
-  const form = Object.fromEntries(await request.formData());
+  const form = Object.fromEntries(await readForm(request));
   const parsed = LoginFormSchema.safeParse(form);
   if (!parsed.success) {
     const fields = new Set(parsed.error.issues.map((i) => String(i.path[0])));

@@ -6,6 +6,7 @@ import { getTotpState } from "~/models/second-factor.server";
 import { pageTitle, useT } from "~/utils/i18n";
 import { checkTotpCode, enrolmentSecret, finishLogin, requirePendingLogin } from "~/utils/second-factor.server";
 import { otpauthUri } from "~/utils/totp";
+import { readForm } from "~/utils/form.server";
 
 export const meta = pageTitle((t) => t.totpSetupTitle);
 
@@ -19,7 +20,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const pending = await requirePendingLogin(request);
-  const code = String((await request.formData()).get("code") ?? "");
+  const code = String((await readForm(request)).get("code") ?? "");
   const result = await checkTotpCode(request, pending.userId, code, true);
   if (!result.ok) return { error: result.reason };
   return finishLogin(request, pending.userId, pending.redirectTo);

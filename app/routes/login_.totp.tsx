@@ -3,6 +3,7 @@ import { Form, useActionData } from "@remix-run/react";
 import { TotpCodeField } from "~/components/totp-code-field";
 import { pageTitle, useT } from "~/utils/i18n";
 import { checkTotpCode, finishLogin, requirePendingLogin } from "~/utils/second-factor.server";
+import { readForm } from "~/utils/form.server";
 
 export const meta = pageTitle((t) => t.totpTitle);
 
@@ -13,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request }: ActionFunctionArgs) {
   const pending = await requirePendingLogin(request);
-  const code = String((await request.formData()).get("code") ?? "");
+  const code = String((await readForm(request)).get("code") ?? "");
   const result = await checkTotpCode(request, pending.userId, code, false);
   if (!result.ok) return { error: result.reason };
   return finishLogin(request, pending.userId, pending.redirectTo);

@@ -9,6 +9,7 @@ import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { importBundle, keyMetrics, listLinkedTables } from "~/utils/model-registry.server";
 import { recoverStaleRunsOnce } from "~/utils/training.server";
+import { readForm } from "~/utils/form.server";
 
 export const meta = pageTitle((t) => t.models);
 
@@ -47,7 +48,7 @@ type ActionResult = { ok: true; message: string } | { ok: false; message: string
 export async function action({ request }: ActionFunctionArgs): Promise<ActionResult> {
   const user = await requireRole(request, ["datascientist"]);
   const t = MESSAGES[await getLang(request)];
-  const parsed = ActionSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = ActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return { ok: false, message: label(t.importErrors, "path") };
   const data = parsed.data;
   if (data.intent === "rollback") {

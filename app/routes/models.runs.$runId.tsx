@@ -9,6 +9,7 @@ import { requireRole } from "~/utils/auth.server";
 import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { cancelTraining, recoverStaleRunsOnce } from "~/utils/training.server";
+import { readForm } from "~/utils/form.server";
 
 export const meta = pageTitle((t) => t.runTitle);
 
@@ -25,7 +26,7 @@ const ActionSchema = z.object({ intent: z.literal("cancel") });
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, ["datascientist"]);
   const t = MESSAGES[await getLang(request)];
-  if (!ActionSchema.safeParse(Object.fromEntries(await request.formData())).success) {
+  if (!ActionSchema.safeParse(Object.fromEntries(await readForm(request))).success) {
     return { ok: false as const, message: label(t.trainErrors, "form") };
   }
   const runId = params.runId ?? "";

@@ -10,6 +10,7 @@ import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { listLinkedTables } from "~/utils/model-registry.server";
 import { recoverStaleRunsOnce, startTraining } from "~/utils/training.server";
+import { readForm } from "~/utils/form.server";
 
 export const meta = pageTitle((t) => t.trainTitle);
 
@@ -36,7 +37,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ["datascientist"]);
   const t = MESSAGES[await getLang(request)];
-  const parsed = TrainFormSchema.safeParse(Object.fromEntries(await request.formData()));
+  const parsed = TrainFormSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) {
     const field = String(parsed.error.issues[0]?.path[0] ?? "form");
     return { field, message: label(t.trainErrors, field) };

@@ -1,0 +1,64 @@
+import { describe, expect, it, vi } from "vitest";
+import { errorLine } from "./error-line";
+
+/** A Prisma error as the driver adapters throw it: the message starts with a newline and quotes our source. */
+function prismaError(code: string, reason: string) {
+  const error = new Error(`\nInvalid \`db.apiToken.create()\` invocation in\n/work/main/app/models/user.server.ts:80:27\n\n  79 const x = 1;\n→ 80 await db.apiToken.create(\n${reason}`);
+  error.name = "PrismaClientKnownRequestError";
+  return Object.assign(error, { code, meta: { modelName: "ApiToken" } });
+}
+
+function expectUseful(line: string) {
+  expect(line.trim().length).toBeGreaterThan(0);
+  expect(line).not.toMatch(/[\r\n]/);
+  expect(line).not.toContain("[object Object]");
+  expect(line).not.toMatch(/\/work\/|node_modules|\.tsx?:\d+/);
+  expect(line.length).toBeLessThanOrEqual(300);
+}
+
+describe("errorLine", () => {
+  it("a Prisma error: its code and its reason, not the quoted source", () => {
+    const line = errorLine(prismaError("P2003", "Foreign key constraint violated on the foreign key"));
+    expectUseful(line);
+    expect(line).toBe("PrismaClientKnownRequestError P2003: Foreign key constraint violated on the foreign key");
+  });
+
+  it("a plain error: name and first line", () => {
+    expect(errorLine(new TypeError("Headers.set: invalid value\nmore"))).toBe("TypeError: Headers.set: invalid value");
+  });
+
+  it.each([
+    ["an object", { some: "thing", bsn: "123456782" }],
+    ["null", null],
+    ["undefined", undefined],
+    ["an empty error", new Error("")],
+    ["an error of only newlines", new Error("\n\n")],
+    ["a string with a carriage return", "bad\r\nline"],
+    ["a very long message", new Error("x".repeat(5000))],
+    ["a thrown Response", new Response("secret body", { status: 502 })],
+  ])("%s: one useful line without its data", (_name, thrown) => {
+    const line = errorLine(thrown);
+    expectUseful(line);
+    expect(line).not.toContain("123456782");
+    expect(line).not.toContain("secret body");
+  });
+});
+
+describe("handleError", () => {
+  it("logs one line per server error: method, path and the error's line", async () => {
+    const { handleError } = await import("../entry.server");
+    const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const request = new Request("http://localhost/admin/users?token=abc", { method: "POST" });
+    handleError(prismaError("P2002", "Unique constraint failed on the fields: (`code`)"), { request, params: {}, context: {} });
+    handleError({ not: "an error" }, { request, params: {}, context: {} });
+    expect(spy).toHaveBeenCalledTimes(2);
+    const lines = spy.mock.calls.map((call) => String(call[0]));
+    for (const line of lines) {
+      expectUseful(line);
+      expect(line).toMatch(/^\[error\] POST \/admin\/users: /);
+      expect(line).not.toContain("token=abc");
+    }
+    expect(lines[0]).toContain("P2002: Unique constraint failed");
+    spy.mockRestore();
+  });
+});
