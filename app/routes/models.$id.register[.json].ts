@@ -9,7 +9,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return new Response(`${JSON.stringify(entry, null, 2)}\n`, {
     headers: {
       "Content-Type": "application/json; charset=utf-8",
-      "Content-Disposition": `attachment; filename="algoritmeregister-${entry.modelVersion}.json"`,
+      "Content-Disposition": `attachment; filename="algoritmeregister-${entry.source_id}.json"`,
     },
   });
 }

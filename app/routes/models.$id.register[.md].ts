@@ -10,7 +10,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return new Response(algorithmRegisterMarkdown(entry), {
     headers: {
       "Content-Type": "text/markdown; charset=utf-8",
-      "Content-Disposition": `attachment; filename="algoritmeregister-${entry.modelVersion}.md"`,
+      "Content-Disposition": `attachment; filename="algoritmeregister-${entry.source_id}.md"`,
     },
   });
 }

@@ -10,5 +10,12 @@ export async function requireRegisterEntry(id: string): Promise<AlgorithmRegiste
   if (!card) throw new Response("De modelkaart kan niet worden gelezen.", { status: 503 });
   const status: ModelStatus = ModelStatusSchema.catch("candidate").parse(version.status);
   const disclosure = version.disclosureStatus === "passed" || version.disclosureStatus === "failed" ? version.disclosureStatus : "unchecked";
-  return algorithmRegisterEntry(card.card, { status, disclosureStatus: disclosure, dataHash: version.dataHash, ...registerConfig() });
+  return algorithmRegisterEntry(card.card, {
+    status,
+    disclosureStatus: disclosure,
+    dataHash: version.dataHash,
+    activatedAt: version.activatedAt,
+    retiredAt: version.retiredAt,
+    ...registerConfig(),
+  });
 }

@@ -1,9 +1,12 @@
 import { describe, expect, it } from "vitest";
 import {
+  type AlgorithmRegisterEntry,
   algorithmRegisterEntry,
   algorithmRegisterMarkdown,
+  fieldsToFill,
   PLACEHOLDER,
   REGISTER_FIELDS,
+  REQUIRED_FIELDS,
   SHORT_DESCRIPTION_MAX,
 } from "./algorithm-register.js";
 import type { ModelCard } from "./model-card.js";
@@ -37,53 +40,125 @@ const card: ModelCard = {
   limits: [],
 };
 
-describe("algorithm register entry", () => {
-  const entry = algorithmRegisterEntry(card, { status: "active", disclosureStatus: "unchecked", dataHash: "a".repeat(64) });
+/** The machine-readable field names of the Algoritmeregister publication standard 1.0.0, in its order. */
+const STANDARD_1_0_0_FIELDS = [
+  "name",
+  "description_short",
+  "organization",
+  "category",
+  "status",
+  "begin_date",
+  "end_date",
+  "contact_email",
+  "website",
+  "publication_category",
+  "url",
+  "goal",
+  "proportionality",
+  "human_intervention",
+  "risks",
+  "lawful_basis",
+  "lawful_basis_grouping",
+  "process_index_url",
+  "impacttoetsen_grouping",
+  "impacttoetsen",
+  "source_data",
+  "source_data_grouping",
+  "methods_and_models",
+  "provider",
+  "publiccode",
+  "lang",
+  "standard_version",
+  "source_id",
+  "tags",
+];
 
-  it("has every field of the publication standard, none empty", () => {
-    for (const { key } of REGISTER_FIELDS) expect(entry[key].length, key).toBeGreaterThan(0);
+describe("algorithm register entry", () => {
+  const entry = algorithmRegisterEntry(card, {
+    status: "active",
+    disclosureStatus: "unchecked",
+    dataHash: "a".repeat(64),
+    activatedAt: new Date("2026-03-15T10:00:00Z"),
+  });
+
+  it("uses exactly the publication standard's field names, in its order", () => {
+    expect(Object.keys(entry)).toEqual(STANDARD_1_0_0_FIELDS);
+    expect(REGISTER_FIELDS.map((f) => f.key)).toEqual(STANDARD_1_0_0_FIELDS);
+    expect(entry.standard_version).toBe("1.0.0");
+    expect(entry.lang).toBe("nld");
+  });
+
+  it("fills every field the standard requires (with a value or the placeholder)", () => {
+    for (const key of REQUIRED_FIELDS) expect(String(entry[key]).length, key).toBeGreaterThan(0);
   });
 
   it("keeps the short description under 350 characters, in plain Dutch", () => {
-    expect(entry.shortDescription.length).toBeLessThan(SHORT_DESCRIPTION_MAX);
-    expect(entry.shortDescription).toMatch(/klantmanager/);
-    expect(entry.shortDescription).not.toMatch(/TARNet|AUC|propensity/);
+    expect(entry.description_short.length).toBeLessThan(SHORT_DESCRIPTION_MAX);
+    expect(entry.description_short).toMatch(/klantmanager/);
+    expect(entry.description_short).not.toMatch(/TARNet|AUC|propensity/);
   });
 
   it("marks fields that need a person's judgement as to be filled, never invented", () => {
-    expect(entry.legalBasis).toBe(PLACEHOLDER);
-    expect(entry.considerations).toBe(PLACEHOLDER);
-    expect(entry.impactAssessments).toBe(PLACEHOLDER);
-    expect(entry.organisation).toBe(PLACEHOLDER);
-    expect(entry.contact).toBe(PLACEHOLDER);
+    const open = fieldsToFill(entry);
+    for (const key of ["proportionality", "lawful_basis", "publication_category", "organization", "contact_email", "process_index_url"]) {
+      expect(open, key).toContain(key);
+    }
+    // IAMA and DPIA: named, their links and status to be filled; the objection procedure too.
+    expect(entry.impacttoetsen_grouping.map((t) => t.title)).toEqual([
+      "Data Protection Impact Assessment (DPIA)",
+      "Impact Assessment Mensenrechten en Algoritmes (IAMA)",
+    ]);
+    expect(open).toContain("impacttoetsen_grouping.0.link");
+    expect(open).toContain("impacttoetsen_grouping.1.link");
+    expect(open).toContain("impacttoetsen");
+    expect(entry.human_intervention).toMatch(new RegExp(`Bezwaar.*${PLACEHOLDER}`));
+    // What the card knows is filled in.
+    for (const key of ["name", "description_short", "goal", "risks", "source_data", "methods_and_models", "status", "begin_date"]) {
+      expect(open, key).not.toContain(key);
+    }
   });
 
-  it("uses the organisation and contact when configured", () => {
+  it("uses the organisation and contact when configured, and the registry's dates", () => {
     const configured = algorithmRegisterEntry(card, {
-      status: "candidate",
+      status: "retired",
       disclosureStatus: "passed",
       dataHash: null,
+      activatedAt: new Date("2026-01-02T00:00:00Z"),
+      retiredAt: new Date("2026-06-30T00:00:00Z"),
       organisation: "Gemeente Voorbeeld",
       contact: "algoritmes@voorbeeld.nl",
     });
-    expect(configured.organisation).toBe("Gemeente Voorbeeld");
-    expect(configured.contact).toBe("algoritmes@voorbeeld.nl");
-    expect(configured.status).toBe("In ontwikkeling");
-    expect(configured.legalBasis).toBe(PLACEHOLDER);
+    expect(configured.organization).toBe("Gemeente Voorbeeld");
+    expect(configured.contact_email).toBe("algoritmes@voorbeeld.nl");
+    expect(configured.status).toBe("Buiten gebruik");
+    expect([configured.begin_date, configured.end_date]).toEqual(["2026-01", "2026-06"]);
+    expect(configured.lawful_basis).toBe(PLACEHOLDER);
+    expect(fieldsToFill(configured)).not.toContain("organization");
   });
 
   it("maps status, data and technical facts from the card", () => {
     expect(entry.status).toBe("In gebruik");
-    expect(entry.dataAndSources).toContain("a".repeat(64));
-    expect(entry.dataAndSources).toContain("herkomst");
-    expect(entry.technicalOperation).toContain("0.71");
-    expect(entry.purposeAndImpact).toContain("Schuldhulpverlening eerst");
-    expect(entry.riskManagement).toMatch(/nog niet uitgevoerd/);
+    expect(entry.begin_date).toBe("2026-03");
+    expect(entry.end_date).toBe("");
+    expect(entry.source_id).toBe(card.version);
+    expect(entry.source_data).toContain("a".repeat(64));
+    expect(entry.source_data).toContain("herkomst");
+    expect(entry.methods_and_models).toContain("0.71");
+    expect(entry.methods_and_models).toMatch(/^Zelflerend/);
+    expect(entry.goal).toContain("Schuldhulpverlening eerst");
+    expect(entry.risks).toMatch(/nog niet uitgevoerd/);
   });
 
-  it("renders markdown with every field label and the placeholders", () => {
+  it("renders markdown with every field, its machine name, and the fields to fill marked", () => {
     const md = algorithmRegisterMarkdown(entry);
-    for (const { label } of REGISTER_FIELDS) expect(md).toContain(`## ${label}`);
-    expect(md.split(PLACEHOLDER).length - 1).toBeGreaterThanOrEqual(3);
+    for (const { key, label } of REGISTER_FIELDS) expect(md).toContain(`## ${label} (\`${key}\`)`);
+    expect(md).toContain("## Wettelijke basis (`lawful_basis`) **(in te vullen)**");
+    expect(md).toContain("## Doel en impact (`goal`)\n");
+    expect(md).toContain("- Impact Assessment Mensenrechten en Algoritmes (IAMA): IN TE VULLEN");
+  });
+
+  it("is JSON-ready: strings and lists of strings or links only", () => {
+    const roundTrip = JSON.parse(JSON.stringify(entry)) as AlgorithmRegisterEntry;
+    expect(roundTrip).toEqual(entry);
   });
 });

@@ -33,12 +33,13 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   const registerResponse = await page.request.get(registerHref ?? "");
   expect(registerResponse.ok()).toBe(true);
   const entry = (await registerResponse.json()) as Record<string, string>;
-  expect(entry.shortDescription?.length ?? 999).toBeLessThan(350);
-  expect(entry.legalBasis).toBe(PLACEHOLDER);
-  expect(entry.considerations).toBe(PLACEHOLDER);
-  expect(entry.impactAssessments).toBe(PLACEHOLDER);
+  // The publication standard's machine-readable field names.
+  expect(entry.description_short?.length ?? 999).toBeLessThan(350);
+  expect(entry.lawful_basis).toBe(PLACEHOLDER);
+  expect(entry.proportionality).toBe(PLACEHOLDER);
+  expect(entry.impacttoetsen).toContain(PLACEHOLDER);
   expect(entry.status).toBe("In gebruik");
-  expect(entry.modelVersion).toBe(activeId);
+  expect(entry.source_id).toBe(activeId);
   const markdown = await page.request.get((await page.getByRole("link", { name: "Registerinvoer downloaden (markdown)" }).getAttribute("href")) ?? "");
   expect(await markdown.text()).toContain("## Wettelijke basis");
   const card = await page.request.get((await page.getByRole("link", { name: "Modelkaart downloaden (markdown)" }).getAttribute("href")) ?? "");
