@@ -42,6 +42,13 @@ export const { loader, action } = apiRoute({
     if (!result.ok) {
       await audit({ actorId: user.id, action: "decision.record", object: `client:${client.id}`, result: "failed", request });
       if (result.reason === "conflict") return problem({ status: 409, detail: "The client was updated since this version; read it again." });
+      if (result.reason === "what_if") {
+        return problem({
+          status: 400,
+          detail: "The body is invalid; see invalidParams.",
+          invalidParams: [{ name: "recommendationId", reason: "A what-if recommendation cannot be decided on: use the client's own recommendation." }],
+        });
+      }
       if (result.reason === "reason_required") {
         return problem({
           status: 400,
