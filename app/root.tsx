@@ -13,6 +13,7 @@ import {
   useRouteError,
   useRouteLoaderData,
 } from "@remix-run/react";
+import { getActiveModelVersion } from "~/models/model-version.server";
 import { getUser } from "~/utils/auth.server";
 import { MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
@@ -23,6 +24,8 @@ const NAV_TARGETS = { caseload: "/clients", dashboard: "/dashboard", audit: "/au
 const NAV_LABELS = { caseload: "navCaseload", dashboard: "navDashboard", audit: "navAudit", users: "navUsers", models: "navModels" } as const;
 import utrechtHtmlHref from "@utrecht/component-library-css/dist/html.css?url";
 import stylesHref from "./styles/app.css?url";
+
+const MODEL_BANNER_ROLES = new Set(["admin", "datascientist"]);
 
 /** Default title, also for error pages (a page without a title fails WCAG 2.4.2). */
 export const meta: MetaFunction = () => [{ title: "Trajectwijzer" }];
@@ -36,7 +39,9 @@ export const links: LinksFunction = () => [
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const [user, lang] = await Promise.all([getUser(request), getLang(request)]);
-  return { user: user && { displayName: user.displayName, role: user.role }, lang };
+  // Staff who can act on it are told on every page that nothing can be advised yet (production mode starts empty).
+  const noModel = user && MODEL_BANNER_ROLES.has(user.role) ? (await getActiveModelVersion()) === null : false;
+  return { user: user && { displayName: user.displayName, role: user.role }, lang, noModel };
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
@@ -101,10 +106,22 @@ function Header() {
   );
 }
 
+function NoModelBanner() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  if (!data.noModel) return null;
+  return (
+    <div className="page-banner" role="status">
+      <p>{t.noModelBanner}</p>
+    </div>
+  );
+}
+
 export default function App() {
   return (
     <>
       <Header />
+      <NoModelBanner />
       <main id="main" tabIndex={-1}>
         <Outlet />
       </main>

@@ -4,11 +4,12 @@ import { parse } from "csv-parse";
 import type { PrismaClient } from "../app/generated/prisma/client";
 import { displayCode, pseudonymise } from "../app/utils/pseudonym.server";
 import { type Role, TOTP_REQUIRED_ROLES } from "../app/utils/roles";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../app/utils/demo-credentials";
 import { encryptTotpSecret } from "../app/utils/totp-secret.server";
 import { ClientProfileSchema, REINTEGRATION_FEATURES } from "../model/reintegration";
 
-/** Demo accounts; their passwords are listed in the README and are for a local demo only. */
-export const DEMO_PASSWORD = "Welkom-demo-2026";
+/** Demo accounts; their password is listed in the README and is for a local demo only. */
+export { DEMO_PASSWORD, DEMO_TOTP_SECRET };
 export const DEMO_USERS: { username: string; displayName: string; role: Role; team?: string }[] = [
   { username: "klantmanager1", displayName: "Klantmanager Een", role: "caseworker", team: "Team Noord" },
   { username: "klantmanager2", displayName: "Klantmanager Twee", role: "caseworker", team: "Team Zuid" },
@@ -17,11 +18,6 @@ export const DEMO_USERS: { username: string; displayName: string; role: Role; te
   { username: "admin", displayName: "Beheerder", role: "admin" },
 ];
 
-/**
- * The demo admin and data scientist need a second factor (TOTP). For the demo they share this
- * published key, so anyone can add it to an authenticator app; a real deployment enrols its own.
- */
-export const DEMO_TOTP_SECRET = "KRZGC2TFMN2HO2LKPJSXELLEMVWW6LJSMZQQ";
 
 export async function seedUsers(db: PrismaClient): Promise<void> {
   for (const user of DEMO_USERS) {

@@ -64,8 +64,10 @@ async function main() {
   // Validate the whole configuration before doing any work: a bad value stops here with its name.
   const { getEnv } = await import("../app/utils/env.server.js");
   const config = getEnv();
+  // Production mode (TRAJECTWIJZER_DEMO=0): no demo accounts, no synthetic data, no demo model.
+  const demo = config.TRAJECTWIJZER_DEMO;
 
-  step(2, "Database: migraties en demo-accounts");
+  step(2, demo ? "Database: migraties en demo-accounts" : "Database: migraties (productiemodus)");
   // PostgreSQL (README "PostgreSQL (multi-instance)"): its own migrations, derived from prisma/schema.prisma.
   await migrateDatabase({ databaseUrl: config.DATABASE_URL, env, stdio: "inherit" });
   const { createDbClient, isPostgresUrl } = await import("../app/utils/db.server.js");
@@ -74,7 +76,13 @@ async function main() {
   // costs one sync instead of a rollback journal's several (bench serve: 411 → 606 recommendations/s).
   if (!isPostgresUrl(config.DATABASE_URL)) await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
   const seed = await import("../prisma/seed.js");
-  await seed.seedUsers(db);
+  if (demo) await seed.seedUsers(db);
+  else {
+    // The published demo password or TOTP key must never guard a production deployment.
+    const { accountsWithDemoCredentials, demoCredentialsRefusal } = await import("../app/utils/demo-credentials.server.js");
+    const refusal = demoCredentialsRefusal(await accountsWithDemoCredentials(db));
+    if (refusal) throw new Error(refusal);
+  }
   // Training runs a stopped server left "running" are marked failed ("server restarted"), never left hanging.
   const { recoverStaleRuns } = await import("../app/models/training-run.server.js");
   const staleRuns = await recoverStaleRuns();
@@ -97,6 +105,8 @@ async function main() {
   }
   if (active && activeChecked) {
     step(3, `Model: actief model ${active.id}`);
+  } else if (!demo) {
+    step(3, "Model: nog geen actief model; importeer er een met npm run models -- import DIR --activate");
   } else {
     step(3, `Model: synthetische levering van ${options.DEMO_POPULATION} cliënten, koppelen, trainen`);
     if (!existsSync(path.join(sourceDir, "truth.csv"))) {
@@ -124,13 +134,13 @@ async function main() {
     step(3, `Model: ${version} getraind en actief`);
   }
 
-  step(4, "Demo-caseload");
-  const created = existsSync(analysisCsv)
+  step(4, demo ? "Demo-caseload" : "Demo-caseload: niet in productiemodus");
+  const created = demo && existsSync(analysisCsv)
     ? await seed.seedCaseload(db, { analysisCsv, perCaseworker: options.CASELOAD_SIZE, pseudonymKey: config.PSEUDONYM_KEY })
     : 0;
   if (created > 0) process.stdout.write(`      ${created} demo-cliënten aangemaakt\n`);
   const activeModel = await db.modelVersion.findFirst({ where: { status: "active" }, select: { dir: true } });
-  if (options.DEMO_HISTORY > 0 && activeModel && existsSync(analysisCsv)) {
+  if (demo && options.DEMO_HISTORY > 0 && activeModel && existsSync(analysisCsv)) {
     const { seedHistory } = await import("../prisma/seed-history.js");
     const { disposeBundle, loadBundle } = await import("../model/index.js");
     const bundle = await loadBundle(activeModel.dir);

@@ -79,6 +79,11 @@ const EnvSchema = z.object({
   MODEL_DIR: z.string().min(1).default(path.resolve("data/models")),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   MODEL_THREADS: ModelThreadsSchema,
+  /** "1" (default): the demo (demo accounts, synthetic data, a demo model); "0": production mode. */
+  TRAJECTWIJZER_DEMO: z
+    .enum(["0", "1"], { message: 'must be "0" (production) or "1" (demo)' })
+    .default("1")
+    .transform((v) => v === "1"),
   COOKIE_SECURE: z
     .enum(["true", "false"])
     .default("false")

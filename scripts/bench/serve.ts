@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import { z } from "zod";
+import { DEMO_PASSWORD } from "../../app/utils/demo-credentials.js";
 import { ClientProfileSchema, type ClientProfile } from "../../model/reintegration.js";
 import { readTableCsv } from "../../model/table/read.js";
 import { parseCli } from "../lib/cli.js";
@@ -41,7 +42,6 @@ const spec = {
 };
 
 const DEMO_USER = "klantmanager1";
-const DEMO_PASSWORD = "Welkom-demo-2026";
 const TARGETS = { errors: 0, p99Ms: 100, requestsPerSecond: 200 } as const;
 
 /** Starts `npm start` in a child process and resolves when it serves. */

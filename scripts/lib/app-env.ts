@@ -61,7 +61,7 @@ export function ensureSecrets(dataDir: string): Record<string, string> {
 
 /**
  * The locations and secrets from `source` (default process.env), exactly as `npm start` uses them.
- * The secrets file's values win over the environment's, as they always have for `npm start`.
+ * A secret the deployment sets in the environment wins over the generated file's (production sets its own).
  */
 export function resolveAppLocations(source: Record<string, string | undefined> = process.env): AppLocations {
   const parsed = LocationEnvSchema.safeParse(source);
@@ -74,7 +74,8 @@ export function resolveAppLocations(source: Record<string, string | undefined> =
   const secrets = ensureSecrets(dataDir);
   const databaseUrl = parsed.data.DATABASE_URL ?? `file:${path.join(dataDir, "trajectwijzer.db")}`;
   const modelDir = parsed.data.MODEL_DIR ?? path.join(dataDir, "models");
-  return { dataDir, databaseUrl, modelDir, env: { ...secrets, DATABASE_URL: databaseUrl, MODEL_DIR: modelDir, DATA_DIR: dataDir } };
+  const fromEnvironment = Object.fromEntries(SECRET_NAMES.flatMap((name) => (source[name] ? [[name, source[name]]] : [])));
+  return { dataDir, databaseUrl, modelDir, env: { ...secrets, ...fromEnvironment, DATABASE_URL: databaseUrl, MODEL_DIR: modelDir, DATA_DIR: dataDir } };
 }
 
 /** Resolves the locations and puts them into process.env, for app/ modules that read it (getEnv, getDb). */

@@ -2,10 +2,9 @@ import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
 import { hotp, totpStep } from "../../app/utils/totp";
 
-export const DEMO_PASSWORD = "Welkom-demo-2026";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../../app/utils/demo-credentials";
 
-/** The published demo TOTP key of the demo admin and data scientist (prisma/seed.ts). */
-export const DEMO_TOTP_SECRET = "KRZGC2TFMN2HO2LKPJSXELLEMVWW6LJSMZQQ";
+export { DEMO_PASSWORD, DEMO_TOTP_SECRET };
 const lastStep = new Map<string, number>();
 
 /**

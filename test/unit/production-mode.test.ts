@@ -1,0 +1,75 @@
+import { execFileSync, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { hash } from "@node-rs/argon2";
+import { describe, expect, it } from "vitest";
+import { createDbClient } from "~/utils/db.server";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "~/utils/demo-credentials";
+import { accountsWithDemoCredentials, demoCredentialsRefusal } from "~/utils/demo-credentials.server";
+import { encryptTotpSecret } from "~/utils/totp-secret.server";
+import { seedUsers } from "../../prisma/seed";
+
+process.env.SESSION_SECRET ??= "test-session-secret-0123456789abcdef";
+process.env.PSEUDONYM_KEY ??= "test-pseudonym-key-0123456789abcdef";
+// The started server decrypts TOTP keys with the SESSION_SECRET these tests encrypt them with.
+const SECRETS = { SESSION_SECRET: process.env.SESSION_SECRET, PSEUDONYM_KEY: process.env.PSEUDONYM_KEY };
+
+/** A data directory with a database migrated the way npm start migrates it. */
+function migratedDataDir(): { dataDir: string; url: string } {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "tw-prod-"));
+  const url = `file:${path.join(dataDir, "trajectwijzer.db")}`;
+  execFileSync(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
+  return { dataDir, url };
+}
+
+function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], { env: { ...process.env, ...env } });
+    let stderr = "";
+    child.stderr.on("data", (d) => {
+      stderr += d;
+    });
+    child.on("error", reject);
+    child.on("exit", (code) => resolve({ code, stderr }));
+  });
+}
+
+describe("demo credentials", () => {
+  it("finds accounts with the demo password or the demo TOTP key, and only those", async () => {
+    const { url } = migratedDataDir();
+    const db = createDbClient(url);
+    await db.user.create({ data: { username: "pw", displayName: "pw", role: "manager", passwordHash: await hash(DEMO_PASSWORD) } });
+    await db.user.create({
+      data: { username: "key", displayName: "key", role: "admin", passwordHash: await hash("Another-secret-2026"), totpSecret: encryptTotpSecret(DEMO_TOTP_SECRET), totpEnabled: true },
+    });
+    await db.user.create({ data: { username: "fine", displayName: "fine", role: "admin", passwordHash: await hash("Another-secret-2026"), totpSecret: encryptTotpSecret("JBSWY3DPEHPK3PXP") } });
+    await db.user.create({ data: { username: "oidc", displayName: "oidc", role: "caseworker", passwordHash: "oidc-only" } });
+    const findings = await accountsWithDemoCredentials(db);
+    expect(findings).toEqual([
+      { username: "key", demoPassword: false, demoTotpKey: true },
+      { username: "pw", demoPassword: true, demoTotpKey: false },
+    ]);
+    expect(demoCredentialsRefusal(findings)).toContain("2 account(s)");
+    expect(demoCredentialsRefusal([])).toBeNull();
+    await db.$disconnect();
+  });
+
+  it("npm start in production mode refuses to start while the demo accounts exist", async () => {
+    const { dataDir, url } = migratedDataDir();
+    const db = createDbClient(url);
+    await seedUsers(db);
+    await db.$disconnect();
+    const result = await start({ ...SECRETS, DATA_DIR: dataDir, DATABASE_URL: url, TRAJECTWIJZER_DEMO: "0", PORT: "3999" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/refuses to start: 5 account\(s\) still have the published demo credentials: admin \(demo password, demo TOTP key\)/);
+    expect(result.stderr).not.toContain(DEMO_PASSWORD);
+  }, 120_000);
+
+  it("refuses a TRAJECTWIJZER_DEMO value other than 0 or 1 with the variable's name", async () => {
+    const { dataDir } = migratedDataDir();
+    const result = await start({ ...SECRETS, DATA_DIR: dataDir, TRAJECTWIJZER_DEMO: "no" });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("TRAJECTWIJZER_DEMO");
+  }, 60_000);
+});
