@@ -9,6 +9,28 @@ import { NonceContext } from "~/utils/nonce";
 const ABORT_DELAY = 5_000;
 
 /**
+ * Every page and its data may hold personal data (a client's profile and advice) or a secret (a new
+ * API token, a TOTP key): no browser cache or proxy keeps them. Static assets do not pass through
+ * here (the HTTP server serves them) and stay cacheable.
+ */
+function noStore(headers: Headers): void {
+  headers.set("Cache-Control", "no-store");
+}
+
+/** Single-fetch data (`.data`), action answers and their redirects: no-store as the pages. */
+export function handleDataRequest(response: Response): Response {
+  try {
+    noStore(response.headers);
+    return response;
+  } catch {
+    // A Response with immutable headers (Response.redirect): copy it.
+    const copy = new Response(response.body, response);
+    noStore(copy.headers);
+    return copy;
+  }
+}
+
+/**
  * Renders the whole document before sending it (no out-of-order streaming is used), with the
  * request's CSP nonce on every inline script.
  */
@@ -31,6 +53,7 @@ export default function handleRequest(
         onAllReady() {
           const body = new PassThrough();
           responseHeaders.set("Content-Type", "text/html; charset=utf-8");
+          noStore(responseHeaders);
           resolve(new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status }));
           pipe(body);
         },
