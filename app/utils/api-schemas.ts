@@ -17,8 +17,8 @@ import { profileIssueText, REFERENCE_PATTERN, refineProfile } from "./intake-for
  */
 function withoutCoercion(field: z.ZodType): z.ZodType {
   if (field instanceof z.ZodNumber && field._zod.def.coerce) return field.clone({ ...field._zod.def, coerce: false });
-  if (field instanceof z.ZodOptional) return withoutCoercion(field.unwrap()).optional();
-  if (field instanceof z.ZodNullable) return withoutCoercion(field.unwrap()).nullable();
+  if (field instanceof z.ZodOptional) return withoutCoercion(field.unwrap() as z.ZodType).optional();
+  if (field instanceof z.ZodNullable) return withoutCoercion(field.unwrap() as z.ZodType).nullable();
   return field;
 }
 

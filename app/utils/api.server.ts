@@ -20,7 +20,7 @@ export const API_RATE_LIMIT_PER_MINUTE = 120;
 
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-type TokenRecord = { revokedAt: Date | null; user: { id: string; role: string; active: boolean } };
+type TokenRecord = { revokedAt: Date | null; expiresAt: Date | null; user: { id: string; role: string; active: boolean } };
 /** Tokens are looked up on every API call; revoking a token or changing its account here forgets them. */
 const tokens = shortCache<TokenRecord>(SHORT_CACHE_MS);
 export const forgetApiTokens = () => tokens.forget();
@@ -92,7 +92,8 @@ export function invalidParams(issues: readonly z.core.$ZodIssue[], explain?: (is
 // --- Routing -----------------------------------------------------------------------------------------
 
 type Method = "GET" | "POST";
-type Handler = (args: { request: Request; params: Record<string, string | undefined> }) => Promise<Response>;
+type HandlerArgs = { request: Request; params: Record<string, string | undefined>; context?: unknown };
+type Handler = (args: HandlerArgs) => Promise<Response>;
 
 /**
  * The loader and action of an /api/v1 resource route from one handler per method: GET (and HEAD) in
@@ -103,7 +104,7 @@ type Handler = (args: { request: Request; params: Record<string, string | undefi
 export function apiRoute(handlers: Partial<Record<Method, Handler>>) {
   const methods = Object.keys(handlers) as Method[];
   const allow = [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
-  const handle = async (args: { request: Request; params: Record<string, string | undefined> }) => {
+  const handle = async (args: HandlerArgs) => {
     const method = args.request.method.toUpperCase();
     if (method === "OPTIONS") return new Response(null, { status: 204, headers: withApiHeaders({ Allow: allow }) });
     const handler = handlers[(method === "HEAD" ? "GET" : method) as Method];
@@ -144,12 +145,13 @@ export async function requireApiUser(request: Request, roles: readonly Role[]): 
     ? await tokens.get(tokenHash, () =>
         getDb().apiToken.findUnique({
           where: { tokenHash },
-          select: { revokedAt: true, user: { select: { id: true, role: true, active: true } } },
+          select: { revokedAt: true, expiresAt: true, user: { select: { id: true, role: true, active: true } } },
         }),
       )
     : null;
   const role = RoleSchema.safeParse(token?.user.role);
-  if (!tokenHash || !token || token.revokedAt || !token.user.active || !role.success) {
+  const expired = token?.expiresAt != null && token.expiresAt.getTime() <= Date.now();
+  if (!tokenHash || !token || token.revokedAt || expired || !token.user.active || !role.success) {
     await audit({ actorId: null, action: "api.auth", object: new URL(request.url).pathname, result: "denied", request });
     throw problem({
       status: 401,

@@ -265,7 +265,7 @@ describe("OpenAPI document", () => {
     const { RecommendationRequestSchema } = await import("~/utils/api-schemas");
     const documented = openApiDocument().paths["/recommendations"].post.requestBody.content["application/json"].schema;
     expect(documented).toEqual(z.toJSONSchema(RecommendationRequestSchema, { io: "input", unrepresentable: "any" }));
-    const profile = (documented as { properties: { profile: { properties: Record<string, { type?: string }>; additionalProperties: unknown } } }).properties.profile;
+    const profile = (documented as unknown as { properties: { profile: { properties: Record<string, { type?: string }>; additionalProperties: unknown } } }).properties.profile;
     expect(profile.properties.aantal_kinderen?.type).toBe("integer");
     expect(profile.additionalProperties).toBe(false);
   });
