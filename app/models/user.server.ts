@@ -1,23 +1,58 @@
-import { hash } from "@node-rs/argon2";
+import { hash, verify } from "@node-rs/argon2";
 import { forgetApiTokens } from "~/utils/api.server";
 import { getDb } from "~/utils/db.server";
 import type { Role } from "~/utils/roles";
 
 export async function listUsers() {
   return getDb().user.findMany({
-    select: { id: true, username: true, displayName: true, role: true, active: true, createdAt: true },
+    select: { id: true, username: true, displayName: true, role: true, team: true, active: true, mustChangePassword: true, createdAt: true },
     orderBy: { username: "asc" },
   });
 }
 
-export async function createUser(input: { username: string; displayName: string; role: Role; password: string }) {
+/** `mustChangePassword`: the password is a one-time password that the next login must replace. */
+export async function createUser(input: { username: string; displayName: string; role: Role; password: string; team?: string | null; mustChangePassword?: boolean }) {
   const db = getDb();
   if (await db.user.findUnique({ where: { username: input.username }, select: { id: true } })) return { ok: false as const, reason: "duplicate" as const };
   const user = await db.user.create({
-    data: { username: input.username, displayName: input.displayName, role: input.role, passwordHash: await hash(input.password) },
+    data: {
+      username: input.username,
+      displayName: input.displayName,
+      role: input.role,
+      team: input.team ?? null,
+      mustChangePassword: input.mustChangePassword ?? false,
+      passwordHash: await hash(input.password),
+    },
     select: { id: true },
   });
   return { ok: true as const, id: user.id };
+}
+
+export async function getUserByUsername({ username }: { username: string }) {
+  return getDb().user.findUnique({ where: { username }, select: { id: true, username: true, role: true, active: true } });
+}
+
+/** Whether the account's password is a one-time password that must be replaced before a session is given. */
+export async function mustChangePassword({ userId }: { userId: string }): Promise<boolean> {
+  const user = await getDb().user.findUnique({ where: { id: userId }, select: { mustChangePassword: true } });
+  return user?.mustChangePassword === true;
+}
+
+/** Whether `password` is the account's current one (a one-time password may not be kept). */
+export async function isCurrentPassword({ userId, password }: { userId: string; password: string }): Promise<boolean> {
+  const user = await getDb().user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return user ? verify(user.passwordHash, password).catch(() => false) : false;
+}
+
+/** The account holder's own new password: the one-time flag goes, and every earlier session ends. */
+export async function changeOwnPassword({ userId, password }: { userId: string; password: string }) {
+  const db = getDb();
+  const passwordHash = await hash(password);
+  const [updated] = await db.$transaction([
+    db.user.updateMany({ where: { id: userId, active: true }, data: { passwordHash, mustChangePassword: false } }),
+    db.session.deleteMany({ where: { userId } }),
+  ]);
+  return updated.count === 1;
 }
 
 export async function setRole({ userId, role }: { userId: string; role: Role }) {
@@ -26,15 +61,23 @@ export async function setRole({ userId, role }: { userId: string; role: Role }) 
   return count === 1;
 }
 
-/** A new password ends every session of the account: whoever had the old one is logged out. */
-export async function resetPassword({ userId, password }: { userId: string; password: string }) {
+/**
+ * A new password ends every session of the account: whoever had the old one is logged out.
+ * `mustChangePassword`: it is a one-time password that the next login must replace.
+ */
+export async function resetPassword({ userId, password, mustChangePassword = false }: { userId: string; password: string; mustChangePassword?: boolean }) {
   const db = getDb();
   const passwordHash = await hash(password);
   const [updated] = await db.$transaction([
-    db.user.updateMany({ where: { id: userId }, data: { passwordHash } }),
+    db.user.updateMany({ where: { id: userId }, data: { passwordHash, mustChangePassword } }),
     db.session.deleteMany({ where: { userId } }),
   ]);
   return updated.count === 1;
+}
+
+/** Active accounts with this role (e.g. so that the last administrator is not deactivated). */
+export async function countActiveUsers({ role }: { role: Role }): Promise<number> {
+  return getDb().user.count({ where: { role, active: true } });
 }
 
 /** Deactivating ends all of the account's sessions at once. */
@@ -48,8 +91,8 @@ export async function setActive({ userId, active }: { userId: string; active: bo
   return updated.count === 1;
 }
 
-export async function createApiToken({ userId, name, tokenHash }: { userId: string; name: string; tokenHash: string }) {
-  return getDb().apiToken.create({ data: { userId, name, tokenHash }, select: { id: true } });
+export async function createApiToken({ userId, name, tokenHash, expiresAt = null }: { userId: string; name: string; tokenHash: string; expiresAt?: Date | null }) {
+  return getDb().apiToken.create({ data: { userId, name, tokenHash, expiresAt }, select: { id: true } });
 }
 
 export async function listApiTokens() {

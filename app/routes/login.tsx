@@ -6,6 +6,7 @@ import { getUser, verifyLogin } from "~/utils/auth.server";
 import { pageTitle, useT } from "~/utils/i18n";
 import { getOidcSettings } from "~/utils/oidc.server";
 import { HOME_BY_ROLE } from "~/utils/roles";
+import { mustChangePassword } from "~/models/user.server";
 import { startPendingLogin } from "~/utils/pending-login.server";
 import { createSession } from "~/utils/session.server";
 import { safeRedirect } from "~/utils/safe-redirect";
@@ -44,9 +45,12 @@ export async function action({ request }: ActionFunctionArgs) {
   }
   if (!outcome.ok) return { error: outcome.reason, fields: { username: false, password: false } };
   const redirectTo = safeRedirect(parsed.data.redirectTo, HOME_BY_ROLE[outcome.role]);
-  if (outcome.next !== "session") {
+  // A one-time password (npm run users) is replaced at /login/password before any session, after the second factor.
+  const mustChange = outcome.next === "session" && (await mustChangePassword({ userId: outcome.userId }));
+  if (outcome.next !== "session" || mustChange) {
     const pending = await startPendingLogin(outcome.userId, redirectTo);
-    return redirect(outcome.next === "totp" ? "/login/totp" : "/login/totp-setup", { headers: { "Set-Cookie": pending } });
+    const to = outcome.next === "totp" ? "/login/totp" : outcome.next === "totp-setup" ? "/login/totp-setup" : "/login/password";
+    return redirect(to, { headers: { "Set-Cookie": pending } });
   }
   const cookie = await createSession(outcome.userId, request);
   return redirect(redirectTo, { headers: { "Set-Cookie": cookie } });

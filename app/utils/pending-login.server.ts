@@ -4,10 +4,11 @@ import { getEnv } from "./env.server";
 
 /**
  * Between a correct password and a correct second factor: a signed, short-lived cookie naming
- * the account. It grants nothing by itself; only /login/totp and /login/totp-setup read it.
+ * the account. It grants nothing by itself; only /login/totp, /login/totp-setup and /login/password read it.
  */
 const PENDING_MS = 5 * 60 * 1000;
-const PendingSchema = z.object({ userId: z.string().min(1), redirectTo: z.string(), exp: z.number() });
+/** `secondFactorDone`: the second factor passed and only the one-time password's replacement is left (/login/password). */
+const PendingSchema = z.object({ userId: z.string().min(1), redirectTo: z.string(), exp: z.number(), secondFactorDone: z.boolean().optional() });
 export type PendingLogin = z.infer<typeof PendingSchema>;
 
 let cookie: ReturnType<typeof createCookie> | undefined;
@@ -23,8 +24,8 @@ function pendingCookie() {
   return cookie;
 }
 
-export async function startPendingLogin(userId: string, redirectTo: string): Promise<string> {
-  return pendingCookie().serialize({ userId, redirectTo, exp: Date.now() + PENDING_MS });
+export async function startPendingLogin(userId: string, redirectTo: string, options: { secondFactorDone?: boolean } = {}): Promise<string> {
+  return pendingCookie().serialize({ userId, redirectTo, exp: Date.now() + PENDING_MS, ...(options.secondFactorDone ? { secondFactorDone: true } : {}) });
 }
 
 export async function readPendingLogin(request: Request): Promise<PendingLogin | null> {

@@ -1,8 +1,9 @@
 import { redirect } from "@remix-run/node";
 import { getTotpState, storeTotpSecret, claimTotpStep } from "~/models/second-factor.server";
+import { mustChangePassword } from "~/models/user.server";
 import { audit } from "./audit.server";
 import { totpAttemptsLeft } from "./auth.server";
-import { clearPendingLogin, readPendingLogin } from "./pending-login.server";
+import { clearPendingLogin, readPendingLogin, startPendingLogin } from "./pending-login.server";
 import { createSession } from "./session.server";
 import { matchTotp, newTotpSecret } from "./totp";
 import { decryptTotpSecret, encryptTotpSecret } from "./totp-secret.server";
@@ -40,8 +41,15 @@ export async function requirePendingLogin(request: Request) {
   return pending;
 }
 
-/** Both factors passed: audit, a fresh session, and the pending cookie cleared. */
+/**
+ * Both factors passed: audit, a fresh session, and the pending cookie cleared. An account with a
+ * one-time password gets no session yet: it goes on to /login/password to choose its own.
+ */
 export async function finishLogin(request: Request, userId: string, redirectTo: string) {
+  if (await mustChangePassword({ userId })) {
+    const pending = await startPendingLogin(userId, redirectTo, { secondFactorDone: true });
+    return redirect("/login/password", { headers: { "Set-Cookie": pending } });
+  }
   await audit({ actorId: userId, action: "login", object: `user:${userId}`, result: "ok", request });
   const headers = new Headers();
   headers.append("Set-Cookie", await createSession(userId, request));
