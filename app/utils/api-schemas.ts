@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { INTERVENTIONS } from "../../model/catalogue";
 import { RecommendationResultSchema } from "../../model/recommendation";
-import { ClientProfileSchema } from "../../model/reintegration";
+import { ClientProfileSchema, REINTEGRATION_FEATURES } from "../../model/reintegration";
 import { DEVIATION_REASONS, REASON_TEXT_MIN } from "./decision-form";
 import { profileIssueText, REFERENCE_PATTERN, refineProfile } from "./intake-form";
 
@@ -11,21 +11,26 @@ import { profileIssueText, REFERENCE_PATTERN, refineProfile } from "./intake-for
  */
 
 /**
- * The profile as JSON: the model's ClientProfileSchema without its coercion (a form sends text, an API
- * client sends JSON, so `"3"`, `true`, `null` or `[7]` for a number is refused), no unknown fields,
- * and the contradictions the intake form refuses.
+ * The profile as JSON: first the JSON types (a number for numeric and binary features, a non-empty
+ * string for categorical ones; `null` only where the model's schema itself takes null as "unknown";
+ * no unknown fields), so that `"3"`, `true`, `null` or `[7]` are never coerced into numbers as a form's
+ * text is; then the model's ClientProfileSchema for values and ranges; then the contradictions the
+ * intake form refuses.
  */
-function withoutCoercion(field: z.ZodType): z.ZodType {
-  if (field instanceof z.ZodNumber && field._zod.def.coerce) return field.clone({ ...field._zod.def, coerce: false });
-  if (field instanceof z.ZodOptional) return withoutCoercion(field.unwrap() as z.ZodType).optional();
-  if (field instanceof z.ZodNullable) return withoutCoercion(field.unwrap() as z.ZodType).nullable();
-  return field;
+function jsonTypeOf(name: string, field: z.ZodType): z.ZodType {
+  const type = REINTEGRATION_FEATURES.find((f) => f.name === name)?.type;
+  const base = type === "categorical" ? z.string().min(1) : type === "numeric" || type === "binary" ? z.number() : z.unknown();
+  const unknown = field.safeParse(null);
+  const typed = unknown.success && unknown.data === null ? base.nullable() : base;
+  // Documented (OpenAPI) with the values and ranges the model's schema accepts.
+  const { $schema: _, ...accepted } = z.toJSONSchema(field, { io: "output", unrepresentable: "any" });
+  return typed.meta(accepted);
 }
 
 export const ApiClientProfileSchema = z
-  .strictObject(Object.fromEntries(Object.entries(ClientProfileSchema.shape).map(([name, field]) => [name, withoutCoercion(field)])))
-  .superRefine((v, ctx) => refineProfile(v, ctx))
-  .pipe(ClientProfileSchema);
+  .strictObject(Object.fromEntries(Object.entries(ClientProfileSchema.shape).map(([name, field]) => [name, jsonTypeOf(name, field as z.ZodType)])))
+  .pipe(ClientProfileSchema)
+  .superRefine((v, ctx) => refineProfile(v, ctx));
 
 /** The English text of a shared form rule's issue (its message is a key), else zod's own message. */
 export function explainApiIssue(issue: z.core.$ZodIssue): string | undefined {
