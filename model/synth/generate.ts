@@ -122,7 +122,7 @@ export async function generateDelivery(options: GenerateOptions): Promise<Delive
   if (!Number.isInteger(n) || n < 1) throw new Error(`n must be a positive integer, got ${n}`);
   await mkdir(outDir, { recursive: true });
   // A previous delivery in the same folder must not survive half-overwritten: delivery.json is written last.
-  for (const name of [...DELIVERY_FILE_NAMES, TRUTH_FILE]) {
+  for (const name of [...DELIVERY_FILE_NAMES, TRUTH_FILE] as (DeliveryFile | typeof TRUTH_FILE)[]) {
     await rm(join(outDir, `${name}.csv`), { force: true });
     await rm(join(outDir, RENAMED_FILES[name]), { force: true });
   }
