@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { migrateDatabase, resolveAppLocations } from "./lib/app-env.js";
+import { sourceFingerprint } from "./lib/source-fingerprint.js";
 
 /**
  * `npm start`: from a fresh clone to a serving app, one visible step at a time.
@@ -33,24 +33,6 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args[0]} stopped with exit code ${code}`))));
   });
-}
-
-/** A fingerprint of everything the production build is made from, to rebuild only when it changed. */
-function sourceFingerprint(): string {
-  const hash = createHash("sha256");
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      const full = path.join(dir, entry.name);
-      if (entry.isDirectory()) {
-        if (entry.name !== "generated" && entry.name !== "node_modules") walk(full);
-      } else if (!entry.name.endsWith(".test.ts")) {
-        hash.update(full).update(String(statSync(full).size)).update(readFileSync(full));
-      }
-    }
-  };
-  for (const dir of ["app", "model"]) walk(dir);
-  for (const file of ["vite.config.ts", "package-lock.json", "prisma/schema.prisma"]) if (existsSync(file)) hash.update(readFileSync(file));
-  return hash.digest("hex");
 }
 
 async function main() {
