@@ -25,7 +25,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   const filter = parseQualityFilter(new URL(request.url));
   const [teams, report] = await Promise.all([listTeams(), getQualityReport(filter)]);
   return {
-    filters: { team: filter.team ?? "", from: filter.from ?? "", to: filter.to ?? "" },
+    filters: { team: filter.team ?? "" },
     teams,
     report,
   };
@@ -148,10 +148,6 @@ export default function Dashboard() {
             </option>
           ))}
         </select>
-        <label htmlFor="from">{d("fromMonth")}</label>
-        <input id="from" name="from" type="month" defaultValue={filters.from} placeholder="2026-01" />
-        <label htmlFor="to">{d("toMonth")}</label>
-        <input id="to" name="to" type="month" defaultValue={filters.to} placeholder="2026-06" />
         <div>
           <button type="submit" className="primary">
             {t.filter}
@@ -180,6 +176,14 @@ export default function Dashboard() {
             query={query}
             table={report.tables["adoption-team"]}
             chart={<BarChart title={d("adoption-team")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-team"], lang, 4, [5, 6])} max={1} format={rate} />}
+          />
+          <Section
+            id="adoption-period"
+            lang={lang}
+            query={query}
+            note={d("periodNote")}
+            table={report.tables["adoption-period"]}
+            chart={<BarChart title={d("adoption-period")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-period"], lang, 4, [5, 6])} max={1} format={rate} />}
           />
           <Section
             id="adoption-arm"

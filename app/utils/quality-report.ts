@@ -13,6 +13,7 @@ export type ColumnKind = "label" | "count" | "rate" | "number" | "flag";
 export type Column = { key: string; kind: ColumnKind };
 export const TABLE_IDS = [
   "adoption-team",
+  "adoption-period",
   "adoption-arm",
   "reasons",
   "followed",
@@ -52,6 +53,11 @@ export function labelText(column: Column, value: string, lang: Lang): string {
       return armLabel(value, lang);
     case "reason":
       return (DEVIATION_LABELS as Record<string, Record<Lang, string>>)[value]?.[lang] ?? value;
+    case "period": {
+      // "2025-Q2" → "2025 K2" (kwartaal) in Dutch.
+      const quarter = /^(\d{4})-Q([1-4])$/.exec(value);
+      return quarter ? `${quarter[1]} ${lang === "nl" ? "K" : "Q"}${quarter[2]}` : value;
+    }
     case "feature":
       return (FEATURE_LABELS as Record<string, Record<Lang, string>>)[value]?.[lang] ?? value;
     case "group":

@@ -32,6 +32,8 @@ const ShownResultSchema = z.object({
 
 type Parsed = {
   team: string;
+  /** Calendar quarter of the decision, e.g. "2025-Q2". */
+  quarter: string;
   followed: boolean;
   reasonCode: string | null;
   topArm: string | null;
@@ -70,6 +72,7 @@ function parseRow(row: QualityRow): Parsed {
   const text = (v: unknown) => (typeof v === "string" && v !== "" ? v : NOT_RECORDED);
   return {
     team: row.team ?? NO_TEAM,
+    quarter: calendarQuarter(row.decidedAt),
     followed: row.followedAdvice,
     reasonCode: row.reasonCode,
     topArm: row.topArm,
@@ -84,6 +87,11 @@ function parseRow(row: QualityRow): Parsed {
     ageBand: text(profile.leeftijdsklasse),
     household: text(profile.huishouden),
   };
+}
+
+/** "2025-Q2" for a moment in April, May or June 2025 (UTC). */
+export function calendarQuarter(at: Date): string {
+  return `${at.getUTCFullYear()}-Q${Math.floor(at.getUTCMonth() / 3) + 1}`;
 }
 
 const Z95 = 1.959963984540054;
@@ -114,6 +122,7 @@ type Shared = "F" | "NF" | "W" | "NW" | "P" | "N";
  */
 function suppressLinked(input: {
   teamCounts: number[][];
+  periodCounts: number[][];
   armCounts: number[][];
   followedCounts: number[][];
   interventionCounts: number[][];
@@ -122,6 +131,7 @@ function suppressLinked(input: {
   for (let round = 0; round < 10; round++) {
     const h = (k: Shared) => hidden.has(k);
     const team = suppressTable({ cells: input.teamCounts, hide: { colTotals: [h("F"), h("NF")], total: h("N") } });
+    const period = suppressTable({ cells: input.periodCounts, hide: { colTotals: [h("F"), h("NF")], total: h("N") } });
     const arm = suppressTable({ cells: input.armCounts, hide: { colTotals: [h("F"), h("NF")], total: h("N") } });
     const followed = suppressTable({
       cells: input.followedCounts,
@@ -135,7 +145,7 @@ function suppressLinked(input: {
     const mark = (k: Shared, v: Shown | undefined | null) => {
       if (v === SUPPRESSED) hidden.add(k);
     };
-    for (const t of [team, arm]) {
+    for (const t of [team, period, arm]) {
       mark("F", t.colTotals?.[0]);
       mark("NF", t.colTotals?.[1]);
       mark("N", t.total);
@@ -148,7 +158,7 @@ function suppressLinked(input: {
       mark("P", t.colTotals?.[2]);
       mark("N", t.total);
     }
-    if (hidden.size === before) return { team, arm, followed, interventions, hidden };
+    if (hidden.size === before) return { team, period, arm, followed, interventions, hidden };
   }
   throw new Error("suppression did not settle");
 }
@@ -180,6 +190,13 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
     const own = records.filter((r) => r.team === t);
     return [own.filter((r) => r.followed).length, own.filter((r) => !r.followed).length];
   });
+  // Periods are rows of one table (with complementary suppression), never separate selections:
+  // see docs/decisions/ on differencing.
+  const quarters = keysOf(records.map((r) => r.quarter));
+  const periodCounts = quarters.map((q) => {
+    const own = records.filter((r) => r.quarter === q);
+    return [own.filter((r) => r.followed).length, own.filter((r) => !r.followed).length];
+  });
   const adviceArms = keysOf(
     records.map((r) => r.topArm ?? NOT_RECORDED),
     INTERVENTIONS,
@@ -195,12 +212,12 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
   };
   const followedCounts = [byOutcome(records.filter((r) => r.followed)), byOutcome(records.filter((r) => !r.followed))];
   const interventionCounts = arms.map((a) => byOutcome(records.filter((r) => r.chosenArm === a)));
-  const linked = suppressLinked({ teamCounts, armCounts, followedCounts, interventionCounts });
+  const linked = suppressLinked({ teamCounts, periodCounts, armCounts, followedCounts, interventionCounts });
 
   const adoptionTable = (id: TableId, keys: string[], counts: number[][], s: ReturnType<typeof suppressTable>): ReportTable => ({
     id,
     columns: [
-      { key: id === "adoption-team" ? "team" : "recommendedArm", kind: "label" },
+      { key: id === "adoption-team" ? "team" : id === "adoption-period" ? "period" : "recommendedArm", kind: "label" },
       { key: "followed", kind: "count" },
       { key: "notFollowed", kind: "count" },
       { key: "total", kind: "count" },
@@ -447,6 +464,7 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
     driftAvailable: distributions !== undefined,
     tables: {
       "adoption-team": adoptionTable("adoption-team", teams, teamCounts, linked.team),
+      "adoption-period": adoptionTable("adoption-period", quarters, periodCounts, linked.period),
       "adoption-arm": adoptionTable("adoption-arm", adviceArms, armCounts, linked.arm),
       reasons: reasonsTable,
       followed: followedTable,
@@ -541,15 +559,14 @@ function offPolicyRows(scored: readonly (Parsed & { work: number; expected: Map<
   ];
 }
 
-const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 /**
- * Dashboard filters. Whole months only and fixed teams: narrower windows would make it easy to
- * isolate a few people by differencing two selections.
+ * Dashboard filters: a fixed team only. There is no date selection: two overlapping date ranges
+ * differ by a few people whose suppressed figures the difference would give away. Periods appear
+ * as rows of the "adoption-period" table instead, suppressed together with their totals
+ * (docs/decisions/005-differencing.md). Unknown parameters (an old `from` or `to`) are ignored.
  */
 export const QualityFilterSchema = z.object({
   team: z.string().min(1).max(64).optional().catch(undefined),
-  from: month.optional().catch(undefined),
-  to: month.optional().catch(undefined),
 });
 export type QualityFilter = z.infer<typeof QualityFilterSchema>;
 
@@ -559,12 +576,6 @@ export function parseQualityFilter(url: URL): QualityFilter {
 
 /** Fetches the filtered records, the active model's reference, and computes the suppressed report. */
 export async function getQualityReport(filter: QualityFilter): Promise<QualityReport> {
-  const from = filter.from ? new Date(`${filter.from}-01T00:00:00Z`) : undefined;
-  let to: Date | undefined;
-  if (filter.to) {
-    const start = new Date(`${filter.to}-01T00:00:00Z`);
-    to = new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1));
-  }
-  const [rows, reference] = await Promise.all([listQualityRows({ from, to, team: filter.team }), getActiveReference()]);
+  const [rows, reference] = await Promise.all([listQualityRows({ team: filter.team }), getActiveReference()]);
   return computeQualityReport(rows, reference);
 }

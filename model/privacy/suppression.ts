@@ -19,8 +19,9 @@
  * and repeat until nothing changes. The full table graph has no bridges, so this terminates.
  *
  * Filtered views: a view whose filtered population is below MIN_CELL is suppressed as a whole
- * (`suppressView`). Differencing between two filters is further limited by the dashboard only
- * offering whole-month date ranges and fixed teams.
+ * (`suppressView`). Suppression within one view cannot protect against differencing two views
+ * whose populations overlap, so the dashboard offers no date ranges: periods are rows of one
+ * table, suppressed with its totals (docs/decisions/005-differencing.md).
  */
 export const MIN_CELL = 10;
 export const SUPPRESSED = "<10" as const;
