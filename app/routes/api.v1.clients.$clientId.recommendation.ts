@@ -1,22 +1,23 @@
 import { getClient } from "~/models/client.server";
 import { recordShownRecommendation } from "~/models/recommendation.server";
-import { apiJson, apiRoute, problem, requireApiUser } from "~/utils/api.server";
+import { apiJson, handleApiRequest, type HandlerArgs, problem, requireApiUser } from "~/utils/api.server";
 import { audit } from "~/utils/audit.server";
 import { recommendForClient } from "~/utils/predictor.server";
 
 /** GET /api/v1/clients/:id/recommendation: the token's case worker's own client only; others get 404. */
-export const { loader, action } = apiRoute({
-  async GET({ request, params }) {
-    const user = await requireApiUser(request, ["caseworker"]);
-    const client = await getClient({ id: params.clientId ?? "", caseworkerId: user.id });
-    if (!client) {
-      await audit({ actorId: user.id, action: "client.access", object: `client:${params.clientId ?? ""}`, result: "denied", request });
-      return problem({ status: 404, detail: "Client not found." });
-    }
-    const result = await recommendForClient(client.profile);
-    if (!result) return problem({ status: 503, detail: "No model is active yet." });
-    const shown = await recordShownRecommendation({ clientId: client.id, result, variant: "api" });
-    await audit({ actorId: user.id, action: "recommendation.shown", object: `recommendation:${shown.id}`, result: "ok", request });
-    return apiJson({ clientCode: client.code, recommendationId: shown.id, ...result });
-  },
-});
+export const loader = (args: HandlerArgs) => handleApiRequest(args, { GET });
+export const action = (args: HandlerArgs) => handleApiRequest(args, { GET });
+
+async function GET({ request, params }: HandlerArgs) {
+  const user = await requireApiUser(request, ["caseworker"]);
+  const client = await getClient({ id: params.clientId ?? "", caseworkerId: user.id });
+  if (!client) {
+    await audit({ actorId: user.id, action: "client.access", object: `client:${params.clientId ?? ""}`, result: "denied", request });
+    return problem({ status: 404, detail: "Client not found." });
+  }
+  const result = await recommendForClient(client.profile);
+  if (!result) return problem({ status: 503, detail: "No model is active yet." });
+  const shown = await recordShownRecommendation({ clientId: client.id, result, variant: "api" });
+  await audit({ actorId: user.id, action: "recommendation.shown", object: `recommendation:${shown.id}`, result: "ok", request });
+  return apiJson({ clientCode: client.code, recommendationId: shown.id, ...result });
+}

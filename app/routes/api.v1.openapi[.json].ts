@@ -1,9 +1,10 @@
-import { apiJson, apiRoute } from "~/utils/api.server";
+import { apiJson, handleApiRequest, type HandlerArgs } from "~/utils/api.server";
 import { openApiDocument } from "~/utils/openapi.server";
 
 /** GET /api/v1/openapi.json: the OpenAPI document, public (no token). */
-export const { loader, action } = apiRoute({
-  async GET() {
-    return apiJson(openApiDocument());
-  },
-});
+export const loader = (args: HandlerArgs) => handleApiRequest(args, { GET });
+export const action = (args: HandlerArgs) => handleApiRequest(args, { GET });
+
+async function GET() {
+  return apiJson(openApiDocument());
+}

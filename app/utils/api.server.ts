@@ -92,32 +92,31 @@ export function invalidParams(issues: readonly z.core.$ZodIssue[], explain?: (is
 // --- Routing -----------------------------------------------------------------------------------------
 
 type Method = "GET" | "POST";
-type HandlerArgs = { request: Request; params: Record<string, string | undefined>; context?: unknown };
+export type HandlerArgs = { request: Request; params: Record<string, string | undefined>; context?: unknown };
 type Handler = (args: HandlerArgs) => Promise<Response>;
 
 /**
- * The loader and action of an /api/v1 resource route from one handler per method: GET (and HEAD) in
- * the loader, the rest in the action; OPTIONS is 204 and a method the path lacks is 405, both with
- * `Allow`. Every response, also a thrown one, leaves with the API headers; a non-problem error
- * Response (e.g. the predictor's 503) becomes a problem; a bug becomes a 500 problem without internals.
+ * The loader and action of an /api/v1 resource route dispatch here with one handler per method:
+ * GET (and HEAD) in the loader, the rest in the action; OPTIONS is 204 and a method the path lacks
+ * is 405, both with `Allow`. Every response, also a thrown one, leaves with the API headers; a
+ * non-problem error Response (e.g. the predictor's 503) becomes a problem; a bug becomes a 500 problem
+ * without internals. Routes export `loader` and `action` as plain functions that call this, so that
+ * Remix can strip them (and the server modules they use) from the browser bundle.
  */
-export function apiRoute(handlers: Partial<Record<Method, Handler>>) {
+export async function handleApiRequest(args: HandlerArgs, handlers: Partial<Record<Method, Handler>>): Promise<Response> {
   const methods = Object.keys(handlers) as Method[];
   const allow = [...methods, ...(methods.includes("GET") ? ["HEAD"] : []), "OPTIONS"].join(", ");
-  const handle = async (args: HandlerArgs) => {
-    const method = args.request.method.toUpperCase();
-    if (method === "OPTIONS") return new Response(null, { status: 204, headers: withApiHeaders({ Allow: allow }) });
-    const handler = handlers[(method === "HEAD" ? "GET" : method) as Method];
-    if (!handler) return problem({ status: 405, detail: `This path does not support ${method}; use ${allow}.`, headers: { Allow: allow } });
-    try {
-      return asApiResponse(await handler(args));
-    } catch (thrown) {
-      if (thrown instanceof Response) return asApiResponse(thrown);
-      console.error(`api: ${method} ${new URL(args.request.url).pathname} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
-      return problem({ status: 500, detail: "An unexpected error occurred; it has been logged." });
-    }
-  };
-  return { loader: handle, action: handle, allow };
+  const method = args.request.method.toUpperCase();
+  if (method === "OPTIONS") return new Response(null, { status: 204, headers: withApiHeaders({ Allow: allow }) });
+  const handler = handlers[(method === "HEAD" ? "GET" : method) as Method];
+  if (!handler) return problem({ status: 405, detail: `This path does not support ${method}; use ${allow}.`, headers: { Allow: allow } });
+  try {
+    return await asApiResponse(await handler(args));
+  } catch (thrown) {
+    if (thrown instanceof Response) return asApiResponse(thrown);
+    console.error(`api: ${method} ${new URL(args.request.url).pathname} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+    return problem({ status: 500, detail: "An unexpected error occurred; it has been logged." });
+  }
 }
 
 async function asApiResponse(response: Response): Promise<Response> {
