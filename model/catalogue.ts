@@ -1,29 +1,23 @@
 import { z } from "zod";
+import { declaredInConfig, defaultCatalogue, type Text } from "./config/municipality.js";
 
-/** The default intervention catalogue (DESIGN.md, "Interventions"). `regulier` is the comparison arm. */
-export const INTERVENTIONS = [
-  "regulier",
-  "jobcoaching",
-  "scholing",
-  "werkervaringsplaats",
-  "loonkostensubsidie",
-  "schuldhulp",
-  "participatieplek",
-  "taaltraject",
-] as const;
+/**
+ * The default intervention catalogue, read from config/municipality.json (one source for
+ * names, descriptions, rules and costs). The keys stay typed here because the generator and
+ * the linker are written for exactly these codes; the configuration must declare the same.
+ * Code that serves any bundle asks the bundle's catalogue instead.
+ */
+const catalogue = defaultCatalogue();
+
+export const INTERVENTIONS = declaredInConfig(
+  "the trajectories",
+  catalogue.trajectories.map((t) => t.key),
+  ["regulier", "jobcoaching", "scholing", "werkervaringsplaats", "loonkostensubsidie", "schuldhulp", "participatieplek", "taaltraject"],
+);
 
 export const InterventionSchema = z.enum(INTERVENTIONS);
 export type Intervention = z.infer<typeof InterventionSchema>;
 
-export const CONTROL_ARM: Intervention = "regulier";
+export const CONTROL_ARM: Intervention = InterventionSchema.parse(catalogue.control);
 
-export const INTERVENTION_LABELS: Record<Intervention, { nl: string; en: string }> = {
-  regulier: { nl: "Reguliere begeleiding", en: "Regular guidance" },
-  jobcoaching: { nl: "Jobcoaching / intensieve bemiddeling", en: "Job coaching / intensive matching" },
-  scholing: { nl: "Scholing", en: "Vocational training" },
-  werkervaringsplaats: { nl: "Werkervaringsplaats", en: "Work-experience placement" },
-  loonkostensubsidie: { nl: "Loonkostensubsidie", en: "Wage cost subsidy" },
-  schuldhulp: { nl: "Schuldhulpverlening eerst", en: "Debt counselling first" },
-  participatieplek: { nl: "Participatieplek / vrijwilligerswerk", en: "Participation / volunteering placement" },
-  taaltraject: { nl: "Taaltraject", en: "Dutch language course" },
-};
+export const INTERVENTION_LABELS = Object.fromEntries(catalogue.trajectories.map((t) => [t.key, t.name])) as Readonly<Record<Intervention, Text>>;

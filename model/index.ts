@@ -27,6 +27,19 @@
  *   explainClient(bundle, client, { steps? }) → Attribution: grouped IG of every arm's expected
  *     outcome (chance) and of its gain, plus the expected outcome at the baseline.
  *
+ * Municipal configuration (config/municipality.json; README, "Municipal configuration")
+ *   loadMunicipalConfig(path?) → Promise<Catalogue>   `path`, else the file in MUNICIPALITY_CONFIG,
+ *     else the repository's default; zod-validated, SchemaError naming the file and key.
+ *   defaultCatalogue() → Catalogue   the repository's default (the synthetic municipality).
+ *   catalogueForSchema(schema, { config?, levels? }) → { catalogue, source, mismatch }   the
+ *     configuration's part for a table when it describes the table, else generic defaults;
+ *     catalogueFromSchema(schema, { levels? }) the generic defaults alone (label = column name).
+ *   profileSchemaFor(catalogue) → zod schema of one client's profile (values, ranges, unknowns).
+ *   eligibilityFor(catalogue, profile) → arm → null (eligible) | { nl, en } reason.
+ *   whatIfsFor(catalogue) → WhatIf[];  applyWhatIf(whatIf, profile) → changed profile | null.
+ *   featureLabel / valueLabel / groupLabel / trajectoryName (catalogue, key, lang).
+ *   A loaded bundle carries its catalogue: `bundle.catalogue`.
+ *
  * Bundle files
  *   verifyBundle(dir) checks the manifest only; writeBundleFile(dir, name, data) adds or replaces
  *   a file (metrics, disclosure report) and updates the manifest.
@@ -74,3 +87,34 @@ export { predictTable, type TablePrediction } from "./recommend/predict-table.js
 export { explainClient, type RecommendOptions, recommend } from "./recommend/recommend.js";
 export { createRecommendPool, PoolError, RECOMMEND_WORKER_FILE, type RecommendPool } from "./recommend/recommend-pool.js";
 export { type Row, readSchemaFile, readTableCsv, type Table, validateTable } from "./table/read.js";
+export {
+  applyWhatIf,
+  catalogueForSchema,
+  catalogueFromSchema,
+  configMismatch,
+  eligibilityFor,
+  featureLabel,
+  groupLabel,
+  type Lang,
+  type Profile,
+  profileSchemaFor,
+  ruleHolds,
+  trajectoryName,
+  valueLabel,
+  type WhatIf,
+  whatIfsFor,
+} from "./config/catalogue.js";
+export {
+  type Catalogue,
+  CatalogueSchema,
+  DEFAULT_CONFIG_FILE,
+  defaultCatalogue,
+  type FeatureConfig,
+  type MunicipalConfigInput,
+  type OutcomeSpec,
+  parseCatalogue,
+  type Rule,
+  type Text,
+  type Trajectory,
+} from "./config/municipality.js";
+export { loadMunicipalConfig, MUNICIPALITY_CONFIG_ENV } from "./config/load.js";

@@ -1,13 +1,13 @@
 import { pathToFileURL } from "node:url";
 import cliProgress from "cli-progress";
 import { z } from "zod";
-import { trainBundle } from "../model/index.js";
+import { loadMunicipalConfig, trainBundle } from "../model/index.js";
 import { parseCli, runCli } from "./lib/cli.js";
 
 const spec = {
   name: "train",
   usage:
-    "usage: npm run train -- --table CSV --schema JSON --out DIR [--seed S] [--members M] [--epochs E] [--calibration-rows all|validation]",
+    "usage: npm run train -- --table CSV --schema JSON --out DIR [--config FILE] [--seed S] [--members M] [--epochs E] [--calibration-rows all|validation]",
   description: [
     "Trains the causal trajectory model (an ensemble of multi-head networks) on a table in the",
     "generic table format and writes a model bundle directory (replaced atomically).",
@@ -15,6 +15,10 @@ const spec = {
     "  --table CSV     the analysis table",
     "  --schema JSON   its table schema (treatment, outcome, features, audit, truth)",
     "  --out DIR       the bundle directory to write",
+    "  --config FILE   municipal configuration naming the trajectories and features (labels,",
+    "                  eligibility rules, what-ifs); it must describe the table. Without it the",
+    "                  configuration in MUNICIPALITY_CONFIG (else config/municipality.json) is",
+    "                  used when it describes the table, else defaults (label = column name)",
     "  --seed S        random seed (default 42); same seed and data give the same weights",
     "  --members M     ensemble members (default 5, at least 1)",
     "  --epochs E      maximum epochs per member (default 40; early stopping usually ends sooner)",
@@ -22,11 +26,12 @@ const spec = {
     "                  rows each arm's calibration is fitted on (default all: the validation split",
     "                  alone has a few hundred rows per arm)",
   ].join("\n"),
-  options: { table: "string", schema: "string", out: "string", seed: "string", members: "string", epochs: "string", "calibration-rows": "string" },
+  options: { table: "string", schema: "string", out: "string", config: "string", seed: "string", members: "string", epochs: "string", "calibration-rows": "string" },
   schema: z.object({
     table: z.string().min(1),
     schema: z.string().min(1),
     out: z.string().min(1),
+    config: z.string().min(1).optional(),
     seed: z.coerce.number().int().min(0).default(42),
     members: z.coerce.number().int().min(1).max(50).default(5),
     epochs: z.coerce.number().int().min(1).max(1000).default(40),
@@ -47,7 +52,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       cliProgress.Presets.shades_classic,
     );
     let started = false;
+    const catalogue = args.config ? await loadMunicipalConfig(args.config) : undefined;
     const result = await trainBundle({
+      ...(catalogue ? { catalogue } : {}),
       table: args.table,
       schema: args.schema,
       outDir: args.out,

@@ -2,8 +2,11 @@ import { createHash } from "node:crypto";
 import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { makeTinyBundle } from "../../test/fixtures/tiny-bundle.js";
-import { BundleError } from "../errors.js";
+import { GENERIC_SCHEMA, writeGenericTable } from "../../test/fixtures/generic-table.js";
+import { clientFrom, makeTinyBundle } from "../../test/fixtures/tiny-bundle.js";
+import { CatalogueSchema, defaultCatalogue, type MunicipalConfigInput } from "../config/municipality.js";
+import { recommend } from "../recommend/recommend.js";
+import { BundleError, SchemaError } from "../errors.js";
 import { predictTable } from "../recommend/predict-table.js";
 import { disposeBundle, loadBundle, REQUIRED_FILES, writeBundleFile } from "./bundle.js";
 import { trainBundle } from "./train.js";
@@ -29,7 +32,7 @@ describe("bundle", () => {
     const bundle = await loadBundle(fixture.dir);
     expect(bundle.version).toBe(fixture.version);
     expect(bundle.schema.name).toBe("reintegration");
-    expect(bundle.manifest.files.map((f) => f.path).sort()).toEqual([...REQUIRED_FILES, "training-data.json", "baseline.json"].sort());
+    expect(bundle.manifest.files.map((f) => f.path).sort()).toEqual([...REQUIRED_FILES, "training-data.json", "baseline.json", "catalogue.json"].sort());
     const recorded = JSON.parse(await readFile(join(fixture.dir, "training-data.json"), "utf8"));
     expect(recorded.sha256).toBe(createHash("sha256").update(await readFile(fixture.table)).digest("hex"));
     expect(bundle.modelCard.featuresNotUsed.map((f) => f.name)).toEqual(expect.arrayContaining(["herkomst", "geslacht", "mu_regulier"]));
@@ -143,3 +146,90 @@ describe("bundle", () => {
     ).rejects.toThrow(/exists and is not a model bundle/);
   });
 });
+
+describe("the catalogue in the bundle", () => {
+  it("a bundle on the default table carries the default configuration's catalogue, checksummed", async () => {
+    const bundle = await loadBundle(fixture.dir);
+    try {
+      expect(bundle.catalogue.trajectories.map((t) => t.name.nl)).toEqual(defaultCatalogue().trajectories.map((t) => t.name.nl));
+      expect(bundle.catalogue.whatIfs.map((w) => w.key)).toEqual(["schulden_opgelost", "taaleis_voldaan", "opleiding_afgerond"]);
+      expect(bundle.manifest.files.find((f) => f.path === "catalogue.json")?.sha256).toMatch(/^[0-9a-f]{64}$/);
+    } finally {
+      disposeBundle(bundle);
+    }
+    const tampered = await copyBundle("catalogue-tampered");
+    const file = join(tampered, "catalogue.json");
+    await writeFile(file, (await readFile(file, "utf8")).replace("Taaltraject", "Taalcursus"));
+    await expect(loadBundle(tampered)).rejects.toThrow(/catalogue\.json: checksum mismatch/);
+  });
+
+  it("loads a bundle made before catalogues travelled with it, deriving the same catalogue", async () => {
+    const dir = await copyBundle("no-catalogue");
+    const manifestFile = join(dir, "manifest.json");
+    const manifest = JSON.parse(await readFile(manifestFile, "utf8"));
+    await writeFile(manifestFile, JSON.stringify({ ...manifest, files: manifest.files.filter((f: { path: string }) => f.path !== "catalogue.json") }));
+    await rm(join(dir, "catalogue.json"));
+    const [old, current] = [await loadBundle(dir), await loadBundle(fixture.dir)];
+    expect(old.catalogue).toEqual(current.catalogue);
+    expect(recommend(old, clientFrom(fixture.tiny, 3), { explain: false })).toEqual(recommend(current, clientFrom(fixture.tiny, 3), { explain: false }));
+    disposeBundle(old);
+    disposeBundle(current);
+  });
+
+  it("refuses a catalogue that does not describe the schema", async () => {
+    const dir = await copyBundle("catalogue-mismatch");
+    const catalogue = JSON.parse(await readFile(join(dir, "catalogue.json"), "utf8"));
+    catalogue.features = catalogue.features.slice(1);
+    await writeBundleFile(dir, "catalogue.json", JSON.stringify(catalogue));
+    await expect(loadBundle(dir)).rejects.toThrow(/catalogue\.json: does not match schema\.json \(its features/);
+  });
+
+  it("another municipality's table: generic defaults, or its own configuration with --config", async () => {
+    const generic = await writeGenericTable({ n: 400, seed: 9 });
+    const train = (name: string, extra: Partial<Parameters<typeof trainBundle>[0]> = {}) =>
+      trainBundle({ ...generic, outDir: join(generic.root, name), seed: 9, members: 1, maxEpochs: 2, config: { hidden: [8], headHidden: 4 }, ...extra });
+    try {
+      const plain = await loadBundle((await train("plain")).dir);
+      expect(plain.catalogue.trajectories.map((t) => [t.key, t.name.nl, t.eligibility])).toEqual(
+        GENERIC_SCHEMA.treatment.arms.map((a) => [a, a, undefined]),
+      );
+      expect(plain.catalogue.features.map((f) => f.label.en)).toEqual(GENERIC_SCHEMA.features.map((f) => f.name));
+      expect(plain.catalogue.features.find((f) => f.name === "wijk")?.values?.map((v) => v.value).sort()).toEqual(["centrum", "noord", "oost", "zuid"]);
+      const advice = recommend(plain, { leeftijd: 30, wijk: "noord", taal_nl: 0, uren_vrijwilligerswerk: 2 }, { explain: false });
+      expect(advice.whatIfs).toEqual([]);
+      expect(advice.arms.every((a) => a.eligible)).toBe(true);
+      disposeBundle(plain);
+
+      const own: MunicipalConfigInput = {
+        version: 1,
+        control: "basis",
+        trajectories: [
+          { key: "basis", name: { nl: "Basisdienstverlening", en: "Basic services" } },
+          { key: "werkfit", name: { nl: "Werkfit", en: "Work-fit" } },
+          {
+            key: "jobhunting",
+            name: { nl: "Jobhunting", en: "Job hunting" },
+            eligibility: { rule: { feature: "taal_nl", equals: 1 }, text: { nl: "Alleen wie Nederlands spreekt.", en: "Only for Dutch speakers." } },
+          },
+          { key: "participatieplaats", name: { nl: "Participatieplaats", en: "Participation placement" } },
+        ],
+        outcomes: { primary: { column: "werk", type: "binary", label: { nl: "Werk", en: "Work" } } },
+        groups: [{ key: "persoon", label: { nl: "persoon", en: "person" } }],
+        features: GENERIC_SCHEMA.features.map((f) => ({ name: f.name, type: f.type, group: "persoon", label: { nl: `${f.name} (nl)`, en: `${f.name} (en)` } })),
+        whatIfs: [{ key: "taal_geleerd", label: { nl: "Stel: spreekt Nederlands", en: "Suppose: speaks Dutch" }, set: [{ feature: "taal_nl", value: 1 }] }],
+      };
+      const configured = await loadBundle((await train("configured", { catalogue: CatalogueSchema.parse(own) })).dir);
+      expect(configured.catalogue.trajectories[0]?.name.nl).toBe("Basisdienstverlening");
+      const advice2 = recommend(configured, { leeftijd: 30, wijk: "noord", taal_nl: 0, uren_vrijwilligerswerk: 2 }, { explain: false });
+      expect(advice2.arms.find((a) => a.arm === "jobhunting")).toMatchObject({ eligible: false, excludedBy: "Alleen wie Nederlands spreekt." });
+      expect(advice2.whatIfs.map((w) => w.key)).toEqual(["taal_geleerd"]);
+      disposeBundle(configured);
+
+      // A configuration given on purpose must describe the table: refused before any training.
+      await expect(train("wrong", { catalogue: defaultCatalogue() })).rejects.toThrow(SchemaError);
+    } finally {
+      await rm(generic.root, { recursive: true, force: true });
+    }
+  });
+});
+

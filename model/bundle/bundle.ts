@@ -10,6 +10,8 @@ import { disposeEnsemble, type Ensemble, type EnsembleState, loadEnsemble } from
 import { NetworkConfigSchema, type NamedWeights } from "../network/tarnet.js";
 import { type Encoder, EncoderSchema } from "../table/encoder.js";
 import { type TableSchema, TableSchemaSchema } from "../table-schema.js";
+import { catalogueForSchema, catalogueSchemaMismatch } from "../config/catalogue.js";
+import { type Catalogue, CatalogueSchema, defaultCatalogue } from "../config/municipality.js";
 import { type MetricsFile, MetricsFileSchema, type ModelCard, ModelCardSchema } from "./model-card.js";
 import { type ReferenceStats, ReferenceStatsSchema } from "./reference.js";
 
@@ -22,6 +24,9 @@ import { type ReferenceStats, ReferenceStatsSchema } from "./reference.js";
  *   reference.json  aggregated reference statistics (counts ≥ 10, percentiles)
  *   metrics.json    validation metrics; `evaluate` adds test metrics
  *   model-card.json / model-card.md
+ *   catalogue.json  the trajectory and feature catalogue (labels, rules, what-ifs; no data).
+ *                   Optional: a bundle made before it existed gets the catalogue derived
+ *                   from its schema on load.
  * Other tools (evaluate, check-bundle) add or replace files through `writeBundleFile`,
  * which keeps the manifest right.
  */
@@ -86,6 +91,8 @@ export type Bundle = {
   modelCard: ModelCard;
   model: ModelFile;
   manifest: Manifest;
+  /** The trajectory and feature catalogue the model was trained with (labels, rules, what-ifs). */
+  catalogue: Catalogue;
   /** @internal live tensors of the ensemble. */
   ensemble: Ensemble;
 };
@@ -111,6 +118,8 @@ export type BundleContents = {
   metrics: MetricsFile;
   modelCard: ModelCard;
   modelCardMarkdown: string;
+  /** The catalogue (catalogue.json); must describe `schema` (same arms, control, features). */
+  catalogue: Catalogue;
   /** SHA-256 of the training table file, written as training-data.json (for check-bundle and the registry). */
   trainingData?: { table: string; sha256: string; rows: number };
   /** The T-learner baseline fitted on the same table (serialised), so that evaluate can set it beside the network. */
@@ -119,6 +128,9 @@ export type BundleContents = {
 
 /** File of the T-learner baseline inside a bundle. */
 export const BASELINE_FILE = "baseline.json";
+
+/** File of the trajectory and feature catalogue inside a bundle. */
+export const CATALOGUE_FILE = "catalogue.json";
 
 /** Optional file recording which table a bundle was trained on. */
 export const TRAINING_DATA_FILE = "training-data.json";
@@ -188,6 +200,7 @@ export function bundleFiles(contents: BundleContents): Map<string, Uint8Array> {
     ["metrics.json", enc.encode(json(contents.metrics))],
     ["model-card.json", enc.encode(json(contents.modelCard))],
     ["model-card.md", enc.encode(contents.modelCardMarkdown)],
+    [CATALOGUE_FILE, enc.encode(json(contents.catalogue))],
     ...(contents.trainingData ? [[TRAINING_DATA_FILE, enc.encode(json(contents.trainingData))] as [string, Uint8Array]] : []),
     ...(contents.baseline ? [[BASELINE_FILE, enc.encode(contents.baseline)] as [string, Uint8Array]] : []),
   ]);
@@ -331,6 +344,7 @@ export async function loadBundle(dir: string): Promise<Bundle> {
   const reference = parseJsonFile(root, files, "reference.json", ReferenceStatsSchema);
   const metrics = parseJsonFile(root, files, "metrics.json", MetricsFileSchema);
   const modelCard = parseJsonFile(root, files, "model-card.json", ModelCardSchema);
+  const catalogue = catalogueOf(root, files, schema, encoder);
   if (model.arms.join("\u0000") !== schema.treatment.arms.join("\u0000")) {
     throw new BundleError(`${join(root, "model.json")}: arms do not match schema.json`);
   }
@@ -347,7 +361,24 @@ export async function loadBundle(dir: string): Promise<Bundle> {
     calibration,
   };
   const ensemble = loadEnsemble(state);
-  return { version: manifest.version, dir: root, schema, encoder, reference, metrics, modelCard, model, manifest, ensemble };
+  return { version: manifest.version, dir: root, schema, encoder, reference, metrics, modelCard, model, manifest, catalogue, ensemble };
+}
+
+/** The encoder's categorical levels (already those of at least ten training rows). */
+export const encoderLevels = (encoder: Encoder): Record<string, string[]> =>
+  Object.fromEntries(encoder.features.flatMap((f) => (f.type === "categorical" ? [[f.name, f.levels]] : [])));
+
+/**
+ * The bundle's catalogue.json, checked against its schema; a bundle made before catalogues
+ * travelled with it gets what `train` would have written: the default configuration's part
+ * when that describes the schema, else generic defaults.
+ */
+function catalogueOf(root: string, files: Map<string, Uint8Array>, schema: TableSchema, encoder: Encoder): Catalogue {
+  if (!files.has(CATALOGUE_FILE)) return catalogueForSchema(schema, { config: defaultCatalogue(), levels: encoderLevels(encoder) }).catalogue;
+  const catalogue = parseJsonFile(root, files, CATALOGUE_FILE, CatalogueSchema);
+  const mismatch = catalogueSchemaMismatch(schema, catalogue);
+  if (mismatch !== null) throw new BundleError(`${join(root, CATALOGUE_FILE)}: does not match schema.json (${mismatch})`);
+  return catalogue;
 }
 
 /** Frees the bundle's tensors (e.g. when the app swaps the active model). */

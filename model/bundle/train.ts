@@ -8,7 +8,10 @@ import { type NetworkConfig, NetworkConfigSchema } from "../network/tarnet.js";
 import { encodeRows, fitEncoder } from "../table/encoder.js";
 import { type Row, readSchemaFile, readTableCsv, toNumber, validateTable } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
-import { assertBundleTarget, packWeights, saveBundle, sha256 } from "./bundle.js";
+import { catalogueForSchema, restrictCatalogue } from "../config/catalogue.js";
+import { loadMunicipalConfig } from "../config/load.js";
+import type { Catalogue } from "../config/municipality.js";
+import { assertBundleTarget, encoderLevels, packWeights, saveBundle, sha256 } from "./bundle.js";
 import { buildModelCard, modelCardMarkdown, type Performance, type ValidationMetrics } from "./model-card.js";
 import { computeReferenceStats, MIN_CELL } from "./reference.js";
 
@@ -22,6 +25,13 @@ export type TrainOptions = {
   /** Network settings beyond the defaults (hidden sizes, learning rate, batch size, ...). */
   config?: Partial<NetworkConfig>;
   validationShare?: number;
+  /**
+   * The municipal configuration naming the table's trajectories and features. Given, it must
+   * describe the table (SchemaError otherwise). Absent, the configuration in effect
+   * (MUNICIPALITY_CONFIG or the default) is used when it describes the table, else generic
+   * defaults (label = column name, no eligibility rules, no what-ifs).
+   */
+  catalogue?: Catalogue;
   /** Fit the T-learner baseline on the same table into the bundle (default true). */
   baseline?: boolean;
   onProgress?: (p: TrainProgress) => void;
@@ -55,6 +65,9 @@ export async function trainBundle(options: TrainOptions): Promise<{ version: str
   const tableSha256 = sha256(new Uint8Array(await readFile(options.table)));
   validateTable(schema, table, { use: "train", where: options.table });
   const { encoder, data } = encodeTrainingTable(schema, table.rows);
+  const catalogue = options.catalogue
+    ? restrictCatalogue(options.catalogue, schema)
+    : catalogueForSchema(schema, { config: await loadMunicipalConfig(), levels: encoderLevels(encoder) }).catalogue;
   const seed = options.seed ?? 42;
   const members = options.members ?? 5;
   const validationShare = options.validationShare ?? 0.2;
@@ -106,6 +119,7 @@ export async function trainBundle(options: TrainOptions): Promise<{ version: str
     metrics: { validation: metrics, test: null },
     modelCard,
     modelCardMarkdown: modelCardMarkdown(modelCard),
+    catalogue,
     trainingData: { table: basename(options.table), sha256: tableSha256, rows: table.rows.length },
     ...(options.baseline === false ? {} : { baseline: serializeBaseline(fitBaseline(table.rows, schema)) }),
   });

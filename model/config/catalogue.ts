@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SchemaError } from "../errors.js";
-import { type Row, toNumber } from "../table/read.js";
+import type { Row } from "../table/read.js";
+import { toNumber } from "../table/value.js";
 import type { TableSchema } from "../table-schema.js";
 import { type Catalogue, type FeatureConfig, parseCatalogue, type Rule, type Text, type WhatIfConfig } from "./municipality.js";
 

@@ -13,7 +13,8 @@ import {
   ruleHolds,
   whatIfsFor,
 } from "./catalogue.js";
-import { CatalogueSchema, defaultCatalogue, loadMunicipalConfig, type MunicipalConfigInput } from "./municipality.js";
+import { loadMunicipalConfig } from "./load.js";
+import { CatalogueSchema, defaultCatalogue, type MunicipalConfigInput } from "./municipality.js";
 
 const PROFILE = {
   leeftijdsklasse: "27-34",

@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import defaultConfigJson from "../../config/municipality.json" with { type: "json" };
 import { SchemaError } from "../errors.js";
@@ -11,6 +10,8 @@ import { SchemaError } from "../errors.js";
  *
  * Objects are strict so that a catalogue inside a bundle can only hold labels and rules:
  * the disclosure check relies on that (no extra keys to carry data in).
+ * Browser-safe (no node: imports): the app's components read labels through it.
+ * Reading a deployment's file is server-only: ./load.ts.
  */
 export const TextSchema = z.strictObject({ nl: z.string().min(1), en: z.string().min(1) });
 export type Text = z.infer<typeof TextSchema>;
@@ -207,32 +208,20 @@ const DEFAULT_CATALOGUE: Catalogue = parseCatalogue(defaultConfigJson, DEFAULT_C
 
 /**
  * The default catalogue: today's synthetic municipality, which the generator, the linker and
- * the demo speak. A deployment's own file (MUNICIPALITY_CONFIG) is read by loadMunicipalConfig.
+ * the demo speak. A deployment's own file (MUNICIPALITY_CONFIG) is read by loadMunicipalConfig (./load.ts).
  */
 export function defaultCatalogue(): Catalogue {
   return DEFAULT_CATALOGUE;
 }
 
-/** Environment variable naming a deployment's configuration file. */
-export const MUNICIPALITY_CONFIG_ENV = "MUNICIPALITY_CONFIG";
-
 /**
- * Reads and validates a configuration file: `path`, else the file named by MUNICIPALITY_CONFIG,
- * else the repository's default. Throws SchemaError with the file and the offending key.
+ * Code written for one configuration's vocabulary (the synthetic generator and linker derive
+ * exactly these trajectory codes and levels) states it as a typed list; this checks that the
+ * configuration declares the same list, in the same order, so the two cannot drift apart.
  */
-export async function loadMunicipalConfig(path: string | undefined = process.env[MUNICIPALITY_CONFIG_ENV] || undefined): Promise<Catalogue> {
-  if (!path) return DEFAULT_CATALOGUE;
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch (error) {
-    throw new SchemaError(`${path}: cannot read the municipal configuration`, { cause: error });
+export function declaredInConfig<const T extends readonly string[]>(what: string, fromConfig: readonly string[], expected: T): T {
+  if (fromConfig.join("\u0000") !== expected.join("\u0000")) {
+    throw new SchemaError(`${DEFAULT_CONFIG_FILE}: ${what} must be ${expected.join(", ")} (the generator and linker derive these); found ${fromConfig.join(", ")}`);
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new SchemaError(`${path}: not valid JSON`, { cause: error });
-  }
-  return parseCatalogue(value, path);
+  return expected;
 }

@@ -1,7 +1,9 @@
 import { cp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { writeGenericTable } from "../../test/fixtures/generic-table.js";
 import { makeTinyBundle } from "../../test/fixtures/tiny-bundle.js";
+import { trainBundle } from "../bundle/train.js";
 import { checkBundleFiles, identifierValueReasons, isElfproef, type StaticCheck, type StaticCheckName } from "./disclosure-check.js";
 
 let fixture: Awaited<ReturnType<typeof makeTinyBundle>>;
@@ -36,6 +38,35 @@ describe("static disclosure checks", () => {
     const checks = await checkBundleFiles(fixture.dir);
     expect(checks.map((c) => c.name)).toEqual(["record-level-data", "small-counts", "raw-extremes", "identifiers"]);
     expect(failed(checks)).toEqual([]);
+  });
+
+  it("pass on a bundle trained on another municipality's generic table whose id column is `id`", async () => {
+    const generic = await writeGenericTable({ n: 400, seed: 5 });
+    try {
+      const { dir } = await trainBundle({ ...generic, outDir: join(generic.root, "bundle"), seed: 5, members: 1, maxEpochs: 2, config: { hidden: [8], headHidden: 4 } });
+      const checks = await checkBundleFiles(dir);
+      expect(findingsText(checks)).toBe("[]");
+      // The catalogue travels in the bundle and is checked like every other file.
+      const planted = await variant(async (copy) => {
+        await cp(dir, copy, { recursive: true, force: true });
+        await editJson(copy, "catalogue.json", (c) => {
+          (c.trajectories as { name: { nl: string } }[])[0]!.name.nl = `cliënt ${BSN}`;
+        });
+      });
+      expect(planted.some((c) => c.findings.some((f) => f.file === "catalogue.json" && /elfproef/.test(f.reason)))).toBe(true);
+      // A schema is a declaration only as long as it holds nothing but the schema.
+      const smuggled = await variant(async (copy) => {
+        await cp(dir, copy, { recursive: true, force: true });
+        await editJson(copy, "schema.json", (s) => {
+          s.extra = { id: 17, leeftijd: 40, wijk: "noord", taal_nl: 1 };
+        });
+      });
+      expect(smuggled.find((c) => c.name === "record-level-data")?.findings).toEqual(
+        expect.arrayContaining([{ file: "schema.json", path: "$.extra", reason: "an object keyed by the row id column (looks like a record)" }]),
+      );
+    } finally {
+      await rm(generic.root, { recursive: true, force: true });
+    }
   });
 
   it("fail record-level-data for a planted CSV file", async () => {

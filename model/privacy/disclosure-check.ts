@@ -1,6 +1,8 @@
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
 import { MIN_CELL } from "../bundle/reference.js";
+import { CatalogueSchema } from "../config/municipality.js";
+import { TableSchemaSchema } from "../table-schema.js";
 
 /**
  * Static disclosure checks on a bundle directory (part of `check-bundle`):
@@ -10,6 +12,9 @@ import { MIN_CELL } from "../bundle/reference.js";
  *   identifiers        no identifier-like column and no identifier-like value
  * Each finding names the file, the JSON path (or line) and the reason, never the offending value:
  * a JSON key that itself looks like an identifier is shown as `[key #i]`.
+ * A table schema (schema.json, a baseline's copy) and the catalogue (catalogue.json) are
+ * declarations: their keys are the format's vocabulary, so a column that happens to be called
+ * `id`, `name` or `type` does not make them look like records. Their values are checked as usual.
  */
 export const DISCLOSURE_REPORT_FILE = "disclosure-report.json";
 
@@ -117,10 +122,28 @@ function columnNameFindings(ctx: Context, file: string, path: string, name: stri
   }
 }
 
+/** JSON with object keys sorted, to compare a value with what its schema kept of it. */
+const canonical = (value: unknown): string =>
+  JSON.stringify(value, (_k, v: unknown) =>
+    v !== null && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v,
+  );
+
+/**
+ * A table schema or the catalogue, and nothing else: the catalogue's objects are strict, and a
+ * table schema must survive its zod schema unchanged (no extra key that could carry rows).
+ */
+function isDeclaration(file: string, value: Json, segments: readonly (string | number)[]): boolean {
+  if (file === CATALOGUE_FILE && segments.length === 0) return CatalogueSchema.safeParse(value).success;
+  const schema = TableSchemaSchema.safeParse(value);
+  return schema.success && canonical(schema.data) === canonical(value);
+}
+
+const CATALOGUE_FILE = "catalogue.json";
+
 /** Walks one parsed JSON file and records findings of all four checks. */
 function walkJson(ctx: Context, file: string, root: Json): void {
   const recordKeysNeeded = Math.max(1, Math.min(3, ctx.columns.size));
-  const visit = (value: Json, segments: (string | number)[], key: string | null): void => {
+  const visit = (value: Json, segments: (string | number)[], key: string | null, declared = false): void => {
     const path = jsonPath(segments);
     if (typeof value === "string") {
       const reasons = identifierValueReasons(value, { checksum: key !== null && CHECKSUM_KEY.test(key) });
@@ -154,16 +177,17 @@ function walkJson(ctx: Context, file: string, root: Json): void {
         add(ctx, "record-level-data", file, path, `an array of ${value.length} values, more than the ${ctx.arrayLimit} an aggregate needs (per-row data?)`);
       }
       value.forEach((v, i) => {
-        visit(v, [...segments, i], key);
+        visit(v, [...segments, i], key, declared);
       });
       return;
     }
     const keys = Object.keys(value);
+    const inDeclaration = declared || isDeclaration(file, value, segments);
     const columnKeys = keys.filter((k) => ctx.columns.has(k) && isPrimitive(value[k] as Json));
-    if (columnKeys.length >= recordKeysNeeded) {
+    if (!inDeclaration && columnKeys.length >= recordKeysNeeded) {
       add(ctx, "record-level-data", file, path, `an object with ${columnKeys.length} table columns as keys holding single values (looks like a record)`);
     }
-    if (ctx.declaredId !== null && keys.includes(ctx.declaredId)) {
+    if (!inDeclaration && ctx.declaredId !== null && keys.includes(ctx.declaredId)) {
       add(ctx, "record-level-data", file, path, "an object keyed by the row id column (looks like a record)");
     }
     keys.forEach((k, i) => {
@@ -173,7 +197,7 @@ function walkJson(ctx: Context, file: string, root: Json): void {
         const { direct } = isIdentifierName(k);
         if (direct && !/^(name)$/i.test(k)) add(ctx, "identifiers", file, `${path}[key #${i + 1}]`, "key has an identifier-like name (direct identifier)");
       }
-      visit(value[k] as Json, [...segments, k], k);
+      visit(value[k] as Json, [...segments, k], k, inDeclaration);
     });
   };
   visit(root, [], null);
@@ -223,6 +247,9 @@ function collectColumns(parsed: Map<string, Json>): { columns: Set<string>; decl
       mention("reference.json", `$.distributions[key #${i + 1}]`, name, "summarised column");
     });
   }
+  asArray(asObject(parsed.get(CATALOGUE_FILE))?.features).forEach((f, i) => {
+    mention(CATALOGUE_FILE, `$.features[${i}].name`, asString(asObject(f)?.name), "feature");
+  });
   const card = asObject(parsed.get("model-card.json"));
   if (card) {
     asArray(card.featuresUsed).forEach((f, i) => {

@@ -1,9 +1,10 @@
 import { z } from "zod";
-import { DEFAULT_ELIGIBILITY_RULES, EligibilityRuleSchema } from "./eligibility.js";
+import { EligibilityRuleSchema } from "./eligibility.js";
 
 /** How arms are ranked: settings with defaults, shared by `recommend` and `predictTable`'s `rec`. */
 export const PolicyOptionsSchema = z.object({
-  rules: z.array(EligibilityRuleSchema).default(DEFAULT_ELIGIBILITY_RULES),
+  /** Eligibility rules; default: the bundle catalogue's. */
+  rules: z.array(EligibilityRuleSchema).optional(),
   /** An arm whose propensity is below this is low-evidence. */
   minPropensity: z.number().min(0).max(1).default(0.05),
   /** An arm with fewer comparable training clients than this (in the client's cell) is low-evidence. */

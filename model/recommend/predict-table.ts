@@ -3,7 +3,7 @@ import { cellKey } from "../bundle/reference.js";
 import { predictEnsemble } from "../network/ensemble.js";
 import { encodeRows } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
-import { applicableRules, eligibility } from "./eligibility.js";
+import { applicableRules, eligibility, eligibilityRules } from "./eligibility.js";
 import type { PolicyOptions } from "./policy.js";
 import { resolvePolicy } from "./recommend.js";
 
@@ -46,7 +46,7 @@ export function predictTable(bundle: Bundle, rows: readonly Row[], options: Poli
   const K = arms.length;
   const n = rows.length;
   const pred = predictEnsemble(bundle.ensemble, encodeRows(encoder, rows), n);
-  const rules = applicableRules(schema, policy.rules);
+  const rules = applicableRules(schema, policy.rules ?? eligibilityRules(bundle.catalogue));
   const matrix = (values: Float32Array): number[][] => {
     const out: number[][] = new Array(n);
     for (let i = 0; i < n; i++) out[i] = Array.from(values.subarray(i * K, (i + 1) * K));

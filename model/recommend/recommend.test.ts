@@ -46,8 +46,8 @@ describe("recommend", () => {
     const result = recommend(bundle, client({ taaleis_voldaan: 1, problematische_schulden: 0, schuldhulp_eerder: 0 }));
     const taal = result.arms.find((a) => a.arm === "taaltraject");
     const schuld = result.arms.find((a) => a.arm === "schuldhulp");
-    expect(taal).toMatchObject({ eligible: false, rank: null, excludedBy: DEFAULT_ELIGIBILITY_RULES[0]?.text });
-    expect(schuld).toMatchObject({ eligible: false, rank: null, excludedBy: DEFAULT_ELIGIBILITY_RULES[1]?.text });
+    expect(taal).toMatchObject({ eligible: false, rank: null, excludedBy: DEFAULT_ELIGIBILITY_RULES.find((r) => r.arm === "taaltraject")?.text.nl });
+    expect(schuld).toMatchObject({ eligible: false, rank: null, excludedBy: DEFAULT_ELIGIBILITY_RULES.find((r) => r.arm === "schuldhulp")?.text.nl });
     const withDebts = recommend(bundle, client({ taaleis_voldaan: 0, problematische_schulden: 1 }));
     expect(withDebts.arms.every((a) => a.eligible)).toBe(true);
   });

@@ -2,12 +2,13 @@ import type { Bundle } from "../bundle/bundle.js";
 import { comparableClients } from "../bundle/reference.js";
 import { SchemaError } from "../errors.js";
 import { type Attribution, integratedGradients, integratedGradientsMany, topReasons } from "../explain/integrated-gradients.js";
-import { DEFAULT_WHAT_IFS, type WhatIfRule, whatIfRows } from "../explain/what-if.js";
+import { whatIfsFor } from "../config/catalogue.js";
+import { type WhatIfRule, whatIfRows } from "../explain/what-if.js";
 import { predictEnsemble } from "../network/ensemble.js";
 import type { ArmAdvice, RecommendationResult } from "../recommendation.js";
 import { encodeRows, validateClient } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
-import { applicableRules, eligibility } from "./eligibility.js";
+import { applicableRules, eligibility, eligibilityRules } from "./eligibility.js";
 import { type Policy, type PolicyOptions, PolicyOptionsSchema, rankArms } from "./policy.js";
 
 export type RecommendOptions = PolicyOptions & {
@@ -17,8 +18,8 @@ export type RecommendOptions = PolicyOptions & {
   steps?: number;
   /** Reasons per arm; default 5. */
   topReasons?: number;
-  /** What-ifs to compute; default: debts resolved, language requirement met, a completed training. */
-  whatIfs?: WhatIfRule[];
+  /** What-ifs to compute; default: the bundle catalogue's (e.g. debts resolved, language requirement met). */
+  whatIfs?: readonly WhatIfRule[];
   /**
    * A secondary objective from another bundle trained on the same features (e.g. care need
    * after 12 months, `wmo_12m`): score = expected − weight · secondary expected.
@@ -59,7 +60,7 @@ export function recommend(bundle: Bundle, client: Record<string, unknown>, optio
 export function recommendMany(bundle: Bundle, clients: readonly Record<string, unknown>[], options: RecommendOptions = {}): RecommendOutcome[] {
   const policy = resolvePolicy(options);
   const { schema, encoder, ensemble } = bundle;
-  const whatIfRules = options.whatIfs ?? DEFAULT_WHAT_IFS;
+  const whatIfRules = options.whatIfs ?? whatIfsFor(bundle.catalogue);
   // Every valid client's own row and its what-if rows, one after another; `first` is where they start.
   const rows: Row[] = [];
   const prepared = clients.map((client) => {
@@ -108,7 +109,7 @@ function advise(
   const arms = schema.treatment.arms;
   const K = arms.length;
   const at = (values: Float32Array, k: number, offset = 0) => values[(r + offset) * K + k] ?? 0;
-  const excluded = eligibility(schema, applicableRules(schema, policy.rules), row);
+  const excluded = eligibility(schema, applicableRules(schema, policy.rules ?? eligibilityRules(bundle.catalogue)), row);
   const comparable = comparableClients(bundle.reference, encoder, row);
   let secondary: Float32Array | null = null;
   if (options.secondary) {

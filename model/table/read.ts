@@ -2,6 +2,9 @@ import { readFile } from "node:fs/promises";
 import { parse } from "csv-parse/sync";
 import { SchemaError } from "../errors.js";
 import { type TableSchema, TableSchemaSchema } from "../table-schema.js";
+import { toNumber } from "./value.js";
+
+export { toNumber };
 
 /** One table row as read from CSV (strings) or given by a caller (strings, numbers, null). */
 export type Row = Record<string, unknown>;
@@ -68,17 +71,6 @@ export function parseTableCsv(text: string, where = "table"): Table {
     rows[r - 1] = row;
   }
   return { columns: header, rows };
-}
-
-/** Reads a value as a number; "" / null / undefined / NA are missing (null); other text is NaN. */
-export function toNumber(value: unknown): number | null {
-  if (value === null || value === undefined) return null;
-  if (typeof value === "number") return Number.isFinite(value) ? value : null;
-  if (typeof value === "boolean") return value ? 1 : 0;
-  const text = String(value).trim();
-  if (text === "" || text === "NA" || text === "NaN" || text === "null") return null;
-  const n = Number(text);
-  return Number.isFinite(n) ? n : Number.NaN;
 }
 
 export function isMissing(value: unknown): boolean {
