@@ -1,87 +1,122 @@
-import { REINTEGRATION_FEATURES } from "../../model/reintegration";
+import type { Catalogue, FeatureConfig } from "../../model/config/municipality";
 import type { Lang } from "~/utils/i18n";
-import { CHOICE_LABELS, CHOICES, HELP_TEXT, PROFILE_DEFAULTS } from "~/utils/intake-form";
-import { FEATURE_LABELS } from "~/utils/profile-labels";
 
-type Values = Record<string, string | number | undefined>;
+type Values = Record<string, string | number | null | undefined>;
 
-/** One labelled field per model feature, with help text and its inline error linked by aria-describedby. */
-export function IntakeFields({ lang, values, errors }: { lang: Lang; values: Values; errors: Record<string, string> }) {
+const WORDS = {
+  yes: { nl: "Ja", en: "Yes" },
+  no: { nl: "Nee", en: "No" },
+  unknown: { nl: "Onbekend", en: "Unknown" },
+  choose: { nl: "— Kies —", en: "— Choose —" },
+} as const;
+
+/**
+ * One labelled field per feature of the catalogue, named after the feature, with its help text and
+ * inline error linked by aria-describedby. Yes/no facts are a radio group (1/0, and "unknown" where the
+ * catalogue allows it); choices a select; numbers a number field with the feature's range.
+ * `values` are the answers so far (an echo after an error, or a stored profile being completed).
+ */
+export function IntakeFields({
+  catalogue,
+  lang,
+  values,
+  errors,
+  only,
+}: {
+  catalogue: Catalogue;
+  lang: Lang;
+  values: Values;
+  errors: Record<string, string>;
+  /** Ask only these features (completing a profile); default all. */
+  only?: readonly string[];
+}) {
+  const features = only ? catalogue.features.filter((f) => only.includes(f.name)) : catalogue.features;
   return (
     <>
-      {REINTEGRATION_FEATURES.map((feature) => {
-        const name = feature.name;
-        const id = `f-${name}`;
-        const help = HELP_TEXT[name]?.[lang];
-        const error = errors[name];
-        const describedBy = [help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-        const value = values[name] ?? (PROFILE_DEFAULTS as Values)[name];
-        const label = FEATURE_LABELS[name][lang];
-        const extras = (
-          <>
-            {help ? (
-              <p id={`${id}-help`} className="help muted">
-                {help}
-              </p>
-            ) : null}
-            {error ? (
-              <p id={`${id}-error`} className="field-error">
-                {error}
-              </p>
-            ) : null}
-          </>
-        );
-        if (feature.type === "binary") {
-          return (
-            <div key={name} className="field checkbox-field">
-              <input
-                type="checkbox"
-                id={id}
-                name={name}
-                value="1"
-                defaultChecked={String(value) === "1"}
-                aria-describedby={describedBy}
-                aria-invalid={error ? true : undefined}
-              />
-              <label htmlFor={id}>{label}</label>
-              {extras}
-            </div>
-          );
-        }
-        if (feature.type === "categorical") {
-          const options = CHOICES[name as keyof typeof CHOICES];
-          return (
-            <div key={name} className="field">
-              <label htmlFor={id}>{label}</label>
-              <select id={id} name={name} defaultValue={String(value ?? "")} aria-describedby={describedBy} aria-invalid={error ? true : undefined}>
-                {options.map((o) => (
-                  <option key={o} value={o}>
-                    {CHOICE_LABELS[o]?.[lang] ?? o}
-                  </option>
-                ))}
-              </select>
-              {extras}
-            </div>
-          );
-        }
-        return (
-          <div key={name} className="field">
-            <label htmlFor={id}>{label}</label>
-            <input
-              id={id}
-              name={name}
-              type="number"
-              inputMode="numeric"
-              min={0}
-              step={1}
-              defaultValue={value === undefined ? "" : String(value)}
-              aria-describedby={describedBy}
-              aria-invalid={error ? true : undefined}
-            />
-            {extras}
-          </div>
-        );
-      })}
+      {features.map((feature) => (
+        <FeatureField key={feature.name} feature={feature} lang={lang} value={values[feature.name]} error={errors[feature.name]} />
+      ))}
     </>
+  );
+}
+
+function FeatureField({ feature, lang, value: given, error }: { feature: FeatureConfig; lang: Lang; value: Values[string]; error: string | undefined }) {
+  const name = feature.name;
+  const id = `f-${name}`;
+  const help = feature.help?.[lang];
+  const describedBy = [help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
+  // An answer given (or echoed) wins; else the configuration's default; else nothing is chosen.
+  const value = given === undefined ? feature.default : given;
+  const text = value === undefined || value === null ? "" : String(value);
+  const label = feature.unit ? `${feature.label[lang]} (${feature.unit[lang]})` : feature.label[lang];
+  const extras = (
+    <>
+      {help ? (
+        <p id={`${id}-help`} className="help muted">
+          {help}
+        </p>
+      ) : null}
+      {error ? (
+        <p id={`${id}-error`} className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </>
+  );
+  if (feature.type === "binary") {
+    const options = [
+      { value: "1", label: WORDS.yes[lang] },
+      { value: "0", label: WORDS.no[lang] },
+      ...(feature.unknownAllowed ? [{ value: "", label: WORDS.unknown[lang] }] : []),
+    ];
+    return (
+      <fieldset className="field yes-no" aria-describedby={describedBy} aria-invalid={error ? true : undefined} data-feature={name}>
+        <legend>{label}</legend>
+        <div className="yes-no-options">
+          {options.map((o) => (
+            <span key={o.value || "unknown"} className="yes-no-option">
+              <input type="radio" id={`${id}-${o.value || "unknown"}`} name={name} value={o.value} defaultChecked={value !== undefined && (value === null ? o.value === "" : text === o.value)} />
+              <label htmlFor={`${id}-${o.value || "unknown"}`}>{o.label}</label>
+            </span>
+          ))}
+        </div>
+        {extras}
+      </fieldset>
+    );
+  }
+  if (feature.type === "categorical" && feature.values) {
+    return (
+      <div className="field">
+        <label htmlFor={id}>{label}</label>
+        <select id={id} name={name} defaultValue={text} aria-describedby={describedBy} aria-invalid={error ? true : undefined}>
+          <option value="">{feature.unknownAllowed ? WORDS.unknown[lang] : WORDS.choose[lang]}</option>
+          {feature.values.map((o) => (
+            <option key={o.value} value={o.value}>
+              {o.label[lang]}
+            </option>
+          ))}
+        </select>
+        {extras}
+      </div>
+    );
+  }
+  const numeric = feature.type === "numeric";
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      <input
+        id={id}
+        name={name}
+        type={numeric ? "number" : "text"}
+        inputMode={numeric ? (feature.integer ? "numeric" : "decimal") : undefined}
+        min={numeric ? feature.range?.[0] : undefined}
+        max={numeric ? feature.range?.[1] : undefined}
+        step={numeric ? (feature.integer ? 1 : "any") : undefined}
+        defaultValue={text}
+        aria-describedby={describedBy}
+        aria-invalid={error ? true : undefined}
+      />
+      {extras}
+    </div>
   );
 }

@@ -1,3 +1,4 @@
+import type { Catalogue } from "../../model/config/municipality";
 import type { RecommendationResult } from "../../model/recommendation";
 import { ChanceBar } from "~/components/chance-bar";
 import { useT } from "~/utils/i18n";
@@ -6,7 +7,7 @@ import { armLabel, groupLabel, pct, signedPoints } from "~/utils/profile-labels"
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** The ranked trajectories: chance with interval as a bar, gain over regular guidance, evidence, top reasons. */
-export function RankingTable({ recommendation }: { recommendation: RecommendationResult }) {
+export function RankingTable({ recommendation, catalogue }: { recommendation: RecommendationResult; catalogue?: Catalogue }) {
   const t = useT();
   return (
     <table data-testid="ranking">
@@ -25,10 +26,10 @@ export function RankingTable({ recommendation }: { recommendation: Recommendatio
           <tr key={arm.arm} data-arm={arm.arm} data-rank={arm.rank ?? ""} className={arm.rank === 1 ? "top-row" : undefined}>
             <td>{arm.rank ?? "—"}</td>
             <th scope="row">
-              {armLabel(arm.arm, t.lang)}
+              {armLabel(arm.arm, t.lang, catalogue)}
               {arm.eligible ? null : (
                 <div className="muted excluded-by">
-                  {t.notEligible}: {arm.excludedBy}
+                  {t.notEligible}: {catalogue?.trajectories.find((c) => c.key === arm.arm)?.eligibility?.text[t.lang] ?? arm.excludedBy}
                 </div>
               )}
               {arm.eligible && arm.reasons.length > 0 && arm.arm !== recommendation.control ? (
@@ -36,7 +37,7 @@ export function RankingTable({ recommendation }: { recommendation: Recommendatio
                   {arm.reasons.slice(0, 3).map((r) => (
                     <li key={r.group}>
                       {(r.effect >= 0 ? t.reasonUp : t.reasonDown)
-                        .replace("{group}", capitalise(groupLabel(r.group, t.lang)))
+                        .replace("{group}", capitalise(groupLabel(r.group, t.lang, catalogue)))
                         .replace("{points}", signedPoints(r.effect, t.lang))}
                     </li>
                   ))}

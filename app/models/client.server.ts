@@ -1,4 +1,4 @@
-import { ClientProfileSchema, type ClientProfile } from "../../model/reintegration";
+import { z } from "zod";
 import type { ClientStatus } from "~/utils/client-status";
 import { getDb } from "~/utils/db.server";
 import { constraintViolation } from "~/utils/db-errors.server";
@@ -39,6 +39,19 @@ export async function listCaseload(query: CaseloadQuery) {
   return { total, clients };
 }
 
+/**
+ * A stored profile: facts by feature name, in the terms of the catalogue it was taken in (a number,
+ * a category, or null for "unknown"). Which facts the serving model needs is checked where it is used:
+ * a client registered under an earlier model may lack some.
+ */
+export const StoredProfileSchema = z.record(z.string().regex(/^[A-Za-z0-9_.+-]+$/), z.union([z.number(), z.string(), z.null()]));
+export type StoredProfile = z.infer<typeof StoredProfileSchema>;
+
+function readProfile(json: string): StoredProfile {
+  const parsed = StoredProfileSchema.safeParse(JSON.parse(json));
+  return parsed.success ? parsed.data : {};
+}
+
 /** Null when the client does not exist or belongs to another case worker: the two are indistinguishable. */
 export async function getClient({ id, caseworkerId }: { id: string; caseworkerId: string }) {
   const client = await getDb().client.findFirst({
@@ -46,7 +59,7 @@ export async function getClient({ id, caseworkerId }: { id: string; caseworkerId
     select: { id: true, code: true, status: true, lastContactAt: true, profileJson: true, version: true },
   });
   if (!client) return null;
-  const profile: ClientProfile = ClientProfileSchema.parse(JSON.parse(client.profileJson));
+  const profile = readProfile(client.profileJson);
   return { id: client.id, code: client.code, status: client.status, lastContactAt: client.lastContactAt, version: client.version, profile };
 }
 
@@ -72,14 +85,14 @@ export async function createClient({
   referenceHash: string;
   /** Default: codes derived from the pseudonym (displayCode). */
   code?: string | ClientCodeGenerator;
-  profile: ClientProfile;
+  profile: StoredProfile;
   /** Optional, for fairness reporting only; never passed to the model. */
   fairness?: { sex?: string; origin?: string };
 }): Promise<CreateClientResult> {
   const db = getDb();
   const codeFor: ClientCodeGenerator = typeof code === "string" ? () => code : (code ?? ((attempt) => displayCode(referenceHash, attempt)));
   const attempts = typeof code === "string" ? 1 : MAX_CODE_ATTEMPTS;
-  const profileJson = JSON.stringify(ClientProfileSchema.parse(profile));
+  const profileJson = JSON.stringify(StoredProfileSchema.parse(profile));
   const isDuplicate = async () => (await db.client.findUnique({ where: { referenceHash }, select: { id: true } })) !== null;
   if (await isDuplicate()) return { ok: false, reason: "duplicate" };
   for (let attempt = 0; attempt < attempts; attempt++) {
@@ -97,4 +110,20 @@ export async function createClient({
     }
   }
   return { ok: false, reason: "code_unavailable" };
+}
+
+/**
+ * Adds answers to a client's profile (facts the serving model needs that were not asked before),
+ * with the same optimistic concurrency as decisions: a stale version is refused, not merged.
+ */
+export async function completeClientProfile(options: { id: string; caseworkerId: string; version: number; answers: StoredProfile }) {
+  const db = getDb();
+  const client = await db.client.findFirst({ where: { id: options.id, caseworkerId: options.caseworkerId }, select: { profileJson: true } });
+  if (!client) return { ok: false as const, reason: "not_found" as const };
+  const profileJson = JSON.stringify({ ...readProfile(client.profileJson), ...StoredProfileSchema.parse(options.answers) });
+  const { count } = await db.client.updateMany({
+    where: { id: options.id, caseworkerId: options.caseworkerId, version: options.version },
+    data: { profileJson, version: { increment: 1 } },
+  });
+  return count === 1 ? { ok: true as const } : { ok: false as const, reason: "stale" as const };
 }

@@ -1,18 +1,20 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { INTERVENTIONS } from "../../model/catalogue";
+import type { Catalogue } from "../../model/config/municipality";
+import { IntakeFields } from "~/components/intake-fields";
 import { RankingTable } from "~/components/ranking-table";
-import { getClient } from "~/models/client.server";
+import { completeClientProfile, getClient } from "~/models/client.server";
 import { getDecisionHistory, getOutcomeHistory, recordDecision, recordOutcome } from "~/models/decision.server";
 import { recordShownRecommendation } from "~/models/recommendation.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth.server";
-import { conflictError, DecisionFormSchema, DEVIATION_LABELS, DEVIATION_REASONS, formErrors, formMessage, OutcomeFormSchema, reasonRequiredError } from "~/utils/decision-form";
+import { conflictError, decisionFormSchemaFor, DEVIATION_LABELS, DEVIATION_REASONS, formErrors, formMessage, OutcomeFormSchema, reasonRequiredError } from "~/utils/decision-form";
 import { pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
-import { recommendForClient } from "~/utils/predictor.server";
-import { armLabel, FEATURE_LABELS, formatProfileValue } from "~/utils/profile-labels";
+import { intakeErrors, missingFacts, profileOf, readIntakeForm, answersSchemaFor } from "~/utils/intake-form";
+import { getServingCatalogue, recommendForClient } from "~/utils/predictor.server";
+import { armLabel, formatProfileValue } from "~/utils/profile-labels";
 import { applyWhatIfs, whatIfOptions } from "~/utils/what-ifs";
 import { readForm } from "~/utils/form.server";
 
@@ -32,8 +34,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, client } = await requireOwnClient(request, params.clientId);
   const lang = await getLang(request);
   await audit({ actorId: user.id, action: "client.view", object: `client:${client.id}`, result: "ok", request });
-  const whatIf = applyWhatIfs(client.profile, new URL(request.url).searchParams.getAll("whatif"));
-  const recommendation = await recommendForClient(whatIf.profile);
+  // The serving model's terms: a client registered under an earlier model may lack facts it needs;
+  // then the page asks for them and no advice is computed from invented values.
+  const catalogue = await getServingCatalogue();
+  const missing = missingFacts(catalogue, client.profile);
+  const profile = profileOf(catalogue, client.profile);
+  const whatIf = applyWhatIfs(profile, new URL(request.url).searchParams.getAll("whatif"), catalogue);
+  const recommendation = missing.length === 0 ? await recommendForClient(whatIf.profile) : null;
   let recommendationId: string | null = null;
   if (recommendation) {
     const shown = await recordShownRecommendation({ clientId: client.id, result: recommendation, variant: whatIf.active.join(",") });
@@ -46,9 +53,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   ]);
   return {
     client: { id: client.id, code: client.code, status: client.status, version: client.version, profile: client.profile },
+    catalogue,
+    missing,
     recommendation,
     recommendationId,
-    whatIfs: whatIfOptions(client.profile, lang),
+    whatIfs: missing.length === 0 ? whatIfOptions(profile, lang, catalogue) : [],
     activeWhatIfs: whatIf.active,
     decisions: decisions.map((d) => ({ ...d, createdAt: d.createdAt.toISOString() })),
     outcomes: outcomes.map((o) => ({ ...o, createdAt: o.createdAt.toISOString(), workStart: o.workStart?.toISOString().slice(0, 10) ?? null })),
@@ -60,7 +69,8 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const lang = await getLang(request);
   const form = Object.fromEntries(await readForm(request));
   if (form.intent === "decision") {
-    const parsed = DecisionFormSchema.safeParse(form);
+    const arms = (await getServingCatalogue()).trajectories.map((c) => c.key);
+    const parsed = decisionFormSchemaFor(arms).safeParse(form);
     if (!parsed.success) return { intent: "decision" as const, errors: formErrors(parsed.error.issues, lang) };
     const result = await recordDecision({
       clientId: client.id,
@@ -98,7 +108,49 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await audit({ actorId: user.id, action: "outcome.record", object: `outcome:${result.id}`, result: "ok", request });
     return redirect(`/clients/${client.id}?saved=outcome`);
   }
+  if (form.intent === "profile") {
+    // Completing the facts the serving model needs; only those are read, the rest of the profile stays.
+    const catalogue = await getServingCatalogue();
+    const missing = missingFacts(catalogue, client.profile);
+    const fields = new FormData();
+    for (const [key, value] of Object.entries(form)) if (typeof value === "string") fields.set(key, value);
+    const raw = readIntakeForm(fields, catalogue);
+    const parsed = answersSchemaFor(catalogue, missing).safeParse(raw);
+    const version = Number(form.version);
+    if (!parsed.success || !Number.isInteger(version)) {
+      return data({ intent: "profile" as const, errors: parsed.success ? conflictError(lang) : intakeErrors(parsed.error.issues, lang, catalogue) }, { status: 400 });
+    }
+    const result = await completeClientProfile({ id: client.id, caseworkerId: user.id, version, answers: parsed.data });
+    if (!result.ok) return data({ intent: "profile" as const, errors: conflictError(lang) }, { status: 409 });
+    await audit({ actorId: user.id, action: "client.profile_complete", object: `client:${client.id}`, result: "ok", request });
+    return redirect(`/clients/${client.id}?saved=profile`);
+  }
   return { intent: "unknown" as const, errors: formMessage("unknown_intent", lang) };
+}
+
+/** The facts the serving model needs that this client's profile does not hold yet. */
+function MissingFactsForm() {
+  const { client, catalogue, missing } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const errors: Record<string, string> = result?.intent === "profile" ? result.errors : {};
+  return (
+    <Form method="post" noValidate aria-labelledby="missing-heading" data-testid="missing-facts">
+      <h3 id="missing-heading">{t.missingFactsTitle}</h3>
+      <p role="status">{t.missingFactsIntro.replace("{n}", String(missing.length))}</p>
+      {errors.form ? (
+        <p className="form-error" role="alert">
+          {errors.form}
+        </p>
+      ) : null}
+      <input type="hidden" name="intent" value="profile" />
+      <input type="hidden" name="version" value={client.version} />
+      <IntakeFields catalogue={catalogue as Catalogue} lang={t.lang} values={{}} errors={errors} only={missing} />
+      <button type="submit" className="primary">
+        {t.saveMissingFacts}
+      </button>
+    </Form>
+  );
 }
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
@@ -133,7 +185,7 @@ function WhatIfForm() {
 }
 
 function DecisionForm() {
-  const { client, recommendation, recommendationId, activeWhatIfs } = useLoaderData<typeof loader>();
+  const { client, catalogue, recommendation, recommendationId, activeWhatIfs } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useT();
   const errors: Record<string, string> = data?.intent === "decision" ? data.errors : {};
@@ -155,9 +207,9 @@ function DecisionForm() {
       <input type="hidden" name="topArm" value={top ?? ""} />
       <label htmlFor="chosenArm">{t.chosenTrajectory}</label>
       <select id="chosenArm" name="chosenArm" defaultValue={top} aria-describedby="chosenArm-help">
-        {INTERVENTIONS.map((arm) => (
+        {catalogue.trajectories.map(({ key: arm }) => (
           <option key={arm} value={arm}>
-            {armLabel(arm, t.lang)}
+            {armLabel(arm, t.lang, catalogue as Catalogue)}
             {arm === top ? ` (${t.advised})` : ""}
           </option>
         ))}
@@ -239,7 +291,7 @@ function OutcomeForm() {
 }
 
 function History() {
-  const { decisions, outcomes } = useLoaderData<typeof loader>();
+  const { catalogue, decisions, outcomes } = useLoaderData<typeof loader>();
   const t = useT();
   if (decisions.length === 0) return <p className="muted">{t.noDecisionYet}</p>;
   return (
@@ -260,7 +312,7 @@ function History() {
           {decisions.map((d) => (
             <tr key={d.id}>
               <td>{d.version}</td>
-              <td>{armLabel(d.chosenArm, t.lang)}</td>
+              <td>{armLabel(d.chosenArm, t.lang, catalogue as Catalogue)}</td>
               <td>{d.followedAdvice ? t.yes : t.no}</td>
               <td>
                 {d.reasonCode ? DEVIATION_LABELS[d.reasonCode as keyof typeof DEVIATION_LABELS]?.[t.lang] : "—"}
@@ -304,7 +356,7 @@ function History() {
 }
 
 export default function ClientPage() {
-  const { client, recommendation } = useLoaderData<typeof loader>();
+  const { client, catalogue, missing, recommendation } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
   const t = useT();
   return (
@@ -317,12 +369,14 @@ export default function ClientPage() {
       </h1>
       <section aria-labelledby="ranking-heading">
         <h2 id="ranking-heading">{t.rankedTrajectories}</h2>
-        {recommendation ? (
+        {missing.length > 0 ? (
+          <MissingFactsForm />
+        ) : recommendation ? (
           <>
             <p className="muted">{t.rankingIntro}</p>
             <WhatIfForm />
             <div aria-live="polite" aria-busy={navigation.state === "loading"}>
-              <RankingTable recommendation={recommendation} />
+              <RankingTable recommendation={recommendation} catalogue={catalogue as Catalogue} />
             </div>
             <p className="muted">
               {t.modelVersion}: <span data-testid="model-version">{recommendation.modelVersion}</span>
@@ -341,10 +395,12 @@ export default function ClientPage() {
       <section aria-labelledby="profile-heading">
         <h2 id="profile-heading">{t.profile}</h2>
         <dl className="profile-list">
-          {(Object.keys(FEATURE_LABELS) as (keyof typeof FEATURE_LABELS)[]).map((key) => (
-            <div key={key} className="contents">
-              <dt>{FEATURE_LABELS[key][t.lang]}</dt>
-              <dd>{formatProfileValue(client.profile[key], t.lang)}</dd>
+          {catalogue.features.map((feature) => (
+            <div key={feature.name} className="contents">
+              <dt>{feature.label[t.lang]}</dt>
+              <dd>
+                {client.profile[feature.name] === undefined ? t.missingFactValue : formatProfileValue(client.profile[feature.name] ?? null, t.lang, feature.name, catalogue as Catalogue)}
+              </dd>
             </div>
           ))}
         </dl>

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
-import { Form, Link, useActionData, useNavigation } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { IntakeFields } from "~/components/intake-fields";
 import { createClient } from "~/models/client.server";
 import { audit } from "~/utils/audit.server";
@@ -12,10 +12,12 @@ import {
   codeUnavailableError,
   duplicateReferenceError,
   FAIRNESS_CHOICES,
-  IntakeSchema,
   intakeErrors,
+  intakeSchemaFor,
+  profileOf,
   readIntakeForm,
 } from "~/utils/intake-form";
+import { getServingCatalogue } from "~/utils/predictor.server";
 import { getLang } from "~/utils/lang.server";
 import { pseudonymise } from "~/utils/pseudonym.server";
 import { readForm } from "~/utils/form.server";
@@ -24,18 +26,21 @@ export const meta = pageTitle((t) => t.newClient);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ["caseworker"]);
-  return null;
+  // The form asks exactly what the serving model needs, in its catalogue's words.
+  return { catalogue: await getServingCatalogue() };
 }
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ["caseworker"]);
   const lang = await getLang(request);
-  const raw = readIntakeForm(await readForm(request));
+  const catalogue = await getServingCatalogue();
+  const raw = readIntakeForm(await readForm(request), catalogue);
   // Echo back only what the form holds, never the reference: it may be a personal number.
   const values = Object.fromEntries(Object.entries(raw).filter(([k]) => k !== "reference")) as Record<string, string | number>;
-  const parsed = IntakeSchema.safeParse(raw);
-  if (!parsed.success) return { errors: intakeErrors(parsed.error.issues, lang), values };
-  const { reference, fairnessSex, fairnessOrigin, ...profile } = parsed.data;
+  const parsed = intakeSchemaFor(catalogue).safeParse(raw);
+  if (!parsed.success) return data({ errors: intakeErrors(parsed.error.issues, lang, catalogue), values }, { status: 400 });
+  const { reference, fairnessSex, fairnessOrigin } = parsed.data;
+  const profile = profileOf(catalogue, parsed.data);
   const referenceHash = pseudonymise(reference, getEnv().PSEUDONYM_KEY);
   const created = await createClient({ caseworkerId: user.id, referenceHash, profile, fairness: { sex: fairnessSex, origin: fairnessOrigin } });
   if (!created.ok) {
@@ -48,9 +53,10 @@ export async function action({ request }: ActionFunctionArgs) {
 
 export default function NewClient() {
   const t = useT();
-  const data = useActionData<typeof action>();
+  const { catalogue } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
   const navigation = useNavigation();
-  const errors: Record<string, string> = data?.errors ?? {};
+  const errors: Record<string, string> = result?.errors ?? {};
   const count = Object.keys(errors).length;
   return (
     <div className="page">
@@ -84,7 +90,7 @@ export default function NewClient() {
             </p>
           ) : null}
         </div>
-        <IntakeFields lang={t.lang} values={data?.values ?? {}} errors={errors} />
+        <IntakeFields catalogue={catalogue} lang={t.lang} values={result?.values ?? {}} errors={errors} />
         <fieldset aria-describedby="fairness-help">
           <legend>{t.fairnessLegend}</legend>
           <p id="fairness-help" className="help muted">
@@ -93,7 +99,7 @@ export default function NewClient() {
           {(Object.keys(FAIRNESS_CHOICES) as (keyof typeof FAIRNESS_CHOICES)[]).map((name) => (
             <div key={name} className="field">
               <label htmlFor={`f-${name}`}>{name === "fairnessSex" ? t.fairnessSex : t.fairnessOrigin}</label>
-              <select id={`f-${name}`} name={name} defaultValue={String(data?.values?.[name] ?? "")}>
+              <select id={`f-${name}`} name={name} defaultValue={String(result?.values?.[name] ?? "")}>
                 <option value="">{t.notRecorded}</option>
                 {FAIRNESS_CHOICES[name].map((v) => (
                   <option key={v} value={v}>

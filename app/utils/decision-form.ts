@@ -15,14 +15,18 @@ export const DEVIATION_LABELS: Record<(typeof DEVIATION_REASONS)[number], Record
 /** The shortest explanation of a deviation the form and the JSON API accept (after trimming). */
 export const REASON_TEXT_MIN = 5;
 
-/** A recorded choice; a reason is required whenever it differs from the top recommendation shown. */
-export const DecisionFormSchema = z
+/**
+ * A recorded choice among the serving catalogue's trajectories; a reason is required whenever it
+ * differs from the top recommendation shown.
+ */
+export function decisionFormSchemaFor(arms: readonly string[]) {
+  return z
   .object({
     intent: z.literal("decision"),
     version: z.coerce.number().int().min(0),
     recommendationId: z.string().min(1).max(64),
     topArm: z.string().max(64).optional(),
-    chosenArm: z.enum(INTERVENTIONS),
+    chosenArm: z.enum(arms as [string, ...string[]]),
     reasonCode: z.enum(DEVIATION_REASONS).optional().or(z.literal("").transform(() => undefined)),
     reasonText: z.string().trim().max(1000).optional(),
   })
@@ -32,6 +36,10 @@ export const DecisionFormSchema = z
       if (!v.reasonText || v.reasonText.length < REASON_TEXT_MIN) ctx.addIssue({ code: "custom", path: ["reasonText"], message: "reason_text_required" });
     }
   });
+}
+
+/** The decision form of the default catalogue. */
+export const DecisionFormSchema = decisionFormSchemaFor(INTERVENTIONS);
 
 export const OutcomeFormSchema = z
   .object({

@@ -1,10 +1,12 @@
 import path from "node:path";
 import {
   type Bundle,
+  type Catalogue,
   createRecommendPool,
   DisclosureError,
   disposeBundle,
   loadBundle,
+  loadMunicipalConfig,
   PoolError,
   type RecommendPool,
   type ReferenceStats,
@@ -79,6 +81,21 @@ function disposeWhenIdle(entry: Loaded): void {
 
 async function getActiveBundle(): Promise<Bundle | null> {
   return (await getActive())?.bundle ?? null;
+}
+
+/**
+ * The catalogue the app asks, validates and explains in: the active bundle's (what it was trained
+ * with), or the municipal configuration's while no model is active or the active one cannot load.
+ */
+export async function getServingCatalogue(): Promise<Catalogue> {
+  const bundle = await getActiveBundle().catch(() => null);
+  return bundle ? bundle.catalogue : loadMunicipalConfig();
+}
+
+/** The active bundle's catalogue only, or null when no model is active (or it cannot load). */
+export async function getActiveCatalogue(): Promise<Catalogue | null> {
+  const bundle = await getActiveBundle().catch(() => null);
+  return bundle?.catalogue ?? null;
 }
 
 function poolUnavailable(error: unknown): null {

@@ -1,4 +1,4 @@
-import { expect, expectAccessible, intakeClient, login, test } from "./fixtures";
+import { answerYesNo, expect, expectAccessible, intakeClient, login, test } from "./fixtures";
 
 test("intake of a new client, inline errors, then advice, a deviating decision with a reason, and an outcome", async ({ page }) => {
   await login(page, "klantmanager2");
@@ -9,7 +9,7 @@ test("intake of a new client, inline errors, then advice, a deviating decision w
   // A bad reference and a contradiction: errors at the fields, in Dutch, and nothing saved.
   await page.getByLabel("Dossiernummer gemeente").fill("x");
   await page.getByLabel("Aantal kinderen").fill("0");
-  await page.getByLabel("Jongste kind 0–4 jaar").check();
+  await answerYesNo(page, ["Jongste kind 0–4 jaar"]);
   await page.getByRole("button", { name: "Cliënt opslaan" }).click();
   await expect(page.getByRole("alert")).toContainText("Het formulier bevat 2 fout(en)");
   await expect(page.getByText("Vul het dossiernummer in: 4 tot 40 letters, cijfers of streepjes.")).toBeVisible();
@@ -18,9 +18,7 @@ test("intake of a new client, inline errors, then advice, a deviating decision w
 
   const reference = `E2E-${Date.now()}`;
   await page.getByLabel("Dossiernummer gemeente").fill(reference);
-  await page.getByLabel("Jongste kind 0–4 jaar").uncheck();
-  await page.getByLabel("Problematische schulden").check();
-  await page.getByLabel("Voldoet aan de taaleis").uncheck();
+  await answerYesNo(page, ["Problematische schulden"]);
   await page.getByRole("button", { name: "Cliënt opslaan" }).click();
   await expect(page.getByTestId("ranking")).toBeVisible();
   // The reference itself is never shown back; the client gets a code.

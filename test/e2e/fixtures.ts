@@ -54,11 +54,26 @@ export async function expectAccessible(page: Page) {
   expect(results.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.length})`)).toEqual([]);
 }
 
-/** Registers a new client through the intake form (checkbox labels to tick) and lands on its advice page. */
-export async function intakeClient(page: Page, tick: string[] = []) {
+/**
+ * Answers every yes/no question of the intake form on the page: "Ja" for the facts named in `yes`,
+ * "Nee" for all others (the form pre-selects nothing, so each needs an answer).
+ */
+export async function answerYesNo(page: Page, yes: string[] = []) {
+  const groups = await page.locator("fieldset.yes-no").all();
+  const legends: string[] = [];
+  for (const group of groups) {
+    const legend = ((await group.locator("legend").textContent()) ?? "").trim();
+    legends.push(legend);
+    await group.getByLabel(yes.includes(legend) ? "Ja" : "Nee", { exact: true }).check();
+  }
+  for (const label of yes) expect(legends, `a yes/no question "${label}"`).toContain(label);
+}
+
+/** Registers a new client through the intake form (the facts to answer "yes") and lands on its advice page. */
+export async function intakeClient(page: Page, yes: string[] = []) {
   await page.goto("/clients/new");
   await page.getByLabel("Dossiernummer gemeente").fill(`E2E-${Date.now()}-${Math.floor(Math.random() * 1e6)}`);
-  for (const label of tick) await page.getByLabel(label, { exact: true }).check();
+  await answerYesNo(page, yes);
   await page.getByRole("button", { name: "Cliënt opslaan" }).click();
   await expect(page.getByTestId("ranking")).toBeVisible();
 }

@@ -29,12 +29,28 @@ const VALID = {
   eerdere_uitkeringen: "1",
   wmo_ondersteuning: "begeleiding",
   problematische_schulden: "1",
+  nooit_gewerkt: "0",
+  med_antidepressiva: "0",
+  med_psycholeptica: "0",
+  med_diabetes: "0",
+  med_luchtwegen: "0",
+  med_hart_vaat: "0",
+  schuldhulp_eerder: "0",
 };
 
 describe("intake form", () => {
-  it("reads a valid form into the model's profile, unticked boxes as 0", () => {
+  it("reads a valid form into the model's profile, yes/no answers as 1/0", () => {
     const parsed = IntakeSchema.parse(readIntakeForm(formOf(VALID)));
     expect(parsed).toMatchObject({ aantal_kinderen: 2, jongste_kind_0_4: 1, med_diabetes: 0, problematische_schulden: 1, nooit_gewerkt: 0 });
+  });
+
+  it("invents nothing: an unanswered yes/no question or an empty number is an error, never 0", () => {
+    const { med_diabetes: _, ...withoutAnswer } = VALID;
+    const parsed = IntakeSchema.safeParse(readIntakeForm(formOf({ ...withoutAnswer, eerdere_uitkeringen: "" })));
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) {
+      expect(intakeErrors(parsed.error.issues, "nl")).toEqual({ med_diabetes: "Kies ja of nee.", eerdere_uitkeringen: "Vul een heel getal in van 0 tot en met 50." });
+    }
   });
 
   it("explains a contradiction at the field that causes it, in Dutch", () => {
