@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { checkSqliteFile } from "./db-check.js";
@@ -85,10 +85,31 @@ export function applyAppLocations(): AppLocations {
   return locations;
 }
 
+const isPostgres = (url: string) => /^postgres(ql)?:\/\//.test(url);
+const migrationsDir = (url: string) => (isPostgres(url) ? "prisma/postgresql/migrations" : "prisma/migrations");
+
+/** Whether every migration in the repository is recorded as applied (false when unsure: then migrate). */
+export async function isMigrated(databaseUrl: string): Promise<boolean> {
+  const wanted = readdirSync(migrationsDir(databaseUrl), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name);
+  const { createDbClient } = await import("../../app/utils/db.server.js");
+  const db = createDbClient(databaseUrl);
+  try {
+    const rows = await db.$queryRawUnsafe<{ migration_name: string }[]>(
+      'SELECT migration_name FROM "_prisma_migrations" WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    );
+    const applied = new Set(rows.map((r) => r.migration_name));
+    return wanted.every((name) => applied.has(name));
+  } catch {
+    return false;
+  } finally {
+    await db.$disconnect();
+  }
+}
+
 /** Brings the database to the current schema: `prisma migrate deploy` (the PostgreSQL migrations for a postgres URL). */
 export async function migrateDatabase(options: { databaseUrl: string; env: NodeJS.ProcessEnv; stdio?: "inherit" | "ignore" }): Promise<void> {
   await checkSqliteFile(options.databaseUrl);
-  const postgres = /^postgres(ql)?:\/\//.test(options.databaseUrl);
+  const postgres = isPostgres(options.databaseUrl);
   const args = ["node_modules/prisma/build/index.js", "migrate", "deploy", ...(postgres ? ["--config", "prisma/postgresql/prisma.config.ts"] : [])];
   await new Promise<void>((resolve, reject) => {
     let output = "";
@@ -114,6 +135,10 @@ export async function migrateDatabase(options: { databaseUrl: string; env: NodeJ
  */
 export async function openAppDatabase(): Promise<AppLocations> {
   const locations = applyAppLocations();
-  await migrateDatabase({ databaseUrl: locations.databaseUrl, env: process.env });
+  // A database a server already migrated is used as it is; only a new or older one starts the (slower) migration.
+  const file = locations.databaseUrl.startsWith("file:") ? locations.databaseUrl.slice("file:".length) : null;
+  if ((file !== null && !existsSync(file)) || !(await isMigrated(locations.databaseUrl))) {
+    await migrateDatabase({ databaseUrl: locations.databaseUrl, env: process.env });
+  }
   return locations;
 }

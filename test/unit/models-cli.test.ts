@@ -64,7 +64,7 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-describe("npm run models", () => {
+describe("npm run models", { timeout: 300_000 }, () => {
   it("--help, a missing or unknown command and a missing directory: usage or one line, exit 0 / 1", async () => {
     const help = await models(["--help"]);
     expect(help.code).toBe(0);
