@@ -9,6 +9,7 @@ import {
   REQUIRED_FIELDS,
   SHORT_DESCRIPTION_MAX,
 } from "./algorithm-register.js";
+import { CatalogueSchema, defaultCatalogue } from "../config/municipality.js";
 import type { ModelCard } from "./model-card.js";
 
 const perf = { rows: 200, auc: 0.71, brier: 0.18, ece: 0.03, rmse: null };
@@ -160,5 +161,17 @@ describe("algorithm register entry", () => {
   it("is JSON-ready: strings and lists of strings or links only", () => {
     const roundTrip = JSON.parse(JSON.stringify(entry)) as AlgorithmRegisterEntry;
     expect(roundTrip).toEqual(entry);
+  });
+
+  it("names the trajectories as the bundle's catalogue does", () => {
+    const catalogue = CatalogueSchema.parse({
+      ...defaultCatalogue(),
+      trajectories: defaultCatalogue().trajectories.map((t) => (t.key === "jobcoaching" ? { ...t, name: { nl: "Jobhunting", en: "Job hunting" } } : t)),
+    });
+    const own = algorithmRegisterEntry(card, { status: "active", disclosureStatus: "passed", dataHash: null, catalogue });
+    const standard = algorithmRegisterEntry(card, { status: "active", disclosureStatus: "passed", dataHash: null });
+    expect(JSON.stringify(own)).toContain("Jobhunting");
+    expect(JSON.stringify(standard)).not.toContain("Jobhunting");
+    expect(JSON.stringify(standard)).toContain("Jobcoaching / intensieve bemiddeling");
   });
 });

@@ -1,4 +1,5 @@
-import { INTERVENTION_LABELS, InterventionSchema } from "../catalogue.js";
+import { trajectoryName } from "../config/catalogue.js";
+import { type Catalogue, defaultCatalogue } from "../config/municipality.js";
 import type { ModelCard } from "./model-card.js";
 
 /**
@@ -99,6 +100,8 @@ export type RegisterContext = {
   /** From configuration; PLACEHOLDER when not set. */
   organisation?: string | null;
   contact?: string | null;
+  /** The bundle's catalogue (catalogue.json) for the trajectories' names; default: the default configuration's. */
+  catalogue?: Catalogue;
 };
 
 const STATUS: Record<RegisterContext["status"], RegisterStatus> = {
@@ -108,10 +111,6 @@ const STATUS: Record<RegisterContext["status"], RegisterStatus> = {
   failed: "Buiten gebruik",
 };
 
-const armLabel = (arm: string): string => {
-  const known = InterventionSchema.safeParse(arm);
-  return known.success ? INTERVENTION_LABELS[known.data].nl : arm;
-};
 
 const num = (v: number | null, digits = 2): string => (v === null ? "niet beschikbaar" : v.toFixed(digits));
 const month = (date: Date | null | undefined): string => (date ? date.toISOString().slice(0, 7) : "");
@@ -125,6 +124,8 @@ export function shortDescription(card: ModelCard): string {
 }
 
 export function algorithmRegisterEntry(card: ModelCard, context: RegisterContext): AlgorithmRegisterEntry {
+  const catalogue = context.catalogue ?? defaultCatalogue();
+  const armLabel = (arm: string) => trajectoryName(catalogue, arm, "nl");
   const arms = card.model.arms.map(armLabel);
   const control = armLabel(card.model.control);
   const groups = [...new Set(card.featuresUsed.map((f) => f.group))];
