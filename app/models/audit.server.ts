@@ -23,3 +23,8 @@ export async function listAuditEvents(query: AuditQuery) {
   ]);
   return { total, events, actions: actions.map((a) => a.action) };
 }
+
+/** How often an actor had this action recorded since a moment (e.g. failed checks, for a limit). */
+export async function countRecentAuditEvents({ actorId, action, since }: { actorId: string; action: string; since: Date }): Promise<number> {
+  return getDb().auditEvent.count({ where: { actorId, action, at: { gte: since } } });
+}

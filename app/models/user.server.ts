@@ -55,10 +55,18 @@ export async function changeOwnPassword({ userId, password }: { userId: string; 
   return updated.count === 1;
 }
 
+/**
+ * A new role ends every session of the account: a session started under the old role (e.g.
+ * without the second factor that the new role requires) must not carry the new one.
+ */
 export async function setRole({ userId, role }: { userId: string; role: Role }) {
-  const { count } = await getDb().user.updateMany({ where: { id: userId }, data: { role } });
+  const db = getDb();
+  const [updated] = await db.$transaction([
+    db.user.updateMany({ where: { id: userId }, data: { role } }),
+    db.session.deleteMany({ where: { userId } }),
+  ]);
   forgetApiTokens();
-  return count === 1;
+  return updated.count === 1;
 }
 
 /**

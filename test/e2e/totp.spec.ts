@@ -84,7 +84,10 @@ test("a case worker may turn the second factor on, and then needs it, and off ag
   await cw.getByRole("button", { name: "Inloggen", exact: true }).click();
   await expect(cw).toHaveURL(/\/clients/);
 
+  // Turning the factor off needs the password and a new code, not just the session.
   await cw.goto("/account");
+  await cw.locator("#disable-password").fill("een-lang-wachtwoord-2026");
+  await cw.getByLabel("Code (6 cijfers)").fill(hotp(secret, step + 1));
   await cw.getByRole("button", { name: "Tweede stap uitzetten" }).click();
   await expect(cw.getByText("De tweede stap staat uit.")).toBeVisible();
 });

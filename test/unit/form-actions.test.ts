@@ -56,7 +56,9 @@ beforeAll(async () => {
     bearer[role] = generated.token;
     await db.apiToken.create({ data: { name: role, tokenHash: generated.tokenHash, userId: user.id } });
     if (role === "caseworker") {
-      pendingCookie = (await startPendingLogin(user.id, "/clients")).split(";")[0] ?? "";
+      // Between password and second factor, with a one-time password still to replace: every /login/* step reads its form.
+      const pending = await db.user.create({ data: { username: "form-pending", displayName: "P", role, passwordHash: "x", mustChangePassword: true } });
+      pendingCookie = (await startPendingLogin(pending.id, "/clients")).split(";")[0] ?? "";
       const client = await db.client.create({ data: { caseworkerId: user.id, referenceHash: "form-ref", code: "TW-FORMTEST01", profileJson: JSON.stringify(PROFILE) } });
       params.clientId = client.id;
     }
