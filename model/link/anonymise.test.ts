@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { encodeQi, quasiIdentifierPlan } from "./link.js";
+import { encodeQi, quasiIdentifierPlan } from "./anonymise.js";
 
 /** Keys for `count` rows in one cell; origin 1 nederland, 2 europa, 3 buiten_europa. */
 const rows = (count: number, band: number, sex: number, household: number, region: number, origin: number): number[] =>

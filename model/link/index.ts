@@ -1,7 +1,8 @@
 /** Pseudonymising, linking and anonymising a municipal delivery into the analysis table. */
 export { deriveFeatures, newTrajectoryState, parseIsoDate, type TrajectoryState } from "./derive.js";
 export { DELIVERY_FILE_NAMES, DELIVERY_FILES, type DeliveryFile, isValidBsn } from "./format.js";
-export { type LinkOptions, linkDelivery, quasiIdentifierPlan } from "./link.js";
+export { quasiIdentifierPlan } from "./anonymise.js";
+export { type LinkOptions, linkDelivery } from "./link.js";
 export { type DeliveryProfile, DeliveryProfileSchema, loadDeliveryProfile, parseDeliveryProfile } from "./profile.js";
 export { createPseudonymiser, PseudonymKeySchema, requirePseudonymKey } from "./pseudonym.js";
 export { type FileReport, type LinkageReport, LinkageReportSchema, SourceFormatSchema } from "./report.js";

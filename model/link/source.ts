@@ -140,3 +140,40 @@ export async function planSource(options: {
     normalise,
   };
 }
+
+export type Source = { path: string; size: number; plan: SourcePlan };
+
+/**
+ * Finds every file of a delivery and plans how to read it. Every header is checked here, before
+ * any work, so a wrong column fails in a second, not after the big files. Absent files are null;
+ * an absent required file fails, naming the files a delivery needs.
+ */
+export async function locateSources<F extends string>(options: {
+  inDir: string;
+  files: readonly F[];
+  required: readonly F[];
+  columns: Record<F, readonly string[]>;
+  decimalColumns: ReadonlySet<string>;
+  profile?: DeliveryProfile;
+}): Promise<Record<F, Source | null>> {
+  const { inDir, profile } = options;
+  const nameOf = (f: F): string => profile?.files?.[f]?.path ?? `${f}.csv`;
+  const found = {} as Record<F, { path: string; name: string; size: number } | null>;
+  for (const f of options.files) found[f] = await findSourceFile({ inDir, name: nameOf(f) });
+  for (const f of options.required) {
+    if (found[f] === null) throw new Error(`${join(inDir, nameOf(f))} not found: a delivery needs ${options.required.map(nameOf).join(", ")}`);
+  }
+  const sources = {} as Record<F, Source | null>;
+  for (const f of options.files) {
+    const file = found[f];
+    sources[f] =
+      file === null
+        ? null
+        : {
+            path: file.path,
+            size: file.size,
+            plan: await planSource({ path: file.path, name: file.name, file: f, columns: options.columns[f], decimalColumns: options.decimalColumns, profile }),
+          };
+  }
+  return sources;
+}
