@@ -2,6 +2,7 @@ import { data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { pageTitle, useT } from "~/utils/i18n";
 import { getOidcSettings, startOidcLogin } from "~/utils/oidc.server";
+import { errorLine } from "~/utils/error-line";
 
 /** Starts an OpenID Connect login: sends the browser to the identity provider (docs/decisions/002-oidc-login.md). */
 export const meta = pageTitle((t) => t.login);
@@ -13,7 +14,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const start = await startOidcLogin(settings, { redirectTo: new URL(request.url).searchParams.get("redirectTo") });
     return redirect(start.url, { headers: { "Set-Cookie": start.cookie } });
   } catch (error) {
-    console.warn(`OIDC provider unavailable: ${error instanceof Error ? error.message : String(error)}`);
+    console.warn(`OIDC provider unavailable: ${errorLine(error)}`);
     return data({ error: "unavailable" as const }, { status: 503 });
   }
 }

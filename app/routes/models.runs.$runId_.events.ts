@@ -1,13 +1,23 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getTrainingRun, toRunView } from "~/models/training-run.server";
 import { requireRole } from "~/utils/auth.server";
+import { getSessionUser } from "~/utils/session.server";
 
 /**
  * Server-sent events: the run's state whenever it changes (polled from the database once a second,
- * so it works whichever process wrote it), until the run has finished or the browser goes away.
+ * so it works whichever process wrote it), until the run has finished, the browser goes away or
+ * the session ends.
  */
+const ROLES = ["datascientist", "admin"] as const;
+
+/** The session that opened the stream is still signed in with a role that may watch. */
+async function stillAllowed(request: Request): Promise<boolean> {
+  const user = await getSessionUser(request, { touch: false });
+  return user !== null && (ROLES as readonly string[]).includes(user.role);
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  await requireRole(request, ["datascientist", "admin"]);
+  await requireRole(request, ROLES);
   const id = params.runId ?? "";
   const first = await getTrainingRun({ id });
   if (!first) throw new Response("Not found", { status: 404 });
@@ -31,6 +41,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       const tick = async () => {
         if (closed) return;
         try {
+          // A logout, a role change or an idle timeout ends the stream too.
+          if (!(await stillAllowed(request))) return close();
           const run = await getTrainingRun({ id });
           if (!run) return close();
           const view = toRunView(run);

@@ -5,6 +5,7 @@ import { audit } from "./audit.server";
 import { getDb } from "./db.server";
 import { type Role, RoleSchema } from "./roles";
 import { SHORT_CACHE_MS, shortCache } from "./short-cache.server";
+import { errorLine } from "./error-line";
 
 /**
  * The JSON API's HTTP rules, in one place (Dutch REST API Design Rules): every response carries
@@ -114,7 +115,7 @@ export async function handleApiRequest(args: HandlerArgs, handlers: Partial<Reco
     return await asApiResponse(await handler(args));
   } catch (thrown) {
     if (thrown instanceof Response) return asApiResponse(thrown);
-    console.error(`api: ${method} ${new URL(args.request.url).pathname} failed: ${thrown instanceof Error ? thrown.message : String(thrown)}`);
+    console.error(`api: ${method} ${new URL(args.request.url).pathname} failed: ${errorLine(thrown)}`);
     return problem({ status: 500, detail: "An unexpected error occurred; it has been logged." });
   }
 }

@@ -62,3 +62,17 @@ describe("handleError", () => {
     spy.mockRestore();
   });
 });
+
+describe("log lines in app/", () => {
+  it("never interpolate a thrown value's raw message: it may carry request data or a newline", async () => {
+    const { readdirSync, readFileSync } = await import("node:fs");
+    const path = await import("node:path");
+    const files = readdirSync("app", { recursive: true, encoding: "utf8" }).filter((f) => /\.tsx?$/.test(f) && !f.includes("generated") && !f.endsWith(".test.ts"));
+    expect(files.length).toBeGreaterThan(20);
+    for (const file of files) {
+      for (const line of readFileSync(path.join("app", file), "utf8").split("\n")) {
+        if (/console\.(error|warn|log|info)\(/.test(line)) expect(line, file).not.toMatch(/\.message\b|String\((error|thrown|e)\)/);
+      }
+    }
+  });
+});

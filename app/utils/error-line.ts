@@ -26,8 +26,7 @@ export function errorLine(thrown: unknown): string {
     const lines = nonEmptyLines(thrown.message);
     const code = "code" in thrown && typeof thrown.code === "string" ? ` ${thrown.code}` : "";
     const reason = code ? lines.at(-1) : lines[0];
-    const safe = reason && !/\/[\w.-]+\/|\.[cm]?[jt]sx?:\d+/.test(reason) ? oneLine(reason) : "";
-    return oneLine(`${thrown.name || "Error"}${code}${safe ? `: ${safe}` : " (no message)"}`);
+    return oneLine(`${thrown.name || "Error"}${code}${reason ? `: ${reason}` : " (no message)"}`);
   }
   if (typeof thrown === "string") return oneLine(thrown) || "thrown empty string";
   // Any other value may carry request or personal data: name only its kind.

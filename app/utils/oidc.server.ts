@@ -8,6 +8,7 @@ import { getEnv, type OidcSettings, type RoleMapping } from "./env.server";
 import { HOME_BY_ROLE, type Role } from "./roles";
 import { safeRedirect } from "./safe-redirect";
 import { createSession } from "./session.server";
+import { errorLine } from "./error-line";
 
 /**
  * Login through the municipality's identity provider: OpenID Connect authorization code flow
@@ -136,7 +137,7 @@ export async function finishOidcLogin(settings: OidcSettings, request: Request):
     }
   } catch (error) {
     // Protocol errors name no personal data; the message helps whoever configures the provider.
-    console.warn(`OIDC login failed: ${error instanceof Error ? error.message : String(error)}`);
+    console.warn(`OIDC login failed: ${errorLine(error)}`);
     return fail("failed", { actorId: null, object: "oidc" });
   }
 

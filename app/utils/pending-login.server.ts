@@ -34,6 +34,11 @@ export async function readPendingLogin(request: Request): Promise<PendingLogin |
   return parsed.data;
 }
 
+/** When the pending login was started (its expiry minus its lifetime). */
+export function pendingSince(pending: PendingLogin): Date {
+  return new Date(pending.exp - PENDING_MS);
+}
+
 export async function clearPendingLogin(): Promise<string> {
   return pendingCookie().serialize("", { maxAge: 0 });
 }

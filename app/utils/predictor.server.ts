@@ -16,6 +16,7 @@ import {
 import type { RecommendationResult } from "../../model/recommendation";
 import { getActiveModelVersion } from "~/models/model-version.server";
 import { getModelThreads } from "./env.server";
+import { errorLine } from "./error-line";
 
 /**
  * Loads the active bundle once per version and calls model/. The only place that maps
@@ -99,7 +100,7 @@ export async function getActiveCatalogue(): Promise<Catalogue | null> {
 }
 
 function poolUnavailable(error: unknown): null {
-  console.error(`recommendation threads unavailable, computing in the server thread: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`recommendation threads unavailable, computing in the server thread: ${errorLine(error)}`);
   return null;
 }
 
@@ -130,7 +131,7 @@ export async function recommendForClient(profile: Record<string, unknown>): Prom
 
 /** A 503 with a plain message for a model that cannot be served; the reason goes to the log. */
 function unavailable(error: unknown): Response {
-  console.error(`active model could not be loaded: ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`active model could not be loaded: ${errorLine(error)}`);
   const message =
     error instanceof DisclosureError
       ? "Het actieve model is niet vrijgegeven: de onthullingscontrole ontbreekt of is niet geslaagd."

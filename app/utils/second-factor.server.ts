@@ -1,9 +1,10 @@
 import { redirect } from "@remix-run/node";
+import { countRecentAuditEvents } from "~/models/audit.server";
 import { getTotpState, storeTotpSecret, claimTotpStep } from "~/models/second-factor.server";
 import { mustChangePassword } from "~/models/user.server";
 import { audit } from "./audit.server";
 import { totpAttemptsLeft } from "./auth.server";
-import { clearPendingLogin, readPendingLogin, startPendingLogin } from "./pending-login.server";
+import { clearPendingLogin, pendingSince, readPendingLogin, startPendingLogin } from "./pending-login.server";
 import { createSession } from "./session.server";
 import { matchTotp, newTotpSecret } from "./totp";
 import { decryptTotpSecret, encryptTotpSecret } from "./totp-secret.server";
@@ -35,9 +36,17 @@ export async function enrolmentSecret(userId: string): Promise<string | null> {
   return secret;
 }
 
+/**
+ * The pending login, once: a login of the account completed since it was started (this one, or
+ * another) uses it up, so a copy of the cookie cannot skip the password step again.
+ */
 export async function requirePendingLogin(request: Request) {
   const pending = await readPendingLogin(request);
   if (!pending) throw redirect("/login");
+  const since = pendingSince(pending);
+  if ((await countRecentAuditEvents({ actorId: pending.userId, action: "login", since })) > 0) {
+    throw redirect("/login", { headers: { "Set-Cookie": await clearPendingLogin() } });
+  }
   return pending;
 }
 

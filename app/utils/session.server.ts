@@ -39,8 +39,11 @@ export async function readSessionId(request: Request): Promise<string | null> {
   return typeof value === "string" && value.length > 0 ? value : null;
 }
 
-/** The signed-in user of a live session, or null; touches the idle timer. */
-export async function getSessionUser(request: Request) {
+/**
+ * The signed-in user of a live session, or null; touches the idle timer unless `touch` is false
+ * (a long-lived event stream must not keep an idle session alive).
+ */
+export async function getSessionUser(request: Request, { touch = true }: { touch?: boolean } = {}) {
   const id = await readSessionId(request);
   if (!id) return null;
   const db = getDb();
@@ -60,7 +63,7 @@ export async function getSessionUser(request: Request) {
     return null;
   }
   // Touch at most once a minute: a page load fires several requests.
-  if (now - session.lastSeenAt.getTime() > 60_000) {
+  if (touch && now - session.lastSeenAt.getTime() > 60_000) {
     await db.session.updateMany({ where: { id }, data: { lastSeenAt: new Date(now) } });
   }
   return session.user;
