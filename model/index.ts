@@ -118,3 +118,4 @@ export {
   type Trajectory,
 } from "./config/municipality.js";
 export { loadMunicipalConfig, MUNICIPALITY_CONFIG_ENV } from "./config/load.js";
+export { type CatalogueChange, diffCatalogues, isCatalogueChanged } from "./config/diff.js";

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import type { Catalogue } from "../../model/config/municipality";
+import { missingFacts } from "~/utils/intake-form";
 import type { ClientStatus } from "~/utils/client-status";
 import { getDb } from "~/utils/db.server";
 import { constraintViolation } from "~/utils/db-errors.server";
@@ -126,4 +128,10 @@ export async function completeClientProfile(options: { id: string; caseworkerId:
     data: { profileJson, version: { increment: 1 } },
   });
   return count === 1 ? { ok: true as const } : { ok: false as const, reason: "stale" as const };
+}
+
+/** Open clients (not closed) whose stored profile lacks a fact this catalogue needs. */
+export async function countClientsLackingFacts(catalogue: Catalogue): Promise<number> {
+  const rows = await getDb().client.findMany({ where: { status: { not: "closed" } }, select: { profileJson: true } });
+  return rows.filter((r) => missingFacts(catalogue, readProfile(r.profileJson)).length > 0).length;
 }

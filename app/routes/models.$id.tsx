@@ -8,6 +8,7 @@ import { requireRole } from "~/utils/auth.server";
 import { MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { promoteRegisteredModel, readModelCard } from "~/utils/model-registry.server";
+import { promotionImpact } from "~/utils/catalogue.server";
 import { readForm } from "~/utils/form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.version.id ?? "Model"} — Trajectwijzer` }];
@@ -17,7 +18,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const version = await getModelVersion({ id: params.id ?? "" });
   if (!version) throw new Response("Not found", { status: 404 });
   const card = await readModelCard(version.dir);
+  // A candidate with other trajectories or features changes what case workers are asked and shown.
+  const impact = version.status === "candidate" ? await promotionImpact(version.dir) : null;
   return {
+    impact,
     canEdit: user.role === "datascientist",
     version: {
       id: version.id,
@@ -31,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
-const ActionSchema = z.object({ intent: z.literal("promote") });
+const ActionSchema = z.object({ intent: z.literal("promote"), confirmCatalogue: z.literal("1").optional() });
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, ["datascientist"]);
@@ -40,6 +44,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!parsed.success) return { ok: false as const, message: label(t.trainErrors, "form") };
   const version = await getModelVersion({ id: params.id ?? "" });
   if (!version) throw new Response("Not found", { status: 404 });
+  // Promoting another catalogue needs the data scientist to have seen (and confirmed) what changes.
+  if ((await promotionImpact(version.dir)) !== null && parsed.data.confirmCatalogue !== "1") {
+    return { ok: false as const, message: t.confirmCatalogueRequired };
+  }
   const log = (ok: boolean) => audit({ actorId: user.id, action: "model.promote", object: `model:${version.id}`, result: ok ? "ok" : "failed", request });
   // The app serves only bundles with a passing, current disclosure report: the registry's promotion rule.
   const result = await promoteRegisteredModel({ id: version.id });
@@ -50,7 +58,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function ModelDetail() {
-  const { version, card, canEdit } = useLoaderData<typeof loader>();
+  const { version, card, canEdit, impact } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const base = `/models/${encodeURIComponent(version.id)}`;
@@ -92,6 +100,38 @@ export default function ModelDetail() {
           <Form method="post">
             <input type="hidden" name="intent" value="promote" />
             <p>{t.promoteIntro}</p>
+            {impact ? (
+              <div className="notice" data-testid="catalogue-change">
+                <h3>{t.catalogueChangeTitle}</h3>
+                <ul>
+                  {(
+                    [
+                      [t.trajectoriesAdded, impact.change.trajectoriesAdded],
+                      [t.trajectoriesRemoved, impact.change.trajectoriesRemoved],
+                      [t.featuresAdded, impact.change.featuresAdded],
+                      [t.featuresRemoved, impact.change.featuresRemoved],
+                      [t.featuresChanged, impact.change.featuresChanged],
+                    ] as const
+                  )
+                    .filter(([, names]) => names.length > 0)
+                    .map(([title, names]) => (
+                      <li key={title}>
+                        {title}: {names.join(", ")}
+                      </li>
+                    ))}
+                  {impact.change.controlChanged ? (
+                    <li>
+                      {t.controlChanged}: {impact.change.controlChanged.from} → {impact.change.controlChanged.to}
+                    </li>
+                  ) : null}
+                  <li>{fill(t.clientsLackingFacts, { n: String(impact.clientsLackingFacts) })}</li>
+                </ul>
+                <div className="checkbox-field">
+                  <input type="checkbox" id="confirmCatalogue" name="confirmCatalogue" value="1" required />
+                  <label htmlFor="confirmCatalogue">{t.confirmCatalogue}</label>
+                </div>
+              </div>
+            ) : null}
             <button type="submit" className="primary">
               {t.promote}
             </button>
