@@ -11,6 +11,8 @@ const BASE = `http://localhost:${PORT}`;
 let server: ChildProcess;
 let dataDir: string;
 let output = "";
+// Starting a second server (migrations, the start-up checks) takes longer than one test step on a busy machine.
+test.describe.configure({ timeout: 240_000 });
 
 test.beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), "tw-production-"));
