@@ -52,4 +52,10 @@ describe("matchColumns", () => {
       'wmo.csv: missing column "voorziening" (closest present: "bsn")',
     );
   });
+
+  it("never echoes a first line without any known column: it may be data", () => {
+    const run = () => matchColumns({ file: "personen.csv", header: ["123456782", "Zoë de Vries", "15-06-1990"], names: ["bsn", "geboortedatum"], ours: ["bsn", "geboortedatum"] });
+    expect(run).toThrow('personen.csv: none of the columns "bsn", "geboortedatum" is in the first line (3 columns); a file without a header row');
+    expect(run).not.toThrow(/123456782|Zoë|1990/);
+  });
 });

@@ -45,6 +45,14 @@ export function matchColumns(options: { file: string; header: readonly string[];
   const { file, header, names, ours } = options;
   const normalised = header.map((h) => h.trim().toLowerCase());
   const order = names.map((n) => normalised.indexOf(n.trim().toLowerCase()));
+  if (order.every((i) => i === -1)) {
+    // Without a single known column the first line may well be data (an export without a header
+    // row): never echo it, it could hold a bsn or a name.
+    throw new SchemaError(
+      `${file}: none of the columns ${names.map((n) => `"${n}"`).join(", ")} is in the first line (${header.length} column${header.length === 1 ? "" : "s"}); ` +
+        "a file without a header row or with other column names needs a delivery profile",
+    );
+  }
   const used = new Set(order);
   // A column already matched is rarely the one meant: suggest among the others first.
   const unmatched = header.filter((h, i) => !used.has(i) && h.trim() !== "");
