@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { checkSqliteFile } from "./db-check.js";
@@ -42,6 +42,32 @@ export function readSecretsFile(dataDir: string): Record<string, string> {
   return values;
 }
 
+/**
+ * DATA_DIR holds source files with BSNs, the database and the secrets: owner-only. The directory
+ * becomes 0700 and what is in it 0600 (0700 for folders), also when an older start left it
+ * world-readable; the umask makes everything this process and its children write afterwards the same.
+ */
+function protectDataDir(dataDir: string): void {
+  process.umask(0o077);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const restrict = (target: string, mode: number) => {
+    try {
+      chmodSync(target, mode);
+    } catch {
+      // Not ours to change (a read-only or foreign-owned mount): leave it as the operator set it.
+    }
+  };
+  const walk = (dir: string) => {
+    restrict(dir, 0o700);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.isFile()) restrict(full, 0o600);
+    }
+  };
+  walk(dataDir);
+}
+
 /** Secrets are generated on first use and kept in DATA_DIR/.env, which git ignores. */
 export function ensureSecrets(dataDir: string): Record<string, string> {
   const values = readSecretsFile(dataDir);
@@ -70,7 +96,7 @@ export function resolveAppLocations(source: Record<string, string | undefined> =
     throw new Error(`invalid configuration: ${issue?.path.join(".") ?? "environment"}: ${issue?.message ?? "invalid"}`);
   }
   const dataDir = path.resolve(parsed.data.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  protectDataDir(dataDir);
   const secrets = ensureSecrets(dataDir);
   const databaseUrl = parsed.data.DATABASE_URL ?? `file:${path.join(dataDir, "trajectwijzer.db")}`;
   const modelDir = parsed.data.MODEL_DIR ?? path.join(dataDir, "models");
