@@ -263,3 +263,23 @@ describe("a generated delivery as a Dutch export", () => {
     );
   });
 });
+
+describe("other layouts of the generator", () => {
+  it("--rename alone (our format, other names) links with its profile; file names are found in any case", async () => {
+    await generateDelivery({ outDir: join(dir, "small"), n: 300, seed: 2, clean: false });
+    await generateDelivery({ outDir: join(dir, "small-renamed"), n: 300, seed: 2, clean: false, rename: true });
+    const profile = await loadDeliveryProfile(join(dir, "small-renamed", "profile.json"));
+    expect(profile.files?.personen).toEqual({
+      path: "Clienten.csv",
+      columns: { bsn: "BSN", geboortedatum: "Geboortedatum", geslacht: "Geslacht", herkomst: "Migratieachtergrond", postcode: "Postcode" },
+    });
+    // Windows exports differ in case only: Clienten.csv is asked for, CLIENTEN.CSV is there.
+    await writeFile(join(dir, "small-renamed", "CLIENTEN.CSV"), await readFile(join(dir, "small-renamed", "Clienten.csv")));
+    await rm(join(dir, "small-renamed", "Clienten.csv"));
+    const ours = await linkDelivery({ inDir: join(dir, "small"), outDir: join(dir, "small-out"), pseudonymKey: KEY, minGroupSize: 1 });
+    const renamed = await linkDelivery({ inDir: join(dir, "small-renamed"), outDir: join(dir, "small-renamed-out"), pseudonymKey: KEY, minGroupSize: 1, profile });
+    expect(renamed.trajectories).toEqual(ours.trajectories);
+    expect(renamed.files.personen?.format).toMatchObject({ path: "CLIENTEN.CSV", delimiter: ",", encoding: "utf-8", lineEnding: "lf", fromProfile: [] });
+    expect(await readFile(join(dir, "small-renamed-out", "analysis.csv"), "utf8")).toBe(await readFile(join(dir, "small-out", "analysis.csv"), "utf8"));
+  });
+});
