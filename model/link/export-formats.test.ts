@@ -281,5 +281,10 @@ describe("other layouts of the generator", () => {
     expect(renamed.trajectories).toEqual(ours.trajectories);
     expect(renamed.files.personen?.format).toMatchObject({ path: "CLIENTEN.CSV", delimiter: ",", encoding: "utf-8", lineEnding: "lf", fromProfile: [] });
     expect(await readFile(join(dir, "small-renamed-out", "analysis.csv"), "utf8")).toBe(await readFile(join(dir, "small-out", "analysis.csv"), "utf8"));
+    // A file the profile names must be there, also when the file itself is optional.
+    const typo = parseDeliveryProfile({ ...profile, files: { ...profile.files, wmo: { path: "Wmo-voorzieningen.csv" } } });
+    await expect(
+      linkDelivery({ inDir: join(dir, "small-renamed"), outDir: join(dir, "small-renamed-typo"), pseudonymKey: KEY, profile: typo }),
+    ).rejects.toThrow(/Wmo-voorzieningen\.csv not found \(files\.wmo\.path of the delivery profile\)$/);
   });
 });

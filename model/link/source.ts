@@ -163,6 +163,12 @@ export async function locateSources<F extends string>(options: {
   for (const f of options.required) {
     if (found[f] === null) throw new Error(`${join(inDir, nameOf(f))} not found: a delivery needs ${options.required.map(nameOf).join(", ")}`);
   }
+  for (const f of options.files) {
+    // A file the profile names explicitly is expected: a typo there must not pass as an absent file.
+    if (found[f] === null && profile?.files?.[f]?.path !== undefined) {
+      throw new Error(`${join(inDir, nameOf(f))} not found (files.${f}.path of the delivery profile)`);
+    }
+  }
   const sources = {} as Record<F, Source | null>;
   for (const f of options.files) {
     const file = found[f];
