@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { fitBaseline, serializeBaseline } from "../baseline/index.js";
 import { currentBackend, ensureBackend } from "../backend.js";
-import { auc, expectedCalibrationError } from "../network/calibration.js";
+import { auc, expectedCalibrationError } from "../metrics/classification.js";
 import { type EnsembleState, loadEnsemble, disposeEnsemble, predictEnsemble, type TrainProgress, trainEnsemble } from "../network/ensemble.js";
 import { type NetworkConfig, NetworkConfigSchema } from "../network/tarnet.js";
 import { encodeRows, fitEncoder } from "../table/encoder.js";

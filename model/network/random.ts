@@ -1,8 +1,14 @@
-/** Seeded pseudo-random numbers (mulberry32): the only randomness in training. */
+/**
+ * The one seeded pseudo-random generator of model/ (mulberry32): training, bootstrap intervals,
+ * the membership-inference samples and the holdout split all draw from it. Never Math.random.
+ */
 export type Random = () => number;
 
-export function createRandom(seed: number): Random {
-  let a = (Math.floor(seed) ^ 0x9e3779b9) >>> 0;
+/** Mixed into the seed so that seed 0 does not start the stream at state 0. */
+const SEED_MIX = 0x9e3779b9;
+
+function mulberry32(state: number): Random {
+  let a = state >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
     let t = a;
@@ -10,6 +16,20 @@ export function createRandom(seed: number): Random {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** The generator as training seeds it. */
+export function createRandom(seed: number): Random {
+  return mulberry32(Math.floor(seed) ^ SEED_MIX);
+}
+
+/**
+ * The same generator seeded without the mix, as the bootstrap, the membership-inference samples,
+ * the holdout split and the demo history always were: their streams (and so earlier reports,
+ * splits and measurements) reproduce exactly.
+ */
+export function seededRandom(seed: number): Random {
+  return mulberry32(seed);
 }
 
 export function shuffleInPlace(values: Int32Array, random: Random): Int32Array {
