@@ -1,4 +1,3 @@
-import { readFile } from "node:fs/promises";
 import { basename } from "node:path";
 import { fitBaseline, serializeBaseline } from "../baseline/index.js";
 import { currentBackend, ensureBackend } from "../backend.js";
@@ -11,7 +10,7 @@ import type { TableSchema } from "../table-schema.js";
 import { catalogueForSchema, restrictCatalogue } from "../config/catalogue.js";
 import { loadMunicipalConfig } from "../config/load.js";
 import type { Catalogue } from "../config/municipality.js";
-import { assertBundleTarget, encoderLevels, packWeights, saveBundle, sha256 } from "./bundle.js";
+import { assertBundleTarget, encoderLevels, packWeights, saveBundle, sha256, sha256File } from "./bundle.js";
 import { buildModelCard, modelCardMarkdown, type Performance, type ValidationMetrics } from "./model-card.js";
 import { computeReferenceStats, MIN_CELL } from "./reference.js";
 
@@ -62,7 +61,7 @@ export async function trainBundle(options: TrainOptions): Promise<{ version: str
   await assertBundleTarget(options.outDir);
   const schema = await readSchemaFile(options.schema);
   const table = await readTableCsv(options.table);
-  const tableSha256 = sha256(new Uint8Array(await readFile(options.table)));
+  const tableSha256 = await sha256File(options.table);
   validateTable(schema, table, { use: "train", where: options.table });
   const { encoder, data } = encodeTrainingTable(schema, table.rows);
   const catalogue = options.catalogue
