@@ -20,10 +20,11 @@
  * One client
  *   recommend(bundle, client, options?) → RecommendationResult   synchronous (tf.tidy inside),
  *     explained: reasons = top grouped integrated-gradients contributions to the gain over the
- *     control arm; whatIfs (schulden_opgelost, taaleis_voldaan, opleiding_afgerond) recomputed
- *     through the model when they apply. Options: eligibility `rules`, `minPropensity` (0.05),
+ *     control arm; the bundle catalogue's what-ifs (by default schulden_opgelost, taaleis_voldaan,
+ *     opleiding_afgerond) recomputed through the model when they apply, its eligibility rules
+ *     applied. Options (overriding the catalogue's): `rules`, `whatIfs`; `minPropensity` (0.05),
  *     `minComparable` (10), `costs` + `costWeight`, `secondary` { bundle, weight }, `explain`,
- *     `steps`, `topReasons`, `whatIfs`. Throws SchemaError naming the field of a bad client.
+ *     `steps`, `topReasons`. Throws SchemaError naming the field of a bad client.
  *   explainClient(bundle, client, { steps? }) → Attribution: grouped IG of every arm's expected
  *     outcome (chance) and of its gain, plus the expected outcome at the baseline.
  *

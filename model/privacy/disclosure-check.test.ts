@@ -54,6 +54,15 @@ describe("static disclosure checks", () => {
         });
       });
       expect(planted.some((c) => c.findings.some((f) => f.file === "catalogue.json" && /elfproef/.test(f.reason)))).toBe(true);
+      const extended = await variant(async (copy) => {
+        await cp(dir, copy, { recursive: true, force: true });
+        await editJson(copy, "catalogue.json", (c) => {
+          c.rows = [{ leeftijd: 40 }];
+        });
+      });
+      expect(extended.find((c) => c.name === "record-level-data")?.findings).toEqual([
+        { file: "catalogue.json", path: "$", reason: "the catalogue may hold labels and rules only (not a valid catalogue)" },
+      ]);
       // A schema is a declaration only as long as it holds nothing but the schema.
       const smuggled = await variant(async (copy) => {
         await cp(dir, copy, { recursive: true, force: true });

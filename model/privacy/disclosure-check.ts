@@ -307,6 +307,14 @@ function structuralChecks(ctx: Context, parsed: Map<string, Json>, bytes: Map<st
       }
     }
   }
+  const catalogue = parsed.get(CATALOGUE_FILE);
+  if (catalogue !== undefined) {
+    const check = CatalogueSchema.safeParse(catalogue);
+    if (!check.success) {
+      const issue = check.error.issues[0];
+      add(ctx, "record-level-data", CATALOGUE_FILE, jsonPath(issue?.path.filter((s) => typeof s !== "symbol") ?? []), "the catalogue may hold labels and rules only (not a valid catalogue)");
+    }
+  }
   const model = asObject(parsed.get("model.json"));
   const weights = bytes.get("weights.bin");
   if (model && weights) {
