@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import type { ReactNode } from "react";
+import { createContext, type ReactNode, useContext } from "react";
+import type { Catalogue } from "../../model/config/municipality";
 import { BarChart, CalibrationChart, type Bar } from "~/components/charts";
 import { listTeams } from "~/models/quality.server";
 import { requireRole } from "~/utils/auth.server";
@@ -33,7 +34,11 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 const shown = (c: Cell | undefined): number | "<10" | null => (typeof c === "number" ? c : c === SUPPRESSED ? SUPPRESSED : null);
 
+/** The active model's catalogue: trajectory, feature and value labels of every table. */
+const CatalogueContext = createContext<Catalogue | undefined>(undefined);
+
 function DataTable({ table, lang, caption }: { table: ReportTable; lang: Lang; caption: string }) {
+  const catalogue = useContext(CatalogueContext);
   return (
     // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1).
     <section className="table-scroll" aria-label={caption} tabIndex={0}>
@@ -54,7 +59,7 @@ function DataTable({ table, lang, caption }: { table: ReportTable; lang: Lang; c
               {row.map((cell, k) => {
                 const column = table.columns[k];
                 if (!column) return null;
-                const text = cellText(column, cell, lang);
+                const text = cellText(column, cell, lang, catalogue);
                 const attrs = { "data-kind": column.kind, className: column.kind === "label" || column.kind === "flag" ? undefined : "num" };
                 return k === 0 ? (
                   <th key={`${column.key}-${k}`} scope="row" {...attrs}>
@@ -116,10 +121,10 @@ function Section({
 }
 
 /** Bars from the rows of a table: label column, value column, optional interval columns. */
-function barsOf(table: ReportTable, lang: Lang, valueColumn: number, interval?: [number, number]): Bar[] {
+function barsOf(table: ReportTable, lang: Lang, valueColumn: number, interval?: [number, number], catalogue?: Catalogue): Bar[] {
   const labelColumn = table.columns[0];
   return table.rows.map((row) => ({
-    label: labelColumn && typeof row[0] === "string" ? labelText(labelColumn, row[0], lang) : "",
+    label: labelColumn && typeof row[0] === "string" ? labelText(labelColumn, row[0], lang, catalogue) : "",
     value: shown(row[valueColumn]),
     lower: interval ? shown(row[interval[0]]) : null,
     upper: interval ? shown(row[interval[1]]) : null,
@@ -134,7 +139,9 @@ export default function Dashboard() {
   const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ""));
   const query = params.size > 0 ? `?${params.toString()}` : "";
   const rate = (v: number) => formatRate(v, lang);
+  const catalogue = report.suppressed ? undefined : (report.catalogue as Catalogue);
   return (
+    <CatalogueContext.Provider value={catalogue}>
     <div className="page">
       <h1>{d("title")}</h1>
       <p className="muted">{d("intro")}</p>
@@ -175,7 +182,7 @@ export default function Dashboard() {
             lang={lang}
             query={query}
             table={report.tables["adoption-team"]}
-            chart={<BarChart title={d("adoption-team")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-team"], lang, 4, [5, 6])} max={1} format={rate} />}
+            chart={<BarChart title={d("adoption-team")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-team"], lang, 4, [5, 6], catalogue)} max={1} format={rate} />}
           />
           <Section
             id="adoption-period"
@@ -183,14 +190,14 @@ export default function Dashboard() {
             query={query}
             note={d("periodNote")}
             table={report.tables["adoption-period"]}
-            chart={<BarChart title={d("adoption-period")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-period"], lang, 4, [5, 6])} max={1} format={rate} />}
+            chart={<BarChart title={d("adoption-period")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-period"], lang, 4, [5, 6], catalogue)} max={1} format={rate} />}
           />
           <Section
             id="adoption-arm"
             lang={lang}
             query={query}
             table={report.tables["adoption-arm"]}
-            chart={<BarChart title={d("adoption-arm")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-arm"], lang, 4, [5, 6])} max={1} format={rate} />}
+            chart={<BarChart title={d("adoption-arm")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-arm"], lang, 4, [5, 6], catalogue)} max={1} format={rate} />}
           />
           <Section id="reasons" lang={lang} query={query} table={report.tables.reasons} />
           <Section
@@ -199,7 +206,7 @@ export default function Dashboard() {
             query={query}
             note={d("followedNote")}
             table={report.tables.followed}
-            chart={<BarChart title={d("followed")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.followed, lang, 5, [6, 7])} max={1} format={rate} />}
+            chart={<BarChart title={d("followed")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.followed, lang, 5, [6, 7], catalogue)} max={1} format={rate} />}
           />
           <Section
             id="offpolicy"
@@ -211,7 +218,7 @@ export default function Dashboard() {
               <BarChart
                 title={d("offpolicy")}
                 desc={d("chartBarsDesc")}
-                bars={barsOf({ ...report.tables.offpolicy, rows: report.tables.offpolicy.rows.filter((r) => r[0] !== "difference") }, lang, 2, [3, 4])}
+                bars={barsOf({ ...report.tables.offpolicy, rows: report.tables.offpolicy.rows.filter((r) => r[0] !== "difference") }, lang, 2, [3, 4], catalogue)}
                 max={1}
                 format={rate}
               />
@@ -223,14 +230,14 @@ export default function Dashboard() {
             query={query}
             table={report.tables.calibration}
             collapsed
-            chart={<CalibrationCharts table={report.tables.calibration} lang={lang} />}
+            chart={<CalibrationCharts table={report.tables.calibration} lang={lang} catalogue={catalogue} />}
           />
           <Section
             id="interventions"
             lang={lang}
             query={query}
             table={report.tables.interventions}
-            chart={<BarChart title={d("interventions")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.interventions, lang, 5, [6, 7])} max={1} format={rate} />}
+            chart={<BarChart title={d("interventions")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.interventions, lang, 5, [6, 7], catalogue)} max={1} format={rate} />}
           />
           <Section id="fairness" lang={lang} query={query} note={d("fairnessNote")} table={report.tables.fairness} />
           <Section
@@ -245,7 +252,7 @@ export default function Dashboard() {
                   title={d("drift")}
                   desc={d("chartBarsDesc")}
                   bars={report.tables.drift.rows.map((row) => ({
-                    ...(barsOf({ ...report.tables.drift, rows: [row] }, lang, 1)[0] as Bar),
+                    ...(barsOf({ ...report.tables.drift, rows: [row] }, lang, 1, undefined, catalogue)[0] as Bar),
                     note: row[2] === "drift" ? `— ${d("drift_yes")}` : undefined,
                   }))}
                   format={(v) => new Intl.NumberFormat(lang === "nl" ? "nl-NL" : "en-GB", { maximumFractionDigits: 3 }).format(v)}
@@ -257,11 +264,12 @@ export default function Dashboard() {
         </>
       )}
     </div>
+    </CatalogueContext.Provider>
   );
 }
 
 /** One small calibration plot per chosen trajectory that has shown bins. */
-function CalibrationCharts({ table, lang }: { table: ReportTable; lang: Lang }) {
+function CalibrationCharts({ table, lang, catalogue }: { table: ReportTable; lang: Lang; catalogue?: Catalogue }) {
   const labelColumn = table.columns[0];
   const arms = [...new Set(table.rows.map((r) => r[0]).filter((a): a is string => typeof a === "string"))];
   return (
@@ -276,7 +284,7 @@ function CalibrationCharts({ table, lang }: { table: ReportTable; lang: Lang }) 
               : [];
           });
         if (points.length === 0 || !labelColumn) return null;
-        const name = labelText(labelColumn, arm, lang);
+        const name = labelText(labelColumn, arm, lang, catalogue);
         return (
           <figure key={arm}>
             <CalibrationChart

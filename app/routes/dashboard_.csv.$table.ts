@@ -31,7 +31,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // A view below 10 people yields only the header: nothing of it leaves the app.
   const body = report.suppressed
     ? tableToCsv({ id: table.data, columns: [{ key: "viewSuppressed", kind: "label" }], rows: [] }, lang, format.data)
-    : tableToCsv(report.tables[table.data], lang, format.data);
+    : tableToCsv(report.tables[table.data], lang, format.data, report.catalogue);
   return new Response(body, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8; header=present",

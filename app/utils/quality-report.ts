@@ -1,7 +1,8 @@
 import { SUPPRESSED } from "../../model/privacy/suppression";
 import { DEVIATION_LABELS } from "./decision-form";
 import { type Lang, MESSAGES } from "./i18n";
-import { armLabel, FEATURE_LABELS, formatProfileValue } from "./profile-labels";
+import type { Catalogue } from "../../model/config/municipality";
+import { armLabel, featureLabel, formatProfileValue } from "./profile-labels";
 
 /**
  * The shape of the managers' quality report (computed in quality.server.ts) and how its cells read
@@ -40,7 +41,7 @@ export function columnHeader(column: Column, lang: Lang): string {
 }
 
 /** A label cell in words: arms, reasons, features and group values get their names. */
-export function labelText(column: Column, value: string, lang: Lang): string {
+export function labelText(column: Column, value: string, lang: Lang, catalogue?: Catalogue): string {
   const texts = MESSAGES[lang].dashboard as Record<string, string>;
   if (value === "total") return texts.total ?? value;
   const own = texts[`${value}_col`] ?? texts[value];
@@ -50,7 +51,7 @@ export function labelText(column: Column, value: string, lang: Lang): string {
   switch (column.key) {
     case "recommendedArm":
     case "chosenArm":
-      return armLabel(value, lang);
+      return armLabel(value, lang, catalogue);
     case "reason":
       return (DEVIATION_LABELS as Record<string, Record<Lang, string>>)[value]?.[lang] ?? value;
     case "period": {
@@ -59,9 +60,9 @@ export function labelText(column: Column, value: string, lang: Lang): string {
       return quarter ? `${quarter[1]} ${lang === "nl" ? "K" : "Q"}${quarter[2]}` : value;
     }
     case "feature":
-      return (FEATURE_LABELS as Record<string, Record<Lang, string>>)[value]?.[lang] ?? value;
+      return featureLabel(value, lang, catalogue);
     case "group":
-      return formatProfileValue(value, lang);
+      return formatProfileValue(value, lang, undefined, catalogue);
     default:
       return value;
   }
@@ -74,12 +75,12 @@ export function formatRate(value: number, lang: Lang): string {
 }
 
 /** A cell as text on the page. */
-export function cellText(column: Column, cell: Cell, lang: Lang): string {
+export function cellText(column: Column, cell: Cell, lang: Lang, catalogue?: Catalogue): string {
   if (cell === null) return "—";
   if (cell === SUPPRESSED) return SUPPRESSED;
   if (typeof cell === "string") {
     if (column.kind === "flag") return dashboardText(lang, cell === "drift" ? "drift_yes" : "drift_no");
-    return labelText(column, cell, lang);
+    return labelText(column, cell, lang, catalogue);
   }
   switch (column.kind) {
     case "count":
@@ -99,7 +100,7 @@ export type CsvFormat = (typeof CSV_FORMATS)[number];
  * opens by double-click): a UTF-8 byte order mark, `;` between fields and decimal commas. `rfc4180`:
  * no byte order mark, commas between fields, "." decimals.
  */
-export function tableToCsv(table: ReportTable, lang: Lang, format: CsvFormat = "rfc4180"): string {
+export function tableToCsv(table: ReportTable, lang: Lang, format: CsvFormat = "rfc4180", catalogue?: Catalogue): string {
   const separator = format === "excel-nl" ? ";" : ",";
   const decimal = (v: string) => (format === "excel-nl" ? v.replace(".", ",") : v);
   const quote = (v: string) => (/[",\n\r;]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
@@ -113,7 +114,7 @@ export function tableToCsv(table: ReportTable, lang: Lang, format: CsvFormat = "
           if (cell === SUPPRESSED) return SUPPRESSED;
           if (typeof cell === "number") return column.kind === "count" ? String(cell) : decimal(String(Number(cell.toFixed(4))));
           if (column.kind === "flag") return quote(dashboardText(lang, cell === "drift" ? "drift_yes" : "drift_no"));
-          return quote(labelText(column, cell, lang));
+          return quote(labelText(column, cell, lang, catalogue));
         })
         .join(separator),
     );

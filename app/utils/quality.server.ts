@@ -1,11 +1,10 @@
 import { z } from "zod";
-import { INTERVENTIONS } from "../../model/catalogue";
+import { type Catalogue, defaultCatalogue } from "../../model/config/municipality";
 import { populationStabilityIndex, type ReferenceStats } from "../../model/index";
 import { calibrationBins, type Estimate, meanEstimate, offPolicyValue } from "../../model/metrics/index";
 import { MIN_CELL, type Shown, SUPPRESSED, suppressFigure, suppressList, suppressTable } from "../../model/privacy/suppression";
-import { REINTEGRATION_FEATURES } from "../../model/reintegration";
 import { listQualityRows, type QualityRow } from "~/models/quality.server";
-import { getActiveReference } from "./predictor.server";
+import { getActiveReference, getServingCatalogue } from "./predictor.server";
 import type { Cell, Column, ReportTable, TableId } from "./quality-report";
 
 /**
@@ -22,6 +21,8 @@ export type QualityReport =
       tables: Record<TableId, ReportTable>;
       /** False when the active bundle's reference has no per-feature distributions (older bundle). */
       driftAvailable: boolean;
+      /** The catalogue the labels come from: the active model's (its trajectories and features). */
+      catalogue: Catalogue;
     };
 
 /** Just the parts of a stored RecommendationResult the quality figures need. */
@@ -174,13 +175,14 @@ function estimateCells(e: Estimate | null, n: number): Shown[] {
 
 const DRIFT_THRESHOLD = 0.2;
 
-export function computeQualityReport(rows: readonly QualityRow[], reference: ReferenceStats | null): QualityReport {
+export function computeQualityReport(rows: readonly QualityRow[], reference: ReferenceStats | null, catalogue: Catalogue = defaultCatalogue()): QualityReport {
+  const catalogueArms = catalogue.trajectories.map((t) => t.key);
   if (rows.length < MIN_CELL) return { suppressed: true, population: SUPPRESSED };
   const records = rows.map(parseRow);
   const N = records.length;
   const arms = keysOf(
     records.flatMap((r) => [r.chosenArm, ...(r.topArm ? [r.topArm] : [])]),
-    INTERVENTIONS,
+    catalogueArms,
   );
   const teams = keysOf(records.map((r) => r.team));
   const outcomeCol = (r: Parsed) => (r.work === null ? 2 : r.work === 1 ? 0 : 1);
@@ -199,7 +201,7 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
   });
   const adviceArms = keysOf(
     records.map((r) => r.topArm ?? NOT_RECORDED),
-    INTERVENTIONS,
+    catalogueArms,
   );
   const armCounts = adviceArms.map((a) => {
     const own = records.filter((r) => (r.topArm ?? NOT_RECORDED) === a);
@@ -371,7 +373,7 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
   const offPolicyTable: ReportTable = {
     id: "offpolicy",
     columns: estimateColumns("estimate"),
-    rows: offPolicyRows(scored).map((row) => (outcomeTotalsShown ? row : [row[0] ?? null, SUPPRESSED, ...row.slice(2)])),
+    rows: offPolicyRows(scored, catalogueArms).map((row) => (outcomeTotalsShown ? row : [row[0] ?? null, SUPPRESSED, ...row.slice(2)])),
   };
 
   // Fairness per group: calibration (realised − shown chance for the chosen arm) and realised gain
@@ -437,7 +439,7 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
   // Input drift: PSI of the decided clients' profiles against the training distributions.
   const distributions = reference?.distributions;
   const driftRows: Cell[][] = distributions
-    ? REINTEGRATION_FEATURES.filter((f) => distributions[f.name]).map((f) => {
+    ? catalogue.features.filter((f) => distributions[f.name]).map((f) => {
         const psi = populationStabilityIndex(
           distributions[f.name] as NonNullable<(typeof distributions)[string]>,
           records.map((r) => r.profile[f.name]),
@@ -462,6 +464,7 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
     population: N,
     adoption: adoptionShown ? records.filter((r) => r.followed).length / N : SUPPRESSED,
     driftAvailable: distributions !== undefined,
+    catalogue,
     tables: {
       "adoption-team": adoptionTable("adoption-team", teams, teamCounts, linked.team),
       "adoption-period": adoptionTable("adoption-period", quarters, periodCounts, linked.period),
@@ -508,7 +511,10 @@ function estimateColumns(label: string): Column[] {
  * difference "DR − observed" is a paired mean of per-client contributions, so its interval accounts
  * for the shared clients. Propensities are clipped at 0.01 (offPolicyValue's default).
  */
-function offPolicyRows(scored: readonly (Parsed & { work: number; expected: Map<string, number>; propensity: Map<string, number> })[]): Cell[][] {
+function offPolicyRows(
+  scored: readonly (Parsed & { work: number; expected: Map<string, number>; propensity: Map<string, number> })[],
+  catalogueArms: readonly string[],
+): Cell[][] {
   const usable = scored.filter((r) => r.topArm !== null && r.expected.has(r.topArm));
   const n = usable.length;
   if (n < MIN_CELL) {
@@ -516,7 +522,7 @@ function offPolicyRows(scored: readonly (Parsed & { work: number; expected: Map<
   }
   const arms = keysOf(
     usable.flatMap((r) => [...r.expected.keys()]),
-    INTERVENTIONS,
+    catalogueArms,
   );
   const index = new Map(arms.map((a, k) => [a, k]));
   const followShare = new Map<string, number>();
@@ -576,6 +582,6 @@ export function parseQualityFilter(url: URL): QualityFilter {
 
 /** Fetches the filtered records, the active model's reference, and computes the suppressed report. */
 export async function getQualityReport(filter: QualityFilter): Promise<QualityReport> {
-  const [rows, reference] = await Promise.all([listQualityRows({ team: filter.team }), getActiveReference()]);
-  return computeQualityReport(rows, reference);
+  const [rows, reference, catalogue] = await Promise.all([listQualityRows({ team: filter.team }), getActiveReference(), getServingCatalogue()]);
+  return computeQualityReport(rows, reference, catalogue);
 }
