@@ -124,3 +124,39 @@ describe("reading a Dutch export", () => {
     );
   });
 });
+
+describe("a file whose start is plain ASCII", () => {
+  it("is read as Windows-1252 from the first byte that is not UTF-8, at any chunk boundary, and stays UTF-8 when it is", async () => {
+    let run = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 60 }),
+        fc.constantFrom("utf-8" as const, "windows-1252" as const),
+        fc.integer({ min: 1, max: 50 }),
+        async (asciiRows, encoding, chunkSize) => {
+          const lines = ["naam;plaats", ...Array.from({ length: asciiRows }, (_, i) => `Jan ${i};Tiel`), "Zoë;Súdwest-Fryslân", "Noël €;Curaçao"];
+          const text = `${lines.join("\r\n")}\r\n`;
+          const path = join(dir, `late-${run++}.csv`);
+          await writeFile(path, encoding === "utf-8" ? Buffer.from(text, "utf8") : encodeWindows1252(text));
+          const read: string[] = [];
+          let last = "";
+          for await (const batch of readCsvBatches(path, { chunkSize, delimiter: ";", windows1252Fallback: true })) {
+            read.push(...batch.rows.map((r) => r.fields.join(";")));
+            last = batch.encoding;
+          }
+          expect(read).toEqual(lines.slice(1));
+          expect(last).toBe(encoding);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it("without the fallback, stays UTF-8 and shows replacement characters (no silent change of encoding)", async () => {
+    const path = join(dir, "late-no-fallback.csv");
+    await writeFile(path, encodeWindows1252("a;b\nx;y\nZoë;z\n"));
+    const rows: string[][] = [];
+    for await (const batch of readCsvBatches(path, { chunkSize: 4, delimiter: ";" })) rows.push(...batch.rows.map((r) => r.fields));
+    expect(rows[1]).toEqual(["Zo\uFFFD", "z"]);
+  });
+});

@@ -14,6 +14,8 @@ export type CsvDialect = {
   bom: boolean;
   lineEnding: "crlf" | "lf";
   delimiter: CsvDelimiter;
+  /** True when the sample holds no byte >= 0x80, so its encoding was a guess (see readCsvBatches' windows1252Fallback). */
+  ascii: boolean;
 };
 
 export const SAMPLE_BYTES = 1 << 16;
@@ -106,5 +108,6 @@ export async function sniffCsv(path: string, options: { bytes?: number; encoding
   const encoding = options.encoding ?? detected.encoding;
   const text = encoding === "windows-1252" ? decodeWindows1252(sample) : new TextDecoder("utf-8").decode(sample);
   const lines = sampleLines(text, wholeFile);
-  return { encoding, bom, lineEnding: detectLineEnding(text), delimiter: detectDelimiter(lines), lines };
+  const ascii = !sample.some((b) => b >= 0x80);
+  return { encoding, bom, lineEnding: detectLineEnding(text), delimiter: detectDelimiter(lines), ascii, lines };
 }

@@ -25,7 +25,13 @@ export type CsvRow = {
   malformed?: true;
 };
 
-export type CsvBatch = { header: string[]; rows: CsvRow[]; bytesRead: number };
+export type CsvBatch = {
+  header: string[];
+  rows: CsvRow[];
+  bytesRead: number;
+  /** The encoding the file is being read in (it changes only with `windows1252Fallback`). */
+  encoding: CsvEncoding;
+};
 
 /** Splits one line into fields; null when a quoted field is not terminated. */
 export function parseCsvRecord(text: string, delimiter: CsvDelimiter = ","): string[] | null {
@@ -73,7 +79,22 @@ export function parseCsvRecord(text: string, delimiter: CsvDelimiter = ","): str
   return fields;
 }
 
-export type CsvReadOptions = { chunkSize?: number; delimiter?: CsvDelimiter; encoding?: CsvEncoding };
+const hasNonAscii = (text: string): boolean => {
+  for (let i = 0; i < text.length; i += 1) if (text.charCodeAt(i) > 0x7f) return true;
+  return false;
+};
+
+export type CsvReadOptions = {
+  chunkSize?: number;
+  delimiter?: CsvDelimiter;
+  encoding?: CsvEncoding;
+  /**
+   * For a file read as UTF-8 only because its start was plain ASCII: when bytes that are not
+   * UTF-8 turn up before any other non-ASCII byte, the rest is read as Windows-1252 (nothing
+   * read so far changes, as ASCII reads alike in both).
+   */
+  windows1252Fallback?: boolean;
+};
 
 /**
  * Reads a CSV file in batches of records (one batch per chunk read), never the whole file.
@@ -83,11 +104,38 @@ export type CsvReadOptions = { chunkSize?: number; delimiter?: CsvDelimiter; enc
 export async function* readCsvBatches(path: string, options: CsvReadOptions = {}): AsyncGenerator<CsvBatch> {
   const delimiter = options.delimiter ?? ",";
   // UTF-8 needs a streaming decoder (a character may be split across chunks); Windows-1252 is one byte per character.
-  const utf8 = new TextDecoder("utf-8");
-  const decode =
-    options.encoding === "windows-1252"
-      ? (bytes?: Uint8Array): string => (bytes ? decodeWindows1252(bytes) : "")
-      : (bytes?: Uint8Array): string => (bytes ? utf8.decode(bytes, { stream: true }) : utf8.decode());
+  let encoding: CsvEncoding = options.encoding ?? "utf-8";
+  let watching = encoding === "utf-8" && options.windows1252Fallback === true;
+  let utf8 = new TextDecoder("utf-8", { fatal: watching });
+  /** While watching: the bytes the UTF-8 decoder holds back (the start of a character cut by the chunk's end). */
+  let pending = new Uint8Array(0);
+  const decode = (bytes?: Uint8Array): string => {
+    if (encoding === "windows-1252") return bytes ? decodeWindows1252(bytes) : "";
+    try {
+      if (!bytes) return utf8.decode();
+      const text = utf8.decode(bytes, { stream: true });
+      if (watching) {
+        if (hasNonAscii(text)) watching = false; // real UTF-8 seen: it stays UTF-8
+        // All text so far is ASCII, so any byte >= 0x80 is one the decoder still holds, at the chunk's end.
+        else {
+          const at = bytes.findIndex((b) => b >= 0x80);
+          pending = at === -1 ? new Uint8Array(0) : bytes.subarray(at);
+        }
+      }
+      return text;
+    } catch {
+      if (watching) {
+        // Only ASCII came before: nothing read so far changes; the held-back bytes are read again.
+        watching = false;
+        encoding = "windows-1252";
+        return decodeWindows1252(Buffer.concat([pending, bytes ?? new Uint8Array(0)]));
+      }
+      // Invalid after valid UTF-8: read on with replacement characters (a row with one in a
+      // checked column fails validation and is quarantined with its reason).
+      utf8 = new TextDecoder("utf-8");
+      return bytes ? utf8.decode(bytes, { stream: true }) : "\uFFFD";
+    }
+  };
   const stream = createReadStream(path, { highWaterMark: options.chunkSize ?? 1 << 20 });
   let header: string[] | null = null;
   let carry = "";
@@ -130,12 +178,12 @@ export async function* readCsvBatches(path: string, options: CsvReadOptions = {}
       nl = text.indexOf("\n", start);
     }
     carry = text.slice(start);
-    if (header !== null) yield { header, rows, bytesRead };
+    if (header !== null) yield { header, rows, bytesRead, encoding };
   }
   const rows: CsvRow[] = [];
   carry += decode();
   if (carry !== "") take(carry, rows);
-  yield { header: header ?? [], rows, bytesRead };
+  yield { header: header ?? [], rows, bytesRead, encoding };
 }
 
 /** Reads only the header of a CSV file. */

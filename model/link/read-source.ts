@@ -31,7 +31,10 @@ export async function readSource(options: {
   // A row that cannot be split into the header's columns may hold any column in any cell.
   const maskAll = plan.unknownColumns.length > 0;
   let headerChecked = false;
-  for await (const batch of readCsvBatches(options.path, { chunkSize: 1 << 17, delimiter, encoding })) {
+  const reading = { chunkSize: 1 << 17, delimiter, encoding, windows1252Fallback: plan.encodingFallback };
+  for await (const batch of readCsvBatches(options.path, reading)) {
+    // The sample was ASCII and the file turned out to be Windows-1252 further on: report what was read.
+    if (batch.encoding !== report.format?.encoding && report.format) report.format.encoding = batch.encoding;
     if (!headerChecked) {
       // The plan read the header from a sample; the stream must see the same one.
       if (batch.header.length <= Math.max(...plan.order)) throw new SchemaError(`${plan.format.path}: the header changed while reading`);

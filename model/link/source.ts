@@ -38,6 +38,8 @@ export type SourcePlan = {
   unknownColumns: string[];
   /** Our column → the delivery's name, where they differ. */
   renamed: Record<string, string>;
+  /** True when the sample was plain ASCII, so the file may still turn out to be Windows-1252 further on. */
+  encodingFallback: boolean;
   /** Turns a row in our column order into our value formats; null when the file already is in them. */
   normalise: ((fields: readonly string[]) => string[]) | null;
 };
@@ -137,6 +139,7 @@ export async function planSource(options: {
     identity,
     unknownColumns: unknown,
     renamed,
+    encodingFallback: sniffed.ascii && spec?.encoding === undefined,
     normalise,
   };
 }
