@@ -125,6 +125,12 @@ describe("train CLI", () => {
       await inProcess(trainMain, [...trainArgs("ok.csv"), "--calibration-rows", "training"]),
       /^train: error: --calibration-rows: .*"all".*"validation"/,
     );
+    await writeFile(join(dir, "gemeente.json"), JSON.stringify({ version: 1, control: "basis" }));
+    expectOneLineError(await inProcess(trainMain, [...trainArgs("ok.csv"), "--config", join(dir, "gemeente.json")]), /^train: error: .*gemeente\.json: trajectories: /);
+    expectOneLineError(
+      await inProcess(trainMain, [...trainArgs("ok.csv"), "--config", join(dir, "absent.json")]),
+      /^train: error: .*absent\.json: cannot read the municipal configuration$/,
+    );
   }, 60_000);
 
   it("fits calibration on the rows asked for and says so in the model card", async () => {
