@@ -206,6 +206,7 @@ export function restrictCatalogue(config: Catalogue, schema: TableSchema): Catal
   const byName = new Map(config.features.map((f) => [f.name, f]));
   const features = schema.features.map((f) => byName.get(f.name) as FeatureConfig);
   const groups = new Set(features.map((f) => f.group));
+  const usableWhatIfs = new Set(whatIfsFor(config).flatMap((w) => (whatIfFeatures(w).every((n) => names.has(n)) ? [w.key] : [])));
   const outcomes = [config.outcomes.primary, ...config.outcomes.secondary];
   const primary = outcomes.find((o) => o.column === schema.outcome.column && o.type === schema.outcome.type) ?? {
     column: schema.outcome.column,
@@ -225,9 +226,7 @@ export function restrictCatalogue(config: Catalogue, schema: TableSchema): Catal
       outcomes: { primary, secondary: outcomes.filter((o) => o.column !== primary.column) },
       groups: config.groups.filter((g) => groups.has(g.key)),
       features,
-      whatIfs: whatIfsFor(config)
-        .filter((w) => whatIfFeatures(w).every((n) => names.has(n)))
-        .map((w) => config.whatIfs.find((c) => c.key === w.key)),
+      whatIfs: config.whatIfs.filter((w) => usableWhatIfs.has(w.key)),
     },
     `${schema.name} (catalogue from the configuration)`,
   );
