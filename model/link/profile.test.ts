@@ -1,9 +1,10 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SchemaError } from "../errors.js";
-import { codeMap, DeliveryProfileSchema, loadDeliveryProfile, parseDeliveryProfile } from "./profile.js";
+import { codeMap, DeliveryProfileSchema, loadDeliveryProfile, PROFILE_FILES, parseDeliveryProfile } from "./profile.js";
 
 /** The example of DESIGN.md, "Delivery profile". */
 const EXAMPLE = {
@@ -56,6 +57,44 @@ describe("DeliveryProfileSchema", () => {
     await expect(loadDeliveryProfile(join(dir, "bad.json"))).rejects.toThrow(/bad\.json: not valid JSON/);
     await expect(loadDeliveryProfile(join(dir, "none.json"))).rejects.toThrow(/none\.json: cannot read the delivery profile \(ENOENT\)/);
     await rm(dir, { recursive: true, force: true });
+  });
+});
+
+describe("parseDeliveryProfile on any input", () => {
+  it("accepts it or fails with one SchemaError line, never anything else", () => {
+    const keys = fc.constantFrom("files", "codes", "personen", "path", "columns", "delimiter", "encoding", "dateFormat", "bsn", "interventie", "x");
+    const value = fc.letrec<{ node: unknown }>((tie) => ({
+      node: fc.oneof(
+        { depthSize: "small" },
+        fc.string({ maxLength: 6 }),
+        fc.integer(),
+        fc.constant(null),
+        fc.dictionary(keys, tie("node"), { maxKeys: 3 }),
+        fc.array(tie("node"), { maxLength: 2 }),
+      ),
+    })).node;
+    fc.assert(
+      fc.property(value, (v) => {
+        try {
+          parseDeliveryProfile(v);
+        } catch (error) {
+          expect(error).toBeInstanceOf(SchemaError);
+          expect((error as Error).message).toMatch(/^profile: [^\n]+$/);
+        }
+      }),
+    );
+  });
+
+  it("reads any well-formed profile and keeps its names", () => {
+    const file = fc.constantFrom(...Object.keys(PROFILE_FILES));
+    const name = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 _.-]{0,15}$/).filter((s) => s.trim() === s);
+    fc.assert(
+      fc.property(file, name, fc.constantFrom(",", ";", "\t", "|"), (f, n, delimiter) => {
+        const column = (PROFILE_FILES[f] as readonly string[])[0] as string;
+        const profile = { files: { [f]: { path: `${n}.csv`, columns: { [column]: n }, delimiter } } };
+        expect(parseDeliveryProfile(JSON.parse(JSON.stringify(profile)))).toEqual(profile);
+      }),
+    );
   });
 });
 
