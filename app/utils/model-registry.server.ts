@@ -239,14 +239,21 @@ export async function importBundle(options: { source: string; createdById: strin
   const root = importRoot();
   await mkdir(root, { recursive: true });
   const resolvedRoot = await realpath(root);
+  const isOutside = (base: string, target: string) => {
+    const relative = path.relative(base, target);
+    return relative === "" || relative.startsWith("..") || path.isAbsolute(relative);
+  };
+  // Decided on the typed path before the file system is asked: whether something exists outside the
+  // import folder is none of the answer's business.
+  if (isOutside(path.resolve(root), path.resolve(root, typed))) return { ok: false, code: "outside", detail: null };
   let source: string;
   try {
     source = await realpath(path.resolve(root, typed));
   } catch {
     return { ok: false, code: "not_found", detail: null };
   }
-  const relative = path.relative(resolvedRoot, source);
-  if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return { ok: false, code: "outside", detail: null };
+  // A link inside the import folder that points out of it.
+  if (isOutside(resolvedRoot, source)) return { ok: false, code: "outside", detail: null };
   if (!(await stat(source)).isDirectory()) return { ok: false, code: "not_found", detail: null };
   const paths = options.tableName ? await linkedTablePaths(options.tableName) : null;
   return registerBundle({
