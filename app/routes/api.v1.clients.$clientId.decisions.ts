@@ -1,7 +1,8 @@
 import { getClient } from "~/models/client.server";
 import { getDecisionHistory, recordDecision } from "~/models/decision.server";
 import { apiJson, handleApiRequest, type HandlerArgs, invalidParams, problem, readJsonBody, requireApiUser } from "~/utils/api.server";
-import { DecisionRequestSchema, ListQuerySchema, pageLinks } from "~/utils/api-schemas";
+import { apiSchemasFor, ListQuerySchema, pageLinks } from "~/utils/api-schemas";
+import { getServingCatalogue } from "~/utils/predictor.server";
 import { audit } from "~/utils/audit.server";
 
 async function requireOwnClient(request: Request, clientId: string | undefined) {
@@ -39,7 +40,7 @@ async function GET({ request, params }: HandlerArgs) {
 /** POST /api/v1/clients/:id/decisions: records a choice; 409 when the client changed since `version`. */
 async function POST({ request, params }: HandlerArgs) {
   const { user, client } = await requireOwnClient(request, params.clientId);
-  const body = await readJsonBody(request, DecisionRequestSchema);
+  const body = await readJsonBody(request, apiSchemasFor(await getServingCatalogue()).decisionRequest);
   const result = await recordDecision({ clientId: client.id, caseworkerId: user.id, expectedVersion: body.version, ...body });
   if (!result.ok) {
     await audit({ actorId: user.id, action: "decision.record", object: `client:${client.id}`, result: "failed", request });

@@ -1,6 +1,7 @@
 import { createClient, listCaseload } from "~/models/client.server";
 import { apiJson, handleApiRequest, type HandlerArgs, invalidParams, problem, readJsonBody, requireApiUser } from "~/utils/api.server";
-import { CreateClientRequestSchema, explainApiIssue, ListQuerySchema, pageLinks } from "~/utils/api-schemas";
+import { apiSchemasFor, explainApiIssue, ListQuerySchema, pageLinks } from "~/utils/api-schemas";
+import { getServingCatalogue } from "~/utils/predictor.server";
 import { audit } from "~/utils/audit.server";
 import { getEnv } from "~/utils/env.server";
 import { pseudonymise } from "~/utils/pseudonym.server";
@@ -27,7 +28,7 @@ async function GET({ request }: HandlerArgs) {
 /** POST /api/v1/clients {reference, profile}: registers a client in the token's caseload. */
 async function POST({ request }: HandlerArgs) {
   const user = await requireApiUser(request, ["caseworker"]);
-  const body = await readJsonBody(request, CreateClientRequestSchema, explainApiIssue);
+  const body = await readJsonBody(request, apiSchemasFor(await getServingCatalogue()).createClientRequest, explainApiIssue);
   const referenceHash = pseudonymise(body.reference, getEnv().PSEUDONYM_KEY);
   const created = await createClient({ caseworkerId: user.id, referenceHash, profile: body.profile });
   if (!created.ok && created.reason === "code_unavailable") return problem({ status: 409, detail: "No client code could be assigned; send the request again." });

@@ -1,7 +1,7 @@
 import { apiJson, handleApiRequest, type HandlerArgs, problem, readJsonBody, requireApiUser } from "~/utils/api.server";
-import { explainApiIssue, RecommendationRequestSchema } from "~/utils/api-schemas";
+import { apiSchemasFor, explainApiIssue } from "~/utils/api-schemas";
 import { audit } from "~/utils/audit.server";
-import { recommendForClient } from "~/utils/predictor.server";
+import { getServingCatalogue, recommendForClient } from "~/utils/predictor.server";
 
 /**
  * POST /api/v1/recommendations {"profile": {...}}: ranked, explained trajectories for a profile
@@ -12,7 +12,9 @@ export const action = (args: HandlerArgs) => handleApiRequest(args, { POST });
 
 async function POST({ request }: HandlerArgs) {
   const user = await requireApiUser(request, ["caseworker"]);
-  const body = await readJsonBody(request, RecommendationRequestSchema, explainApiIssue);
+  // The profile in the active model's terms (its catalogue's features, values and ranges).
+  const schemas = apiSchemasFor(await getServingCatalogue());
+  const body = await readJsonBody(request, schemas.recommendationRequest, explainApiIssue);
   const result = await recommendForClient(body.profile);
   if (!result) return problem({ status: 503, detail: "No model is active yet." });
   await audit({ actorId: user.id, action: "api.recommendation", object: `model:${result.modelVersion}`, result: "ok", request });

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { INTERVENTIONS } from "../../model/catalogue";
+import { profileSchemaFor } from "../../model/config/catalogue";
+import { type Catalogue, defaultCatalogue, type FeatureConfig } from "../../model/config/municipality";
 import { RecommendationResultSchema } from "../../model/recommendation";
-import { ClientProfileSchema, REINTEGRATION_FEATURES } from "../../model/reintegration";
 import { DEVIATION_REASONS, REASON_TEXT_MIN } from "./decision-form";
 import { profileIssueText, REFERENCE_PATTERN, refineProfile } from "./intake-form";
 
@@ -11,52 +11,74 @@ import { profileIssueText, REFERENCE_PATTERN, refineProfile } from "./intake-for
  */
 
 /**
- * The profile as JSON: first the JSON types (a number for numeric and binary features, a non-empty
- * string for categorical ones; `null` only where the model's schema itself takes null as "unknown";
- * no unknown fields), so that `"3"`, `true`, `null` or `[7]` are never coerced into numbers as a form's
- * text is; then the model's ClientProfileSchema for values and ranges; then the contradictions the
- * intake form refuses.
+ * The profile as JSON, in the serving model's terms (its catalogue, built at run time): first the JSON
+ * types (a number for numeric and binary features, a non-empty string for categorical ones; `null` or
+ * absent only where the catalogue allows "unknown"; no unknown fields), so that `"3"`, `true`, `null` or
+ * `[7]` are never coerced into numbers as a form's text is; then the catalogue's profile schema for
+ * values and ranges; then the contradictions the intake form refuses.
  */
-function jsonTypeOf(name: string, field: z.ZodType): z.ZodType {
-  const type = REINTEGRATION_FEATURES.find((f) => f.name === name)?.type;
-  const base = type === "categorical" ? z.string().min(1) : type === "numeric" || type === "binary" ? z.number() : z.unknown();
-  const unknown = field.safeParse(null);
-  const typed = unknown.success && unknown.data === null ? base.nullable() : base;
-  // Documented (OpenAPI) with the values and ranges the model's schema accepts.
+function jsonTypeOf(feature: FeatureConfig, field: z.ZodType): z.ZodType {
+  const base = feature.type === "categorical" ? z.string().min(1) : z.number();
+  const typed = feature.unknownAllowed ? base.nullable().optional() : base;
+  // Documented (OpenAPI) with the values and ranges the catalogue accepts.
   const { $schema: _, ...accepted } = z.toJSONSchema(field, { io: "output", unrepresentable: "any" });
-  return typed.meta(accepted);
+  return typed.meta({ ...accepted, description: feature.label.en });
 }
 
-export const ApiClientProfileSchema = z
-  .strictObject(Object.fromEntries(Object.entries(ClientProfileSchema.shape).map(([name, field]) => [name, jsonTypeOf(name, field as z.ZodType)])))
-  .pipe(ClientProfileSchema)
-  .superRefine((v, ctx) => refineProfile(v, ctx));
+function buildApiSchemas(catalogue: Catalogue) {
+  const profileSchema = profileSchemaFor(catalogue);
+  const profile = z
+    .strictObject(Object.fromEntries(catalogue.features.map((f) => [f.name, jsonTypeOf(f, profileSchema.shape[f.name] as z.ZodType)])))
+    .pipe(profileSchema)
+    .superRefine((v, ctx) => refineProfile(v, ctx));
+  const arms = catalogue.trajectories.map((t) => t.key) as [string, ...string[]];
+  return {
+    profile,
+    recommendationRequest: z.strictObject({ profile }),
+    createClientRequest: z.strictObject({
+      reference: z.string().regex(REFERENCE_PATTERN).describe("Municipal case number; stored only as a keyed pseudonym"),
+      profile,
+    }),
+    decisionRequest: z.strictObject({
+      version: z.number().int().min(0).describe("The client's version as last read; a stale version gets 409"),
+      recommendationId: z.string().min(1).max(64),
+      chosenArm: z.enum(arms).describe("One of the active model's trajectories"),
+      reasonCode: z.enum(DEVIATION_REASONS).optional().describe("Required when chosenArm differs from the top recommendation"),
+      reasonText: z
+        .string()
+        .trim()
+        .min(REASON_TEXT_MIN)
+        .max(1000)
+        .optional()
+        .describe(`Required (at least ${REASON_TEXT_MIN} characters) when chosenArm differs from the top recommendation`),
+    }),
+  };
+}
+
+export type ApiSchemas = ReturnType<typeof buildApiSchemas>;
+const built = new WeakMap<Catalogue, ApiSchemas>();
+
+/** The request schemas for a catalogue (the serving model's), built once per catalogue. */
+export function apiSchemasFor(catalogue: Catalogue): ApiSchemas {
+  let schemas = built.get(catalogue);
+  if (!schemas) {
+    schemas = buildApiSchemas(catalogue);
+    built.set(catalogue, schemas);
+  }
+  return schemas;
+}
 
 /** The English text of a shared form rule's issue (its message is a key), else zod's own message. */
 export function explainApiIssue(issue: z.core.$ZodIssue): string | undefined {
   return issue.code === "custom" ? profileIssueText(issue.message, "en") : undefined;
 }
 
-export const RecommendationRequestSchema = z.strictObject({ profile: ApiClientProfileSchema });
-
-export const CreateClientRequestSchema = z.strictObject({
-  reference: z.string().regex(REFERENCE_PATTERN).describe("Municipal case number; stored only as a keyed pseudonym"),
-  profile: ApiClientProfileSchema,
-});
-
-export const DecisionRequestSchema = z.strictObject({
-  version: z.number().int().min(0).describe("The client's version as last read; a stale version gets 409"),
-  recommendationId: z.string().min(1).max(64),
-  chosenArm: z.enum(INTERVENTIONS),
-  reasonCode: z.enum(DEVIATION_REASONS).optional().describe("Required when chosenArm differs from the top recommendation"),
-  reasonText: z
-    .string()
-    .trim()
-    .min(REASON_TEXT_MIN)
-    .max(1000)
-    .optional()
-    .describe(`Required (at least ${REASON_TEXT_MIN} characters) when chosenArm differs from the top recommendation`),
-});
+/** The default catalogue's request schemas (the demo's terms). */
+const DEFAULT = apiSchemasFor(defaultCatalogue());
+export const ApiClientProfileSchema = DEFAULT.profile;
+export const RecommendationRequestSchema = DEFAULT.recommendationRequest;
+export const CreateClientRequestSchema = DEFAULT.createClientRequest;
+export const DecisionRequestSchema = DEFAULT.decisionRequest;
 
 export const PAGE_SIZE_DEFAULT = 50;
 export const PAGE_SIZE_MAX = 100;

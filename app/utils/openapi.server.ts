@@ -1,18 +1,17 @@
 import { z } from "zod";
 import { RecommendationResultSchema } from "../../model/recommendation";
 import { API_RATE_LIMIT_PER_MINUTE, API_VERSION, MAX_BODY_BYTES } from "./api.server";
+import { type Catalogue, defaultCatalogue } from "../../model/config/municipality";
 import {
+  apiSchemasFor,
   ClientListResponseSchema,
   ClientRecommendationResponseSchema,
-  CreateClientRequestSchema,
   CreatedClientResponseSchema,
   CreatedDecisionResponseSchema,
   DecisionListResponseSchema,
-  DecisionRequestSchema,
   PAGE_SIZE_DEFAULT,
   PAGE_SIZE_MAX,
   ProblemSchema,
-  RecommendationRequestSchema,
 } from "./api-schemas";
 
 /**
@@ -53,7 +52,8 @@ const paging = [
   { name: "pageSize", in: "query", schema: { type: "integer", minimum: 1, maximum: PAGE_SIZE_MAX, default: PAGE_SIZE_DEFAULT } },
 ];
 
-export function openApiDocument() {
+export function openApiDocument(catalogue: Catalogue = defaultCatalogue()) {
+  const requests = apiSchemasFor(catalogue);
   return {
     openapi: "3.1.0",
     info: {
@@ -86,7 +86,7 @@ export function openApiDocument() {
       "/recommendations": {
         post: {
           summary: "Ranked, explained trajectories for a profile (nothing is stored)",
-          requestBody: body(RecommendationRequestSchema),
+          requestBody: body(requests.recommendationRequest),
           responses: { "200": ok("Recommendation", RecommendationResultSchema), ...bodyErrors, ...authErrors, ...noModel },
         },
       },
@@ -98,7 +98,7 @@ export function openApiDocument() {
         },
         post: {
           summary: "Register a client (the reference is stored only as a keyed pseudonym)",
-          requestBody: body(CreateClientRequestSchema),
+          requestBody: body(requests.createClientRequest),
           responses: {
             "201": ok("Created", CreatedClientResponseSchema),
             ...bodyErrors,
@@ -128,7 +128,7 @@ export function openApiDocument() {
         post: {
           summary: "Record the chosen trajectory; a reason is required when it differs from the top recommendation",
           parameters: [clientId],
-          requestBody: body(DecisionRequestSchema),
+          requestBody: body(requests.decisionRequest),
           responses: {
             "201": ok("Recorded", CreatedDecisionResponseSchema),
             ...bodyErrors,
