@@ -39,7 +39,10 @@
  *   eligibilityFor(catalogue, profile) → arm → null (eligible) | { nl, en } reason.
  *   whatIfsFor(catalogue) → WhatIf[];  applyWhatIf(whatIf, profile) → changed profile | null.
  *   featureLabel / valueLabel / groupLabel / trajectoryName (catalogue, key, lang).
- *   A loaded bundle carries its catalogue: `bundle.catalogue`.
+ *   restrictCatalogue(config, schema) the configuration's part for a table (SchemaError if it
+ *     does not describe it); configMismatch / catalogueSchemaMismatch say why not, or null.
+ *   valueFits(feature, value) whether a value is allowed; whatIfFeatures(whatIf) the facts it sets.
+ *   A loaded bundle carries its catalogue: `bundle.catalogue` (CATALOGUE_FILE, catalogue.json).
  *
  * Bundle files
  *   verifyBundle(dir) checks the manifest only; writeBundleFile(dir, name, data) adds or replaces
@@ -57,6 +60,7 @@ export {
   verifyBundle,
   writeBundleFile,
   BASELINE_FILE,
+  CATALOGUE_FILE,
 } from "./bundle/bundle.js";
 export type { MetricsFile, ModelCard, ValidationMetrics } from "./bundle/model-card.js";
 export {
@@ -92,6 +96,7 @@ export {
   applyWhatIf,
   catalogueForSchema,
   catalogueFromSchema,
+  catalogueSchemaMismatch,
   configMismatch,
   eligibilityFor,
   featureLabel,
@@ -99,10 +104,12 @@ export {
   type Lang,
   type Profile,
   profileSchemaFor,
+  restrictCatalogue,
   ruleHolds,
   trajectoryName,
   valueLabel,
   type WhatIf,
+  whatIfFeatures,
   whatIfsFor,
 } from "./config/catalogue.js";
 export {
@@ -117,6 +124,7 @@ export {
   type Rule,
   type Text,
   type Trajectory,
+  valueFits,
 } from "./config/municipality.js";
 export { loadMunicipalConfig, MUNICIPALITY_CONFIG_ENV } from "./config/load.js";
 export { type CatalogueChange, diffCatalogues, isCatalogueChanged } from "./config/diff.js";
