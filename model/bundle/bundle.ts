@@ -11,7 +11,8 @@ import { NetworkConfigSchema, type NamedWeights } from "../network/tarnet.js";
 import { type Encoder, EncoderSchema } from "../table/encoder.js";
 import { type TableSchema, TableSchemaSchema } from "../table-schema.js";
 import { catalogueForSchema, catalogueSchemaMismatch } from "../config/catalogue.js";
-import { type Catalogue, CatalogueSchema, defaultCatalogue } from "../config/municipality.js";
+import { loadMunicipalConfig } from "../config/load.js";
+import { type Catalogue, CatalogueSchema } from "../config/municipality.js";
 import { type MetricsFile, MetricsFileSchema, type ModelCard, ModelCardSchema } from "./model-card.js";
 import { type ReferenceStats, ReferenceStatsSchema } from "./reference.js";
 
@@ -344,7 +345,7 @@ export async function loadBundle(dir: string): Promise<Bundle> {
   const reference = parseJsonFile(root, files, "reference.json", ReferenceStatsSchema);
   const metrics = parseJsonFile(root, files, "metrics.json", MetricsFileSchema);
   const modelCard = parseJsonFile(root, files, "model-card.json", ModelCardSchema);
-  const catalogue = catalogueOf(root, files, schema, encoder);
+  const catalogue = await catalogueOf(root, files, schema, encoder);
   if (model.arms.join("\u0000") !== schema.treatment.arms.join("\u0000")) {
     throw new BundleError(`${join(root, "model.json")}: arms do not match schema.json`);
   }
@@ -370,11 +371,13 @@ export const encoderLevels = (encoder: Encoder): Record<string, string[]> =>
 
 /**
  * The bundle's catalogue.json, checked against its schema; a bundle made before catalogues
- * travelled with it gets what `train` would have written: the default configuration's part
- * when that describes the schema, else generic defaults.
+ * travelled with it gets what `train` would have written: the part of the configuration in
+ * effect (MUNICIPALITY_CONFIG, else the default) when that describes the schema, else generic defaults.
  */
-function catalogueOf(root: string, files: Map<string, Uint8Array>, schema: TableSchema, encoder: Encoder): Catalogue {
-  if (!files.has(CATALOGUE_FILE)) return catalogueForSchema(schema, { config: defaultCatalogue(), levels: encoderLevels(encoder) }).catalogue;
+async function catalogueOf(root: string, files: Map<string, Uint8Array>, schema: TableSchema, encoder: Encoder): Promise<Catalogue> {
+  if (!files.has(CATALOGUE_FILE)) {
+    return catalogueForSchema(schema, { config: await loadMunicipalConfig(), levels: encoderLevels(encoder) }).catalogue;
+  }
   const catalogue = parseJsonFile(root, files, CATALOGUE_FILE, CatalogueSchema);
   const mismatch = catalogueSchemaMismatch(schema, catalogue);
   if (mismatch !== null) throw new BundleError(`${join(root, CATALOGUE_FILE)}: does not match schema.json (${mismatch})`);
