@@ -13,7 +13,7 @@ import {
   ruleHolds,
   whatIfsFor,
 } from "./catalogue.js";
-import { loadMunicipalConfig } from "./load.js";
+import { loadMunicipalConfig, MUNICIPALITY_CONFIG_ENV } from "./load.js";
 import { CatalogueSchema, defaultCatalogue, type MunicipalConfigInput } from "./municipality.js";
 
 const PROFILE = {
@@ -97,6 +97,17 @@ describe("municipal configuration", () => {
     const good = join(dir, "good.json");
     await writeFile(good, JSON.stringify(tiny()));
     expect((await loadMunicipalConfig(good)).trajectories[1]?.key).toBe("werkfit");
+    // A deployment names its file in MUNICIPALITY_CONFIG; without it the repository's default applies.
+    const before = process.env[MUNICIPALITY_CONFIG_ENV];
+    try {
+      process.env[MUNICIPALITY_CONFIG_ENV] = good;
+      expect((await loadMunicipalConfig()).control).toBe("basis");
+      delete process.env[MUNICIPALITY_CONFIG_ENV];
+      expect(await loadMunicipalConfig()).toBe(defaultCatalogue());
+    } finally {
+      if (before === undefined) delete process.env[MUNICIPALITY_CONFIG_ENV];
+      else process.env[MUNICIPALITY_CONFIG_ENV] = before;
+    }
     const bad = join(dir, "bad.json");
     await writeFile(bad, JSON.stringify({ ...tiny(), features: [{ ...tiny().features[0], range: [40, 0] }] }));
     await expect(loadMunicipalConfig(bad)).rejects.toThrow(/bad\.json: features\.0\.range: .*lowest/);
