@@ -108,7 +108,7 @@ export async function* readCsvBatches(path: string, options: CsvReadOptions = {}
   let watching = encoding === "utf-8" && options.windows1252Fallback === true;
   let utf8 = new TextDecoder("utf-8", { fatal: watching });
   /** While watching: the bytes the UTF-8 decoder holds back (the start of a character cut by the chunk's end). */
-  let pending = new Uint8Array(0);
+  let pending: Uint8Array = new Uint8Array(0);
   const decode = (bytes?: Uint8Array): string => {
     if (encoding === "windows-1252") return bytes ? decodeWindows1252(bytes) : "";
     try {
