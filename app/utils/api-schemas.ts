@@ -22,7 +22,8 @@ function jsonTypeOf(feature: FeatureConfig, field: z.ZodType): z.ZodType {
   const typed = feature.unknownAllowed ? base.nullable().optional() : base;
   // Documented (OpenAPI) with the values and ranges the catalogue accepts.
   const { $schema: _, ...accepted } = z.toJSONSchema(field, { io: "output", unrepresentable: "any" });
-  return typed.meta({ ...accepted, description: feature.label.en });
+  // Per field, so that a wrong value is reported beside another field's wrong type or absence.
+  return typed.meta({ ...accepted, description: feature.label.en }).pipe(field);
 }
 
 function buildApiSchemas(catalogue: Catalogue) {

@@ -140,6 +140,14 @@ describe("bodies as strict as the forms", () => {
     expect((await expectProblem(flag, 400)).invalidParams?.map((p) => p.name)).toEqual(["profile.med_diabetes"]);
   });
 
+  it("names every bad field at once: wrong values beside missing ones", async () => {
+    const response = await call(recommendations, "/api/v1/recommendations", post({ profile: { leeftijdsklasse: "12-17", aantal_kinderen: "2" } }));
+    const names = (await expectProblem(response, 400)).invalidParams?.map((p) => p.name) ?? [];
+    expect(names).toContain("profile.leeftijdsklasse");
+    expect(names).toContain("profile.aantal_kinderen");
+    expect(names).toContain("profile.regio");
+  });
+
   it("refuses unknown profile fields", async () => {
     const body = await expectProblem(await call(recommendations, "/api/v1/recommendations", post({ profile: { ...PROFILE, nationaliteit: "x" } })), 400);
     expect(body.invalidParams?.[0]?.name).toBe("profile");
