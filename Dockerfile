@@ -17,7 +17,9 @@ ENV NODE_ENV=production \
     TRAJECTWIJZER_DEMO=0 \
     TRAJECTWIJZER_BACKEND=wasm \
     DATA_DIR=/data \
-    PORT=3000
+    PORT=3000 \
+    NPM_CONFIG_CACHE=/tmp/.npm \
+    NPM_CONFIG_UPDATE_NOTIFIER=false
 # A user without a login shell or write access to the app; only /data is its own.
 RUN groupadd --system --gid 10001 trajectwijzer \
  && useradd --system --uid 10001 --gid trajectwijzer --home-dir /data --shell /usr/sbin/nologin trajectwijzer \
