@@ -14,8 +14,8 @@ const spec = {
     "                       CRLF, Windows-1252, dates dd-mm-jjjj, decimal commas, plus name and address\n" +
     "                       columns the linker ignores. Default: ours (',', LF, UTF-8, ISO dates).\n" +
     "--rename               also use another municipality's file names (Clienten.csv, ...), column names\n" +
-    "                       (BSN, Geboortedatum, ...) and trajectory codes (JC01, ...), and write DIR/profile.json,\n" +
-    "                       the delivery profile for `npm run link -- --profile DIR/profile.json`.",
+    "                       (BSN, Geboortedatum, ...) and codes (trajectories JC01, ...; J/N for yes/no), and write\n" +
+    "                       DIR/profile.json, the delivery profile for `npm run link -- --profile DIR/profile.json`.",
   options: { out: "string", n: "string", seed: "string", clean: "boolean", format: "string", rename: "boolean" } as const,
   schema: z.object({
     out: z.string({ error: "an output directory is required" }).min(1, "an output directory is required"),

@@ -233,6 +233,7 @@ describe("a generated delivery as a Dutch export", () => {
     expect(reports.renamed?.files.personen?.format?.path).toBe("Clienten.csv");
     expect(reports.renamed?.files.wmo?.renamedColumns?.voorziening).toBe("Geïndiceerde voorziening");
     expect(reports.renamed?.files.trajecten?.quarantined.unknown_code).toBe(reports.ours?.files.trajecten?.quarantined.unknown_code);
+    expect(reports.renamed?.files.uitkomsten?.renamedColumns?.werk_12m).toBe("Werk binnen 12 mnd");
   });
 
   it("quarantines the same rows for the same reasons in every layout (nothing dropped silently)", () => {

@@ -9,7 +9,8 @@ import { type DeliveryProfile, PROFILE_FILES } from "../link/profile.js";
  * UTF-8, ISO dates). `dutch-export` is the same delivery as Dutch spreadsheet and case-management
  * systems export it: `;`, CRLF, Windows-1252, dates `dd-mm-jjjj`, decimal commas, and the name and
  * address columns such exports carry (which the linker must ignore). `rename` also gives files,
- * columns and trajectory codes another municipality's names, described by a delivery profile.
+ * columns and codes (trajectories; J/N for yes/no) another municipality's names, described by a
+ * delivery profile.
  */
 export const DELIVERY_FORMATS = ["ours", "dutch-export"] as const;
 export type DeliveryFormat = (typeof DELIVERY_FORMATS)[number];
@@ -72,6 +73,12 @@ export const RENAMED_INTERVENTION_CODES: Record<(typeof INTERVENTIONS)[number], 
   participatieplek: "PP01",
   taaltraject: "TT01",
 };
+/** Yes/no columns, which case-management systems write as J/N. */
+const FLAG_COLUMNS: Partial<Record<LayoutFile, readonly string[]>> = {
+  schulden: ["problematisch"],
+  uitkomsten: ["werk_12m", "uitstroom_12m", "wmo_12m", "schulden_12m"],
+};
+const THEIR_FLAG: Record<string, string> = { "1": "J", "0": "N" };
 const THEIR_CODE = new Map<string, string>(
   Object.entries(INTERVENTION_CODES).map(([ours, arm]) => [ours, RENAMED_INTERVENTION_CODES[arm]]),
 );
@@ -121,6 +128,9 @@ export function exportLayout(options: { format: DeliveryFormat; rename: boolean 
     dateAt.set(file, columnsOf(file).flatMap((c, i) => (DATE_COLUMNS.has(c) ? [i] : [])));
   }
   const interventieAt = DELIVERY_FILES.trajecten.indexOf("interventie");
+  const flagAt = new Map<LayoutFile, number[]>(
+    (Object.keys(FLAG_COLUMNS) as LayoutFile[]).map((f) => [f, (FLAG_COLUMNS[f] ?? []).map((c) => columnsOf(f).indexOf(c))]),
+  );
 
   const header = (file: LayoutFile): string[] => {
     const names = columnsOf(file).map((c) => nameOf(file, c));
@@ -136,6 +146,7 @@ export function exportLayout(options: { format: DeliveryFormat; rename: boolean 
     if (rename && file === "trajecten" && interventieAt < out.length) {
       out[interventieAt] = THEIR_CODE.get(out[interventieAt] as string) ?? (out[interventieAt] as string);
     }
+    if (rename) for (const i of flagAt.get(file) ?? []) if (i < out.length) out[i] = THEIR_FLAG[out[i] as string] ?? (out[i] as string);
     if (withContact(file)) out.splice(1, 0, ...contactCells(fields[0] ?? ""));
     return out;
   };
@@ -151,8 +162,11 @@ export function exportLayout(options: { format: DeliveryFormat; rename: boolean 
         ...(dutch ? { delimiter: ";" as const, encoding: "windows-1252" as const, dateFormat: "dd-mm-yyyy" as const } : {}),
       };
     }
-    const codes = Object.fromEntries(INTERVENTIONS.map((arm) => [RENAMED_INTERVENTION_CODES[arm], arm]));
-    profile = { files, codes: { interventie: codes } };
+    const codes: NonNullable<DeliveryProfile["codes"]> = {
+      interventie: Object.fromEntries(INTERVENTIONS.map((arm) => [RENAMED_INTERVENTION_CODES[arm], arm])),
+    };
+    for (const column of Object.values(FLAG_COLUMNS).flat()) codes[column] = { J: "1", N: "0" };
+    profile = { files, codes };
   }
   return {
     fileName: (file) => (rename ? RENAMED_FILES[file] : `${file}.csv`),
