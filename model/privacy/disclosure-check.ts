@@ -1,5 +1,6 @@
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
+import { CATALOGUE_FILE } from "../bundle/bundle.js";
 import { MIN_CELL } from "../bundle/reference.js";
 import { CatalogueSchema } from "../config/municipality.js";
 import { TableSchemaSchema } from "../table-schema.js";
@@ -137,8 +138,6 @@ function isDeclaration(file: string, value: Json, segments: readonly (string | n
   const schema = TableSchemaSchema.safeParse(value);
   return schema.success && canonical(schema.data) === canonical(value);
 }
-
-const CATALOGUE_FILE = "catalogue.json";
 
 /** Walks one parsed JSON file and records findings of all four checks. */
 function walkJson(ctx: Context, file: string, root: Json): void {
