@@ -2,6 +2,7 @@ import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { PROFILE } from "../../test/fixtures/client-profile.js";
 import { SchemaError } from "../errors.js";
 import type { TableSchema } from "../table-schema.js";
 import {
@@ -15,29 +16,6 @@ import {
 } from "./catalogue.js";
 import { loadMunicipalConfig, MUNICIPALITY_CONFIG_ENV } from "./load.js";
 import { CatalogueSchema, defaultCatalogue, type MunicipalConfigInput } from "./municipality.js";
-
-const PROFILE = {
-  leeftijdsklasse: "27-34",
-  regio: "west",
-  huishouden: "alleenstaand",
-  aantal_kinderen: 0,
-  jongste_kind_0_4: 0,
-  opleiding: "mbo2_4",
-  taaleis_voldaan: 1,
-  nooit_gewerkt: 0,
-  maanden_sinds_werk: 6,
-  maanden_gewerkt_5j: 30,
-  uitkeringsduur_maanden: 8,
-  eerdere_uitkeringen: 1,
-  med_antidepressiva: 0,
-  med_psycholeptica: 0,
-  med_diabetes: 0,
-  med_luchtwegen: 0,
-  med_hart_vaat: 0,
-  wmo_ondersteuning: "geen",
-  problematische_schulden: 1,
-  schuldhulp_eerder: 0,
-};
 
 const tiny = (): MunicipalConfigInput => ({
   version: 1,
