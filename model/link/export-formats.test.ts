@@ -234,6 +234,9 @@ describe("a generated delivery as a Dutch export", () => {
     expect(reports.renamed?.files.wmo?.renamedColumns?.voorziening).toBe("Geïndiceerde voorziening");
     expect(reports.renamed?.files.trajecten?.quarantined.unknown_code).toBe(reports.ours?.files.trajecten?.quarantined.unknown_code);
     expect(reports.renamed?.files.uitkomsten?.renamedColumns?.werk_12m).toBe("Werk binnen 12 mnd");
+    expect(reports.renamed?.files.trajecten?.mappedCodes).toEqual(["interventie"]);
+    expect(reports.renamed?.files.uitkomsten?.mappedCodes).toEqual(["werk_12m", "uitstroom_12m", "wmo_12m", "schulden_12m"]);
+    expect(reports.dutch?.files.trajecten?.mappedCodes).toBeUndefined();
   });
 
   it("quarantines the same rows for the same reasons in every layout (nothing dropped silently)", () => {

@@ -89,6 +89,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
       report.format = source.plan.format;
       report.unknownColumns = source.plan.unknownColumns;
       if (Object.keys(source.plan.renamed).length > 0) report.renamedColumns = source.plan.renamed;
+      if (source.plan.mappedCodes.length > 0) report.mappedCodes = source.plan.mappedCodes;
       state.startFile();
       const fileStart = doneBytes;
       await readSource({

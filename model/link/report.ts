@@ -32,6 +32,8 @@ export const FileReportSchema = z.object({
   unknownColumns: z.array(z.string()).optional(),
   /** Our column → the delivery's column name, for columns the profile renamed. */
   renamedColumns: z.record(z.string(), z.string()).optional(),
+  /** Our columns whose codes the profile mapped onto ours. */
+  mappedCodes: z.array(z.string()).optional(),
 });
 export type FileReport = z.infer<typeof FileReportSchema>;
 

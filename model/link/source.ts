@@ -38,6 +38,8 @@ export type SourcePlan = {
   unknownColumns: string[];
   /** Our column → the delivery's name, where they differ. */
   renamed: Record<string, string>;
+  /** Our columns whose codes the profile maps. */
+  mappedCodes: string[];
   /** True when the sample was plain ASCII, so the file may still turn out to be Windows-1252 further on. */
   encodingFallback: boolean;
   /** Turns a row in our column order into our value formats; null when the file already is in them. */
@@ -139,6 +141,7 @@ export async function planSource(options: {
     identity,
     unknownColumns: unknown,
     renamed,
+    mappedCodes: columns.filter((c) => codeMap(profile, c) !== null),
     encodingFallback: sniffed.ascii && spec?.encoding === undefined,
     normalise,
   };
