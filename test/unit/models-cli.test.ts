@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeBundleFile } from "../../model/index";
-import { makeTinyBundle, writeDisclosureVerdict } from "../fixtures/tiny-bundle";
+import { clientFrom, makeTinyBundle, writeDisclosureVerdict } from "../fixtures/tiny-bundle";
 
 /**
  * `npm run models` as a real process, on a fresh DATA_DIR with nothing else set: the CLI finds (and
@@ -17,6 +17,7 @@ let unchecked: string;
 let passed: string;
 let tampered: string;
 let version: string;
+let client: Record<string, unknown>;
 
 function models(args: string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
@@ -45,10 +46,12 @@ beforeAll(async () => {
   // What a server on this DATA_DIR uses; this process reads the registry like one.
   process.env.DATABASE_URL = `file:${path.join(dataDir, "trajectwijzer.db")}`;
   process.env.MODEL_DIR = path.join(dataDir, "models");
+  process.env.MODEL_THREADS = "0";
   process.env.SESSION_SECRET ??= "test-session-secret-0123456789abcdef";
   process.env.PSEUDONYM_KEY ??= "test-pseudonym-key-0123456789abcdef";
   const tiny = await makeTinyBundle({ n: 600, members: 1, epochs: 1 });
   version = tiny.version;
+  client = clientFrom(tiny.tiny);
   unchecked = path.join(dataDir, "in", "unchecked");
   passed = path.join(dataDir, "in", "passed");
   tampered = path.join(dataDir, "in", "tampered");
@@ -100,6 +103,8 @@ describe("npm run models", { timeout: 300_000 }, () => {
   it("import --activate registers a checked bundle under MODEL_DIR/<version> and makes it active; list shows it", async () => {
     const { getActiveModelVersion, getModelVersion } = await import("~/models/model-version.server");
     expect(await getActiveModelVersion()).toBeNull();
+    const { recommendForClient } = await import("~/utils/predictor.server");
+    expect(await recommendForClient(client)).toBeNull();
     const run = await models(["import", passed, "--activate"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -110,6 +115,8 @@ describe("npm run models", { timeout: 300_000 }, () => {
     // This process stands in for a running server: it remembers the active model for at most a few seconds.
     await new Promise((r) => setTimeout(r, 3100));
     expect((await getActiveModelVersion())?.id).toBe(version);
+    // ... and serves advice with the bundle the CLI placed under MODEL_DIR/<version>.
+    expect((await recommendForClient(client))?.modelVersion).toBe(version);
     const { auditEvent } = (await import("~/utils/db.server")).getDb();
     const audited = await auditEvent.findMany({ where: { origin: "cli" }, select: { action: true, result: true, object: true } });
     expect(audited).toEqual(
