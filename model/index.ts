@@ -4,9 +4,11 @@
  * takes and returns plain values (a `Bundle` holds its tensors privately).
  *
  * Training and loading
- *   trainBundle({ table, schema, outDir, seed?, members?, maxEpochs?, onProgress? })
- *     → Promise<{ version, dir }>   reads + validates the CSV table and schema, trains the
- *     ensemble, writes the bundle atomically to `outDir` (the bundle directory itself).
+ *   trainBundle({ table, schema, outDir, catalogue?, seed?, members?, maxEpochs?, onProgress? })
+ *     → Promise<{ version, dir, catalogue: { source, mismatch } }>   reads + validates the CSV
+ *     table and schema, trains the ensemble, writes the bundle atomically to `outDir` (the bundle
+ *     directory itself) with catalogue.json: `catalogue` (must describe the table), else the
+ *     configuration in effect when it does, else generic defaults (`source` says which).
  *   loadBundle(dir) → Promise<Bundle>   verifies manifest checksums and every file (BundleError).
  *   disposeBundle(bundle)              frees its tensors.
  *
@@ -69,7 +71,7 @@ export {
   populationStabilityIndex,
   type ReferenceStats,
 } from "./bundle/reference.js";
-export { type TrainOptions, trainBundle } from "./bundle/train.js";
+export { type TrainOptions, type TrainResult, trainBundle } from "./bundle/train.js";
 export { BundleError, ModelError, SchemaError } from "./errors.js";
 export { type Driver, type FaithfulnessResult, faithfulness, SYNTHETIC_DRIVERS } from "./explain/faithfulness.js";
 export type { Attribution } from "./explain/integrated-gradients.js";

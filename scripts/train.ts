@@ -76,6 +76,12 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
         bar.stop();
       }
     });
+    if (result.catalogue.source === "generic") {
+      // Not an error (a plain generic table is fine), but the labels the app will show are column names.
+      process.stderr.write(
+        `train: note: generic catalogue (labels are column names, no eligibility rules, no what-ifs): ${result.catalogue.mismatch}; name the trajectories and features with --config FILE\n`,
+      );
+    }
     process.stdout.write(`${JSON.stringify(result)}\n`);
   });
 }

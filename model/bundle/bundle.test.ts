@@ -189,7 +189,9 @@ describe("the catalogue in the bundle", () => {
     const train = (name: string, extra: Partial<Parameters<typeof trainBundle>[0]> = {}) =>
       trainBundle({ ...generic, outDir: join(generic.root, name), seed: 9, members: 1, maxEpochs: 2, config: { hidden: [8], headHidden: 4 }, ...extra });
     try {
-      const plain = await loadBundle((await train("plain")).dir);
+      const plainResult = await train("plain");
+      expect(plainResult.catalogue).toEqual({ source: "generic", mismatch: expect.stringMatching(/"basis".* not in the configuration/) });
+      const plain = await loadBundle(plainResult.dir);
       expect(plain.catalogue.trajectories.map((t) => [t.key, t.name.nl, t.eligibility])).toEqual(
         GENERIC_SCHEMA.treatment.arms.map((a) => [a, a, undefined]),
       );
@@ -218,7 +220,9 @@ describe("the catalogue in the bundle", () => {
         features: GENERIC_SCHEMA.features.map((f) => ({ name: f.name, type: f.type, group: "persoon", label: { nl: `${f.name} (nl)`, en: `${f.name} (en)` } })),
         whatIfs: [{ key: "taal_geleerd", label: { nl: "Stel: spreekt Nederlands", en: "Suppose: speaks Dutch" }, set: [{ feature: "taal_nl", value: 1 }] }],
       };
-      const configured = await loadBundle((await train("configured", { catalogue: CatalogueSchema.parse(own) })).dir);
+      const configuredResult = await train("configured", { catalogue: CatalogueSchema.parse(own) });
+      expect(configuredResult.catalogue).toEqual({ source: "config", mismatch: null });
+      const configured = await loadBundle(configuredResult.dir);
       expect(configured.catalogue.trajectories[0]?.name.nl).toBe("Basisdienstverlening");
       const advice2 = recommend(configured, { leeftijd: 30, wijk: "noord", taal_nl: 0, uren_vrijwilligerswerk: 2 }, { explain: false });
       expect(advice2.arms.find((a) => a.arm === "jobhunting")).toMatchObject({ eligible: false, excludedBy: "Alleen wie Nederlands spreekt." });

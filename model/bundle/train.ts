@@ -55,7 +55,14 @@ export function encodeTrainingTable(schema: TableSchema, rows: readonly Row[]) {
  * Reads and validates the table, trains the ensemble, computes reference statistics,
  * validation metrics and the model card, and writes the bundle atomically to `outDir`.
  */
-export async function trainBundle(options: TrainOptions): Promise<{ version: string; dir: string }> {
+export type TrainResult = {
+  version: string;
+  dir: string;
+  /** Where catalogue.json came from: the configuration, or generic defaults (and why not the configuration). */
+  catalogue: { source: "config" | "generic"; mismatch: string | null };
+};
+
+export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
   const started = performance.now();
   await ensureBackend();
   await assertBundleTarget(options.outDir);
@@ -64,9 +71,9 @@ export async function trainBundle(options: TrainOptions): Promise<{ version: str
   const tableSha256 = await sha256File(options.table);
   validateTable(schema, table, { use: "train", where: options.table });
   const { encoder, data } = encodeTrainingTable(schema, table.rows);
-  const catalogue = options.catalogue
-    ? restrictCatalogue(options.catalogue, schema)
-    : catalogueForSchema(schema, { config: await loadMunicipalConfig(), levels: encoderLevels(encoder) }).catalogue;
+  const { catalogue, source, mismatch } = options.catalogue
+    ? { catalogue: restrictCatalogue(options.catalogue, schema), source: "config" as const, mismatch: null }
+    : catalogueForSchema(schema, { config: await loadMunicipalConfig(), levels: encoderLevels(encoder) });
   const seed = options.seed ?? 42;
   const members = options.members ?? 5;
   const validationShare = options.validationShare ?? 0.2;
@@ -122,7 +129,7 @@ export async function trainBundle(options: TrainOptions): Promise<{ version: str
     trainingData: { table: basename(options.table), sha256: tableSha256, rows: table.rows.length },
     ...(options.baseline === false ? {} : { baseline: serializeBaseline(fitBaseline(table.rows, schema)) }),
   });
-  return { version, dir };
+  return { version, dir, catalogue: { source, mismatch } };
 }
 
 function performanceOf(p: number[], y: number[], binary: boolean): Performance {
