@@ -1,8 +1,16 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { promisify } from "node:util";
 import { existsSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { DEMO_PASSWORD, expect, test } from "./fixtures";
+import { splitTableFile } from "../../model/index";
+import { GENERIC_SCHEMA, writeGenericTable } from "../fixtures/generic-table";
+import { DEMO_PASSWORD, expect, expectAccessible, test } from "./fixtures";
+
+const run = promisify(execFile);
+/** A CLI of ours as a real process, on the production server's data directory. */
+const cli = (args: string[]) =>
+  run(process.execPath, ["--import", "tsx", ...args], { env: { ...process.env, DATA_DIR: dataDir, TRAJECTWIJZER_QUIET_BACKEND: "1" }, maxBuffer: 1 << 24 });
 
 // `TRAJECTWIJZER_DEMO=0 npm start` on an empty data directory: the real start path, in production mode,
 // next to the demo server of the other specs (its build is reused: same sources, same fingerprint).
@@ -11,10 +19,11 @@ const BASE = `http://localhost:${PORT}`;
 let server: ChildProcess;
 let dataDir: string;
 let output = "";
-// Starting a second server (migrations, the start-up checks) takes longer than one test step on a busy machine.
+// Starting a second server and training a small model take longer than one test step on a busy machine.
 test.describe.configure({ timeout: 240_000 });
 
 test.beforeAll(async () => {
+  test.setTimeout(240_000);
   dataDir = mkdtempSync(path.join(tmpdir(), "tw-production-"));
   const started = Date.now();
   server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
@@ -30,7 +39,7 @@ test.beforeAll(async () => {
     if (server.exitCode !== null) throw new Error(`production start stopped: ${output.slice(-500)}`);
     const ok = await fetch(`${BASE}/login`).then((r) => r.ok, () => false);
     if (ok) break;
-    if (Date.now() - started > 120_000) throw new Error(`production start did not serve /login within 120 s: ${output.slice(-500)}`);
+    if (Date.now() - started > 200_000) throw new Error(`production start did not serve /login within 200 s: ${output.slice(-500)}`);
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 });
@@ -59,4 +68,52 @@ test("the demo password logs nobody in", async ({ request }) => {
     expect(response.status()).toBe(200);
     expect(response.headers()["set-cookie"] ?? "").not.toContain("tw_session");
   }
+});
+
+test("another municipality's model: trained on its own table, checked, imported and activated by the CLI; the intake asks its facts and the advice ranks its trajectories", async ({ page }) => {
+  // Its own instruments, its own variables, an id column named `id`: nothing of the default catalogue.
+  const { root, table, schema } = await writeGenericTable({ n: 2400, seed: 11 });
+  const trainCsv = path.join(root, "train.csv");
+  const holdoutCsv = path.join(root, "holdout.csv");
+  await splitTableFile({ table, trainOut: trainCsv, holdoutOut: holdoutCsv, seed: 3 });
+  const bundle = path.join(root, "bundle");
+  await cli(["scripts/train.ts", "--table", trainCsv, "--schema", schema, "--out", bundle, "--members", "2", "--epochs", "15"]);
+  await cli(["scripts/check-bundle.ts", "--model", bundle, "--train", trainCsv, "--holdout", holdoutCsv]);
+  const imported = await cli(["scripts/models.ts", "import", bundle, "--activate"]);
+  expect(imported.stdout).toMatch(/activ/i);
+  const listed = await cli(["scripts/models.ts", "list"]);
+  expect(listed.stdout).toContain("active");
+
+  // The first case worker of this municipality, made by the operations CLI.
+  const created = await cli(["scripts/users.ts", "create", "--username", "kmb1", "--role", "caseworker"]);
+  const oneTime = /one-time password \(shown once\): (\S+)/.exec(created.stdout)?.[1] ?? "";
+  expect(oneTime.length).toBeGreaterThan(11);
+  await page.goto(`${BASE}/login`);
+  await page.getByLabel("Gebruikersnaam").fill("kmb1");
+  await page.getByLabel("Wachtwoord").fill(oneTime);
+  await page.getByRole("button", { name: "Inloggen", exact: true }).click();
+  await page.getByLabel("Nieuw wachtwoord", { exact: true }).fill("Gemeente-B-werkt-2026");
+  await page.getByLabel("Herhaal het nieuwe wachtwoord").fill("Gemeente-B-werkt-2026");
+  await page.getByRole("main").locator('button[type="submit"]').click();
+  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+
+  // The running server serves the imported model within seconds: the intake asks its features, by name.
+  await expect(async () => {
+    await page.goto(`${BASE}/clients/new`);
+    for (const feature of GENERIC_SCHEMA.features) await expect(page.locator(`[name="${feature.name}"]`).first()).toBeAttached({ timeout: 1000 });
+  }).toPass({ timeout: 30_000 });
+  await expect(page.locator('[name="leeftijdsklasse"]')).toHaveCount(0);
+  await expectAccessible(page);
+  await page.getByLabel("Dossiernummer gemeente").fill(`B-${Date.now()}`);
+  await page.locator('[name="leeftijd"]').fill("34");
+  await page.locator('select[name="wijk"]').selectOption({ index: 1 });
+  await page.locator('[name="taal_nl"][value="1"]').check();
+  await page.locator('[name="uren_vrijwilligerswerk"]').fill("4");
+  await page.getByRole("button", { name: "Cliënt opslaan" }).click();
+  const ranking = page.getByTestId("ranking");
+  await expect(ranking).toBeVisible();
+  const arms = await ranking.locator("tr[data-arm]").evaluateAll((rows) => rows.map((r) => r.getAttribute("data-arm")));
+  expect([...arms].sort()).toEqual([...GENERIC_SCHEMA.treatment.arms].sort());
+  await expect(page.locator('tr[data-rank="1"]')).toHaveCount(1);
+  await expectAccessible(page);
 });
