@@ -1,12 +1,7 @@
-import { getDb } from "~/utils/db.server";
-import { createHealthCheck, type Health } from "~/utils/health.server";
-import { getLoadedModelVersion } from "~/utils/predictor.server";
-
-let check: (() => Promise<Health>) | undefined;
+import { checkServerHealth } from "~/utils/health.server";
 
 /** GET /health: readiness for a load balancer, without authentication; 503 when the database does not answer. */
 export async function loader() {
-  check ??= createHealthCheck({ db: getDb, loadedVersion: getLoadedModelVersion });
-  const health = await check();
+  const health = await checkServerHealth();
   return Response.json(health, { status: health.status === "ok" ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }

@@ -1,4 +1,6 @@
 import type { PrismaClient } from "~/generated/prisma/client";
+import { getDb } from "./db.server";
+import { getLoadedModelVersion } from "./predictor.server";
 
 /**
  * Readiness for a load balancer. Ready means: the database answers. An instance without an active
@@ -57,4 +59,12 @@ export function createHealthCheck(options: {
       model: result.active ? { version: result.active.id, disclosure: result.active.disclosureStatus, loaded: loaded === result.active.id } : null,
     };
   };
+}
+
+let serverCheck: (() => Promise<Health>) | undefined;
+
+/** This server's health check: its database and the model version it has loaded (made on first use). */
+export async function checkServerHealth(): Promise<Health> {
+  serverCheck ??= createHealthCheck({ db: getDb, loadedVersion: getLoadedModelVersion });
+  return serverCheck();
 }
