@@ -19,7 +19,7 @@ import { profileIssueText, REFERENCE_PATTERN, refineProfile } from "./intake-for
  */
 function jsonTypeOf(feature: FeatureConfig, field: z.ZodType): z.ZodType {
   const base = feature.type === "categorical" ? z.string().min(1) : z.number();
-  const typed = feature.unknownAllowed ? base.nullable().optional() : base;
+  const typed: z.ZodType = feature.unknownAllowed ? base.nullable().optional() : base;
   // Documented (OpenAPI) with the values and ranges the catalogue accepts.
   const { $schema: _, ...accepted } = z.toJSONSchema(field, { io: "output", unrepresentable: "any" });
   // Per field, so that a wrong value is reported beside another field's wrong type or absence.
