@@ -227,6 +227,10 @@ describe("the catalogue in the bundle", () => {
       const advice2 = recommend(configured, { leeftijd: 30, wijk: "noord", taal_nl: 0, uren_vrijwilligerswerk: 2 }, { explain: false });
       expect(advice2.arms.find((a) => a.arm === "jobhunting")).toMatchObject({ eligible: false, excludedBy: "Alleen wie Nederlands spreekt." });
       expect(advice2.whatIfs.map((w) => w.key)).toEqual(["taal_geleerd"]);
+      // Explanations are grouped as the configuration groups the features.
+      const explained = recommend(configured, { leeftijd: 30, wijk: "noord", taal_nl: 0, uren_vrijwilligerswerk: 2 }, { steps: 2 });
+      const groups = new Set(explained.arms.flatMap((a) => a.reasons.map((r) => r.group)));
+      expect([...groups]).toEqual(["persoon"]);
       disposeBundle(configured);
 
       // A configuration given on purpose must describe the table: refused before any training.

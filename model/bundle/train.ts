@@ -7,7 +7,7 @@ import { type NetworkConfig, NetworkConfigSchema } from "../network/tarnet.js";
 import { encodeRows, fitEncoder } from "../table/encoder.js";
 import { type Row, readSchemaFile, readTableCsv, toNumber, validateTable } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
-import { catalogueForSchema, restrictCatalogue } from "../config/catalogue.js";
+import { catalogueFromSchema, configMismatch, restrictCatalogue, withCatalogueGroups } from "../config/catalogue.js";
 import { loadMunicipalConfig } from "../config/load.js";
 import type { Catalogue } from "../config/municipality.js";
 import { assertBundleTarget, encoderLevels, packWeights, saveBundle, sha256, sha256File } from "./bundle.js";
@@ -51,10 +51,6 @@ export function encodeTrainingTable(schema: TableSchema, rows: readonly Row[]) {
   return { encoder, data: { x, inputs: encoder.width, treatment, outcome } };
 }
 
-/**
- * Reads and validates the table, trains the ensemble, computes reference statistics,
- * validation metrics and the model card, and writes the bundle atomically to `outDir`.
- */
 export type TrainResult = {
   version: string;
   dir: string;
@@ -62,28 +58,37 @@ export type TrainResult = {
   catalogue: { source: "config" | "generic"; mismatch: string | null };
 };
 
+/**
+ * Reads and validates the table, trains the ensemble, computes reference statistics,
+ * validation metrics and the model card, and writes the bundle atomically to `outDir`.
+ */
 export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
   const started = performance.now();
   await ensureBackend();
   await assertBundleTarget(options.outDir);
-  const schema = await readSchemaFile(options.schema);
+  const tableSchema = await readSchemaFile(options.schema);
   const table = await readTableCsv(options.table);
   const tableSha256 = await sha256File(options.table);
-  validateTable(schema, table, { use: "train", where: options.table });
+  validateTable(tableSchema, table, { use: "train", where: options.table });
+  // A configuration that describes the table names its explanation groups too: the encoder (and
+  // so every explanation) groups the features as the catalogue does.
+  const config = options.catalogue ?? (await loadMunicipalConfig());
+  const mismatch = options.catalogue ? null : configMismatch(tableSchema, config);
+  const configured = mismatch === null ? restrictCatalogue(config, tableSchema) : null;
+  const schema = configured ? withCatalogueGroups(tableSchema, configured) : tableSchema;
   const { encoder, data } = encodeTrainingTable(schema, table.rows);
-  const { catalogue, source, mismatch } = options.catalogue
-    ? { catalogue: restrictCatalogue(options.catalogue, schema), source: "config" as const, mismatch: null }
-    : catalogueForSchema(schema, { config: await loadMunicipalConfig(), levels: encoderLevels(encoder) });
+  const catalogue = configured ?? catalogueFromSchema(schema, { levels: encoderLevels(encoder) });
+  const source = configured ? ("config" as const) : ("generic" as const);
   const seed = options.seed ?? 42;
   const members = options.members ?? 5;
   const validationShare = options.validationShare ?? 0.2;
-  const config = NetworkConfigSchema.parse({ ...options.config, ...(options.maxEpochs ? { maxEpochs: options.maxEpochs } : {}) });
+  const network = NetworkConfigSchema.parse({ ...options.config, ...(options.maxEpochs ? { maxEpochs: options.maxEpochs } : {}) });
   const { state, split } = trainEnsemble({
     data,
     arms: schema.treatment.arms,
     control: schema.treatment.control,
     outcomeType: schema.outcome.type,
-    config,
+    config: network,
     members,
     seed,
     validationShare,
@@ -105,7 +110,7 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
     backend,
     seed,
     validationShare,
-    calibrationRows: config.calibrationRows,
+    calibrationRows: network.calibrationRows,
     metrics,
   });
   const dir = await saveBundle(options.outDir, {

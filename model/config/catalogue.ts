@@ -232,6 +232,12 @@ export function restrictCatalogue(config: Catalogue, schema: TableSchema): Catal
   );
 }
 
+/** The table schema with each feature in the catalogue's explanation group (for the encoder). */
+export function withCatalogueGroups(schema: TableSchema, catalogue: Catalogue): TableSchema {
+  const groupOf = new Map(catalogue.features.map((f) => [f.name, f.group]));
+  return { ...schema, features: schema.features.map((f) => ({ ...f, group: groupOf.get(f.name) ?? f.group ?? f.name })) };
+}
+
 /**
  * The catalogue for a table: the configuration's part for it when the configuration describes
  * the table, else generic defaults. `source` says which, `mismatch` why not the configuration.
