@@ -66,6 +66,8 @@ describe("municipal configuration", () => {
     const badRule = tiny();
     badRule.trajectories[1] = { ...badRule.trajectories[1]!, eligibility: { rule: { feature: "leeftijd", equals: 1 }, text: { nl: "x", en: "x" } } };
     expect(CatalogueSchema.safeParse(badRule).error?.issues[0]?.message).toContain('"leeftijd" is not declared');
+    // A generic table's arm may be any text; its generic catalogue must accept it.
+    expect(CatalogueSchema.safeParse({ ...tiny(), control: "Basis traject", trajectories: [{ key: "Basis traject", name: { nl: "B", en: "B" } }, tiny().trajectories[1]] }).success).toBe(true);
     const extraKey = { ...tiny(), rows: [{ uren: 3 }] };
     expect(CatalogueSchema.safeParse(extraKey).success).toBe(false);
   });

@@ -16,7 +16,8 @@ import { SchemaError } from "../errors.js";
 export const TextSchema = z.strictObject({ nl: z.string().min(1), en: z.string().min(1) });
 export type Text = z.infer<typeof TextSchema>;
 
-const Key = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/, "use letters, digits, _ . + - only");
+/** A code as the table writes it: any arm a generic table may have, so no narrower than the table schema. */
+const Key = z.string().min(1);
 const Value = z.union([z.number(), z.string().min(1)]);
 
 /** One condition on one profile fact. A condition on a missing (unknown) value counts as met. */
