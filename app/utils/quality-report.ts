@@ -1,4 +1,5 @@
 import { SUPPRESSED } from "../../model/privacy/suppression";
+import type { Cell, Column, ReportTable } from "../../model/quality/report-table";
 import { DEVIATION_LABELS } from "./decision-form";
 import { type Lang, MESSAGES } from "./i18n";
 import type { Catalogue } from "../../model/config/municipality";
@@ -9,23 +10,7 @@ import { armLabel, featureLabel, formatProfileValue } from "./profile-labels";
  * in each language, shared by the dashboard page and its CSV exports.
  * A cell is a label (string), a figure (number), "<10" (suppressed) or null (not applicable).
  */
-export type Cell = string | number | null;
-export type ColumnKind = "label" | "count" | "rate" | "number" | "flag";
-export type Column = { key: string; kind: ColumnKind };
-export const TABLE_IDS = [
-  "adoption-team",
-  "adoption-period",
-  "adoption-arm",
-  "reasons",
-  "followed",
-  "calibration",
-  "offpolicy",
-  "interventions",
-  "fairness",
-  "drift",
-] as const;
-export type TableId = (typeof TABLE_IDS)[number];
-export type ReportTable = { id: TableId; columns: Column[]; rows: Cell[][] };
+export { type Cell, type Column, type ColumnKind, type ReportTable, TABLE_IDS, type TableId } from "../../model/quality/report-table";
 
 export { SUPPRESSED };
 

@@ -10,7 +10,7 @@ const DATA_DIR = process.env.E2E_DATA_DIR ?? "data/e2e";
  * it creates logs in in the browser only after enrolling a second factor and choosing a new password.
  */
 function users(args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const env = { ...process.env, DATA_DIR };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR };
   delete env.DATABASE_URL;
   delete env.MODEL_DIR;
   const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/users.ts", ...args], { env, encoding: "utf8", timeout: 120_000 });

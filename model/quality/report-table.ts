@@ -1,0 +1,21 @@
+/**
+ * The shape of the managers' quality report: tables of cells. A cell is a label (string), a figure
+ * (number), "<10" (suppressed) or null (not applicable).
+ */
+export type Cell = string | number | null;
+export type ColumnKind = "label" | "count" | "rate" | "number" | "flag";
+export type Column = { key: string; kind: ColumnKind };
+export const TABLE_IDS = [
+  "adoption-team",
+  "adoption-period",
+  "adoption-arm",
+  "reasons",
+  "followed",
+  "calibration",
+  "offpolicy",
+  "interventions",
+  "fairness",
+  "drift",
+] as const;
+export type TableId = (typeof TABLE_IDS)[number];
+export type ReportTable = { id: TableId; columns: Column[]; rows: Cell[][] };
