@@ -72,12 +72,13 @@ test("the demo password logs nobody in", async ({ request }) => {
 
 test("another municipality's model: trained on its own table, checked, imported and activated by the CLI; the intake asks its facts and the advice ranks its trajectories", async ({ page }) => {
   // Its own instruments, its own variables, an id column named `id`: nothing of the default catalogue.
-  const { root, table, schema } = await writeGenericTable({ n: 2400, seed: 11 });
+  // 10 000 rows: on far fewer the network fits this noisy table closely enough to fail membership inference.
+  const { root, table, schema } = await writeGenericTable({ n: 10_000, seed: 11 });
   const trainCsv = path.join(root, "train.csv");
   const holdoutCsv = path.join(root, "holdout.csv");
   await splitTableFile({ table, trainOut: trainCsv, holdoutOut: holdoutCsv, seed: 3 });
   const bundle = path.join(root, "bundle");
-  await cli(["scripts/train.ts", "--table", trainCsv, "--schema", schema, "--out", bundle, "--members", "2", "--epochs", "15"]);
+  await cli(["scripts/train.ts", "--table", trainCsv, "--schema", schema, "--out", bundle, "--members", "2", "--epochs", "10"]);
   await cli(["scripts/check-bundle.ts", "--model", bundle, "--train", trainCsv, "--holdout", holdoutCsv]);
   const imported = await cli(["scripts/models.ts", "import", bundle, "--activate"]);
   expect(imported.stdout).toMatch(/activ/i);
