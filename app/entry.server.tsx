@@ -1,7 +1,7 @@
 import { PassThrough } from "node:stream";
 import type { AppLoadContext, EntryContext, HandleErrorFunction } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { errorLine } from "~/utils/error-line";
 import { NonceContext } from "~/utils/nonce";
@@ -74,6 +74,8 @@ export default function handleRequest(
 export const handleError: HandleErrorFunction = (error, { request }) => {
   if (request.signal.aborted) return;
   if (error instanceof Error && /^No route matches URL/.test(error.message)) return;
+  // An unknown URL (404) and other answers below 500 are not server errors.
+  if (isRouteErrorResponse(error) && error.status < 500) return;
   console.error(`[error] ${request.method} ${new URL(request.url).pathname}: ${errorLine(error)}`);
   if (process.env.TRAJECTWIJZER_DEBUG === "1" && error instanceof Error) console.error(error.stack);
 };

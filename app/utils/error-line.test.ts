@@ -59,6 +59,13 @@ describe("handleError", () => {
       expect(line).not.toContain("token=abc");
     }
     expect(lines[0]).toContain("P2002: Unique constraint failed");
+    // An unknown URL is Remix's 404 error response: not a server error, no line. A 5xx one says its status.
+    const errorResponse = (status: number) => ({ status, statusText: "x", internal: true, data: "No route matches URL" });
+    spy.mockClear();
+    handleError(errorResponse(404), { request, params: {}, context: {} });
+    expect(spy).not.toHaveBeenCalled();
+    handleError(errorResponse(503), { request, params: {}, context: {} });
+    expect(String(spy.mock.calls[0]?.[0])).toBe("[error] POST /admin/users: ErrorResponse 503");
     spy.mockRestore();
   });
 });

@@ -22,6 +22,10 @@ const nonEmptyLines = (text: string) => text.split(/\r?\n|\r/).map((l) => l.trim
  */
 export function errorLine(thrown: unknown): string {
   if (thrown instanceof Response) return `Response ${thrown.status}`;
+  // Remix's error response (a thrown or unmatched route answer): its status says it.
+  if (typeof thrown === "object" && thrown !== null && "status" in thrown && typeof thrown.status === "number" && "statusText" in thrown) {
+    return `ErrorResponse ${thrown.status}`;
+  }
   if (thrown instanceof Error) {
     const lines = nonEmptyLines(thrown.message);
     const code = "code" in thrown && typeof thrown.code === "string" ? ` ${thrown.code}` : "";
