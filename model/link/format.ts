@@ -140,6 +140,35 @@ const withLabels = <T extends string>(table: Record<string, T>): Record<string, 
   ...Object.fromEntries(Object.entries(table).map(([c, v]) => [v, c])),
 });
 const identity = (codes: readonly string[]): Record<string, string> => Object.fromEntries(codes.map((c) => [c, c]));
+
+/**
+ * A catalogue's trajectory keys as the trajectory column holds them: a key of the default
+ * catalogue as our delivery code (`JOB`), any other key as itself (`werkfit`).
+ */
+export function armCode(arm: string): string {
+  return (CODE_OF_INTERVENTION as Record<string, string>)[arm] ?? arm;
+}
+
+/**
+ * What a delivery profile may map a municipality's trajectory code to, for a catalogue's arms:
+ * the key (`werkfit`, `jobcoaching`) or, for a default key, also our delivery code (`JOB`);
+ * each resolves to the value the trajectory column is checked against (armCode).
+ */
+export function armTargets(arms: readonly string[]): Record<string, string> {
+  return Object.fromEntries(arms.flatMap((arm) => (armCode(arm) === arm ? [[arm, arm]] : [[armCode(arm), armCode(arm)], [arm, armCode(arm)]])));
+}
+
+/** The coded columns for a catalogue's arms: ours, with the trajectory column's targets from armTargets. */
+export function codedColumnsFor(arms: readonly string[]): Record<string, Record<string, string>> {
+  return { ...CODED_COLUMNS, interventie: armTargets(arms) };
+}
+
+/**
+ * Files from which a delivery profile may take an extra feature (one a municipality has beyond the
+ * features link derives): the files with one row per person, read as of the trajectory's start.
+ */
+export const EXTRA_FEATURE_FILES = ["personen", "huishoudens", "opleiding"] as const;
+export type ExtraFeatureFile = (typeof EXTRA_FEATURE_FILES)[number];
 const FLAG = identity(["0", "1"]);
 
 /**
@@ -156,7 +185,7 @@ export const CODED_COLUMNS: Record<string, Record<string, string>> = {
   sector: identity(SECTOR_CODES),
   regeling: identity(BENEFIT_CODES),
   voorziening: withLabels(WMO_CODES),
-  interventie: withLabels(INTERVENTION_CODES),
+  interventie: armTargets(Object.values(INTERVENTION_CODES)),
   problematisch: FLAG,
   werk_12m: FLAG,
   uitstroom_12m: FLAG,

@@ -1,4 +1,3 @@
-import { INTERVENTIONS } from "../catalogue.js";
 import { REGIONS } from "../reintegration.js";
 import { addBenefit, addDebt, addEmployment, addMedication, addWmo, MISSING, type TrajectoryState } from "./derive.js";
 import { regionOfPostcode } from "./format.js";
@@ -10,11 +9,15 @@ import type { QuarantineReason, RowFile } from "./rows.js";
  * trajectories. Returns null when the row was used, or why it could not be (it is then
  * quarantined with that reason). `raw` is the row as delivered, for the duplicate checks.
  */
-export type RowHandler = (data: readonly unknown[], raw: readonly string[], line: number) => QuarantineReason | null;
+export type RowHandler = (data: readonly unknown[], raw: readonly string[], line: number, extras?: readonly string[]) => QuarantineReason | null;
 
 const REGIONS_INDEX = new Map<string, number>(REGIONS.map((r, i) => [r, i]));
 
-export function fileHandlers(state: JoinState): Record<RowFile, RowHandler> {
+/**
+ * `extraSlots` per file: for each extra feature the file carries (in the order its values are
+ * passed), its index in the join state's `extras`.
+ */
+export function fileHandlers(state: JoinState, options: { extraSlots?: Partial<Record<RowFile, readonly number[]>> } = {}): Record<RowFile, RowHandler> {
   /** Applies `add` to every trajectory of the person, after the checks every person file shares. */
   const eachTrajectory = (bsn: number, dedupe: (first: number) => QuarantineReason | null, add: (s: TrajectoryState, t: number) => void) => {
     const first = state.first(bsn);
@@ -24,11 +27,17 @@ export function fileHandlers(state: JoinState): Record<RowFile, RowHandler> {
     for (let t = first; t !== -1; t = state.next(t)) add(state.at(t), t);
     return null;
   };
-  /** Files with one row per person: a second, different row for the person conflicts. */
-  const perPerson =
-    (add: (s: TrajectoryState, data: readonly unknown[], t: number) => void): RowHandler =>
-    (d, raw) =>
-      eachTrajectory(d[0] as number, (first) => state.dedupeKeyed(first, raw), (s, t) => add(s, d, t));
+  /** Files with one row per person: a second, different row for the person conflicts. Extra features are kept per trajectory. */
+  const perPerson = (file: RowFile, add: (s: TrajectoryState, data: readonly unknown[], t: number) => void): RowHandler => {
+    const slots = options.extraSlots?.[file] ?? [];
+    return (d, raw, _line, extras) =>
+      eachTrajectory(d[0] as number, (first) => state.dedupeKeyed(first, raw), (s, t) => {
+        add(s, d, t);
+        slots.forEach((slot, j) => {
+          (state.extras[slot] as string[])[t] = extras?.[j] ?? "";
+        });
+      });
+  };
   /** Spell files (employment, benefits, debts, WMO): dates must be in order; only exact repeats are duplicates. */
   const spell =
     (add: (s: TrajectoryState, data: readonly unknown[]) => void): RowHandler =>
@@ -38,7 +47,7 @@ export function fileHandlers(state: JoinState): Record<RowFile, RowHandler> {
       return eachTrajectory(d[0] as number, () => state.dedupeSpell(raw), (s) => add(s, d));
     };
 
-  const addPerson = perPerson((s, [, birth, sex, origin, pc4], t) => {
+  const addPerson = perPerson("personen", (s, [, birth, sex, origin, pc4], t) => {
     s.birth = birth as number;
     s.sex = sex as number;
     s.origin = origin as number;
@@ -51,17 +60,17 @@ export function fileHandlers(state: JoinState): Record<RowFile, RowHandler> {
       const [bsn, id, arm, start] = d as [number, string, number, number];
       return state.addTrajectory({ bsn, id, arm, start, line });
     },
-    personen: (d, raw, line) => {
-      const outcome = addPerson(d, raw, line);
+    personen: (d, raw, line, extras) => {
+      const outcome = addPerson(d, raw, line, extras);
       if (outcome === "no_trajectory") state.personsWithoutTrajectory.add(d[0] as number);
       return outcome;
     },
-    huishoudens: perPerson((s, [, household, children, youngest]) => {
+    huishoudens: perPerson("huishoudens", (s, [, household, children, youngest]) => {
       s.household = household as number;
       s.children = children as number;
       s.youngestYear = (youngest as number | null) ?? MISSING;
     }),
-    opleiding: perPerson((s, [, education, language]) => {
+    opleiding: perPerson("opleiding", (s, [, education, language]) => {
       s.education = education as number;
       s.language = language as number;
     }),
@@ -94,7 +103,7 @@ export function fileHandlers(state: JoinState): Record<RowFile, RowHandler> {
       return null;
     },
     truth: (d, raw) => {
-      const arms = INTERVENTIONS.length;
+      const { arms } = state;
       return eachTrajectory(d[0] as number, (first) => state.dedupeKeyed(first, raw), (_s, t) => {
         for (let a = 0; a < arms; a += 1) state.mu[t * arms + a] = d[a + 1] as number;
       });

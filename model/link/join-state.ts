@@ -20,12 +20,22 @@ export class JoinState {
   readonly personsWithoutTrajectory = new Set<number>();
   /** True chance of work per trajectory and arm (NaN when unknown); allocated once the trajectories are known. */
   mu = new Float32Array(0);
+  /** Per extra feature (one the delivery profile names), its checked value per trajectory ("" = missing). */
+  extras: string[][] = [];
+  /** Number of arms of the catalogue linked to. */
+  readonly arms: number;
+  private readonly extraCount: number;
   private readonly firstOfPerson = new Map<number, number>();
   private readonly nextOfPerson: number[] = [];
   private readonly trajectIndex = new Map<string, number>();
   /** Per trajectory, the hash of the row seen for it in the current one-row-per-person file (0 = none). */
   private seenHash = new Uint32Array(0);
   private fingerprints = new FingerprintSet();
+
+  constructor(options: { arms?: number; extras?: number } = {}) {
+    this.arms = options.arms ?? INTERVENTIONS.length;
+    this.extraCount = options.extras ?? 0;
+  }
 
   get persons(): number {
     return this.firstOfPerson.size;
@@ -79,7 +89,8 @@ export class JoinState {
 
   /** Called once the trajectories file is read: sizes the per-trajectory arrays. */
   trajectoriesKnown(): void {
-    this.mu = new Float32Array(this.trajectories.length * INTERVENTIONS.length).fill(Number.NaN);
+    this.mu = new Float32Array(this.trajectories.length * this.arms).fill(Number.NaN);
+    this.extras = Array.from({ length: this.extraCount }, () => new Array<string>(this.trajectories.length).fill(""));
     this.seenHash = new Uint32Array(this.trajectories.length);
   }
 

@@ -1,18 +1,19 @@
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { REINTEGRATION_FEATURES, reintegrationSchema } from "../reintegration.js";
+import { type Catalogue, defaultCatalogue } from "../config/municipality.js";
 import { QUASI_IDENTIFIER_COLUMNS, qiKey, quasiIdentifierPlan } from "./anonymise.js";
-import { armOf, formatIsoDate } from "./derive.js";
-import { CODE_OF_INTERVENTION, DELIVERY_FILES, TRUTH_FILE } from "./format.js";
+import { formatIsoDate } from "./derive.js";
+import { armCode, DELIVERY_FILES, TRUTH_FILE } from "./format.js";
 import { fileHandlers } from "./handlers.js";
 import { JoinState } from "./join-state.js";
-import { type DeliveryProfile, PROFILE_FILES } from "./profile.js";
+import { type DeliveryProfile, parseDeliveryProfile, profileFiles } from "./profile.js";
 import { createPseudonymiser } from "./pseudonym.js";
 import { Quarantine } from "./quarantine.js";
 import { readSource } from "./read-source.js";
 import type { FileReport, LinkageReport } from "./report.js";
-import { INVALID_REASONS, type QuarantineReason, type RowFile } from "./rows.js";
+import { INVALID_REASONS, type QuarantineReason, type RowFile, rowsFor } from "./rows.js";
 import { locateSources } from "./source.js";
+import { type LinkTable, linkedSchema, linkTableFor } from "./table-spec.js";
 import { writeAnalysisTable } from "./table-writer.js";
 
 export type LinkOptions = {
@@ -22,16 +23,22 @@ export type LinkOptions = {
   onProgress?: (done: number, total: number) => void;
   /** k of the quasi-identifier check: every (age band × sex × household × region × origin) group holds ≥ k rows. Default 10. */
   minGroupSize?: number;
-  /** Another municipality's file names, column names, formats and codes (see loadDeliveryProfile). */
+  /** Another municipality's file names, column names, formats, codes and extra features (see loadDeliveryProfile). */
   profile?: DeliveryProfile;
+  /**
+   * The municipal configuration linked to: its trajectory keys and control arm, the features it
+   * declares (derived here, or extra ones whose column the profile names) and its outcomes.
+   * Default: the repository's configuration (config/municipality.json).
+   */
+  catalogue?: Catalogue;
 };
 
-const FILE_COLUMNS: Record<RowFile, readonly string[]> = {
-  ...DELIVERY_FILES,
-  truth: PROFILE_FILES[TRUTH_FILE] as readonly string[],
-};
-/** Columns that may hold decimals (written with a comma in Dutch exports). */
-const DECIMAL_COLUMNS: ReadonlySet<string> = new Set(FILE_COLUMNS.truth.slice(1));
+/** Our columns per file for this run: extra features after a file's own columns, one truth column per arm. */
+function fileColumns(table: LinkTable): Record<RowFile, readonly string[]> {
+  const columns: Record<RowFile, readonly string[]> = { ...DELIVERY_FILES, truth: profileFiles(table.arms)[TRUTH_FILE] as readonly string[] };
+  for (const extra of table.extras) columns[extra.file] = [...columns[extra.file], extra.name];
+  return columns;
+}
 /** Processing order: trajectories first (they define the join), then everything keyed on them. */
 const ORDER: RowFile[] = [
   "trajecten",
@@ -59,13 +66,26 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
   const { outDir } = options;
   const k = options.minGroupSize ?? 10;
   const pseudonym = createPseudonymiser(options.pseudonymKey);
+  const catalogue = options.catalogue ?? defaultCatalogue();
+  const arms = catalogue.trajectories.map((t) => t.key);
+  // A profile's trajectory codes and truth columns are checked against the arms linked to.
+  const profile = options.profile === undefined ? undefined : parseDeliveryProfile(options.profile, "delivery profile", { arms });
+  const spec = linkTableFor(catalogue, profile);
+  const FILE_COLUMNS = fileColumns(spec);
+  const rows = rowsFor({ armIndex: spec.armIndex, arms: arms.length });
+  const extraSlots: Partial<Record<RowFile, number[]>> = {};
+  spec.extras.forEach((e, slot) => {
+    extraSlots[e.file] = [...(extraSlots[e.file] ?? []), slot];
+  });
   const sources = await locateSources({
     inDir: options.inDir,
     files: ORDER,
     required: REQUIRED,
     columns: FILE_COLUMNS,
-    decimalColumns: DECIMAL_COLUMNS,
-    profile: options.profile,
+    // Columns that may hold decimals (written with a comma in Dutch exports).
+    decimalColumns: new Set(FILE_COLUMNS.truth.slice(1)),
+    profile,
+    arms,
   });
   const totalBytes = ORDER.reduce((sum, f) => sum + (sources[f]?.size ?? 0), 0);
 
@@ -74,12 +94,12 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
   for (const name of OUTPUTS) await rm(join(outDir, name), { force: true });
   await rm(join(outDir, "quarantine"), { recursive: true, force: true });
 
-  const state = new JoinState();
+  const state = new JoinState({ arms: arms.length, extras: spec.extras.length });
   const reports = {} as Record<RowFile, FileReport>;
   const quarantine = new Quarantine({ dir: join(outDir, "quarantine"), columns: FILE_COLUMNS, pseudonym, reports });
   try {
     // 1. Read every file into the join state.
-    const handlers = fileHandlers(state);
+    const handlers = fileHandlers(state, { extraSlots });
     let doneBytes = 0;
     for (const file of ORDER) {
       const source = sources[file];
@@ -98,6 +118,9 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
         plan: source.plan,
         columns: FILE_COLUMNS[file],
         handler: handlers[file],
+        schema: rows.schemas[file],
+        convert: rows.convert[file],
+        extras: (extraSlots[file] ?? []).map((slot) => (spec.extras[slot] as LinkTable["extras"][number]).check),
         quarantine,
         report,
         onBytes: (bytes) => options.onProgress?.(Math.min(totalBytes, fileStart + bytes), totalBytes),
@@ -108,7 +131,8 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     state.endFiles();
 
     // 2. Trajectories without an outcome cannot be used: quarantined (nothing is invented).
-    const requeue = (t: number, reason: QuarantineReason) => requeueTrajectory({ state, t, reason, quarantine, report: reports.trajecten });
+    const requeue = (t: number, reason: QuarantineReason) =>
+      requeueTrajectory({ state, t, reason, quarantine, report: reports.trajecten, arms });
     const { usable, withoutOutcome, withoutPerson } = await settleTrajectories(state, requeue);
 
     // 3. Quasi-identifiers: k-anonymity by local recoding of origin, blanking audit columns, suppression.
@@ -122,16 +146,16 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
 
     // 4. The table, its schema and the report; the table gets its final name last.
     const withTruth = sources.truth !== null;
-    const { table, written, missing } = await writeAnalysisTable({ path: join(outDir, "analysis.csv"), state, usable, plan, withTruth, pseudonym });
+    const { table, written, missing } = await writeAnalysisTable({ path: join(outDir, "analysis.csv"), state, usable, plan, withTruth, pseudonym, table: spec });
     await quarantine.close();
-    await writeAtomic(join(outDir, "schema.json"), `${JSON.stringify(reintegrationSchema({ withTruth }), null, 2)}\n`);
+    await writeAtomic(join(outDir, "schema.json"), `${JSON.stringify(linkedSchema(spec, { withTruth }), null, 2)}\n`);
     const report: LinkageReport = {
       createdAt: new Date().toISOString(),
       files: Object.fromEntries(ORDER.map((f) => [f === "truth" ? TRUTH_FILE : f, reports[f]])),
       trajectories: { read: state.trajectories.length, written, withoutOutcome, withoutPerson, suppressed },
       persons: { withTrajectory: state.persons, withoutTrajectory: state.personsWithoutTrajectory.size },
       features: Object.fromEntries(
-        REINTEGRATION_FEATURES.map((f, j) => [f.name, { missingShare: written === 0 ? 0 : round((missing[j] as number) / written) }]),
+        spec.features.map((f, j) => [f.name, { missingShare: written === 0 ? 0 : round((missing[j] as number) / written) }]),
       ),
       quasiIdentifiers: {
         columns: QUASI_IDENTIFIER_COLUMNS,
@@ -179,10 +203,17 @@ async function settleTrajectories(
 }
 
 /** A linked trajectory that cannot be used after all: moved from linked to unlinked, quarantined in our layout. */
-async function requeueTrajectory(options: { state: JoinState; t: number; reason: QuarantineReason; quarantine: Quarantine; report: FileReport }): Promise<void> {
+async function requeueTrajectory(options: {
+  state: JoinState;
+  t: number;
+  reason: QuarantineReason;
+  quarantine: Quarantine;
+  report: FileReport;
+  arms: readonly string[];
+}): Promise<void> {
   const { state, t, report } = options;
   const s = state.at(t);
-  const raw = [String(state.bsnOf[t]).padStart(9, "0"), state.trajectIds[t] as string, CODE_OF_INTERVENTION[armOf(s) as keyof typeof CODE_OF_INTERVENTION], formatIsoDate(s.start)];
+  const raw = [String(state.bsnOf[t]).padStart(9, "0"), state.trajectIds[t] as string, armCode(options.arms[s.arm] as string), formatIsoDate(s.start)];
   report.linked -= 1;
   report.unlinked += 1;
   await options.quarantine.add("trajecten", { line: state.lineOf[t] as number, reason: options.reason, field: "", fields: raw });

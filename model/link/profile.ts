@@ -3,9 +3,9 @@ import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { INTERVENTIONS } from "../catalogue.js";
 import { SchemaError } from "../errors.js";
-import { truthColumn } from "../reintegration.js";
+import { REINTEGRATION_FEATURES, truthColumn } from "../reintegration.js";
 import { DATE_FORMATS, type DateFormat } from "./dialect.js";
-import { CODED_COLUMNS, DELIVERY_FILES, TRUTH_FILE } from "./format.js";
+import { codedColumnsFor, DELIVERY_FILES, EXTRA_FEATURE_FILES, TRUTH_FILE } from "./format.js";
 
 /**
  * A delivery profile maps another municipality's export onto our delivery format: per file its
@@ -14,11 +14,12 @@ import { CODED_COLUMNS, DELIVERY_FILES, TRUTH_FILE } from "./format.js";
  * Contract: DESIGN.md, "Delivery profile".
  */
 
-/** Our columns per file, the truth file included (the generator's ground truth can be renamed too). */
-export const PROFILE_FILES: Record<string, readonly string[]> = {
-  ...DELIVERY_FILES,
-  [TRUTH_FILE]: ["bsn", ...INTERVENTIONS.map(truthColumn)],
-};
+/** Our columns per file for a catalogue's arms, the truth file included (`mu_<arm>`; the generator's ground truth can be renamed too). */
+export function profileFiles(arms: readonly string[]): Record<string, readonly string[]> {
+  return { ...DELIVERY_FILES, [TRUTH_FILE]: ["bsn", ...arms.map(truthColumn)] };
+}
+/** Our columns per file for the default catalogue. */
+export const PROFILE_FILES: Record<string, readonly string[]> = profileFiles(INTERVENTIONS);
 
 const DUTCH_DATE_FORMATS = { "jjjj-mm-dd": "yyyy-mm-dd", jjjjmmdd: "yyyymmdd", "dd-mm-jjjj": "dd-mm-yyyy", "d-m-jjjj": "d-m-yyyy" } as const;
 const DateFormatSchema = z
@@ -56,54 +57,90 @@ const FileProfileSchema = z.strictObject({
   dateFormat: DateFormatSchema.optional(),
 });
 
-export const DeliveryProfileSchema = z
-  .strictObject({
-    files: z.record(z.string(), FileProfileSchema).optional(),
-    codes: z.record(z.string(), z.record(z.string(), z.string())).optional(),
-  })
-  .superRefine((profile, ctx) => {
-    for (const [file, spec] of Object.entries(profile.files ?? {})) {
-      const ours = PROFILE_FILES[file];
-      if (!ours) {
-        ctx.addIssue({ code: "custom", path: ["files", file], message: `not one of our files (${Object.keys(PROFILE_FILES).join(", ")})` });
-        continue;
-      }
-      for (const column of Object.keys(spec.columns ?? {})) {
-        if (!ours.includes(column)) {
-          ctx.addIssue({ code: "custom", path: ["files", file, "columns", column], message: `not a column of ${file} (${ours.join(", ")})` });
+/** Where a municipality's extra feature is: one of the files with one row per person, and its column there. */
+const ExtraFeatureSchema = z.strictObject({
+  file: z.enum(EXTRA_FEATURE_FILES, { error: `expected one of ${EXTRA_FEATURE_FILES.join(", ")} (files with one row per person)` }),
+  column: z.string().trim().min(1, "a column name is required"),
+});
+const FEATURE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.+-]*$/;
+/** Names an extra feature cannot take: the features link derives and the analysis table's other columns. */
+const TAKEN_NAMES: ReadonlySet<string> = new Set([
+  ...REINTEGRATION_FEATURES.map((f) => f.name),
+  ...Object.values(DELIVERY_FILES).flat(),
+  "pseudonym",
+  "interventie",
+]);
+
+/**
+ * The profile's schema for a catalogue's arms (the trajectory codes map onto them, the truth file's
+ * columns are `mu_<arm>`); the default catalogue's when none are given.
+ */
+export function deliveryProfileSchema(arms: readonly string[] = INTERVENTIONS) {
+  const files = profileFiles(arms);
+  const coded = codedColumnsFor(arms);
+  return z
+    .strictObject({
+      files: z.record(z.string(), FileProfileSchema).optional(),
+      codes: z.record(z.string(), z.record(z.string(), z.string())).optional(),
+      /** Features a municipality has beyond the ones link derives: where each is delivered. */
+      features: z.record(z.string(), ExtraFeatureSchema).optional(),
+    })
+    .superRefine((profile, ctx) => {
+      for (const [file, spec] of Object.entries(profile.files ?? {})) {
+        const ours = files[file];
+        if (!ours) {
+          ctx.addIssue({ code: "custom", path: ["files", file], message: `not one of our files (${Object.keys(files).join(", ")})` });
+          continue;
+        }
+        for (const column of Object.keys(spec.columns ?? {})) {
+          if (!ours.includes(column)) {
+            ctx.addIssue({ code: "custom", path: ["files", file, "columns", column], message: `not a column of ${file} (${ours.join(", ")})` });
+          }
         }
       }
-    }
-    for (const [column, codes] of Object.entries(profile.codes ?? {})) {
-      const targets = CODED_COLUMNS[column];
-      if (!targets) {
-        ctx.addIssue({ code: "custom", path: ["codes", column], message: `not a coded column (${Object.keys(CODED_COLUMNS).join(", ")})` });
-        continue;
-      }
-      for (const [theirs, ours] of Object.entries(codes)) {
-        if (!(ours in targets)) {
-          const examples = Object.keys(targets).slice(0, 12).join(", ");
-          ctx.addIssue({ code: "custom", path: ["codes", column, theirs], message: `"${ours}" is not one of our codes (${examples}${Object.keys(targets).length > 12 ? ", …" : ""})` });
+      const extras = profile.features ?? {};
+      for (const name of Object.keys(extras)) {
+        if (!FEATURE_NAME.test(name)) {
+          ctx.addIssue({ code: "custom", path: ["features", name], message: "a feature name uses letters, digits, _ . + - only" });
+        } else if (TAKEN_NAMES.has(name)) {
+          ctx.addIssue({ code: "custom", path: ["features", name], message: `"${name}" is a feature or column link derives itself; give the extra feature another name` });
         }
       }
-    }
-  });
+      for (const [column, codes] of Object.entries(profile.codes ?? {})) {
+        // An extra feature's codes map onto the values its configuration declares (checked when linking).
+        if (column in extras) continue;
+        const targets = coded[column];
+        if (!targets) {
+          const names = [...Object.keys(coded), ...Object.keys(extras)];
+          ctx.addIssue({ code: "custom", path: ["codes", column], message: `not a coded column (${names.join(", ")})` });
+          continue;
+        }
+        for (const [theirs, ours] of Object.entries(codes)) {
+          if (!(ours in targets)) {
+            const examples = Object.keys(targets).slice(0, 12).join(", ");
+            ctx.addIssue({ code: "custom", path: ["codes", column, theirs], message: `"${ours}" is not one of our codes (${examples}${Object.keys(targets).length > 12 ? ", …" : ""})` });
+          }
+        }
+      }
+    });
+}
+export const DeliveryProfileSchema = deliveryProfileSchema();
 export type DeliveryProfile = z.infer<typeof DeliveryProfileSchema>;
 export type FileProfile = z.infer<typeof FileProfileSchema>;
 
 /** Where a zod issue is, as a profile author reads it: `files.personen.columns.bsn`. */
 const where = (path: readonly PropertyKey[]): string => (path.length === 0 ? "(top level)" : path.map(String).join("."));
 
-/** Validates a parsed profile; throws one line naming the problem and where it is. */
-export function parseDeliveryProfile(value: unknown, source = "profile"): DeliveryProfile {
-  const parsed = DeliveryProfileSchema.safeParse(value);
+/** Validates a parsed profile (for a catalogue's arms; default: ours); throws one line naming the problem and where it is. */
+export function parseDeliveryProfile(value: unknown, source = "profile", options: { arms?: readonly string[] } = {}): DeliveryProfile {
+  const parsed = (options.arms ? deliveryProfileSchema(options.arms) : DeliveryProfileSchema).safeParse(value);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
   throw new SchemaError(`${source}: ${where(issue?.path ?? [])}: ${issue?.message ?? "invalid"}`);
 }
 
-/** Reads and validates a delivery profile file. */
-export async function loadDeliveryProfile(path: string): Promise<DeliveryProfile> {
+/** Reads and validates a delivery profile file (for a catalogue's arms; default: ours). */
+export async function loadDeliveryProfile(path: string, options: { arms?: readonly string[] } = {}): Promise<DeliveryProfile> {
   let text: string;
   try {
     text = await readFile(path, "utf8");
@@ -116,13 +153,18 @@ export async function loadDeliveryProfile(path: string): Promise<DeliveryProfile
   } catch (error) {
     throw new SchemaError(`${path}: not valid JSON (${error instanceof Error ? error.message : String(error)})`, { cause: error });
   }
-  return parseDeliveryProfile(value, path);
+  return parseDeliveryProfile(value, path, options);
 }
 
-/** The delivery code for each of their codes in one column (their code → our delivery code), or null without a mapping. */
-export function codeMap(profile: DeliveryProfile | undefined, column: string): Map<string, string> | null {
+/**
+ * The value for each of their codes in one column (their code → the delivery code our row checks
+ * expect; for an extra feature, the value as the profile gives it), or null without a mapping.
+ */
+export function codeMap(profile: DeliveryProfile | undefined, column: string, arms: readonly string[] = INTERVENTIONS): Map<string, string> | null {
   const codes = profile?.codes?.[column];
-  const targets = CODED_COLUMNS[column];
-  if (!codes || !targets) return null;
+  if (!codes) return null;
+  if (profile?.features?.[column]) return new Map(Object.entries(codes));
+  const targets = codedColumnsFor(arms)[column];
+  if (!targets) return null;
   return new Map(Object.entries(codes).map(([theirs, ours]) => [theirs, targets[ours] as string]));
 }

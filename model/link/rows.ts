@@ -125,6 +125,27 @@ export const CONVERT: Record<RowFile, (f: readonly string[]) => (number | string
   truth: (f) => f.map(Number),
 };
 
+/**
+ * The row schemas and converters for a catalogue's arms: the trajectory column holds one of
+ * `armIndex`'s codes (converted to the arm's index), the truth file one probability per arm.
+ */
+export function rowsFor(options: { armIndex: ReadonlyMap<string, number>; arms: number }): {
+  schemas: Record<RowFile, z.ZodType<string[]>>;
+  convert: typeof CONVERT;
+} {
+  const { armIndex } = options;
+  const schemas = {
+    ...ROW_SCHEMAS,
+    trajecten: z.tuple([bsn, trajectId, code([...armIndex.keys()]), date]),
+    truth: z.tuple([bsn, ...Array.from({ length: options.arms }, () => probability)] as unknown as [typeof bsn]),
+  } as unknown as Record<RowFile, z.ZodType<string[]>>;
+  const convert: typeof CONVERT = {
+    ...CONVERT,
+    trajecten: (f) => [Number(f[0]), f[1] as string, armIndex.get(f[2] as string) as number, day(f[3] as string)],
+  };
+  return { schemas, convert };
+}
+
 const KNOWN = new Set<string>(QUARANTINE_REASONS);
 
 /** The quarantine reason and the offending column index of a failed parse. */

@@ -73,8 +73,10 @@ export async function planSource(options: {
   columns: readonly string[];
   decimalColumns?: ReadonlySet<string>;
   profile?: DeliveryProfile;
+  /** The catalogue's arms, onto which the profile maps trajectory codes (default: ours). */
+  arms?: readonly string[];
 }): Promise<SourcePlan> {
-  const { path, name, file, columns, profile } = options;
+  const { path, name, file, columns, profile, arms } = options;
   const spec = profile?.files?.[file];
   const sniffed = await sniffCsv(path, { encoding: spec?.encoding });
   const fromProfile: SourceFormat["fromProfile"] = [];
@@ -87,7 +89,8 @@ export async function planSource(options: {
   }
   const [headerLine = "", ...rowLines] = lines;
   const header = parseCsvRecord(headerLine, delimiter) ?? [headerLine];
-  const names = columns.map((c) => spec?.columns?.[c] ?? c);
+  // An extra feature's column is named by the profile's `features` (it has no name of ours in the file).
+  const names = columns.map((c) => spec?.columns?.[c] ?? profile?.features?.[c]?.column ?? c);
   const { order, unknown } = matchColumns({ file: name, header, names, ours: columns });
   const identity = order.every((v, i) => v === i) && header.length === columns.length;
 
@@ -111,7 +114,7 @@ export async function planSource(options: {
   const steps: ((v: string) => string)[] = [];
   const at: number[] = [];
   columns.forEach((c, j) => {
-    const codes = codeMap(profile, c);
+    const codes = codeMap(profile, c, arms);
     if (DATE_COLUMNS.has(c) && dateFormat !== "yyyy-mm-dd") {
       steps.push((v) => (v === "" ? v : (toIsoDate(v, dateFormat) ?? NOT_A_DATE)));
       at.push(j);
@@ -141,7 +144,7 @@ export async function planSource(options: {
     identity,
     unknownColumns: unknown,
     renamed,
-    mappedCodes: columns.filter((c) => codeMap(profile, c) !== null),
+    mappedCodes: columns.filter((c) => codeMap(profile, c, arms) !== null),
     encodingFallback: sniffed.ascii && spec?.encoding === undefined,
     normalise,
   };
@@ -161,6 +164,7 @@ export async function locateSources<F extends string>(options: {
   columns: Record<F, readonly string[]>;
   decimalColumns: ReadonlySet<string>;
   profile?: DeliveryProfile;
+  arms?: readonly string[];
 }): Promise<Record<F, Source | null>> {
   const { inDir, profile } = options;
   const nameOf = (f: F): string => profile?.files?.[f]?.path ?? `${f}.csv`;
@@ -184,7 +188,7 @@ export async function locateSources<F extends string>(options: {
         : {
             path: file.path,
             size: file.size,
-            plan: await planSource({ path: file.path, name: file.name, file: f, columns: options.columns[f], decimalColumns: options.decimalColumns, profile }),
+            plan: await planSource({ path: file.path, name: file.name, file: f, columns: options.columns[f], decimalColumns: options.decimalColumns, profile, arms: options.arms }),
           };
   }
   return sources;
