@@ -1,32 +1,18 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { type CliRun, runCli } from "../test/setup/run-cli.js";
 import { makeTinyTable } from "../test/fixtures/tiny-table.js";
 import { main as predictMain } from "./predict.js";
 import { main as recommendMain } from "./recommend.js";
 import { main as trainMain } from "./train.js";
 
 /** The CLIs end bad input with one clear line on stderr and a non-zero exit (DESIGN.md, commands). */
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = CliRun;
 
 function cli(script: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", join("scripts", script), ...args], {
-      env: { ...process.env, TRAJECTWIJZER_QUIET_BACKEND: "1" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli(script, args, { env: { TRAJECTWIJZER_QUIET_BACKEND: "1" } });
 }
 
 let dir: string;

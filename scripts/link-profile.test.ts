@@ -1,30 +1,16 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type CliRun, runCli } from "../test/setup/run-cli.js";
 
 /** `generate --format dutch-export --rename` and `link --profile` as real processes (DESIGN.md, commands). */
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = CliRun;
 const KEY = "cli-test-key-0123456789-0123456789-abcdef";
 
 function cli(script: string, args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    // Like `npm run link`: the linker must stay within its memory budget.
-    const child = spawn(process.execPath, ["--max-old-space-size=640", "--import", "tsx", join("scripts", script), ...args], {
-      env: { ...process.env, PSEUDONYM_KEY: KEY },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  // Like `npm run link`: the linker must stay within its memory budget.
+  return runCli(script, args, { env: { PSEUDONYM_KEY: KEY }, nodeArgs: ["--max-old-space-size=640"] });
 }
 /** stderr without the progress bar's redraws. */
 const errorLines = (run: Run) =>

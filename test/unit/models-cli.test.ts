@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type CliRun, runCli } from "../setup/run-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeBundleFile } from "../../model/index";
 import { clientFrom, makeTinyBundle, writeDisclosureVerdict } from "../fixtures/tiny-bundle";
@@ -11,7 +11,7 @@ import { clientFrom, makeTinyBundle, writeDisclosureVerdict } from "../fixtures/
  * migrates) the database file:$DATA_DIR/trajectwijzer.db and the model folder $DATA_DIR/models as
  * `npm start` would, and this process, standing in for a running server on that DATA_DIR, sees the result.
  */
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = CliRun;
 let dataDir: string;
 let unchecked: string;
 let passed: string;
@@ -20,21 +20,7 @@ let version: string;
 let client: Record<string, unknown>;
 
 function models(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/models.ts", ...args], {
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", MODEL_DIR: "", TRAJECTWIJZER_QUIET_BACKEND: "1" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli("models.ts", args, { env: { DATA_DIR: dataDir, DATABASE_URL: "", MODEL_DIR: "", TRAJECTWIJZER_QUIET_BACKEND: "1" } });
 }
 
 const oneLine = (run: Run) => run.stderr.trim().split("\n").filter((l) => !l.startsWith("trajectwijzer:"));

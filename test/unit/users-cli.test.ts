@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { type CliRun, runCli } from "../setup/run-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSecretsFile } from "../../scripts/lib/app-env";
 
@@ -10,27 +10,13 @@ import { readSecretsFile } from "../../scripts/lib/app-env";
  * `npm start` would), and the accounts it makes, used through the app's own route modules as a server
  * on that DATA_DIR would: the first administrator logs in only after the second factor and a new password.
  */
-type Run = { code: number | null; stdout: string; stderr: string };
+type Run = CliRun;
 let dataDir: string;
 /** km1's API token, from the token test, for the deactivation test. */
 let km1Token = "";
 
 function users(args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/users.ts", ...args], {
-      env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: "", MODEL_DIR: "" },
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => {
-      stdout += d;
-    });
-    child.stderr.on("data", (d) => {
-      stderr += d;
-    });
-    child.on("error", reject);
-    child.on("exit", (code) => resolve({ code, stdout, stderr }));
-  });
+  return runCli("users.ts", args, { env: { DATA_DIR: dataDir, DATABASE_URL: "", MODEL_DIR: "" } });
 }
 
 const oneTimePassword = (run: Run) => /one-time password.*\(shown once\): (\S+)/.exec(run.stdout)?.[1] ?? "";
