@@ -134,7 +134,9 @@ export function ErrorBoundary() {
   const t = useT();
   // Never show a stack trace or internal path: a status and a plain message only.
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const message = status === 403 ? t.forbidden : status === 404 ? t.notFound : t.somethingWrong;
+  // A request the server could not read (readForm's 400 and 415) says what to send instead.
+  const unreadable = isRouteErrorResponse(error) && (status === 400 || status === 415) && typeof error.data === "string" ? error.data : null;
+  const message = unreadable ?? (status === 403 ? t.forbidden : status === 404 ? t.notFound : t.somethingWrong);
   return (
     <main id="main" className="page">
       <h1>{status}</h1>

@@ -89,6 +89,7 @@ test("bad input over HTTP: 4xx with a message, never a 5xx", async ({ page, requ
   }
   const json = await request.post("/login", { headers: { Origin: origin, "Content-Type": "application/json" }, data: "{}", maxRedirects: 0 });
   expect(json.status()).toBe(415);
+  expect(await json.text()).toContain("application/x-www-form-urlencoded of multipart/form-data");
   // A browser that sends Origin: null (a privacy setting) with a same-site Referer.
   const nullOrigin = await request.post("/lang", {
     form: { lang: "en", redirectTo: "/login" },
