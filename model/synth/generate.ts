@@ -2,8 +2,9 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { INTERVENTIONS } from "../catalogue.js";
 import { CsvWriter } from "../csv/index.js";
-import { DELIVERY_FILE_NAMES, type DeliveryFile, TRUTH_FILE } from "../link/format.js";
+import { DELIVERY_FILE_NAMES, DELIVERY_FILES, type DeliveryFile, TRUTH_FILE } from "../link/format.js";
 import { type DeliveryFormat, exportLayout, PROFILE_FILE_NAME, RENAMED_FILES } from "./export-layout.js";
+import { GEMEENTE_B_NAMING } from "./municipality-b.js";
 import { Rng } from "./prng.js";
 import { fakeBsn, type SimPerson, simulatePerson } from "./scm.js";
 
@@ -16,6 +17,12 @@ export type GenerateOptions = {
   format?: DeliveryFormat;
   /** Also give files, columns and trajectory codes another municipality's names, and write the matching delivery profile. */
   rename?: boolean;
+  /**
+   * `b`: the second synthetic municipality (config/examples/gemeente-b.json): its trajectory
+   * codes and keys, its file and column names, its extra variable (a driving licence) and its
+   * delivery profile. The same persons as without it, apart from the licence's effect on work.
+   */
+  municipality?: Municipality;
   onProgress?: (done: number, total: number) => void;
 };
 
@@ -31,6 +38,10 @@ export const MESS_KINDS = [
 ] as const;
 export type MessKind = (typeof MESS_KINDS)[number];
 
+/** Synthetic municipalities other than the default one. */
+export const MUNICIPALITIES = ["b"] as const;
+export type Municipality = (typeof MUNICIPALITIES)[number];
+
 export type DeliveryManifest = {
   generator: "trajectwijzer-synth";
   version: 1;
@@ -39,6 +50,8 @@ export type DeliveryManifest = {
   clean: boolean;
   format: DeliveryFormat;
   renamed: boolean;
+  /** The synthetic municipality written (absent: the default one). */
+  municipality?: Municipality;
   /** The delivery profile written beside the files (renamed deliveries only). */
   profile: string | null;
   rows: Record<string, number>;
@@ -118,19 +131,27 @@ export async function generateDelivery(options: GenerateOptions): Promise<Delive
   const { outDir, n, seed, clean } = options;
   const format = options.format ?? "ours";
   const renamed = options.rename ?? false;
-  const layout = exportLayout({ format, rename: renamed });
+  const { municipality } = options;
+  if (municipality !== undefined && renamed) throw new Error("municipality b has its own names: leave out rename");
+  const naming = municipality === "b" ? GEMEENTE_B_NAMING : undefined;
+  const layout = exportLayout({ format, rename: renamed, ...(naming ? { naming } : {}) });
+  // The catalogue's keys, in our arms' order (what the summary reports).
+  const armKeys = naming?.armKeys ?? INTERVENTIONS;
   if (!Number.isInteger(n) || n < 1) throw new Error(`n must be a positive integer, got ${n}`);
   await mkdir(outDir, { recursive: true });
   // A previous delivery in the same folder must not survive half-overwritten: delivery.json is written last.
   for (const name of [...DELIVERY_FILE_NAMES, TRUTH_FILE] as (DeliveryFile | typeof TRUTH_FILE)[]) {
     await rm(join(outDir, `${name}.csv`), { force: true });
     await rm(join(outDir, RENAMED_FILES[name]), { force: true });
+    await rm(join(outDir, GEMEENTE_B_NAMING.files[name]), { force: true });
   }
   await rm(join(outDir, PROFILE_FILE_NAME), { force: true });
   await rm(join(outDir, "delivery.json"), { force: true });
   const rng = new Rng(seed, 0);
   const mess = new Rng(seed, 1);
   const ids = new Rng(seed, 2);
+  // B's extra variable has a stream of its own: the persons stay those of the same seed.
+  const licence = naming && naming.extras.length > 0 ? new Rng(seed, 3) : undefined;
   const writers = {} as Record<DeliveryFile, CsvWriter>;
   const injected: Record<string, Partial<Record<MessKind, number>>> = {};
   const count = (file: string, kind: MessKind): void => {
@@ -156,7 +177,8 @@ export async function generateDelivery(options: GenerateOptions): Promise<Delive
     let out = row;
     let corrupted = true;
     const dates = DATE_COLUMNS[file].filter((i) => row[i] !== "");
-    const codes = CODE_COLUMNS[file];
+    // An extra column (after ours) can hold an unknown code too.
+    const codes = row.length > DELIVERY_FILES[file].length ? [...CODE_COLUMNS[file], DELIVERY_FILES[file].length] : CODE_COLUMNS[file];
     if (r < P_INVALID_BSN) {
       out = [breakBsn(row[0] as string), ...row.slice(1)];
       count(file, "invalid_bsn");
@@ -202,7 +224,8 @@ export async function generateDelivery(options: GenerateOptions): Promise<Delive
       let bsn = fakeBsn(ids);
       while (issued.has(bsn)) bsn = fakeBsn(ids);
       issued.add(bsn);
-      const p: SimPerson = simulatePerson(rng, bsn, `TR${String(i + 1).padStart(8, "0")}`);
+      const p: SimPerson = simulatePerson(rng, bsn, `TR${String(i + 1).padStart(8, "0")}`, licence ? { licence } : {});
+      if (p.rijbewijs !== null) p.files.personen = [...p.files.personen, String(p.rijbewijs)];
       armCounts[p.arm] = (armCounts[p.arm] as number) + 1;
       werkSum += p.werk;
       p.mu.forEach((m, a) => {
@@ -248,13 +271,14 @@ export async function generateDelivery(options: GenerateOptions): Promise<Delive
     clean,
     format,
     renamed,
+    ...(municipality ? { municipality } : {}),
     profile: layout.profile ? PROFILE_FILE_NAME : null,
     rows,
     injected,
     summary: {
       werkRate: round(werkSum / n),
-      armShares: Object.fromEntries(INTERVENTIONS.map((a, i) => [a, round((armCounts[i] as number) / n)])),
-      meanMu: Object.fromEntries(INTERVENTIONS.map((a, i) => [a, round((muSums[i] as number) / n)])),
+      armShares: Object.fromEntries(armKeys.map((a, i) => [a, round((armCounts[i] as number) / n)])),
+      meanMu: Object.fromEntries(armKeys.map((a, i) => [a, round((muSums[i] as number) / n)])),
     },
   };
   const manifestPath = join(outDir, "delivery.json");

@@ -94,6 +94,18 @@ export type SimPerson = {
   arm: number;
   werk: number;
   propensity: number[];
+  /** Municipality B's extra variable (driving licence B, 0/1); null when not simulated. */
+  rijbewijs: number | null;
+};
+
+export type SimulateOptions = {
+  /**
+   * Also simulate a driving licence (municipality B's extra variable), from this separate random
+   * stream so that without it every person is exactly as before. It depends on age, education,
+   * origin, language, region and work history, and raises the chance of work a little (most of all
+   * with job hunting, where a car widens the search).
+   */
+  licence?: Rng;
 };
 
 const ATC_CHOICES: string[][] = [
@@ -106,7 +118,7 @@ const ATC_CHOICES: string[][] = [
 const OTHER_ATC = ["M01AE", "J01CA", "N02BE", "A02BC", "D07AC", "H03AA"];
 
 /** Simulates one person (one trajectory) of the delivery, clean. */
-export function simulatePerson(rng: Rng, bsn: string, trajectId: string): SimPerson {
+export function simulatePerson(rng: Rng, bsn: string, trajectId: string, options: SimulateOptions = {}): SimPerson {
   const T = rng.int(FIRST_START, LAST_START);
   const startYear = new Date(T * 86_400_000).getUTCFullYear();
   const band = rng.pick(AGE_BAND_WEIGHTS);
@@ -316,6 +328,25 @@ export function simulatePerson(rng: Rng, bsn: string, trajectId: string): SimPer
     singleParent: household === 1 ? 1 : 0,
   };
   const u = rng.normal();
+  const rijbewijs =
+    options.licence === undefined
+      ? null
+      : options.licence.chance(
+            sigmoid(
+              0.9 +
+                0.5 * (ageYears >= 27 ? 1 : 0) +
+                0.4 * (education >= 2 ? 1 : 0) -
+                0.9 * (origin === 2 ? 1 : 0) -
+                0.5 * languageBelow -
+                0.5 * (REGIONS[s.region] === "randstad" ? 1 : 0) -
+                0.4 * (neverWorked ? 1 : 0),
+            ),
+          )
+        ? 1
+        : 0;
+  // Without a simulated licence both shifts are exactly 0, so nothing else changes.
+  const licenceShift = rijbewijs === null ? 0 : 0.35 * rijbewijs - 0.2;
+  const licenceJobSearch = rijbewijs === null ? 0 : 0.03 * rijbewijs;
 
   // Baseline (regulier).
   const z =
@@ -337,7 +368,8 @@ export function simulatePerson(rng: Rng, bsn: string, trajectId: string): SimPer
     0.6 * (1 - x.taaleis) -
     0.5 * x.youngChild -
     0.15 * x.singleParent +
-    0.4 * u;
+    0.4 * u +
+    licenceShift;
   const p0 = sigmoid(z);
 
   // Effects in probability points.
@@ -347,7 +379,7 @@ export function simulatePerson(rng: Rng, bsn: string, trajectId: string): SimPer
   const lowEducation = x.education <= 1 ? 1 : 0;
   const tau = [
     0,
-    0.13 * Math.exp(-(((p0 - 0.32) / 0.17) ** 2)) - 0.03 * x.debt - 0.01,
+    0.13 * Math.exp(-(((p0 - 0.32) / 0.17) ** 2)) - 0.03 * x.debt - 0.01 + licenceJobSearch,
     lowEducation ? 0.16 * young - 0.035 : 0.03 * young - 0.035,
     -0.075 + 0.17 * sigmoid((x.msw - 24) / 6),
     0.15 * reducedCapacity * longBenefit + 0.02 * longBenefit - 0.01,
@@ -431,6 +463,7 @@ export function simulatePerson(rng: Rng, bsn: string, trajectId: string): SimPer
     arm,
     werk,
     propensity,
+    rijbewijs,
   };
 }
 
