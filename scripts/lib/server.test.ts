@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { requestBodyLimit } from "./server";
+import { requestBodyLimit, securityHeaders } from "./server";
 
 /** The body limit on a real HTTP server: refused before any handler reads the body. */
 let base = "";
@@ -59,5 +59,29 @@ describe("request body limit", () => {
 
   it("lets a request without a body through", async () => {
     expect((await fetch(`${base}/health`)).status).toBe(200);
+  });
+});
+
+describe("security headers", () => {
+  async function headersWith(hsts: boolean): Promise<Headers> {
+    const app = express();
+    app.use(securityHeaders({ hsts }));
+    app.get("*", (_req, res) => res.send("ok"));
+    const server = app.listen(0);
+    await new Promise((resolve) => server.once("listening", resolve));
+    try {
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      return response.headers;
+    } finally {
+      server.close();
+    }
+  }
+
+  it("sends Strict-Transport-Security only when the deployment is on HTTPS (COOKIE_SECURE=true)", async () => {
+    expect((await headersWith(true)).get("strict-transport-security")).toBe("max-age=31536000; includeSubDomains");
+    const plain = await headersWith(false);
+    expect(plain.get("strict-transport-security")).toBeNull();
+    expect(plain.get("x-content-type-options")).toBe("nosniff");
+    expect(plain.get("content-security-policy")).toMatch(/'nonce-[^']+'/);
   });
 });

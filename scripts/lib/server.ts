@@ -7,6 +7,27 @@ import express from "express";
 import { API_VERSION } from "../../app/utils/api-version";
 
 /**
+ * Security headers on every response, a CSP nonce per response, and the client's address for the audit
+ * log (set here so a client cannot forge it). `hsts`: the deployment is served over HTTPS
+ * (COOKIE_SECURE=true), so browsers are told to use HTTPS only, for a year.
+ */
+export function securityHeaders(options: { hsts: boolean }): express.RequestHandler {
+  return (req, res, next) => {
+    const nonce = randomBytes(16).toString("base64");
+    res.locals.cspNonce = nonce;
+    res.setHeader("X-Content-Type-Options", "nosniff");
+    res.setHeader("Referrer-Policy", "same-origin");
+    res.setHeader("X-Frame-Options", "DENY");
+    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
+    res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce));
+    if (options.hsts) res.setHeader("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
+    req.headers["x-tw-remote-address"] = req.socket.remoteAddress ?? "unknown";
+    next();
+  };
+}
+
+/**
  * The production HTTP server: static assets, security headers, the client's address for the
  * audit log (set here so a client cannot forge it), and a graceful shutdown on SIGTERM.
  */
@@ -20,18 +41,7 @@ export async function serve(options: { port: number; buildDir?: string; log?: (l
   // Behind a TLS-terminating proxy the origin check needs the original protocol.
   if (process.env.TRUST_PROXY === "true") app.set("trust proxy", 1);
   app.use(compression());
-  app.use((req, res, next) => {
-    const nonce = randomBytes(16).toString("base64");
-    res.locals.cspNonce = nonce;
-    res.setHeader("X-Content-Type-Options", "nosniff");
-    res.setHeader("Referrer-Policy", "same-origin");
-    res.setHeader("X-Frame-Options", "DENY");
-    res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
-    res.setHeader("Permissions-Policy", "camera=(), microphone=(), geolocation=()");
-    res.setHeader("Content-Security-Policy", contentSecurityPolicy(nonce));
-    req.headers["x-tw-remote-address"] = req.socket.remoteAddress ?? "unknown";
-    next();
-  });
+  app.use(securityHeaders({ hsts: process.env.COOKIE_SECURE === "true" }));
   // A load balancer stops sending new requests once /health says so; requests in flight still finish.
   let shuttingDown = false;
   app.get("/health", (_req, res, next) => {
