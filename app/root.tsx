@@ -14,11 +14,11 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import { getActiveModelVersion } from "~/models/model-version.server";
-import { getUser } from "~/utils/auth.server";
+import { getUser } from "~/utils/auth/auth.server";
 import { MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { useNonce } from "~/utils/nonce";
-import { NAV_BY_ROLE } from "~/utils/roles";
+import { NAV_BY_ROLE } from "~/utils/auth/roles";
 
 const NAV_TARGETS = { caseload: "/clients", dashboard: "/dashboard", audit: "/audit", users: "/admin/users", models: "/models" } as const;
 const NAV_LABELS = { caseload: "navCaseload", dashboard: "navDashboard", audit: "navAudit", users: "navUsers", models: "navModels" } as const;

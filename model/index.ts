@@ -1,5 +1,5 @@
 /**
- * Public surface of model/: the app (app/utils/predictor.server.ts), the CLIs in scripts/
+ * Public surface of model/: the app (app/utils/registry/predictor.server.ts), the CLIs in scripts/
  * and the metrics code build on these. No tensors cross this boundary: every function
  * takes and returns plain values (a `Bundle` holds its tensors privately).
  *

@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { hash } from "@node-rs/argon2";
 import { parse } from "csv-parse";
 import type { PrismaClient } from "../app/generated/prisma/client";
-import { DEVIATION_REASONS } from "../app/utils/decision-form";
+import { DEVIATION_REASONS } from "../app/utils/forms/decision-form";
 import { displayCode, pseudonymise } from "../app/utils/pseudonym.server";
 import { type Bundle, predictTable } from "../model/index";
 import { seededRandom } from "../model/metrics/random";

@@ -3,9 +3,9 @@ import { hash } from "@node-rs/argon2";
 import { parse } from "csv-parse";
 import type { PrismaClient } from "../app/generated/prisma/client";
 import { displayCode, pseudonymise } from "../app/utils/pseudonym.server";
-import { type Role, TOTP_REQUIRED_ROLES } from "../app/utils/roles";
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../app/utils/demo-credentials";
-import { encryptTotpSecret } from "../app/utils/totp-secret.server";
+import { type Role, TOTP_REQUIRED_ROLES } from "../app/utils/auth/roles";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../app/utils/auth/demo-credentials";
+import { encryptTotpSecret } from "../app/utils/auth/totp-secret.server";
 import { ClientProfileSchema, REINTEGRATION_FEATURES } from "../model/reintegration";
 
 /** Demo accounts; their password is listed in the README and is for a local demo only. */
@@ -74,10 +74,10 @@ export async function seedCaseload(db: PrismaClient, options: { analysisCsv: str
 
 /**
  * Registers the demo model that `npm start` trained and checked, and makes it active: the same
- * registration pipeline and promotion rule as every other bundle (app/utils/model-registry.server.ts).
+ * registration pipeline and promotion rule as every other bundle (app/utils/registry/model-registry.server.ts).
  */
 export async function registerDemoModel(model: { dir: string; dataHash: string }): Promise<string> {
-  const { promoteRegisteredModel, registerBundle } = await import("../app/utils/model-registry.server");
+  const { promoteRegisteredModel, registerBundle } = await import("../app/utils/registry/model-registry.server");
   const registered = await registerBundle({ dir: model.dir, place: "in-place", createdById: null, dataHash: model.dataHash, requirePassed: true });
   if (!registered.ok) throw new Error(`the demo model could not be registered (${registered.code}${registered.detail ? `: ${registered.detail}` : ""})`);
   const promoted = await promoteRegisteredModel({ id: registered.version });

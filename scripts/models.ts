@@ -70,7 +70,7 @@ async function importCommand(argv: string[]): Promise<void> {
     );
     if (!isDir) throw new Error(`${args.dir}: no such directory`);
     const locations = await openAppDatabase();
-    const { promoteRegisteredModel, registerBundle } = await import("../app/utils/model-registry.server.js");
+    const { promoteRegisteredModel, registerBundle } = await import("../app/utils/registry/model-registry.server.js");
     try {
       const registered = await registerBundle({ dir, place: "copy", createdById: null, requirePassed: true, hide: [{ from: dir, to: args.dir }] });
       await auditCli({ action: "model.import", object: registered.ok ? `model:${registered.version}` : null, result: registered.ok ? "ok" : "failed" });

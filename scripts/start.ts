@@ -61,7 +61,7 @@ async function main() {
   if (demo) await seed.seedUsers(db);
   else {
     // The published demo password or TOTP key must never guard a production deployment.
-    const { accountsWithDemoCredentials, demoCredentialsRefusal } = await import("../app/utils/demo-credentials.server.js");
+    const { accountsWithDemoCredentials, demoCredentialsRefusal } = await import("../app/utils/auth/demo-credentials.server.js");
     const refusal = demoCredentialsRefusal(await accountsWithDemoCredentials(db));
     if (refusal) throw new Error(refusal);
   }
@@ -80,7 +80,7 @@ async function main() {
     throw new Error(`the active model ${active.id} is missing (its directory is gone); restore it or activate another model`);
   }
   // The registry's own rule: the bundle loads and carries a passing disclosure report covering its files.
-  const { promotionBlocker } = await import("../app/utils/model-registry.server.js");
+  const { promotionBlocker } = await import("../app/utils/registry/model-registry.server.js");
   const activeChecked = active && existsSync(active.dir) ? (await promotionBlocker(active.dir)) === null : null;
   if (active && activeChecked === false && !path.basename(active.dir).startsWith("demo-")) {
     throw new Error(`the active model ${active.id} has no passing disclosure report; run npm run check-bundle on it or promote a checked model`);

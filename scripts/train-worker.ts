@@ -16,7 +16,7 @@ import {
 } from "../model/index.js";
 
 /**
- * Retraining worker, started by app/utils/training.server.ts (one process per run). It never
+ * Retraining worker, started by app/utils/registry/training.server.ts (one process per run). It never
  * touches the database: the web server is the only writer, so the two processes cannot lock each
  * other out of SQLite. Everything goes to stdout as JSON lines:
  *   {"phase":"training","member":1,"members":5,"epoch":3,"maxEpochs":60,"loss":0.41}   progress

@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { ROLES, RoleSchema, TOTP_REQUIRED_ROLES } from "../app/utils/roles.js";
+import { ROLES, RoleSchema, TOTP_REQUIRED_ROLES } from "../app/utils/auth/roles.js";
 import { openAppDatabase } from "./lib/app-env.js";
 import { auditCli } from "./lib/audit.js";
 import { parseCli, parseCommand, Refused, runCli, textTable } from "./lib/cli.js";
@@ -132,7 +132,7 @@ async function withApp(name: string, work: (app: App) => Promise<void>): Promise
   await runCli(name, async () => {
     await openAppDatabase();
     const users = await import("../app/models/user.server.js");
-    const { newOneTimePassword } = await import("../app/utils/password-change.server.js");
+    const { newOneTimePassword } = await import("../app/utils/auth/password-change.server.js");
     const { getDb } = await import("../app/utils/db.server.js");
     try {
       await work({ users, newOneTimePassword });
@@ -177,7 +177,7 @@ async function token(argv: string[]): Promise<void> {
   await withApp(specs.token.name, async ({ users }) => {
     const account = await requireAccount(users, args.username);
     if (!account.active) throw new Refused("--username: this account is deactivated");
-    const { newApiToken } = await import("../app/utils/api.server.js");
+    const { newApiToken } = await import("../app/utils/api/api.server.js");
     const { token, tokenHash } = newApiToken();
     const days = args["expires-days"];
     const expiresAt = days === undefined ? null : new Date(Date.now() + days * 24 * 3600 * 1000);

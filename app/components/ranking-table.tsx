@@ -2,7 +2,7 @@ import type { Catalogue } from "../../model/config/municipality";
 import type { RecommendationResult } from "../../model/recommendation";
 import { ChanceBar } from "~/components/chance-bar";
 import { useT } from "~/utils/i18n";
-import { armLabel, groupLabel, pct, signedPoints } from "~/utils/profile-labels";
+import { armLabel, groupLabel, pct, signedPoints } from "~/utils/forms/profile-labels";
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Catalogue } from "../../model/config/municipality";
-import { missingFacts } from "~/utils/intake-form";
-import type { ClientStatus } from "~/utils/client-status";
+import { missingFacts } from "~/utils/forms/intake-form";
+import type { ClientStatus } from "~/utils/forms/client-status";
 import { getDb } from "~/utils/db.server";
 import { constraintViolation } from "~/utils/db-errors.server";
 import { displayCode } from "~/utils/pseudonym.server";

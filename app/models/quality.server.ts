@@ -3,7 +3,7 @@ import { getDb } from "~/utils/db.server";
 /**
  * The only Prisma caller for the managers' quality aggregates. Returns, per client, the latest
  * version of its decision (with the recommendation that was shown) and the latest version of the
- * outcome of that decision. Record-level rows never leave the server: app/utils/quality.server.ts
+ * outcome of that decision. Record-level rows never leave the server: app/utils/quality/quality.server.ts
  * turns them into suppressed aggregates.
  */
 export type QualityQuery = {

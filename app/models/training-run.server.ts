@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { getDb } from "~/utils/db.server";
 
-/** A retraining run (app/utils/training.server.ts starts the worker, scripts/train-worker.ts trains). */
+/** A retraining run (app/utils/registry/training.server.ts starts the worker, scripts/train-worker.ts trains). */
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 export const ACTIVE_RUN_STATUSES: readonly RunStatus[] = ["queued", "running"];

@@ -1,7 +1,7 @@
 import { hash, verify } from "@node-rs/argon2";
-import { forgetApiTokens } from "~/utils/api.server";
+import { forgetApiTokens } from "~/utils/api/api.server";
 import { getDb } from "~/utils/db.server";
-import type { Role } from "~/utils/roles";
+import type { Role } from "~/utils/auth/roles";
 
 export async function listUsers() {
   return getDb().user.findMany({

@@ -8,14 +8,14 @@ import { countRecentAuditEvents } from "~/models/audit.server";
 import { disableTotp, getTotpState } from "~/models/second-factor.server";
 import { changeOwnPassword, isCurrentPassword } from "~/models/user.server";
 import { audit } from "~/utils/audit.server";
-import { LOGIN_LIMIT, requireUser } from "~/utils/auth.server";
-import { readForm } from "~/utils/form.server";
+import { LOGIN_LIMIT, requireUser } from "~/utils/auth/auth.server";
+import { readForm } from "~/utils/forms/form.server";
 import { type Lang, pageTitle, useT } from "~/utils/i18n";
-import { NewPasswordSchema } from "~/utils/password-change.server";
-import { TOTP_REQUIRED_ROLES } from "~/utils/roles";
-import { checkTotpCode, enrolmentSecret } from "~/utils/second-factor.server";
-import { createSession } from "~/utils/session.server";
-import { otpauthUri } from "~/utils/totp";
+import { NewPasswordSchema } from "~/utils/auth/password-change.server";
+import { TOTP_REQUIRED_ROLES } from "~/utils/auth/roles";
+import { checkTotpCode, enrolmentSecret } from "~/utils/auth/second-factor.server";
+import { createSession } from "~/utils/auth/session.server";
+import { otpauthUri } from "~/utils/auth/totp";
 
 export const meta = pageTitle((t) => t.account);
 

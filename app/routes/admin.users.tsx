@@ -2,14 +2,14 @@ import { data as responseData, type ActionFunctionArgs, type LoaderFunctionArgs 
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { createApiToken, createUser, listApiTokens, listUsers, revokeApiToken, resetPassword, setActive, setRole } from "~/models/user.server";
-import { newApiToken } from "~/utils/api.server";
+import { newApiToken } from "~/utils/api/api.server";
 import { audit } from "~/utils/audit.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth/auth.server";
 import { pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
-import { ROLES, RoleSchema } from "~/utils/roles";
+import { ROLES, RoleSchema } from "~/utils/auth/roles";
 import { constraintViolation } from "~/utils/db-errors.server";
-import { readForm } from "~/utils/form.server";
+import { readForm } from "~/utils/forms/form.server";
 
 export const meta = pageTitle((t) => t.users);
 

@@ -1,4 +1,4 @@
-import { problem, withApiHeaders } from "~/utils/api.server";
+import { problem, withApiHeaders } from "~/utils/api/api.server";
 
 /** Any other /api/v1 path: a 404 problem (never the app's HTML page), for every method. */
 async function notFound({ request }: { request: Request }) {

@@ -1,8 +1,8 @@
 import { getClient } from "~/models/client.server";
 import { getDecisionHistory, recordDecision } from "~/models/decision.server";
-import { apiJson, handleApiRequest, type HandlerArgs, invalidParams, problem, readJsonBody, requireApiUser } from "~/utils/api.server";
-import { apiSchemasFor, ListQuerySchema, pageLinks } from "~/utils/api-schemas";
-import { getServingCatalogue } from "~/utils/predictor.server";
+import { apiJson, handleApiRequest, type HandlerArgs, invalidParams, problem, readJsonBody, requireApiUser } from "~/utils/api/api.server";
+import { apiSchemasFor, ListQuerySchema, pageLinks } from "~/utils/api/api-schemas";
+import { getServingCatalogue } from "~/utils/registry/predictor.server";
 import { audit } from "~/utils/audit.server";
 
 async function requireOwnClient(request: Request, clientId: string | undefined) {

@@ -1,8 +1,8 @@
 import { getClient } from "~/models/client.server";
 import { recordShownRecommendation } from "~/models/recommendation.server";
-import { apiJson, handleApiRequest, type HandlerArgs, problem, requireApiUser } from "~/utils/api.server";
+import { apiJson, handleApiRequest, type HandlerArgs, problem, requireApiUser } from "~/utils/api/api.server";
 import { audit } from "~/utils/audit.server";
-import { recommendForClient } from "~/utils/predictor.server";
+import { recommendForClient } from "~/utils/registry/predictor.server";
 
 /** GET /api/v1/clients/:id/recommendation: the token's case worker's own client only; others get 404. */
 export const loader = (args: HandlerArgs) => handleApiRequest(args, { GET });

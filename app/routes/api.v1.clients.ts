@@ -1,7 +1,7 @@
 import { createClient, listCaseload } from "~/models/client.server";
-import { apiJson, handleApiRequest, type HandlerArgs, invalidParams, problem, readJsonBody, requireApiUser } from "~/utils/api.server";
-import { apiSchemasFor, explainApiIssue, ListQuerySchema, pageLinks } from "~/utils/api-schemas";
-import { getServingCatalogue } from "~/utils/predictor.server";
+import { apiJson, handleApiRequest, type HandlerArgs, invalidParams, problem, readJsonBody, requireApiUser } from "~/utils/api/api.server";
+import { apiSchemasFor, explainApiIssue, ListQuerySchema, pageLinks } from "~/utils/api/api-schemas";
+import { getServingCatalogue } from "~/utils/registry/predictor.server";
 import { audit } from "~/utils/audit.server";
 import { getEnv } from "~/utils/env.server";
 import { pseudonymise } from "~/utils/pseudonym.server";

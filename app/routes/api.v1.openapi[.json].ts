@@ -1,6 +1,6 @@
-import { apiJson, handleApiRequest, type HandlerArgs } from "~/utils/api.server";
-import { openApiDocument } from "~/utils/openapi.server";
-import { getServingCatalogue } from "~/utils/predictor.server";
+import { apiJson, handleApiRequest, type HandlerArgs } from "~/utils/api/api.server";
+import { openApiDocument } from "~/utils/api/openapi.server";
+import { getServingCatalogue } from "~/utils/registry/predictor.server";
 
 /** GET /api/v1/openapi.json: the OpenAPI document, public (no token). */
 export const loader = (args: HandlerArgs) => handleApiRequest(args, { GET });

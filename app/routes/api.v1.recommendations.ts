@@ -1,7 +1,7 @@
-import { apiJson, handleApiRequest, type HandlerArgs, problem, readJsonBody, requireApiUser } from "~/utils/api.server";
-import { apiSchemasFor, explainApiIssue } from "~/utils/api-schemas";
+import { apiJson, handleApiRequest, type HandlerArgs, problem, readJsonBody, requireApiUser } from "~/utils/api/api.server";
+import { apiSchemasFor, explainApiIssue } from "~/utils/api/api-schemas";
 import { audit } from "~/utils/audit.server";
-import { getServingCatalogue, recommendForClient } from "~/utils/predictor.server";
+import { getServingCatalogue, recommendForClient } from "~/utils/registry/predictor.server";
 
 /**
  * POST /api/v1/recommendations {"profile": {...}}: ranked, explained trajectories for a profile

@@ -3,7 +3,7 @@ import { Form, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { Pagination } from "~/components/pagination";
 import { listAuditEvents } from "~/models/audit.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth/auth.server";
 import { pageTitle, useT } from "~/utils/i18n";
 
 export const meta = pageTitle((t) => t.auditLog);

@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Link } from "@remix-run/react";
 import { pageTitle, useT } from "~/utils/i18n";
-import { getOidcSettings, startOidcLogin } from "~/utils/oidc.server";
+import { getOidcSettings, startOidcLogin } from "~/utils/auth/oidc.server";
 import { errorLine } from "~/utils/error-line";
 
 /** Starts an OpenID Connect login: sends the browser to the identity provider (docs/decisions/002-oidc-login.md). */

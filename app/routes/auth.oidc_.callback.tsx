@@ -1,7 +1,7 @@
 import { data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { pageTitle, useT } from "~/utils/i18n";
-import { finishOidcLogin, getOidcSettings } from "~/utils/oidc.server";
+import { finishOidcLogin, getOidcSettings } from "~/utils/auth/oidc.server";
 
 /**
  * Where the identity provider sends the browser back. `auth.oidc_` keeps this route out of the

@@ -8,15 +8,15 @@ import { completeClientProfile, getClient } from "~/models/client.server";
 import { getDecisionHistory, getOutcomeHistory, recordDecision, recordOutcome } from "~/models/decision.server";
 import { recordShownRecommendation } from "~/models/recommendation.server";
 import { audit } from "~/utils/audit.server";
-import { requireRole } from "~/utils/auth.server";
-import { conflictError, decisionFormSchemaFor, DEVIATION_LABELS, DEVIATION_REASONS, formErrors, formMessage, OutcomeFormSchema, reasonRequiredError } from "~/utils/decision-form";
+import { requireRole } from "~/utils/auth/auth.server";
+import { conflictError, decisionFormSchemaFor, DEVIATION_LABELS, DEVIATION_REASONS, formErrors, formMessage, OutcomeFormSchema, reasonRequiredError } from "~/utils/forms/decision-form";
 import { pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
-import { intakeErrors, missingFacts, profileOf, readIntakeForm, answersSchemaFor } from "~/utils/intake-form";
-import { getServingCatalogue, recommendForClient } from "~/utils/predictor.server";
-import { armLabel, formatProfileValue } from "~/utils/profile-labels";
-import { applyWhatIfs, whatIfOptions } from "~/utils/what-ifs";
-import { readForm } from "~/utils/form.server";
+import { intakeErrors, missingFacts, profileOf, readIntakeForm, answersSchemaFor } from "~/utils/forms/intake-form";
+import { getServingCatalogue, recommendForClient } from "~/utils/registry/predictor.server";
+import { armLabel, formatProfileValue } from "~/utils/forms/profile-labels";
+import { applyWhatIfs, whatIfOptions } from "~/utils/forms/what-ifs";
+import { readForm } from "~/utils/forms/form.server";
 
 export const meta = pageTitle((t) => t.client);
 

@@ -4,7 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { IntakeFields } from "~/components/intake-fields";
 import { createClient } from "~/models/client.server";
 import { audit } from "~/utils/audit.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth/auth.server";
 import { getEnv } from "~/utils/env.server";
 import { pageTitle, useT } from "~/utils/i18n";
 import {
@@ -16,11 +16,11 @@ import {
   intakeSchemaFor,
   profileOf,
   readIntakeForm,
-} from "~/utils/intake-form";
-import { getServingCatalogue } from "~/utils/predictor.server";
+} from "~/utils/forms/intake-form";
+import { getServingCatalogue } from "~/utils/registry/predictor.server";
 import { getLang } from "~/utils/lang.server";
 import { pseudonymise } from "~/utils/pseudonym.server";
-import { readForm } from "~/utils/form.server";
+import { readForm } from "~/utils/forms/form.server";
 
 export const meta = pageTitle((t) => t.newClient);
 

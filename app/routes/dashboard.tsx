@@ -4,7 +4,7 @@ import { createContext, type ReactNode, useContext } from "react";
 import type { Catalogue } from "../../model/config/municipality";
 import { BarChart, CalibrationChart, type Bar } from "~/components/charts";
 import { listTeams } from "~/models/quality.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth/auth.server";
 import { pageTitle, type Lang, useT } from "~/utils/i18n";
 import {
   type Cell,
@@ -16,8 +16,8 @@ import {
   type ReportTable,
   SUPPRESSED,
   type TableId,
-} from "~/utils/quality-report";
-import { getQualityReport, parseQualityFilter } from "~/utils/quality.server";
+} from "~/utils/quality/quality-report";
+import { getQualityReport, parseQualityFilter } from "~/utils/quality/quality.server";
 
 export const meta = pageTitle((t) => t.dashboard.title ?? t.navDashboard);
 

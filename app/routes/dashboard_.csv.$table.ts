@@ -1,10 +1,10 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { z } from "zod";
 import { audit } from "~/utils/audit.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth/auth.server";
 import { getLang } from "~/utils/lang.server";
-import { CSV_FORMATS, TABLE_IDS, tableToCsv } from "~/utils/quality-report";
-import { getQualityReport, parseQualityFilter } from "~/utils/quality.server";
+import { CSV_FORMATS, TABLE_IDS, tableToCsv } from "~/utils/quality/quality-report";
+import { getQualityReport, parseQualityFilter } from "~/utils/quality/quality.server";
 
 /**
  * CSV export of one dashboard table, e.g. /dashboard/csv/adoption-team.csv: the same suppressed figures

@@ -1,8 +1,8 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
 import { parseLang } from "~/utils/i18n";
 import { langCookie } from "~/utils/lang.server";
-import { safeRedirect } from "~/utils/safe-redirect";
-import { readForm } from "~/utils/form.server";
+import { safeRedirect } from "~/utils/auth/safe-redirect";
+import { readForm } from "~/utils/forms/form.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await readForm(request);

@@ -2,15 +2,15 @@ import type { ActionFunctionArgs, HeadersFunction, LoaderFunctionArgs } from "@r
 import { data, redirect } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { z } from "zod";
-import { getUser, verifyLogin } from "~/utils/auth.server";
+import { getUser, verifyLogin } from "~/utils/auth/auth.server";
 import { pageTitle, useT } from "~/utils/i18n";
-import { getOidcSettings } from "~/utils/oidc.server";
-import { HOME_BY_ROLE } from "~/utils/roles";
+import { getOidcSettings } from "~/utils/auth/oidc.server";
+import { HOME_BY_ROLE } from "~/utils/auth/roles";
 import { mustChangePassword } from "~/models/user.server";
-import { startPendingLogin } from "~/utils/pending-login.server";
-import { createSession } from "~/utils/session.server";
-import { safeRedirect } from "~/utils/safe-redirect";
-import { readForm } from "~/utils/form.server";
+import { startPendingLogin } from "~/utils/auth/pending-login.server";
+import { createSession } from "~/utils/auth/session.server";
+import { safeRedirect } from "~/utils/auth/safe-redirect";
+import { readForm } from "~/utils/forms/form.server";
 
 export const meta = pageTitle((t) => t.login);
 

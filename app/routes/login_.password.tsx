@@ -2,10 +2,10 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { changeOwnPassword, isCurrentPassword } from "~/models/user.server";
 import { audit } from "~/utils/audit.server";
-import { readForm } from "~/utils/form.server";
+import { readForm } from "~/utils/forms/form.server";
 import { pageTitle, useT } from "~/utils/i18n";
-import { NewPasswordSchema, requirePasswordChange } from "~/utils/password-change.server";
-import { finishLogin } from "~/utils/second-factor.server";
+import { NewPasswordSchema, requirePasswordChange } from "~/utils/auth/password-change.server";
+import { finishLogin } from "~/utils/auth/second-factor.server";
 
 export const meta = pageTitle((t) => t.password);
 

@@ -4,9 +4,9 @@ import { useActionData, useLoaderData } from "@remix-run/react";
 import { TotpEnrolment } from "~/components/totp-enrolment";
 import { getTotpState } from "~/models/second-factor.server";
 import { pageTitle, useT } from "~/utils/i18n";
-import { checkTotpCode, enrolmentSecret, finishLogin, requirePendingLogin } from "~/utils/second-factor.server";
-import { otpauthUri } from "~/utils/totp";
-import { readForm } from "~/utils/form.server";
+import { checkTotpCode, enrolmentSecret, finishLogin, requirePendingLogin } from "~/utils/auth/second-factor.server";
+import { otpauthUri } from "~/utils/auth/totp";
+import { readForm } from "~/utils/forms/form.server";
 
 export const meta = pageTitle((t) => t.totpSetupTitle);
 

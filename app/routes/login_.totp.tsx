@@ -2,8 +2,8 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData } from "@remix-run/react";
 import { TotpCodeField } from "~/components/totp-code-field";
 import { pageTitle, useT } from "~/utils/i18n";
-import { checkTotpCode, finishLogin, requirePendingLogin } from "~/utils/second-factor.server";
-import { readForm } from "~/utils/form.server";
+import { checkTotpCode, finishLogin, requirePendingLogin } from "~/utils/auth/second-factor.server";
+import { readForm } from "~/utils/forms/form.server";
 
 export const meta = pageTitle((t) => t.totpTitle);
 

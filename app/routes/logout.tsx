@@ -1,7 +1,7 @@
 import { type ActionFunctionArgs, redirect } from "@remix-run/node";
 import { audit } from "~/utils/audit.server";
-import { getUser } from "~/utils/auth.server";
-import { logoutRedirect } from "~/utils/session.server";
+import { getUser } from "~/utils/auth/auth.server";
+import { logoutRedirect } from "~/utils/auth/session.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   const user = await getUser(request);

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getModelVersion } from "~/models/model-version.server";
-import { requireRole } from "~/utils/auth.server";
-import { readModelCard } from "~/utils/model-registry.server";
+import { requireRole } from "~/utils/auth/auth.server";
+import { readModelCard } from "~/utils/registry/model-registry.server";
 
 /** The bundle's own model-card.md (checked against the manifest), as a download. */
 export async function loader({ request, params }: LoaderFunctionArgs) {

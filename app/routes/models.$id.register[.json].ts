@@ -1,6 +1,6 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { requireRole } from "~/utils/auth.server";
-import { requireRegisterEntry } from "~/utils/register-entry.server";
+import { requireRole } from "~/utils/auth/auth.server";
+import { requireRegisterEntry } from "~/utils/registry/register-entry.server";
 
 /** The model card as an Algoritmeregister entry (JSON download). */
 export async function loader({ request, params }: LoaderFunctionArgs) {

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { algorithmRegisterMarkdown } from "../../model/bundle/algorithm-register";
-import { requireRole } from "~/utils/auth.server";
-import { requireRegisterEntry } from "~/utils/register-entry.server";
+import { requireRole } from "~/utils/auth/auth.server";
+import { requireRegisterEntry } from "~/utils/registry/register-entry.server";
 
 /** The model card as an Algoritmeregister entry (markdown download). */
 export async function loader({ request, params }: LoaderFunctionArgs) {

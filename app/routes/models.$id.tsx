@@ -4,12 +4,12 @@ import { z } from "zod";
 import { fill, fmt, label } from "~/components/model-ui";
 import { getModelVersion } from "~/models/model-version.server";
 import { audit } from "~/utils/audit.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth/auth.server";
 import { MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
-import { promoteRegisteredModel, readModelCard } from "~/utils/model-registry.server";
-import { promotionImpact } from "~/utils/catalogue.server";
-import { readForm } from "~/utils/form.server";
+import { promoteRegisteredModel, readModelCard } from "~/utils/registry/model-registry.server";
+import { promotionImpact } from "~/utils/registry/catalogue.server";
+import { readForm } from "~/utils/forms/form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.version.id ?? "Model"} — Trajectwijzer` }];
 

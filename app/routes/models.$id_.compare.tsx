@@ -4,9 +4,9 @@ import { z } from "zod";
 import { fill, fmt, label } from "~/components/model-ui";
 import { getActiveModelVersion, getModelVersion } from "~/models/model-version.server";
 import { audit } from "~/utils/audit.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth/auth.server";
 import { pageTitle, useT } from "~/utils/i18n";
-import { compareBundles, listLinkedTables } from "~/utils/model-registry.server";
+import { compareBundles, listLinkedTables } from "~/utils/registry/model-registry.server";
 
 export const meta = pageTitle((t) => t.compareTitle);
 

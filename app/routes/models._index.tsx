@@ -4,12 +4,12 @@ import { z } from "zod";
 import { fill, fmt, label, shortHash } from "~/components/model-ui";
 import { getRollbackTarget, listModelVersions, rollbackModelVersion } from "~/models/model-version.server";
 import { audit } from "~/utils/audit.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth/auth.server";
 import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
-import { importBundle, keyMetrics, listLinkedTables } from "~/utils/model-registry.server";
-import { recoverStaleRunsOnce } from "~/utils/training.server";
-import { readForm } from "~/utils/form.server";
+import { importBundle, keyMetrics, listLinkedTables } from "~/utils/registry/model-registry.server";
+import { recoverStaleRunsOnce } from "~/utils/registry/training.server";
+import { readForm } from "~/utils/forms/form.server";
 
 export const meta = pageTitle((t) => t.models);
 

@@ -5,11 +5,11 @@ import { z } from "zod";
 import { fill, label } from "~/components/model-ui";
 import { getTrainingRun, type RunView, toRunView } from "~/models/training-run.server";
 import { audit } from "~/utils/audit.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth/auth.server";
 import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
-import { cancelTraining, recoverStaleRunsOnce } from "~/utils/training.server";
-import { readForm } from "~/utils/form.server";
+import { cancelTraining, recoverStaleRunsOnce } from "~/utils/registry/training.server";
+import { readForm } from "~/utils/forms/form.server";
 
 export const meta = pageTitle((t) => t.runTitle);
 

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getTrainingRun, toRunView } from "~/models/training-run.server";
-import { requireRole } from "~/utils/auth.server";
-import { getSessionUser } from "~/utils/session.server";
+import { requireRole } from "~/utils/auth/auth.server";
+import { getSessionUser } from "~/utils/auth/session.server";
 
 /**
  * Server-sent events: the run's state whenever it changes (polled from the database once a second,

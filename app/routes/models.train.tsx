@@ -5,12 +5,12 @@ import { z } from "zod";
 import { label } from "~/components/model-ui";
 import { countActiveRuns, listTrainingRuns, parseProgress, TrainSettingsSchema } from "~/models/training-run.server";
 import { audit } from "~/utils/audit.server";
-import { requireRole } from "~/utils/auth.server";
+import { requireRole } from "~/utils/auth/auth.server";
 import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
-import { listLinkedTables } from "~/utils/model-registry.server";
-import { recoverStaleRunsOnce, startTraining } from "~/utils/training.server";
-import { readForm } from "~/utils/form.server";
+import { listLinkedTables } from "~/utils/registry/model-registry.server";
+import { recoverStaleRunsOnce, startTraining } from "~/utils/registry/training.server";
+import { readForm } from "~/utils/forms/form.server";
 
 export const meta = pageTitle((t) => t.trainTitle);
 

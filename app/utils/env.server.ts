@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
-import { ROLES, type Role } from "./roles";
+import { ROLES, type Role } from "./auth/roles";
 
 // --- OpenID Connect (docs/decisions/002-oidc-login.md) ---------------------------------------
 /** All or none: OIDC is on when OIDC_ISSUER is set, and then every one of these must be set. */

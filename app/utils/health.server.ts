@@ -1,6 +1,6 @@
 import type { PrismaClient } from "~/generated/prisma/client";
 import { getDb } from "./db.server";
-import { getLoadedModelVersion } from "./predictor.server";
+import { getLoadedModelVersion } from "./registry/predictor.server";
 
 /**
  * Readiness for a load balancer. Ready means: the database answers. An instance without an active

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import autocannon from "autocannon";
 import { z } from "zod";
-import { DEMO_PASSWORD } from "../../app/utils/demo-credentials.js";
+import { DEMO_PASSWORD } from "../../app/utils/auth/demo-credentials.js";
 import { ClientProfileSchema, type ClientProfile } from "../../model/reintegration.js";
 import { readTableCsv } from "../../model/table/read.js";
 import { parseCli } from "../lib/cli.js";
@@ -123,7 +123,7 @@ export async function run(argv: string[]): Promise<void> {
   const server = await startServer(dataDir, args.port);
   const pid = server.pid ?? 0;
   const { createDbClient } = await import("../../app/utils/db.server.js");
-  const { newApiToken } = await import("../../app/utils/api.server.js");
+  const { newApiToken } = await import("../../app/utils/api/api.server.js");
   const db = createDbClient(`file:${path.join(dataDir, "trajectwijzer.db")}`);
   let tokenId: string | null = null;
   try {

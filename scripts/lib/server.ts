@@ -4,7 +4,7 @@ import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
-import { API_VERSION } from "../../app/utils/api-version";
+import { API_VERSION } from "../../app/utils/api/api-version";
 
 /**
  * Security headers on every response, a CSP nonce per response, and the client's address for the audit

@@ -1,8 +1,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import { test as base, expect, type Page } from "@playwright/test";
-import { hotp, totpStep } from "../../app/utils/totp";
+import { hotp, totpStep } from "../../app/utils/auth/totp";
 
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../../app/utils/demo-credentials";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "../../app/utils/auth/demo-credentials";
 
 export { DEMO_PASSWORD, DEMO_TOTP_SECRET };
 const lastStep = new Map<string, number>();

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { totp } from "../../app/utils/totp";
+import { totp } from "../../app/utils/auth/totp";
 import { expect, expectAccessible, test } from "./fixtures";
 
 /** The server's data directory, as playwright.config.ts gives it to `npm start`. */

@@ -1,4 +1,4 @@
-import { hotp, totpStep } from "../../app/utils/totp";
+import { hotp, totpStep } from "../../app/utils/auth/totp";
 import { DEMO_PASSWORD, expect, expectAccessible, login, nextTotpCode, test } from "./fixtures";
 
 async function passwordStep(page: import("@playwright/test").Page, username: string, password = DEMO_PASSWORD) {

@@ -7,7 +7,7 @@ import { useTestDatabase } from "../setup/test-db";
  * the current password and a code, and a user can change their own password.
  */
 let db: ReturnType<typeof import("~/utils/db.server")["getDb"]>;
-let session: typeof import("~/utils/session.server");
+let session: typeof import("~/utils/auth/session.server");
 let users: typeof import("~/models/user.server");
 let adminId = "";
 const PASSWORD = "een-lang-genoeg-wachtwoord";
@@ -15,7 +15,7 @@ const PASSWORD = "een-lang-genoeg-wachtwoord";
 beforeAll(async () => {
   await useTestDatabase();
   db = (await import("~/utils/db.server")).getDb();
-  session = await import("~/utils/session.server");
+  session = await import("~/utils/auth/session.server");
   users = await import("~/models/user.server");
   adminId = (await db.user.create({ data: { username: "admin-sec", displayName: "Admin", role: "admin", passwordHash: "x" } })).id;
 });
@@ -69,8 +69,8 @@ describe("a role change", () => {
 describe("turning the second factor off", () => {
   async function withTotp() {
     const userId = await newUser();
-    const { newTotpSecret } = await import("~/utils/totp");
-    const { encryptTotpSecret } = await import("~/utils/totp-secret.server");
+    const { newTotpSecret } = await import("~/utils/auth/totp");
+    const { encryptTotpSecret } = await import("~/utils/auth/totp-secret.server");
     const secret = newTotpSecret();
     await db.user.update({ where: { id: userId }, data: { totpSecret: encryptTotpSecret(secret), totpEnabled: true } });
     return { userId, secret, cookie: cookieOf(await session.createSession(userId)) };
@@ -79,7 +79,7 @@ describe("turning the second factor off", () => {
 
   it("needs the current password and a current code", async () => {
     const { action } = await import("~/routes/account");
-    const { totp } = await import("~/utils/totp");
+    const { totp } = await import("~/utils/auth/totp");
     const { userId, secret, cookie } = await withTotp();
     const tries: Record<string, string>[] = [
       { intent: "disable" },

@@ -19,12 +19,12 @@ let clients: RouteModule;
 let decisions: RouteModule;
 let splat: RouteModule;
 let openapi: RouteModule;
-let api: typeof import("~/utils/api.server");
+let api: typeof import("~/utils/api/api.server");
 
 beforeAll(async () => {
   await useTestDatabase();
   const { getDb } = await import("~/utils/db.server");
-  api = await import("~/utils/api.server");
+  api = await import("~/utils/api/api.server");
   const db = getDb();
   for (const [username, assign] of [
     ["cw-api", (t: string) => (token = t)],
@@ -269,8 +269,8 @@ describe("OpenAPI document", () => {
   });
 
   it("documents /recommendations with the schema the route validates with: strict numbers, no extra fields", async () => {
-    const { openApiDocument } = await import("~/utils/openapi.server");
-    const { RecommendationRequestSchema } = await import("~/utils/api-schemas");
+    const { openApiDocument } = await import("~/utils/api/openapi.server");
+    const { RecommendationRequestSchema } = await import("~/utils/api/api-schemas");
     const documented = openApiDocument().paths["/recommendations"].post.requestBody.content["application/json"].schema;
     expect(documented).toEqual(z.toJSONSchema(RecommendationRequestSchema, { io: "input", unrepresentable: "any" }));
     const profile = (documented as unknown as { properties: { profile: { properties: Record<string, { type?: string }>; additionalProperties: unknown } } }).properties.profile;

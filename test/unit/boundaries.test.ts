@@ -16,8 +16,8 @@ let audit: typeof import("~/routes/audit");
 beforeAll(async () => {
   await useTestDatabase();
   const { getDb } = await import("~/utils/db.server");
-  const { newApiToken } = await import("~/utils/api.server");
-  const { createSession } = await import("~/utils/session.server");
+  const { newApiToken } = await import("~/utils/api/api.server");
+  const { createSession } = await import("~/utils/auth/session.server");
   const db = getDb();
   const user = await db.user.create({ data: { username: "cw-prop", displayName: "CW", role: "caseworker", passwordHash: "x" } });
   const generated = newApiToken();

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { tableToCsv } from "~/utils/quality-report";
+import { tableToCsv } from "~/utils/quality/quality-report";
 import { useTestDatabase } from "../setup/test-db";
 
 /** The dashboard's CSV exports open in Dutch Excel by default; `?format=rfc4180` gives plain RFC 4180. */
@@ -39,7 +39,7 @@ describe("GET /dashboard/csv/:table", () => {
   beforeAll(async () => {
     await useTestDatabase();
     const { getDb } = await import("~/utils/db.server");
-    const { createSession } = await import("~/utils/session.server");
+    const { createSession } = await import("~/utils/auth/session.server");
     const manager = await getDb().user.create({ data: { username: "mgr-csv", displayName: "M", role: "manager", passwordHash: "x" } });
     cookie = (await createSession(manager.id)).split(";")[0] ?? "";
     route = await import("~/routes/dashboard_.csv.$table");

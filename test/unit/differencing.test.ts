@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Cell, ReportTable } from "~/utils/quality-report";
+import type { Cell, ReportTable } from "~/utils/quality/quality-report";
 import { useTestDatabase } from "../setup/test-db";
 
 /**
@@ -24,12 +24,12 @@ const MONTHS: [string, number, number][] = [
 ];
 const SECRET = 4;
 
-let quality: typeof import("~/utils/quality.server");
+let quality: typeof import("~/utils/quality/quality.server");
 
 beforeAll(async () => {
   await useTestDatabase();
   const db = (await import("~/utils/db.server")).getDb();
-  quality = await import("~/utils/quality.server");
+  quality = await import("~/utils/quality/quality.server");
   const worker = (await db.user.create({ data: { username: "cw-diff", displayName: "CW", role: "caseworker", team: "Team A", passwordHash: "x" } })).id;
   let i = 0;
   for (const [month, followed, notFollowed] of MONTHS) {

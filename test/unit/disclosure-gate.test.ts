@@ -11,7 +11,7 @@ import { clientFrom, makeTinyBundle, writeDisclosureVerdict } from "../fixtures/
 const active = vi.hoisted(() => ({ current: null as { id: string; dir: string; activatedAt: Date } | null }));
 vi.mock("~/models/model-version.server", () => ({ getActiveModelVersion: async () => active.current }));
 
-const { recommendForClient } = await import("~/utils/predictor.server");
+const { recommendForClient } = await import("~/utils/registry/predictor.server");
 
 let fixture: Awaited<ReturnType<typeof makeTinyBundle>>;
 let checkedDir: string;

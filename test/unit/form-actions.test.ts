@@ -46,8 +46,8 @@ const params: Record<string, string> = {};
 beforeAll(async () => {
   await useTestDatabase();
   const { getDb } = await import("~/utils/db.server");
-  const { startPendingLogin } = await import("~/utils/pending-login.server");
-  const { newApiToken } = await import("~/utils/api.server");
+  const { startPendingLogin } = await import("~/utils/auth/pending-login.server");
+  const { newApiToken } = await import("~/utils/api/api.server");
   const db = getDb();
   for (const role of ROLES) {
     const user = await db.user.create({ data: { username: `form-${role}`, displayName: role, role, passwordHash: "x" } });
@@ -87,7 +87,7 @@ describe("form actions and bad content types", () => {
   it.each(routeFiles)("%s: no 5xx for any bad body as any role", async (file) => {
     const route = (await import(path.join(ROUTES_DIR, file))) as ActionModule;
     const url = `http://localhost${urlPath(file, params)}`;
-    const { createSession } = await import("~/utils/session.server");
+    const { createSession } = await import("~/utils/auth/session.server");
     const reachedWith: number[] = [];
     for (const role of ROLES) {
       for (const bad of BAD_BODIES) {
@@ -121,7 +121,7 @@ describe("form actions and bad content types", () => {
 
 describe("other bad input that caused a 5xx", () => {
   async function as(role: (typeof ROLES)[number]) {
-    const { createSession } = await import("~/utils/session.server");
+    const { createSession } = await import("~/utils/auth/session.server");
     return (await createSession(userIds[role] ?? "")).split(";")[0] ?? "";
   }
   const form = (url: string, cookie: string, fields: Record<string, string>) =>

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DecisionFormSchema, formErrors, OutcomeFormSchema } from "~/utils/decision-form";
-import { IntakeSchema, intakeErrors, readIntakeForm } from "~/utils/intake-form";
-import { safeRedirect } from "~/utils/safe-redirect";
-import { applyWhatIfs } from "~/utils/what-ifs";
+import { DecisionFormSchema, formErrors, OutcomeFormSchema } from "~/utils/forms/decision-form";
+import { IntakeSchema, intakeErrors, readIntakeForm } from "~/utils/forms/intake-form";
+import { safeRedirect } from "~/utils/auth/safe-redirect";
+import { applyWhatIfs } from "~/utils/forms/what-ifs";
 import { REINTEGRATION_FEATURES } from "../../model/reintegration";
 
 const FIELDS = ["reference", ...REINTEGRATION_FEATURES.map((f) => f.name)];

@@ -3,12 +3,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../setup/test-db";
 
 // The login rate limit under concurrency, on SQLite and (npm run test:db:postgres) PostgreSQL.
-let auth: typeof import("~/utils/auth.server");
+let auth: typeof import("~/utils/auth/auth.server");
 let db: ReturnType<typeof import("~/utils/db.server")["getDb"]>;
 
 beforeAll(async () => {
   await useTestDatabase();
-  auth = await import("~/utils/auth.server");
+  auth = await import("~/utils/auth/auth.server");
   db = (await import("~/utils/db.server")).getDb();
   const passwordHash = await hash("Correct-horse-2026");
   for (const username of ["parallel", "mixed", "timing", "release"]) {

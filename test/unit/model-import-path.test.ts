@@ -8,7 +8,7 @@ import { useTestDatabase } from "../setup/test-db";
  * The model import takes a path typed in the browser, relative to MODEL_DIR/import. Its answer must
  * not tell whether something exists outside that folder: "outside" either way.
  */
-let registry: typeof import("~/utils/model-registry.server");
+let registry: typeof import("~/utils/registry/model-registry.server");
 let base = "";
 let userId = "";
 
@@ -20,7 +20,7 @@ beforeAll(async () => {
   await useTestDatabase();
   const db = (await import("~/utils/db.server")).getDb();
   userId = (await db.user.create({ data: { username: "ds-import", displayName: "DS", role: "datascientist", passwordHash: "x" } })).id;
-  registry = await import("~/utils/model-registry.server");
+  registry = await import("~/utils/registry/model-registry.server");
 });
 
 const codeOf = async (source: string) => {

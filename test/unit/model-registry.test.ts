@@ -8,7 +8,7 @@ import { useTestDatabase } from "../setup/test-db";
 
 let versions: typeof import("~/models/model-version.server");
 let runs: typeof import("~/models/training-run.server");
-let registry: typeof import("~/utils/model-registry.server");
+let registry: typeof import("~/utils/registry/model-registry.server");
 let db: ReturnType<typeof import("~/utils/db.server")["getDb"]>;
 let userId: string;
 let modelDir: string;
@@ -20,7 +20,7 @@ beforeAll(async () => {
   db = (await import("~/utils/db.server")).getDb();
   versions = await import("~/models/model-version.server");
   runs = await import("~/models/training-run.server");
-  registry = await import("~/utils/model-registry.server");
+  registry = await import("~/utils/registry/model-registry.server");
   userId = (await db.user.create({ data: { username: "ds1", displayName: "DS", role: "datascientist", passwordHash: "x" } })).id;
 });
 

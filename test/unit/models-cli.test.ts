@@ -89,7 +89,7 @@ describe("npm run models", { timeout: 300_000 }, () => {
   it("import --activate registers a checked bundle under MODEL_DIR/<version> and makes it active; list shows it", async () => {
     const { getActiveModelVersion, getModelVersion } = await import("~/models/model-version.server");
     expect(await getActiveModelVersion()).toBeNull();
-    const { recommendForClient } = await import("~/utils/predictor.server");
+    const { recommendForClient } = await import("~/utils/registry/predictor.server");
     expect(await recommendForClient(client)).toBeNull();
     const run = await models(["import", passed, "--activate"]);
     expect(run.stderr).toBe("");

@@ -2,8 +2,8 @@ import { verify } from "@node-rs/argon2";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { OIDC_VARS, parseEnv, RoleMapSchema } from "~/utils/env.server";
-import { mapRole, OIDC_ONLY_PASSWORD_HASH, oidcUsername } from "~/utils/oidc.server";
-import { ROLES } from "~/utils/roles";
+import { mapRole, OIDC_ONLY_PASSWORD_HASH, oidcUsername } from "~/utils/auth/oidc.server";
+import { ROLES } from "~/utils/auth/roles";
 
 const BASE = { SESSION_SECRET: "s".repeat(32), PSEUDONYM_KEY: "p".repeat(32) };
 const OIDC = {

@@ -12,7 +12,7 @@ import { useTestDatabase } from "../setup/test-db";
  */
 let fixture: Awaited<ReturnType<typeof makeTinyBundle>>;
 let versions: typeof import("~/models/model-version.server");
-let predictor: typeof import("~/utils/predictor.server");
+let predictor: typeof import("~/utils/registry/predictor.server");
 
 beforeAll(async () => {
   await useTestDatabase();
@@ -20,7 +20,7 @@ beforeAll(async () => {
   fixture = await makeTinyBundle({ n: 700, seed: 71 });
   const db = (await import("~/utils/db.server")).getDb();
   versions = await import("~/models/model-version.server");
-  predictor = await import("~/utils/predictor.server");
+  predictor = await import("~/utils/registry/predictor.server");
   const user = await db.user.create({ data: { username: "ds-life", displayName: "DS", role: "datascientist", passwordHash: "x" } });
   for (const id of ["life-a", "life-b"]) {
     const dir = join(fixture.root, id);

@@ -5,9 +5,9 @@ import path from "node:path";
 import { hash } from "@node-rs/argon2";
 import { describe, expect, it } from "vitest";
 import { createDbClient } from "~/utils/db.server";
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "~/utils/demo-credentials";
-import { accountsWithDemoCredentials, demoCredentialsRefusal } from "~/utils/demo-credentials.server";
-import { encryptTotpSecret } from "~/utils/totp-secret.server";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "~/utils/auth/demo-credentials";
+import { accountsWithDemoCredentials, demoCredentialsRefusal } from "~/utils/auth/demo-credentials.server";
+import { encryptTotpSecret } from "~/utils/auth/totp-secret.server";
 import { seedUsers } from "../../prisma/seed";
 
 process.env.SESSION_SECRET ??= "test-session-secret-0123456789abcdef";

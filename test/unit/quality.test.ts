@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ReferenceStats } from "../../model/index";
 import { populationStabilityIndex } from "../../model/index";
-import type { Cell, ReportTable } from "~/utils/quality-report";
+import type { Cell, ReportTable } from "~/utils/quality/quality-report";
 import { useTestDatabase } from "../setup/test-db";
 
 /**
@@ -26,7 +26,7 @@ const SHOWN = JSON.stringify({
   whatIfs: [],
 });
 
-let quality: typeof import("~/utils/quality.server");
+let quality: typeof import("~/utils/quality/quality.server");
 let models: typeof import("~/models/quality.server");
 
 const reasonOf = (i: number) => (i < 80 ? "client_preference" : i < 96 ? "not_available" : "other");
@@ -34,7 +34,7 @@ const reasonOf = (i: number) => (i < 80 ? "client_preference" : i < 96 ? "not_av
 beforeAll(async () => {
   await useTestDatabase();
   const db = (await import("~/utils/db.server")).getDb();
-  quality = await import("~/utils/quality.server");
+  quality = await import("~/utils/quality/quality.server");
   models = await import("~/models/quality.server");
   const teamA = (await db.user.create({ data: { username: "a", displayName: "A", role: "caseworker", team: "Team A", passwordHash: "x" } })).id;
   const teamB = (await db.user.create({ data: { username: "b", displayName: "B", role: "caseworker", team: "Team B", passwordHash: "x" } })).id;

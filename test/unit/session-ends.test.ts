@@ -7,12 +7,12 @@ import { useTestDatabase } from "../setup/test-db";
  * single-use.
  */
 let db: ReturnType<typeof import("~/utils/db.server")["getDb"]>;
-let session: typeof import("~/utils/session.server");
+let session: typeof import("~/utils/auth/session.server");
 
 beforeAll(async () => {
   await useTestDatabase();
   db = (await import("~/utils/db.server")).getDb();
-  session = await import("~/utils/session.server");
+  session = await import("~/utils/auth/session.server");
 });
 
 const cookieOf = (setCookie: string) => setCookie.split(";")[0] ?? "";
@@ -47,8 +47,8 @@ describe("the training event stream", () => {
 describe("the pending second-factor login", () => {
   it("cannot be used again once the login it started has finished", async () => {
     const user = await db.user.create({ data: { username: "cw-pending", displayName: "CW", role: "caseworker", passwordHash: "x" } });
-    const { startPendingLogin } = await import("~/utils/pending-login.server");
-    const { requirePendingLogin, finishLogin } = await import("~/utils/second-factor.server");
+    const { startPendingLogin } = await import("~/utils/auth/pending-login.server");
+    const { requirePendingLogin, finishLogin } = await import("~/utils/auth/second-factor.server");
     const pending = cookieOf(await startPendingLogin(user.id, "/clients"));
     const request = () => new Request("http://localhost/login/totp", { method: "POST", headers: { Cookie: pending } });
     expect((await requirePendingLogin(request())).userId).toBe(user.id);

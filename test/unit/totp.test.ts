@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { base32Decode, base32Encode, hotp, matchTotp, totp } from "~/utils/totp";
+import { base32Decode, base32Encode, hotp, matchTotp, totp } from "~/utils/auth/totp";
 
 describe("TOTP", () => {
   // RFC 4226 appendix D test values for the secret "12345678901234567890".

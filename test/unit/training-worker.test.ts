@@ -7,7 +7,7 @@ import { makeTinyTable } from "../fixtures/tiny-table";
 import { useTestDatabase } from "../setup/test-db";
 
 /** The real worker process, started by the real launcher, against a migrated SQLite database. */
-let training: typeof import("~/utils/training.server");
+let training: typeof import("~/utils/registry/training.server");
 let runs: typeof import("~/models/training-run.server");
 let versions: typeof import("~/models/model-version.server");
 let userId: string;
@@ -41,14 +41,14 @@ beforeAll(async () => {
   await writeFile(path.join(dataDir, "linked-broken", "schema.json"), JSON.stringify(tiny.schema));
   const db = (await import("~/utils/db.server")).getDb();
   userId = (await db.user.create({ data: { username: "ds", displayName: "DS", role: "datascientist", passwordHash: "x" } })).id;
-  training = await import("~/utils/training.server");
+  training = await import("~/utils/registry/training.server");
   runs = await import("~/models/training-run.server");
   versions = await import("~/models/model-version.server");
 });
 
 describe("retraining worker", () => {
   it("lists linked tables that hold analysis.csv and schema.json", async () => {
-    const registry = await import("~/utils/model-registry.server");
+    const registry = await import("~/utils/registry/model-registry.server");
     expect(await registry.listLinkedTables()).toEqual(["linked", "linked-broken"]);
     expect(await registry.linkedTablePaths("../etc")).toBeNull();
   });

@@ -72,7 +72,7 @@ let routes: {
   totpLogin: typeof import("~/routes/login_.totp");
   password: typeof import("~/routes/login_.password");
 };
-let totp: typeof import("~/utils/totp");
+let totp: typeof import("~/utils/auth/totp");
 const ctx = { params: {}, context: {} };
 
 beforeAll(async () => {
@@ -87,7 +87,7 @@ beforeAll(async () => {
     totpLogin: await import("~/routes/login_.totp"),
     password: await import("~/routes/login_.password"),
   };
-  totp = await import("~/utils/totp");
+  totp = await import("~/utils/auth/totp");
 }, 120_000);
 
 afterAll(async () => {
@@ -176,7 +176,7 @@ describe("npm run users", { timeout: 300_000 }, () => {
     // reset-password: a new one-time password, the sessions end, and the password page comes back.
     const reset = await users(["reset-password", "--username", "km1"]);
     expect(reset.code).toBe(0);
-    const { getSessionUser } = await import("~/utils/session.server");
+    const { getSessionUser } = await import("~/utils/auth/session.server");
     expect(await getSessionUser(get("/clients", jar))).toBeNull();
     const next = cookieJar();
     expect(await redirectOf(routes.login.action({ request: post("/login", next, { username: "km1", password: oneTimePassword(reset) }), ...ctx }), next)).toBe(
@@ -191,7 +191,7 @@ describe("npm run users", { timeout: 300_000 }, () => {
     expect(token).toMatch(/^tw_[A-Za-z0-9_-]{40,}$/);
     km1Token = token;
     expect(issued.stderr).not.toContain(token);
-    const { requireApiUser } = await import("~/utils/api.server");
+    const { requireApiUser } = await import("~/utils/api/api.server");
     const { getDb } = await import("~/utils/db.server");
     const call = (bearer: string) => new Request("http://localhost/api/v1/recommendations", { headers: { Authorization: `Bearer ${bearer}` } });
     const km1 = await getDb().user.findUniqueOrThrow({ where: { username: "km1" }, select: { id: true } });
@@ -218,7 +218,7 @@ describe("npm run users", { timeout: 300_000 }, () => {
     expect((await users(["token", "--username", "km1", "--name", "x"])).code).toBe(2);
     // Another instance (this process) remembers a token for at most 3 s.
     await new Promise((r) => setTimeout(r, 3100));
-    const { requireApiUser } = await import("~/utils/api.server");
+    const { requireApiUser } = await import("~/utils/api/api.server");
     const refused = await answer(requireApiUser(new Request("http://localhost/api/v1/clients", { headers: { Authorization: `Bearer ${km1Token}` } }), ["caseworker"]));
     expect((refused as Response).status).toBe(401);
     const { getDb } = await import("~/utils/db.server");

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { profileSchemaFor } from "../../model/config/catalogue";
-import { type Catalogue, defaultCatalogue, type FeatureConfig } from "../../model/config/municipality";
-import { RecommendationResultSchema } from "../../model/recommendation";
-import { DEVIATION_REASONS, REASON_TEXT_MIN } from "./decision-form";
-import { profileIssueText, REFERENCE_PATTERN, refineProfile } from "./intake-form";
+import { profileSchemaFor } from "../../../model/config/catalogue";
+import { type Catalogue, defaultCatalogue, type FeatureConfig } from "../../../model/config/municipality";
+import { RecommendationResultSchema } from "../../../model/recommendation";
+import { DEVIATION_REASONS, REASON_TEXT_MIN } from "../forms/decision-form";
+import { profileIssueText, REFERENCE_PATTERN, refineProfile } from "../forms/intake-form";
 
 /**
  * Request and response bodies of the JSON API. The routes validate with these schemas and the OpenAPI

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { API_VERSION } from "./api-version";
-import { audit } from "./audit.server";
-import { getDb } from "./db.server";
-import { type Role, RoleSchema } from "./roles";
-import { SHORT_CACHE_MS, shortCache } from "./short-cache.server";
-import { errorLine } from "./error-line";
+import { audit } from "../audit.server";
+import { getDb } from "../db.server";
+import { type Role, RoleSchema } from "../auth/roles";
+import { SHORT_CACHE_MS, shortCache } from "../short-cache.server";
+import { errorLine } from "../error-line";
 
 /**
  * The JSON API's HTTP rules, in one place (Dutch REST API Design Rules): every response carries

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { RecommendationResultSchema } from "../../model/recommendation";
+import { RecommendationResultSchema } from "../../../model/recommendation";
 import { API_RATE_LIMIT_PER_MINUTE, API_VERSION, MAX_BODY_BYTES } from "./api.server";
-import { type Catalogue, defaultCatalogue } from "../../model/config/municipality";
+import { type Catalogue, defaultCatalogue } from "../../../model/config/municipality";
 import {
   apiSchemasFor,
   ClientListResponseSchema,
@@ -16,7 +16,7 @@ import {
 
 /**
  * The OpenAPI 3.1 document of /api/v1, generated from the zod schemas the routes validate and answer
- * with (app/utils/api-schemas.ts): requests on their input side, responses on their output side.
+ * with (app/utils/api/api-schemas.ts): requests on their input side, responses on their output side.
  */
 const schemaOf = (schema: z.ZodType, io: "input" | "output") => z.toJSONSchema(schema, { io, unrepresentable: "any" });
 

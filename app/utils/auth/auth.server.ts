@@ -1,9 +1,9 @@
 import { hash, verify } from "@node-rs/argon2";
 import { redirect } from "@remix-run/node";
-import { audit } from "./audit.server";
-import { getDb } from "./db.server";
+import { audit } from "../audit.server";
+import { getDb } from "../db.server";
 import { LOGIN_LIMIT, releaseLoginAttempt, reserveLoginAttempt } from "./login-throttle.server";
-import { requestOrigin } from "./request.server";
+import { requestOrigin } from "../request.server";
 import { type Role, RoleSchema, TOTP_REQUIRED_ROLES } from "./roles";
 import { getSessionUser } from "./session.server";
 

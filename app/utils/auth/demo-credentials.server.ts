@@ -1,5 +1,5 @@
 import { verify } from "@node-rs/argon2";
-import type { PrismaClient } from "../generated/prisma/client";
+import type { PrismaClient } from "../../generated/prisma/client";
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "./demo-credentials";
 import { decryptTotpSecret } from "./totp-secret.server";
 

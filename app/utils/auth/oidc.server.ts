@@ -2,13 +2,13 @@ import { createHash } from "node:crypto";
 import { createCookie } from "@remix-run/node";
 import * as client from "openid-client";
 import { z } from "zod";
-import { audit } from "./audit.server";
-import { getDb } from "./db.server";
-import { getEnv, type OidcSettings, type RoleMapping } from "./env.server";
+import { audit } from "../audit.server";
+import { getDb } from "../db.server";
+import { getEnv, type OidcSettings, type RoleMapping } from "../env.server";
 import { HOME_BY_ROLE, type Role } from "./roles";
 import { safeRedirect } from "./safe-redirect";
 import { createSession } from "./session.server";
-import { errorLine } from "./error-line";
+import { errorLine } from "../error-line";
 
 /**
  * Login through the municipality's identity provider: OpenID Connect authorization code flow

@@ -1,6 +1,6 @@
 import { createCookie } from "@remix-run/node";
 import { z } from "zod";
-import { getEnv } from "./env.server";
+import { getEnv } from "../env.server";
 
 /**
  * Between a correct password and a correct second factor: a signed, short-lived cookie naming

@@ -2,7 +2,7 @@ import { redirect } from "@remix-run/node";
 import { countRecentAuditEvents } from "~/models/audit.server";
 import { getTotpState, storeTotpSecret, claimTotpStep } from "~/models/second-factor.server";
 import { mustChangePassword } from "~/models/user.server";
-import { audit } from "./audit.server";
+import { audit } from "../audit.server";
 import { totpAttemptsLeft } from "./auth.server";
 import { clearPendingLogin, pendingSince, readPendingLogin, startPendingLogin } from "./pending-login.server";
 import { createSession } from "./session.server";

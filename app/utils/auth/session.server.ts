@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
-import { getDb } from "./db.server";
-import { getEnv } from "./env.server";
+import { getDb } from "../db.server";
+import { getEnv } from "../env.server";
 
 /** A session ends after this long without a request, and at the latest after ABSOLUTE_MS. */
 export const IDLE_MS = 30 * 60 * 1000;

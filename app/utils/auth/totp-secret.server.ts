@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:crypto";
-import { getEnv } from "./env.server";
+import { getEnv } from "../env.server";
 
 /** TOTP secrets are stored encrypted with a key derived from SESSION_SECRET, never in the clear. */
 function key(): Buffer {

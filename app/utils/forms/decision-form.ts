@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { INTERVENTIONS } from "../../model/catalogue";
-import type { Lang } from "./i18n";
+import { INTERVENTIONS } from "../../../model/catalogue";
+import type { Lang } from "../i18n";
 
 export const DEVIATION_REASONS = ["client_preference", "not_available", "professional_judgement", "circumstances_changed", "other"] as const;
 

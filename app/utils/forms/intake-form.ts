@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { profileSchemaFor } from "../../model/config/catalogue";
-import { type Catalogue, defaultCatalogue, type FeatureConfig, valueFits } from "../../model/config/municipality";
-import { ORIGINS, SEXES } from "../../model/reintegration";
-import type { Lang } from "./i18n";
+import { profileSchemaFor } from "../../../model/config/catalogue";
+import { type Catalogue, defaultCatalogue, type FeatureConfig, valueFits } from "../../../model/config/municipality";
+import { ORIGINS, SEXES } from "../../../model/reintegration";
+import type { Lang } from "../i18n";
 
 /**
  * The intake form, in exactly the serving model's terms: one field per feature of the catalogue

@@ -3,10 +3,10 @@ import {
   groupLabel as catalogueGroupLabel,
   trajectoryName,
   valueLabel,
-} from "../../model/config/catalogue";
-import { type Catalogue, defaultCatalogue } from "../../model/config/municipality";
-import type { ReintegrationFeature } from "../../model/reintegration";
-import type { Lang } from "./i18n";
+} from "../../../model/config/catalogue";
+import { type Catalogue, defaultCatalogue } from "../../../model/config/municipality";
+import type { ReintegrationFeature } from "../../../model/reintegration";
+import type { Lang } from "../i18n";
 
 /**
  * Labels of features, values, groups and trajectories come from the catalogue (one source):

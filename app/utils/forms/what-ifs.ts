@@ -1,6 +1,6 @@
-import { applyWhatIf, type Profile, whatIfsFor } from "../../model/config/catalogue";
-import { type Catalogue, defaultCatalogue } from "../../model/config/municipality";
-import type { Lang } from "./i18n";
+import { applyWhatIf, type Profile, whatIfsFor } from "../../../model/config/catalogue";
+import { type Catalogue, defaultCatalogue } from "../../../model/config/municipality";
+import type { Lang } from "../i18n";
 
 /**
  * Facts a trajectory can change; the case worker toggles them to see the ranking recomputed by

@@ -1,16 +1,16 @@
-import { SUPPRESSED } from "../../model/privacy/suppression";
-import type { Cell, Column, ReportTable } from "../../model/quality/report-table";
-import { DEVIATION_LABELS } from "./decision-form";
-import { type Lang, MESSAGES } from "./i18n";
-import type { Catalogue } from "../../model/config/municipality";
-import { armLabel, featureLabel, formatProfileValue } from "./profile-labels";
+import { SUPPRESSED } from "../../../model/privacy/suppression";
+import type { Cell, Column, ReportTable } from "../../../model/quality/report-table";
+import { DEVIATION_LABELS } from "../forms/decision-form";
+import { type Lang, MESSAGES } from "../i18n";
+import type { Catalogue } from "../../../model/config/municipality";
+import { armLabel, featureLabel, formatProfileValue } from "../forms/profile-labels";
 
 /**
  * The shape of the managers' quality report (computed in quality.server.ts) and how its cells read
  * in each language, shared by the dashboard page and its CSV exports.
  * A cell is a label (string), a figure (number), "<10" (suppressed) or null (not applicable).
  */
-export { type Cell, type Column, type ColumnKind, type ReportTable, TABLE_IDS, type TableId } from "../../model/quality/report-table";
+export { type Cell, type Column, type ColumnKind, type ReportTable, TABLE_IDS, type TableId } from "../../../model/quality/report-table";
 
 export { SUPPRESSED };
 

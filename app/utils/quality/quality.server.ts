@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { listQualityRows } from "~/models/quality.server";
-import { computeQualityReport, type QualityReport } from "../../model/quality/report";
-import { getActiveReference, getServingCatalogue } from "./predictor.server";
+import { computeQualityReport, type QualityReport } from "../../../model/quality/report";
+import { getActiveReference, getServingCatalogue } from "../registry/predictor.server";
 
 // The computation is model/quality/report.ts (pure, testable without a database); this module feeds it.
-export * from "../../model/quality/report";
+export * from "../../../model/quality/report";
 
 export const QualityFilterSchema = z.object({
   team: z.string().min(1).max(64).optional().catch(undefined),

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { type Catalogue, type CatalogueChange, diffCatalogues, isCatalogueChanged, parseCatalogue } from "../../model/index";
+import { type Catalogue, type CatalogueChange, diffCatalogues, isCatalogueChanged, parseCatalogue } from "../../../model/index";
 import { countClientsLackingFacts } from "~/models/client.server";
 import { getActiveCatalogue } from "./predictor.server";
 

@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { cp, mkdir, readdir, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
-import { type ModelCard, ModelCardSchema } from "../../model/bundle/model-card";
-import { compareModels, type ModelComparison } from "../../model/evaluate/compare";
+import { type ModelCard, ModelCardSchema } from "../../../model/bundle/model-card";
+import { compareModels, type ModelComparison } from "../../../model/evaluate/compare";
 import {
   BundleError,
   DISCLOSURE_REPORT_FILE,
@@ -18,7 +18,7 @@ import {
   sha256File,
   validateTable,
   verifyBundle,
-} from "../../model/index";
+} from "../../../model/index";
 import {
   createModelVersion,
   type DisclosureStatus,
@@ -27,7 +27,7 @@ import {
   promoteModelVersion,
   type TransitionResult,
 } from "~/models/model-version.server";
-import { getEnv } from "./env.server";
+import { getEnv } from "../env.server";
 
 /**
  * Server side of the model registry: where bundles and linked tables live, importing a bundle

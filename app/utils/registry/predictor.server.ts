@@ -12,11 +12,11 @@ import {
   type ReferenceStats,
   recommend,
   requireDisclosurePass,
-} from "../../model/index";
-import type { RecommendationResult } from "../../model/recommendation";
+} from "../../../model/index";
+import type { RecommendationResult } from "../../../model/recommendation";
 import { getActiveModelVersion } from "~/models/model-version.server";
-import { getModelThreads } from "./env.server";
-import { errorLine } from "./error-line";
+import { getModelThreads } from "../env.server";
+import { errorLine } from "../error-line";
 
 /**
  * Loads the active bundle once per version and calls model/. The only place that maps

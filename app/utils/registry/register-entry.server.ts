@@ -1,4 +1,4 @@
-import { type AlgorithmRegisterEntry, algorithmRegisterEntry } from "../../model/bundle/algorithm-register";
+import { type AlgorithmRegisterEntry, algorithmRegisterEntry } from "../../../model/bundle/algorithm-register";
 import { getModelVersion, type ModelStatus, ModelStatusSchema } from "~/models/model-version.server";
 import { readModelCard, registerConfig } from "./model-registry.server";
 
