@@ -13,7 +13,7 @@ import { readSource } from "./read-source.js";
 import type { FileReport, LinkageReport } from "./report.js";
 import { INVALID_REASONS, type QuarantineReason, type RowFile, rowsFor } from "./rows.js";
 import { locateSources } from "./source.js";
-import { type LinkTable, linkedSchema, linkTableFor } from "./table-spec.js";
+import { type ExtraFeature, type LinkTable, linkedSchema, linkTableFor } from "./table-spec.js";
 import { writeAnalysisTable } from "./table-writer.js";
 
 export type LinkOptions = {
@@ -32,6 +32,23 @@ export type LinkOptions = {
    */
   catalogue?: Catalogue;
 };
+
+/**
+ * What one run links to: the configuration's arms (the profile is checked against them), the link
+ * table, the row checks for those arms, our columns per file and which file carries which extra feature.
+ */
+function planRun(options: LinkOptions) {
+  const catalogue = options.catalogue ?? defaultCatalogue();
+  const arms = catalogue.trajectories.map((t) => t.key);
+  // A profile's trajectory codes and truth columns are checked against the arms linked to.
+  const profile = options.profile === undefined ? undefined : parseDeliveryProfile(options.profile, "delivery profile", { arms });
+  const spec = linkTableFor(catalogue, profile);
+  const extraSlots: Partial<Record<RowFile, number[]>> = {};
+  spec.extras.forEach((e, slot) => {
+    extraSlots[e.file] = [...(extraSlots[e.file] ?? []), slot];
+  });
+  return { arms, profile, spec, rows: rowsFor({ armIndex: spec.armIndex, arms: arms.length }), extraSlots, columnsOf: fileColumns(spec) };
+}
 
 /** Our columns per file for this run: extra features after a file's own columns, one truth column per arm. */
 function fileColumns(table: LinkTable): Record<RowFile, readonly string[]> {
@@ -66,24 +83,14 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
   const { outDir } = options;
   const k = options.minGroupSize ?? 10;
   const pseudonym = createPseudonymiser(options.pseudonymKey);
-  const catalogue = options.catalogue ?? defaultCatalogue();
-  const arms = catalogue.trajectories.map((t) => t.key);
-  // A profile's trajectory codes and truth columns are checked against the arms linked to.
-  const profile = options.profile === undefined ? undefined : parseDeliveryProfile(options.profile, "delivery profile", { arms });
-  const spec = linkTableFor(catalogue, profile);
-  const FILE_COLUMNS = fileColumns(spec);
-  const rows = rowsFor({ armIndex: spec.armIndex, arms: arms.length });
-  const extraSlots: Partial<Record<RowFile, number[]>> = {};
-  spec.extras.forEach((e, slot) => {
-    extraSlots[e.file] = [...(extraSlots[e.file] ?? []), slot];
-  });
+  const { arms, profile, spec, rows, extraSlots, columnsOf } = planRun(options);
   const sources = await locateSources({
     inDir: options.inDir,
     files: ORDER,
     required: REQUIRED,
-    columns: FILE_COLUMNS,
+    columns: columnsOf,
     // Columns that may hold decimals (written with a comma in Dutch exports).
-    decimalColumns: new Set(FILE_COLUMNS.truth.slice(1)),
+    decimalColumns: new Set(columnsOf.truth.slice(1)),
     profile,
     arms,
   });
@@ -96,7 +103,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
 
   const state = new JoinState({ arms: arms.length, extras: spec.extras.length });
   const reports = {} as Record<RowFile, FileReport>;
-  const quarantine = new Quarantine({ dir: join(outDir, "quarantine"), columns: FILE_COLUMNS, pseudonym, reports });
+  const quarantine = new Quarantine({ dir: join(outDir, "quarantine"), columns: columnsOf, pseudonym, reports });
   try {
     // 1. Read every file into the join state.
     const handlers = fileHandlers(state, { extraSlots });
@@ -116,11 +123,11 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
         file,
         path: source.path,
         plan: source.plan,
-        columns: FILE_COLUMNS[file],
+        columns: columnsOf[file],
         handler: handlers[file],
         schema: rows.schemas[file],
         convert: rows.convert[file],
-        extras: (extraSlots[file] ?? []).map((slot) => (spec.extras[slot] as LinkTable["extras"][number]).check),
+        extras: (extraSlots[file] ?? []).map((slot) => (spec.extras[slot] as ExtraFeature).check),
         quarantine,
         report,
         onBytes: (bytes) => options.onProgress?.(Math.min(totalBytes, fileStart + bytes), totalBytes),
