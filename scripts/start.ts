@@ -61,7 +61,7 @@ async function main() {
   if (demo) await seed.seedUsers(db);
   else {
     // The published demo password or TOTP key must never guard a production deployment.
-    const { accountsWithDemoCredentials, demoCredentialsRefusal } = await import("../app/utils/auth/demo-credentials.server.js");
+    const { accountsWithDemoCredentials, demoCredentialsRefusal } = await import("../app/models/demo-credentials.server.js");
     const refusal = demoCredentialsRefusal(await accountsWithDemoCredentials(db));
     if (refusal) throw new Error(refusal);
   }

@@ -28,3 +28,8 @@ export async function listAuditEvents(query: AuditQuery) {
 export async function countRecentAuditEvents({ actorId, action, since }: { actorId: string; action: string; since: Date }): Promise<number> {
   return getDb().auditEvent.count({ where: { actorId, action, at: { gte: since } } });
 }
+
+/** Appends one entry; entries are never changed or removed (the database refuses it too). */
+export async function createAuditEvent(data: { actorId: string | null; action: string; object: string | null; result: string; origin: string }): Promise<void> {
+  await getDb().auditEvent.create({ data, select: { id: true } });
+}

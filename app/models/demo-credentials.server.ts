@@ -1,7 +1,7 @@
 import { verify } from "@node-rs/argon2";
-import type { PrismaClient } from "../../generated/prisma/client";
-import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "./demo-credentials";
-import { decryptTotpSecret } from "./totp-secret.server";
+import type { PrismaClient } from "~/generated/prisma/client";
+import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "~/utils/auth/demo-credentials";
+import { decryptTotpSecret } from "~/utils/auth/totp-secret.server";
 
 export type DemoCredentialFinding = { username: string; demoPassword: boolean; demoTotpKey: boolean };
 

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
-import { getDb } from "../db.server";
-import { getEnv } from "../env.server";
+import { getDb } from "~/utils/db.server";
+import { getEnv } from "~/utils/env.server";
 
 /** Password checks allowed per account and per address in the window; more are refused before any hash is checked. */
 export const LOGIN_LIMIT = { perAccount: 5, perAddress: 20, windowMs: 15 * 60 * 1000 };

@@ -115,3 +115,26 @@ export async function revokeApiToken({ tokenId }: { tokenId: string }) {
   forgetApiTokens();
   return count === 1;
 }
+
+/** What a password login needs to know of an account (null when the name is unknown). */
+export async function getUserForLogin({ username }: { username: string }) {
+  return getDb().user.findUnique({
+    where: { username },
+    select: { id: true, passwordHash: true, role: true, active: true, totpEnabled: true },
+  });
+}
+
+/** The local account linked to an identity provider's subject, or null. */
+export async function getOidcUser({ issuer, subject }: { issuer: string; subject: string }) {
+  return getDb().user.findUnique({ where: { oidcIssuer_oidcSubject: { oidcIssuer: issuer, oidcSubject: subject } }, select: { id: true, role: true, active: true } });
+}
+
+/** The identity provider is the source of an OIDC account's role and name. */
+export async function updateOidcUser({ userId, role, displayName }: { userId: string; role: Role; displayName: string }): Promise<void> {
+  await getDb().user.update({ where: { id: userId }, data: { role, displayName }, select: { id: true } });
+}
+
+export async function createOidcUser(data: { username: string; displayName: string; role: Role; passwordHash: string; issuer: string; subject: string }) {
+  const { issuer, subject, ...rest } = data;
+  return getDb().user.create({ data: { ...rest, oidcIssuer: issuer, oidcSubject: subject }, select: { id: true } });
+}

@@ -1,4 +1,4 @@
-import { getDb } from "./db.server";
+import { createAuditEvent } from "~/models/audit.server";
 import { requestOrigin } from "./request.server";
 
 /**
@@ -14,13 +14,11 @@ export type AuditEntry = {
 };
 
 export async function audit(entry: AuditEntry): Promise<void> {
-  await getDb().auditEvent.create({
-    data: {
-      actorId: entry.actorId,
-      action: entry.action,
-      object: entry.object ?? null,
-      result: entry.result,
-      origin: requestOrigin(entry.request),
-    },
+  await createAuditEvent({
+    actorId: entry.actorId,
+    action: entry.action,
+    object: entry.object ?? null,
+    result: entry.result,
+    origin: requestOrigin(entry.request),
   });
 }

@@ -6,7 +6,7 @@ import { hash } from "@node-rs/argon2";
 import { describe, expect, it } from "vitest";
 import { createDbClient } from "~/utils/db.server";
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "~/utils/auth/demo-credentials";
-import { accountsWithDemoCredentials, demoCredentialsRefusal } from "~/utils/auth/demo-credentials.server";
+import { accountsWithDemoCredentials, demoCredentialsRefusal } from "~/models/demo-credentials.server";
 import { encryptTotpSecret } from "~/utils/auth/totp-secret.server";
 import { seedUsers } from "../../prisma/seed";
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import type { z } from "zod";
 import { API_VERSION } from "./api-version";
 import { audit } from "../audit.server";
-import { getDb } from "../db.server";
+import { getApiTokenByHash } from "~/models/api-token.server";
 import { type Role, RoleSchema } from "../auth/roles";
 import { SHORT_CACHE_MS, shortCache } from "../short-cache.server";
 import { errorLine } from "../error-line";
@@ -143,10 +143,7 @@ export async function requireApiUser(request: Request, roles: readonly Role[]): 
   const tokenHash = match?.[1] ? hashToken(match[1]) : null;
   const token = tokenHash
     ? await tokens.get(tokenHash, () =>
-        getDb().apiToken.findUnique({
-          where: { tokenHash },
-          select: { revokedAt: true, expiresAt: true, user: { select: { id: true, role: true, active: true } } },
-        }),
+        getApiTokenByHash({ tokenHash }),
       )
     : null;
   const role = RoleSchema.safeParse(token?.user.role);

@@ -1,8 +1,9 @@
 import { hash, verify } from "@node-rs/argon2";
 import { redirect } from "@remix-run/node";
 import { audit } from "../audit.server";
-import { getDb } from "../db.server";
-import { LOGIN_LIMIT, releaseLoginAttempt, reserveLoginAttempt } from "./login-throttle.server";
+import { countRecentAuditEvents } from "~/models/audit.server";
+import { LOGIN_LIMIT, releaseLoginAttempt, reserveLoginAttempt } from "~/models/login-attempt.server";
+import { getUserForLogin } from "~/models/user.server";
 import { requestOrigin } from "../request.server";
 import { type Role, RoleSchema, TOTP_REQUIRED_ROLES } from "./roles";
 import { getSessionUser } from "./session.server";
@@ -60,12 +61,8 @@ function hashToCheck(stored: string | undefined): Promise<string> {
 }
 
 export async function verifyLogin(request: Request, username: string, password: string): Promise<LoginOutcome> {
-  const db = getDb();
   const reservation = await reserveLoginAttempt({ username, origin: requestOrigin(request) });
-  const user = await db.user.findUnique({
-    where: { username },
-    select: { id: true, passwordHash: true, role: true, active: true, totpEnabled: true },
-  });
+  const user = await getUserForLogin({ username });
   // The typed name is stored only when it names an account: a password typed into the name field must not reach the log.
   const object = user ? `user:${user.id}` : "user:unknown";
   if (!reservation.ok) {
@@ -89,6 +86,6 @@ export async function verifyLogin(request: Request, username: string, password: 
 /** Failed second-factor attempts allowed per account in the login window. */
 export async function totpAttemptsLeft(userId: string): Promise<boolean> {
   const since = new Date(Date.now() - LOGIN_LIMIT.windowMs);
-  const failures = await getDb().auditEvent.count({ where: { action: "totp.failed", actorId: userId, at: { gte: since } } });
+  const failures = await countRecentAuditEvents({ actorId: userId, action: "totp.failed", since });
   return failures < LOGIN_LIMIT.perAccount;
 }

@@ -3,7 +3,7 @@ import { createCookie } from "@remix-run/node";
 import * as client from "openid-client";
 import { z } from "zod";
 import { audit } from "../audit.server";
-import { getDb } from "../db.server";
+import { createOidcUser, getOidcUser, updateOidcUser } from "~/models/user.server";
 import { getEnv, type OidcSettings, type RoleMapping } from "../env.server";
 import { HOME_BY_ROLE, type Role } from "./roles";
 import { safeRedirect } from "./safe-redirect";
@@ -144,11 +144,7 @@ export async function finishOidcLogin(settings: OidcSettings, request: Request):
   const issuer = String(claims.iss);
   const subject = String(claims.sub);
   const username = oidcUsername(issuer, subject);
-  const db = getDb();
-  const existing = await db.user.findUnique({
-    where: { oidcIssuer_oidcSubject: { oidcIssuer: issuer, oidcSubject: subject } },
-    select: { id: true, role: true, active: true },
-  });
+  const existing = await getOidcUser({ issuer, subject });
   const role = mapRole(claims[settings.roleClaim], settings.roleMap);
   if (!role) return fail("no_role", { actorId: existing?.id ?? null, object: `user:${username}` });
   if (existing && !existing.active) return fail("failed", { actorId: existing.id, object: `user:${username}` });
@@ -156,15 +152,12 @@ export async function finishOidcLogin(settings: OidcSettings, request: Request):
   const displayName = typeof claims.name === "string" && claims.name.trim() ? claims.name.trim().slice(0, 200) : username;
   let userId: string;
   if (existing) {
-    await db.user.update({ where: { id: existing.id }, data: { role, displayName }, select: { id: true } });
+    await updateOidcUser({ userId: existing.id, role, displayName });
     // The identity provider is the source of the role: a change there is a role change here.
     if (existing.role !== role) await audit({ actorId: null, action: `user.role.${role}`, object: `user:${existing.id}`, result: "ok", request });
     userId = existing.id;
   } else {
-    const created = await db.user.create({
-      data: { username, displayName, role, passwordHash: OIDC_ONLY_PASSWORD_HASH, oidcIssuer: issuer, oidcSubject: subject },
-      select: { id: true },
-    });
+    const created = await createOidcUser({ username, displayName, role, passwordHash: OIDC_ONLY_PASSWORD_HASH, issuer, subject });
     await audit({ actorId: null, action: "user.create", object: `user:${created.id}`, result: "ok", request });
     userId = created.id;
   }

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
-import { getDb } from "../db.server";
+import { createSessionRow, deleteSessionRow, getSessionWithUser, touchSessionRow } from "~/models/session.server";
 import { getEnv } from "../env.server";
 
 /** A session ends after this long without a request, and at the latest after ABSOLUTE_MS. */
@@ -25,12 +25,10 @@ function sessionCookie() {
  */
 export async function createSession(userId: string, request?: Request): Promise<string> {
   const previous = request ? await readSessionId(request) : null;
-  if (previous) await getDb().session.deleteMany({ where: { id: previous } });
+  if (previous) await deleteSessionRow(previous);
   const id = randomBytes(32).toString("base64url");
   const now = Date.now();
-  await getDb().session.create({
-    data: { id, userId, createdAt: new Date(now), lastSeenAt: new Date(now), expiresAt: new Date(now + ABSOLUTE_MS) },
-  });
+  await createSessionRow({ id, userId, at: new Date(now), expiresAt: new Date(now + ABSOLUTE_MS) });
   return sessionCookie().serialize(id);
 }
 
@@ -46,32 +44,23 @@ export async function readSessionId(request: Request): Promise<string | null> {
 export async function getSessionUser(request: Request, { touch = true }: { touch?: boolean } = {}) {
   const id = await readSessionId(request);
   if (!id) return null;
-  const db = getDb();
-  const session = await db.session.findUnique({
-    where: { id },
-    select: {
-      id: true,
-      lastSeenAt: true,
-      expiresAt: true,
-      user: { select: { id: true, username: true, displayName: true, role: true, active: true } },
-    },
-  });
+  const session = await getSessionWithUser(id);
   if (!session) return null;
   const now = Date.now();
   if (!session.user.active || session.expiresAt.getTime() < now || session.lastSeenAt.getTime() + IDLE_MS < now) {
-    await db.session.deleteMany({ where: { id } });
+    await deleteSessionRow(id);
     return null;
   }
   // Touch at most once a minute: a page load fires several requests.
   if (touch && now - session.lastSeenAt.getTime() > 60_000) {
-    await db.session.updateMany({ where: { id }, data: { lastSeenAt: new Date(now) } });
+    await touchSessionRow(id, new Date(now));
   }
   return session.user;
 }
 
 export async function destroySession(request: Request): Promise<string> {
   const id = await readSessionId(request);
-  if (id) await getDb().session.deleteMany({ where: { id } });
+  if (id) await deleteSessionRow(id);
   return sessionCookie().serialize("", { maxAge: 0 });
 }
 
