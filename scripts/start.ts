@@ -48,6 +48,9 @@ async function main() {
   const config = getEnv();
   // Production mode (TRAJECTWIJZER_DEMO=0): no demo accounts, no synthetic data, no demo model.
   const demo = config.TRAJECTWIJZER_DEMO;
+  // The municipal configuration (MUNICIPALITY_CONFIG or config/municipality.json) is checked before any work.
+  const { loadMunicipalConfig } = await import("../model/index.js");
+  await loadMunicipalConfig();
 
   step(2, demo ? "Database: migraties en demo-accounts" : "Database: migraties (productiemodus)");
   // PostgreSQL (README "PostgreSQL (multi-instance)"): its own migrations, derived from prisma/schema.prisma.

@@ -1,5 +1,5 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { hash } from "@node-rs/argon2";
@@ -71,5 +71,14 @@ describe("demo credentials", () => {
     const result = await start({ ...SECRETS, DATA_DIR: dataDir, TRAJECTWIJZER_DEMO: "no" });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("TRAJECTWIJZER_DEMO");
+  }, 60_000);
+
+  it("stops at start-up on a bad municipal configuration, naming the file and the key", async () => {
+    const { dataDir } = migratedDataDir();
+    const config = path.join(dataDir, "gemeente.json");
+    writeFileSync(config, JSON.stringify({ version: 1, control: "basis" }));
+    const result = await start({ ...SECRETS, DATA_DIR: dataDir, MUNICIPALITY_CONFIG: config });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`start: error: ${config}: trajectories:`);
   }, 60_000);
 });

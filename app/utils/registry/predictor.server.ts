@@ -90,8 +90,12 @@ async function getActiveBundle(): Promise<Bundle | null> {
  */
 export async function getServingCatalogue(): Promise<Catalogue> {
   const bundle = await getActiveBundle().catch(() => null);
-  return bundle ? bundle.catalogue : loadMunicipalConfig();
+  if (bundle) return bundle.catalogue;
+  // Read once per process: a changed configuration file takes effect at the next start.
+  municipalConfig ??= loadMunicipalConfig();
+  return municipalConfig;
 }
+let municipalConfig: Promise<Catalogue> | undefined;
 
 /** The active bundle's catalogue only, or null when no model is active (or it cannot load). */
 export async function getActiveCatalogue(): Promise<Catalogue | null> {
