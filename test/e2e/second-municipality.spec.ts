@@ -1,5 +1,6 @@
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
+import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -40,6 +41,7 @@ const PORT = Number(process.env.E2E_PORT ?? 3100) + 9;
 const BASE = `http://localhost:${PORT}`;
 let server: ChildProcess;
 let dataDir: string;
+let workDir: string;
 let output = "";
 // Starting a second server and running the whole chain take longer than one test step on a busy machine.
 test.describe.configure({ timeout: 420_000 });
@@ -66,12 +68,19 @@ test.beforeAll(async () => {
   }
 });
 
-test.afterAll(() => {
-  server?.kill("SIGTERM");
+test.afterAll(async () => {
+  if (server && server.exitCode === null) {
+    const exited = new Promise((resolve) => server.once("exit", resolve));
+    server.kill("SIGTERM");
+    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+  }
+  // The synthetic delivery, its table, the bundle and the server's database: nothing is kept.
+  for (const dir of [workDir, dataDir]) if (dir) await rm(dir, { recursive: true, force: true });
 });
 
 test("municipality B: its export links with its profile and configuration, its model is trained, checked and activated, the intake asks its facts and the advice ranks its trajectories", async ({ page }) => {
-  const root = mkdtempSync(path.join(tmpdir(), "tw-gemeente-b-work-"));
+  workDir = mkdtempSync(path.join(tmpdir(), "tw-gemeente-b-work-"));
+  const root = workDir;
   const source = path.join(root, "source");
   const linked = path.join(root, "linked");
 
