@@ -2,22 +2,12 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliRun, runCli } from "../test/setup/run-cli.js";
+import { errorLines, secureSideCli } from "../test/setup/run-cli.js";
 
 /** `generate --format dutch-export --rename` and `link --profile` as real processes (DESIGN.md, commands). */
-type Run = CliRun;
 const KEY = "cli-test-key-0123456789-0123456789-abcdef";
 
-function cli(script: string, args: string[]): Promise<Run> {
-  // Like `npm run link`: the linker must stay within its memory budget.
-  return runCli(script, args, { env: { PSEUDONYM_KEY: KEY }, nodeArgs: ["--max-old-space-size=640"] });
-}
-/** stderr without the progress bar's redraws. */
-const errorLines = (run: Run) =>
-  run.stderr
-    .split(/[\r\n]+/)
-    .map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("generate [") && !l.startsWith("link ["));
+const cli = (script: string, args: string[]) => secureSideCli(script, args, KEY);
 
 let dir: string;
 beforeAll(async () => {

@@ -2,21 +2,13 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type CliRun, runCli } from "../test/setup/run-cli.js";
+import { errorLines, secureSideCli } from "../test/setup/run-cli.js";
 
 /** `generate --municipality b` and `link --profile --config` as real processes. */
 const KEY = "cli-test-key-0123456789-0123456789-abcdef";
 const CONFIG = "config/examples/gemeente-b.json";
 
-function cli(script: string, args: string[]): Promise<CliRun> {
-  return runCli(script, args, { env: { PSEUDONYM_KEY: KEY }, nodeArgs: ["--max-old-space-size=640"] });
-}
-/** stderr without the progress bar's redraws. */
-const errorLines = (run: CliRun) =>
-  run.stderr
-    .split(/[\r\n]+/)
-    .map((l) => l.trim())
-    .filter((l) => l !== "" && !l.startsWith("generate [") && !l.startsWith("link ["));
+const cli = (script: string, args: string[]) => secureSideCli(script, args, KEY);
 
 let dir: string;
 beforeAll(async () => {

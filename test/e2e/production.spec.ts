@@ -1,56 +1,37 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { existsSync, mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { splitTableFile } from "../../model/index";
 import { GENERIC_SCHEMA, writeGenericTable } from "../fixtures/generic-table";
 import { DEMO_PASSWORD, expect, expectAccessible, test } from "./fixtures";
+import { type ProductionServer, startProductionServer } from "./production-server";
 
 const run = promisify(execFile);
 /** A CLI of ours as a real process, on the production server's data directory. */
 const cli = (args: string[]) =>
   run(process.execPath, ["--import", "tsx", ...args], { env: { ...process.env, DATA_DIR: dataDir, TRAJECTWIJZER_QUIET_BACKEND: "1" }, maxBuffer: 1 << 24 });
 
-// `TRAJECTWIJZER_DEMO=0 npm start` on an empty data directory: the real start path, in production mode,
-// next to the demo server of the other specs (its build is reused: same sources, same fingerprint).
-const PORT = Number(process.env.E2E_PORT ?? 3100) + 7;
-const BASE = `http://localhost:${PORT}`;
-let server: ChildProcess;
-let dataDir: string;
-let output = "";
+let server: ProductionServer;
+let BASE = "";
+let dataDir = "";
 // Starting a second server and training a small model take longer than one test step on a busy machine.
 test.describe.configure({ timeout: 240_000 });
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  dataDir = mkdtempSync(path.join(tmpdir(), "tw-production-"));
-  const started = Date.now();
-  server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: { ...process.env, TRAJECTWIJZER_DEMO: "0", DATA_DIR: dataDir, PORT: String(PORT), BUILD_DIR: process.env.E2E_BUILD_DIR ?? "build", OIDC_ISSUER: "" },
-  });
-  server.stdout?.on("data", (d) => {
-    output += d;
-  });
-  server.stderr?.on("data", (d) => {
-    output += d;
-  });
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`production start stopped: ${output.slice(-500)}`);
-    const ok = await fetch(`${BASE}/login`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() - started > 200_000) throw new Error(`production start did not serve /login within 200 s: ${output.slice(-500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  server = await startProductionServer({ portOffset: 7, name: "production" });
+  BASE = server.base;
+  dataDir = server.dataDir;
 });
 
-test.afterAll(() => {
-  server?.kill("SIGTERM");
+test.afterAll(async () => {
+  await server?.stop();
 });
 
 test("production mode serves the login page without generating data or training a model", async () => {
-  expect(output).toContain("productiemodus");
-  expect(output).toContain("nog geen actief model");
+  expect(server.output()).toContain("productiemodus");
+  expect(server.output()).toContain("nog geen actief model");
   // Nothing synthetic was made: no source files, no linked table, no model.
   expect(existsSync(path.join(dataDir, "source"))).toBe(false);
   expect(existsSync(path.join(dataDir, "linked"))).toBe(false);

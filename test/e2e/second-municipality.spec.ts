@@ -1,4 +1,4 @@
-import { type ChildProcess, execFile, spawn } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -6,6 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { splitTableFile } from "../../model/index";
 import { answerYesNo, expect, expectAccessible, test } from "./fixtures";
+import { type ProductionServer, startProductionServer } from "./production-server";
 
 /**
  * A second municipality end to end, through the real commands: its synthetic export (its own file
@@ -35,47 +36,24 @@ const B_FEATURES = B.features.map((f) => f.name);
 /** Fields of the intake form that are not profile facts. */
 const NOT_FEATURES = new Set(["reference", "fairnessSex", "fairnessOrigin"]);
 
-// `TRAJECTWIJZER_DEMO=0 npm start` on its own empty data directory and port, next to the demo server
-// of the other specs (its build is reused: same sources, same fingerprint).
-const PORT = Number(process.env.E2E_PORT ?? 3100) + 9;
-const BASE = `http://localhost:${PORT}`;
-let server: ChildProcess;
-let dataDir: string;
+let server: ProductionServer;
+let BASE = "";
+let dataDir = "";
 let workDir: string;
-let output = "";
 // Starting a second server and running the whole chain take longer than one test step on a busy machine.
 test.describe.configure({ timeout: 420_000 });
 
 test.beforeAll(async () => {
   test.setTimeout(240_000);
-  dataDir = mkdtempSync(path.join(tmpdir(), "tw-gemeente-b-"));
-  const started = Date.now();
-  server = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
-    env: { ...process.env, TRAJECTWIJZER_DEMO: "0", DATA_DIR: dataDir, PORT: String(PORT), BUILD_DIR: process.env.E2E_BUILD_DIR ?? "build", OIDC_ISSUER: "" },
-  });
-  server.stdout?.on("data", (d) => {
-    output += d;
-  });
-  server.stderr?.on("data", (d) => {
-    output += d;
-  });
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`production start stopped: ${output.slice(-500)}`);
-    const ok = await fetch(`${BASE}/login`).then((r) => r.ok, () => false);
-    if (ok) break;
-    if (Date.now() - started > 200_000) throw new Error(`production start did not serve /login within 200 s: ${output.slice(-500)}`);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
+  server = await startProductionServer({ portOffset: 9, name: "gemeente-b" });
+  BASE = server.base;
+  dataDir = server.dataDir;
 });
 
 test.afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((resolve) => server.once("exit", resolve));
-    server.kill("SIGTERM");
-    await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000))]);
-  }
   // The synthetic delivery, its table, the bundle and the server's database: nothing is kept.
-  for (const dir of [workDir, dataDir]) if (dir) await rm(dir, { recursive: true, force: true });
+  await server?.stop();
+  if (workDir) await rm(workDir, { recursive: true, force: true });
 });
 
 test("municipality B: its export links with its profile and configuration, its model is trained, checked and activated, the intake asks its facts and the advice ranks its trajectories", async ({ page }) => {

@@ -25,3 +25,16 @@ export function runCli(script: string, args: readonly string[], options: { env?:
     child.on("exit", (code) => resolve({ code, stdout, stderr }));
   });
 }
+
+/** The secure side's CLIs (generate, link) as `npm run` runs them: the linker within its memory budget. */
+export function secureSideCli(script: string, args: readonly string[], pseudonymKey: string): Promise<CliRun> {
+  return runCli(script, args, { env: { PSEUDONYM_KEY: pseudonymKey }, nodeArgs: ["--max-old-space-size=640"] });
+}
+
+/** stderr without the progress bars' redraws. */
+export function errorLines(run: CliRun): string[] {
+  return run.stderr
+    .split(/[\r\n]+/)
+    .map((l) => l.trim())
+    .filter((l) => l !== "" && !l.startsWith("generate [") && !l.startsWith("link ["));
+}

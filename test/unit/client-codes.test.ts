@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { PROFILE } from "../fixtures/client-profile";
+import { createCaseworkerWithCredentials } from "../setup/caseworker";
 import { useTestDatabase } from "../setup/test-db";
 
 /**
@@ -22,13 +23,7 @@ beforeAll(async () => {
   pseudonym = await import("~/utils/pseudonym.server");
   intake = await import("~/routes/clients.new");
   clientsApi = await import("~/routes/api.v1.clients");
-  const { createSession } = await import("~/utils/auth/session.server");
-  const { newApiToken } = await import("~/utils/api/api.server");
-  caseworkerId = (await db.user.create({ data: { username: "cw-codes", displayName: "CW", role: "caseworker", passwordHash: "x" } })).id;
-  cookie = (await createSession(caseworkerId)).split(";")[0] ?? "";
-  const generated = newApiToken();
-  token = generated.token;
-  await db.apiToken.create({ data: { name: "t", tokenHash: generated.tokenHash, userId: caseworkerId } });
+  ({ caseworkerId, cookie, token } = await createCaseworkerWithCredentials("cw-codes"));
 });
 
 async function answer(promise: Promise<unknown>): Promise<{ status: number; location: string | null; body: unknown }> {

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { PROFILE } from "../fixtures/client-profile";
+import { createCaseworkerWithCredentials } from "../setup/caseworker";
 import { useTestDatabase } from "../setup/test-db";
 
 /**
@@ -20,13 +21,7 @@ beforeAll(async () => {
   decisions = await import("~/models/decision.server");
   clientPage = await import("~/routes/clients.$clientId");
   decisionsApi = await import("~/routes/api.v1.clients.$clientId.decisions");
-  const { createSession } = await import("~/utils/auth/session.server");
-  const { newApiToken } = await import("~/utils/api/api.server");
-  caseworkerId = (await db.user.create({ data: { username: "cw-whatif", displayName: "CW", role: "caseworker", passwordHash: "x" } })).id;
-  cookie = (await createSession(caseworkerId)).split(";")[0] ?? "";
-  const generated = newApiToken();
-  token = generated.token;
-  await db.apiToken.create({ data: { name: "t", tokenHash: generated.tokenHash, userId: caseworkerId } });
+  ({ caseworkerId, cookie, token } = await createCaseworkerWithCredentials("cw-whatif"));
 });
 
 let counter = 0;
