@@ -34,3 +34,9 @@ export function rankArms(scores: readonly ArmScore[]): Map<string, number | null
   });
   return ranks;
 }
+
+/** The first-ranked arm (see `rankArms`), or null when no arm is eligible. */
+export function topArm(scores: readonly ArmScore[]): string | null {
+  for (const [arm, rank] of rankArms(scores)) if (rank === 1) return arm;
+  return null;
+}

@@ -4,7 +4,7 @@ import { predictEnsemble } from "../network/ensemble.js";
 import { encodeRows } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
 import { applicableRules, eligibility, eligibilityRules } from "./eligibility.js";
-import type { PolicyOptions } from "./policy.js";
+import { type PolicyOptions, topArm } from "./policy.js";
 import { resolvePolicy } from "./recommend.js";
 
 /**
@@ -59,31 +59,20 @@ export function predictTable(bundle: Bundle, rows: readonly Row[], options: Poli
     const row = rows[i] ?? {};
     const excluded = rules.length > 0 ? eligibility(schema, rules, row) : null;
     const cell = bundle.reference.cells[cellKey(encoder, bundle.reference.cellFeatures, row)];
-    // Same order as rankArms: best well-supported eligible arm, else best eligible arm.
+    // The one ranking rule (rankArms): the best well-supported eligible arm, else the best eligible arm.
     let best = 0;
-    let strong = -1;
-    let weak = -1;
-    let strongScore = Number.NEGATIVE_INFINITY;
-    let weakScore = Number.NEGATIVE_INFINITY;
-    for (let k = 0; k < K; k++) {
-      const arm = arms[k] ?? "";
+    const scores = arms.map((arm, k) => {
       const expected = pred.mean[i * K + k] ?? 0;
       if (expected > (pred.mean[i * K + best] ?? 0)) best = k;
-      if (excluded && excluded[arm] !== null) continue;
       const count = cell?.[arm] ?? null;
-      const low = (pred.propensity[i * K + k] ?? 0) < policy.minPropensity || count === null || count < policy.minComparable;
-      const score = expected - (costs[k] ?? 0);
-      if (low) {
-        if (score > weakScore) {
-          weakScore = score;
-          weak = k;
-        }
-      } else if (score > strongScore) {
-        strongScore = score;
-        strong = k;
-      }
-    }
-    rec[i] = arms[strong >= 0 ? strong : weak] ?? schema.treatment.control;
+      return {
+        arm,
+        eligible: !excluded || excluded[arm] === null,
+        lowEvidence: (pred.propensity[i * K + k] ?? 0) < policy.minPropensity || count === null || count < policy.minComparable,
+        score: expected - (costs[k] ?? 0),
+      };
+    });
+    rec[i] = topArm(scores) ?? schema.treatment.control;
     recArgmax[i] = arms[best] ?? schema.treatment.control;
   }
   const idColumn = schema.id;

@@ -162,6 +162,14 @@ describe("predictTable", () => {
     const one = recommend(bundle, client({}, 0), { explain: false });
     expect(p.rec[0]).toBe(one.arms[0]?.arm);
   });
+
+  it("recommends for every row the arm recommend ranks first (one ranking rule)", () => {
+    const rows = fixture.tiny.rows.slice(0, 40);
+    const p = predictTable(bundle, rows);
+    rows.forEach((_, i) => {
+      expect(p.rec[i]).toBe(recommend(bundle, client({}, i), { explain: false }).arms[0]?.arm);
+    });
+  });
 });
 
 describe("rankArms", () => {
