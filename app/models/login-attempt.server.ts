@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { getDb } from "~/utils/db.server";
+import { constraintViolation } from "~/utils/db-errors.server";
 import { getEnv } from "~/utils/env.server";
 
 /** Password checks allowed per account and per address in the window; more are refused before any hash is checked. */
@@ -12,8 +13,6 @@ export type Reservation = { ok: true; slots: Slot[] } | { ok: false; retryAfterS
 function throttleKey(kind: "account" | "address", value: string): string {
   return `${kind}:${createHmac("sha256", getEnv().SESSION_SECRET).update(value).digest("hex").slice(0, 32)}`;
 }
-
-const isUniqueViolation = (error: unknown) => typeof error === "object" && error !== null && "code" in error && error.code === "P2002";
 
 /**
  * Claims one of `limit` slots of a key: a free slot by inserting it (the unique (key, slot) lets exactly one
@@ -32,7 +31,7 @@ async function claimSlot(key: string, limit: number, now: Date): Promise<Slot | 
         await db.loginAttempt.create({ data: { key, slot, at: now }, select: { id: true } });
         return { key, slot, at: now };
       } catch (error) {
-        if (!isUniqueViolation(error)) throw error;
+        if (constraintViolation(error) !== "unique") throw error;
       }
     } else if (at < since) {
       const { count } = await db.loginAttempt.updateMany({ where: { key, slot, at: { lt: since } }, data: { at: now } });

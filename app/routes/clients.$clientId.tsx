@@ -67,7 +67,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const { user, client } = await requireOwnClient(request, params.clientId);
   const lang = await getLang(request);
-  const form = Object.fromEntries(await readForm(request));
+  const formData = await readForm(request);
+  const form = Object.fromEntries(formData);
   if (form.intent === "decision") {
     const arms = (await getServingCatalogue()).trajectories.map((c) => c.key);
     const parsed = decisionFormSchemaFor(arms).safeParse(form);
@@ -112,9 +113,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     // Completing the facts the serving model needs; only those are read, the rest of the profile stays.
     const catalogue = await getServingCatalogue();
     const missing = missingFacts(catalogue, client.profile);
-    const fields = new FormData();
-    for (const [key, value] of Object.entries(form)) if (typeof value === "string") fields.set(key, value);
-    const raw = readIntakeForm(fields, catalogue);
+    const raw = readIntakeForm(formData, catalogue);
     const parsed = answersSchemaFor(catalogue, missing).safeParse(raw);
     const version = Number(form.version);
     if (!parsed.success || !Number.isInteger(version)) {

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { PROFILE } from "../fixtures/client-profile";
 import { createCaseworkerWithCredentials } from "../setup/caseworker";
+import { routeAnswer } from "../setup/route-answer";
 import { useTestDatabase } from "../setup/test-db";
 
 /**
@@ -25,22 +26,6 @@ beforeAll(async () => {
   clientsApi = await import("~/routes/api.v1.clients");
   ({ caseworkerId, cookie, token } = await createCaseworkerWithCredentials("cw-codes"));
 });
-
-async function answer(promise: Promise<unknown>): Promise<{ status: number; location: string | null; body: unknown }> {
-  let value: unknown;
-  try {
-    value = await promise;
-  } catch (thrown) {
-    if (!(thrown instanceof Response)) return { status: 500, location: null, body: String(thrown) };
-    value = thrown;
-  }
-  if (value instanceof Response) return { status: value.status, location: value.headers.get("Location"), body: await value.text() };
-  if (value && typeof value === "object" && "init" in value && "data" in value) {
-    const init = (value as { init?: { status?: number } | null }).init;
-    return { status: init?.status ?? 200, location: null, body: (value as { data: unknown }).data };
-  }
-  return { status: 200, location: null, body: value };
-}
 
 /** Takes a display code away from `reference` by giving it to another client first. */
 async function occupyCodeOf(reference: string) {
@@ -126,7 +111,7 @@ describe("registering a client whose derived code is taken", () => {
       headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
       body: intakeBody("GEM-COLLIDE-1"),
     });
-    const result = await answer(intake.action({ request, params: {}, context: {} }));
+    const result = await routeAnswer(intake.action({ request, params: {}, context: {} }));
     expect(result.status).toBe(302);
     const id = result.location?.split("/").pop() ?? "";
     const stored = await db.client.findUnique({ where: { id }, select: { code: true } });
@@ -136,7 +121,7 @@ describe("registering a client whose derived code is taken", () => {
 
   it("intake: the same case number again is a 409 with a message on the field", async () => {
     const post = () =>
-      answer(
+      routeAnswer(
         intake.action({
           request: new Request("http://localhost/clients/new", {
             method: "POST",
@@ -156,7 +141,7 @@ describe("registering a client whose derived code is taken", () => {
   it("API: 201 with the new code; the same case number again is 409", async () => {
     const taken = await occupyCodeOf("GEM-COLLIDE-2");
     const post = () =>
-      answer(
+      routeAnswer(
         clientsApi.action({
           request: new Request("http://localhost/api/v1/clients", {
             method: "POST",

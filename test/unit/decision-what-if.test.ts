@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { PROFILE } from "../fixtures/client-profile";
 import { createCaseworkerWithCredentials } from "../setup/caseworker";
+import { routeAnswer } from "../setup/route-answer";
 import { useTestDatabase } from "../setup/test-db";
 
 /**
@@ -38,22 +39,6 @@ async function clientWithWhatIf() {
   return { clientId: client.id, ownId: own.id, whatIfId: whatIf.id };
 }
 
-/** A route's answer as a status and body, whether it returned or threw, a Response or Remix's data(). */
-async function settle(promise: Promise<unknown>): Promise<{ status: number; body: unknown }> {
-  let value: unknown;
-  try {
-    value = await promise;
-  } catch (thrown) {
-    value = thrown;
-  }
-  if (value instanceof Response) return { status: value.status, body: await value.text() };
-  if (value && typeof value === "object" && "init" in value && "data" in value) {
-    const init = (value as { init?: { status?: number } | null }).init;
-    return { status: init?.status ?? 200, body: (value as { data: unknown }).data };
-  }
-  return { status: 200, body: value };
-}
-
 describe("a decision on a what-if recommendation", () => {
   it("is refused by the model, nothing is stored", async () => {
     const { clientId, whatIfId } = await clientWithWhatIf();
@@ -79,7 +64,7 @@ describe("a decision on a what-if recommendation", () => {
       headers: { Cookie: cookie, "Content-Type": "application/x-www-form-urlencoded" },
       body,
     });
-    const answer = await settle(clientPage.action({ request, params: { clientId }, context: {} }));
+    const answer = await routeAnswer(clientPage.action({ request, params: { clientId }, context: {} }));
     expect(answer.status).toBe(400);
     expect(JSON.stringify(answer.body)).toMatch(/wat-als/i);
     expect(await db.decision.count({ where: { clientId } })).toBe(0);
@@ -92,7 +77,7 @@ describe("a decision on a what-if recommendation", () => {
       headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
       body: JSON.stringify({ version: 0, recommendationId: whatIfId, chosenArm: "jobcoaching" }),
     });
-    const answer = await settle(decisionsApi.action({ request, params: { clientId }, context: {} }));
+    const answer = await routeAnswer(decisionsApi.action({ request, params: { clientId }, context: {} }));
     expect(answer.status).toBe(400);
     expect(String(answer.body)).toMatch(/recommendationId/);
     expect(String(answer.body)).toMatch(/what-if/);

@@ -1,15 +1,15 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { type Catalogue, type CatalogueChange, diffCatalogues, isCatalogueChanged, parseCatalogue } from "../../../model/index";
+import { CATALOGUE_FILE, type Catalogue, type CatalogueChange, diffCatalogues, isCatalogueChanged, parseCatalogue } from "../../../model/index";
 import { countClientsLackingFacts } from "~/models/client.server";
 import { getActiveCatalogue } from "./predictor.server";
 
 /** A registered bundle's catalogue (catalogue.json) without loading its weights; null when it has none. */
 export async function readBundleCatalogue(dir: string): Promise<Catalogue | null> {
-  const text = await readFile(path.join(dir, "catalogue.json"), "utf8").catch(() => null);
+  const text = await readFile(path.join(dir, CATALOGUE_FILE), "utf8").catch(() => null);
   if (text === null) return null;
   try {
-    return parseCatalogue(JSON.parse(text), `${path.basename(dir)}/catalogue.json`);
+    return parseCatalogue(JSON.parse(text), `${path.basename(dir)}/${CATALOGUE_FILE}`);
   } catch {
     return null;
   }
