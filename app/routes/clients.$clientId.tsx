@@ -137,11 +137,7 @@ function MissingFactsForm() {
     <Form method="post" noValidate aria-labelledby="missing-heading" data-testid="missing-facts">
       <h3 id="missing-heading">{t.missingFactsTitle}</h3>
       <p role="status">{t.missingFactsIntro.replace("{n}", String(missing.length))}</p>
-      {errors.form ? (
-        <p className="form-error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormAlert message={errors.form} />
       <input type="hidden" name="intent" value="profile" />
       <input type="hidden" name="version" value={client.version} />
       <IntakeFields catalogue={catalogue as Catalogue} lang={t.lang} values={{}} errors={errors} only={missing} />
@@ -150,6 +146,15 @@ function MissingFactsForm() {
       </button>
     </Form>
   );
+}
+
+/** A form-level error, announced to screen readers. */
+function FormAlert({ message }: { message: string | undefined }) {
+  return message ? (
+    <p className="form-error" role="alert">
+      {message}
+    </p>
+  ) : null;
 }
 
 function FieldError({ id, message }: { id: string; message: string | undefined }) {
@@ -195,11 +200,7 @@ function DecisionForm() {
   return (
     <Form method="post" noValidate aria-labelledby="decision-heading">
       <h3 id="decision-heading">{t.recordDecision}</h3>
-      {errors.form ? (
-        <p className="form-error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormAlert message={errors.form} />
       <input type="hidden" name="intent" value="decision" />
       <input type="hidden" name="version" value={client.version} />
       <input type="hidden" name="recommendationId" value={recommendationId} />
@@ -265,11 +266,7 @@ function OutcomeForm() {
   return (
     <Form method="post" noValidate aria-labelledby="outcome-heading">
       <h3 id="outcome-heading">{t.recordOutcome}</h3>
-      {errors.form ? (
-        <p className="form-error" role="alert">
-          {errors.form}
-        </p>
-      ) : null}
+      <FormAlert message={errors.form} />
       <input type="hidden" name="intent" value="outcome" />
       <input type="hidden" name="version" value={client.version} />
       <YesNo name="work" legend={t.outcomeWork} error={errors.work} />
