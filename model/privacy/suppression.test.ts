@@ -174,4 +174,14 @@ describe("secondary suppression", () => {
       { numRuns: 400, seed: 6 },
     );
   });
+
+  it("a cell hidden because another table hides it stays hidden, with a partner in its row and column", () => {
+    const result = suppressTable({ cells: [[20, 30], [40, 50]], hide: { cells: [[true, false], [false, false]] } });
+    expect(result.cells).toEqual([
+      ["<10", "<10"],
+      ["<10", "<10"],
+    ]);
+    expect(result.rowTotals).toEqual([50, 90]);
+    expect(result.colTotals).toEqual([60, 80]);
+  });
 });

@@ -48,7 +48,7 @@ export type CountTable = {
    * Margins to hide from the start because another table shares them and hides them there
    * (a margin hidden in one table must not be shown in another).
    */
-  hide?: { rowTotals?: readonly boolean[]; colTotals?: readonly boolean[]; total?: boolean };
+  hide?: { rowTotals?: readonly boolean[]; colTotals?: readonly boolean[]; total?: boolean; cells?: readonly (readonly boolean[])[] };
 };
 
 export type SuppressedTable = {
@@ -216,6 +216,11 @@ export function suppressTable(table: CountTable, min = MIN_CELL): SuppressedTabl
     force(k, table.hide?.colTotals?.[j]);
   });
   force(totalIndex, table.hide?.total);
+  cellIndex.forEach((row, i) => {
+    row.forEach((k, j) => {
+      force(k, table.hide?.cells?.[i]?.[j]);
+    });
+  });
   const anyHidden = () => entries.some((e) => e.hidden);
   let changed = anyHidden();
   while (changed) {

@@ -8,6 +8,8 @@ export type Column = { key: string; kind: ColumnKind };
 export const TABLE_IDS = [
   "adoption-team",
   "adoption-period",
+  "adoption-month",
+  "outcome-month",
   "adoption-arm",
   "reasons",
   "followed",

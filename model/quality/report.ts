@@ -42,6 +42,8 @@ export type QualityReport =
       driftAvailable: boolean;
       /** The catalogue the labels come from: the active model's (its trajectories and features). */
       catalogue: Catalogue;
+      /** Over everyone with an outcome and a shown advice: the mean shown chance of work for the chosen trajectory, and the realised share. */
+      accuracy: { count: Shown; predicted: Shown; realised: Shown };
     };
 
 /** Just the parts of a stored RecommendationResult the quality figures need. */
@@ -54,6 +56,8 @@ type Parsed = {
   team: string;
   /** Calendar quarter of the decision, e.g. "2025-Q2". */
   quarter: string;
+  /** Calendar month of the decision, e.g. "2025-04". */
+  month: string;
   followed: boolean;
   reasonCode: string | null;
   topArm: string | null;
@@ -70,6 +74,10 @@ type Parsed = {
 };
 
 export const NOT_RECORDED = "not_recorded";
+
+/** Fairness dimensions and, for those taken from the profile, the feature whose value labels name the groups. */
+export const FAIRNESS_DIMENSIONS = { sex: null, ageBand: "leeftijdsklasse", origin: null, household: "huishouden" } as const;
+export type FairnessDimension = keyof typeof FAIRNESS_DIMENSIONS;
 export const NO_TEAM = "no_team";
 
 function parseRow(row: QualityRow): Parsed {
@@ -93,6 +101,7 @@ function parseRow(row: QualityRow): Parsed {
   return {
     team: row.team ?? NO_TEAM,
     quarter: calendarQuarter(row.decidedAt),
+    month: calendarMonth(row.decidedAt),
     followed: row.followedAdvice,
     reasonCode: row.reasonCode,
     topArm: row.topArm,
@@ -104,14 +113,19 @@ function parseRow(row: QualityRow): Parsed {
     profile,
     sex: text(row.fairnessSex),
     origin: text(row.fairnessOrigin),
-    ageBand: text(profile.leeftijdsklasse),
-    household: text(profile.huishouden),
+    ageBand: text(profile[FAIRNESS_DIMENSIONS.ageBand]),
+    household: text(profile[FAIRNESS_DIMENSIONS.household]),
   };
 }
 
 /** "2025-Q2" for a moment in April, May or June 2025 (UTC). */
 export function calendarQuarter(at: Date): string {
   return `${at.getUTCFullYear()}-Q${Math.floor(at.getUTCMonth() / 3) + 1}`;
+}
+
+/** "2025-04" for a moment in April 2025 (UTC). */
+export function calendarMonth(at: Date): string {
+  return `${at.getUTCFullYear()}-${String(at.getUTCMonth() + 1).padStart(2, "0")}`;
 }
 
 const Z95 = 1.959963984540054;
@@ -134,15 +148,19 @@ function keysOf(values: readonly string[], order?: readonly string[]): string[] 
   return [...known, ...rest];
 }
 
-type Shared = "F" | "NF" | "W" | "NW" | "P" | "N";
+/** Shared margins; FW, FNW, NFW, NFNW are the cells of the followed table (followed × work / no work). */
+type Shared = "F" | "NF" | "W" | "NW" | "P" | "N" | "FW" | "FNW" | "NFW" | "NFNW";
 
 /**
  * The count tables that share margins (followed / not followed, work / no work / pending, the total)
  * are suppressed together: a margin hidden in one of them is hidden in all, repeated until stable.
+ * The month outcome table's column totals are the followed table's cells, so those are linked too.
  */
 function suppressLinked(input: {
   teamCounts: number[][];
   periodCounts: number[][];
+  monthCounts: number[][];
+  monthOutcomeCounts: number[][];
   armCounts: number[][];
   followedCounts: number[][];
   interventionCounts: number[][];
@@ -152,10 +170,24 @@ function suppressLinked(input: {
     const h = (k: Shared) => hidden.has(k);
     const team = suppressTable({ cells: input.teamCounts, hide: { colTotals: [h("F"), h("NF")], total: h("N") } });
     const period = suppressTable({ cells: input.periodCounts, hide: { colTotals: [h("F"), h("NF")], total: h("N") } });
+    const month = suppressTable({ cells: input.monthCounts, hide: { colTotals: [h("F"), h("NF")], total: h("N") } });
+    // Its grand total (all known outcomes) is work + no work: hidden when either is.
+    const monthOutcome = suppressTable({
+      cells: input.monthOutcomeCounts,
+      hide: { colTotals: [h("FW"), h("FNW"), h("NFW"), h("NFNW")], total: h("W") || h("NW") },
+    });
     const arm = suppressTable({ cells: input.armCounts, hide: { colTotals: [h("F"), h("NF")], total: h("N") } });
     const followed = suppressTable({
       cells: input.followedCounts,
-      hide: { rowTotals: [h("F"), h("NF")], colTotals: [h("W"), h("NW"), h("P")], total: h("N") },
+      hide: {
+        rowTotals: [h("F"), h("NF")],
+        colTotals: [h("W"), h("NW"), h("P")],
+        total: h("N"),
+        cells: [
+          [h("FW"), h("FNW"), false],
+          [h("NFW"), h("NFNW"), false],
+        ],
+      },
     });
     const interventions = suppressTable({
       cells: input.interventionCounts,
@@ -165,20 +197,28 @@ function suppressLinked(input: {
     const mark = (k: Shared, v: Shown | undefined | null) => {
       if (v === SUPPRESSED) hidden.add(k);
     };
-    for (const t of [team, period, arm]) {
+    for (const t of [team, period, month, arm]) {
       mark("F", t.colTotals?.[0]);
       mark("NF", t.colTotals?.[1]);
       mark("N", t.total);
     }
     mark("F", followed.rowTotals?.[0]);
     mark("NF", followed.rowTotals?.[1]);
+    mark("FW", followed.cells[0]?.[0]);
+    mark("FNW", followed.cells[0]?.[1]);
+    mark("NFW", followed.cells[1]?.[0]);
+    mark("NFNW", followed.cells[1]?.[1]);
+    mark("FW", monthOutcome.colTotals?.[0]);
+    mark("FNW", monthOutcome.colTotals?.[1]);
+    mark("NFW", monthOutcome.colTotals?.[2]);
+    mark("NFNW", monthOutcome.colTotals?.[3]);
     for (const t of [followed, interventions]) {
       mark("W", t.colTotals?.[0]);
       mark("NW", t.colTotals?.[1]);
       mark("P", t.colTotals?.[2]);
       mark("N", t.total);
     }
-    if (hidden.size === before) return { team, period, arm, followed, interventions, hidden };
+    if (hidden.size === before) return { team, period, month, monthOutcome, arm, followed, interventions, hidden };
   }
   throw new Error("suppression did not settle");
 }
@@ -218,6 +258,17 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
     const own = records.filter((r) => r.quarter === q);
     return [own.filter((r) => r.followed).length, own.filter((r) => !r.followed).length];
   });
+  const months = keysOf(records.map((r) => r.month));
+  const monthCounts = months.map((m) => {
+    const own = records.filter((r) => r.month === m);
+    return [own.filter((r) => r.followed).length, own.filter((r) => !r.followed).length];
+  });
+  // Known outcomes per month: followed × work, followed × no work, not followed × work, not followed × no work.
+  const monthOutcomeCounts = months.map((m) => {
+    const own = records.filter((r) => r.month === m && r.work !== null);
+    const count = (followed: boolean, work: number) => own.filter((r) => r.followed === followed && r.work === work).length;
+    return [count(true, 1), count(true, 0), count(false, 1), count(false, 0)];
+  });
   const adviceArms = keysOf(
     records.map((r) => r.topArm ?? NOT_RECORDED),
     catalogueArms,
@@ -233,12 +284,12 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
   };
   const followedCounts = [byOutcome(records.filter((r) => r.followed)), byOutcome(records.filter((r) => !r.followed))];
   const interventionCounts = arms.map((a) => byOutcome(records.filter((r) => r.chosenArm === a)));
-  const linked = suppressLinked({ teamCounts, periodCounts, armCounts, followedCounts, interventionCounts });
+  const linked = suppressLinked({ teamCounts, periodCounts, monthCounts, monthOutcomeCounts, armCounts, followedCounts, interventionCounts });
 
   const adoptionTable = (id: TableId, keys: string[], counts: number[][], s: ReturnType<typeof suppressTable>): ReportTable => ({
     id,
     columns: [
-      { key: id === "adoption-team" ? "team" : id === "adoption-period" ? "period" : "recommendedArm", kind: "label" },
+      { key: id === "adoption-team" ? "team" : id === "adoption-period" ? "period" : id === "adoption-month" ? "month" : "recommendedArm", kind: "label" },
       { key: "followed", kind: "count" },
       { key: "notFollowed", kind: "count" },
       { key: "total", kind: "count" },
@@ -324,6 +375,38 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
       outcomeTotalRow(linked.followed),
     ],
   };
+  // Outcomes by month of the decision: work rates of followed and of not followed advice, each shown
+  // only when its work and no-work counts are.
+  const monthOutcomeRow = (key: string, counts: number[], shown: Shown[], total: Shown): Cell[] => {
+    const [fw = 0, fnw = 0, nfw = 0, nfnw = 0] = counts;
+    const followedOk = visibleAll([shown[0], shown[1]]);
+    const notFollowedOk = visibleAll([shown[2], shown[3]]);
+    return [key, ...shown, total, rate(fw, fw + fnw, followedOk), rate(nfw, nfw + nfnw, notFollowedOk)];
+  };
+  const outcomeMonthTable: ReportTable = {
+    id: "outcome-month",
+    columns: [
+      { key: "month", kind: "label" },
+      { key: "followedWork", kind: "count" },
+      { key: "followedNoWork", kind: "count" },
+      { key: "notFollowedWork", kind: "count" },
+      { key: "notFollowedNoWork", kind: "count" },
+      { key: "knownOutcomes", kind: "count" },
+      { key: "followedWorkRate", kind: "rate" },
+      { key: "notFollowedWorkRate", kind: "rate" },
+    ],
+    rows: [
+      ...months.map((m, i) =>
+        monthOutcomeRow(m, monthOutcomeCounts[i] ?? [], linked.monthOutcome.cells[i] ?? [], linked.monthOutcome.rowTotals?.[i] ?? SUPPRESSED),
+      ),
+      monthOutcomeRow(
+        "total",
+        [0, 1, 2, 3].map((j) => monthOutcomeCounts.reduce((sum, row) => sum + (row[j] ?? 0), 0)),
+        linked.monthOutcome.colTotals ?? [],
+        linked.monthOutcome.total ?? SUPPRESSED,
+      ),
+    ],
+  };
   const interventionsTable: ReportTable = {
     id: "interventions",
     columns: outcomeColumns("chosenArm"),
@@ -398,7 +481,7 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
   // Fairness per group: calibration (realised − shown chance for the chosen arm) and realised gain
   // (realised − the shown chance under the control arm, i.e. what regular guidance was expected to give).
   const fairnessRows: Cell[][] = [];
-  const dimensions: [string, (r: Parsed) => string][] = [
+  const dimensions: [FairnessDimension, (r: Parsed) => string][] = [
     ["sex", (r) => r.sex],
     ["ageBand", (r) => r.ageBand],
     ["origin", (r) => r.origin],
@@ -476,6 +559,12 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
     rows: driftRows,
   };
 
+  const accuracyShown = outcomeTotalsShown && scored.length >= MIN_CELL;
+  const accuracy = {
+    count: accuracyShown ? scored.length : SUPPRESSED,
+    predicted: accuracyShown ? scored.reduce((sum, r) => sum + (r.expected.get(r.chosenArm) as number), 0) / scored.length : SUPPRESSED,
+    realised: accuracyShown ? scored.reduce((sum, r) => sum + r.work, 0) / scored.length : SUPPRESSED,
+  };
   const teamTotals = linked.team.colTotals ?? [];
   const adoptionShown = visibleAll(teamTotals) && linked.team.total !== SUPPRESSED;
   return {
@@ -484,9 +573,12 @@ export function computeQualityReport(rows: readonly QualityRow[], reference: Ref
     adoption: adoptionShown ? records.filter((r) => r.followed).length / N : SUPPRESSED,
     driftAvailable: distributions !== undefined,
     catalogue,
+    accuracy,
     tables: {
       "adoption-team": adoptionTable("adoption-team", teams, teamCounts, linked.team),
       "adoption-period": adoptionTable("adoption-period", quarters, periodCounts, linked.period),
+      "adoption-month": adoptionTable("adoption-month", months, monthCounts, linked.month),
+      "outcome-month": outcomeMonthTable,
       "adoption-arm": adoptionTable("adoption-arm", adviceArms, armCounts, linked.arm),
       reasons: reasonsTable,
       followed: followedTable,

@@ -122,6 +122,18 @@ describe("differencing overlapping selections", () => {
     }
   });
 
+  it("attack 3: the month breakdown, solved together with the quarter table, does not give January's count", async () => {
+    const all = await report("");
+    const months = all.tables["adoption-month"];
+    const columns = months.columns.map((c) => c.key);
+    expect(followedOf(months, "2025-01")).toBe("<10");
+    const solved = solveByLines(months, [columns.indexOf("followed"), columns.indexOf("notFollowed")], columns.indexOf("total"));
+    const january = months.rows.findIndex((r) => r[0] === "2025-01");
+    expect(solved.get(`${january},${columns.indexOf("followed")}`)).toBeUndefined();
+    // The quarter table's 2025-Q1 row is January alone: hidden there too, so neither table gives it away.
+    expect(followedOf(all.tables["adoption-period"], "2025-Q1")).toBe("<10");
+  });
+
   it("the selection offers no other periods to difference: every view covers all periods", async () => {
     const all = await report("");
     for (const query of ["from=2025-01&to=2025-05", "from=2025-05", "to=2025-06", "period=2025-Q1", "from=2025-05&to=2025-05"]) {

@@ -230,4 +230,25 @@ describe("quality report from the app's own records", () => {
     if (report.suppressed) throw new Error("suppressed");
     expect(row(report.tables["adoption-period"], "2026-Q1").slice(1, 5)).toEqual([50, 50, 100, 0.5]);
   });
+
+  it("months: adoption and outcomes of followed vs not followed by month, suppressed with the followed table", async () => {
+    const report = await quality.getQualityReport({});
+    if (report.suppressed) throw new Error("suppressed");
+    // January: 50 followed (20 work, 20 no work, 10 pending); March: 50 not followed (10, 30, 10).
+    // The zero cells (no one not followed in January, no one followed in March) are hidden, and with
+    // them their partners in each line, so every month cell reads "<10"; the margins stay.
+    const adoption = report.tables["adoption-month"];
+    expect(adoption.rows.map((r) => r[0])).toEqual(["2026-01", "2026-03", "total"]);
+    expect(row(adoption, "2026-01").slice(1, 5)).toEqual(["<10", "<10", 50, "<10"]);
+    expect(row(adoption, "total").slice(1, 5)).toEqual([50, 50, 100, 0.5]);
+    const outcomes = report.tables["outcome-month"];
+    expect(row(outcomes, "2026-03").slice(1, 8)).toEqual(["<10", "<10", "<10", "<10", 40, "<10", "<10"]);
+    // Total: followed 20 of 40 found work, not followed 10 of 40: the followed table's cells.
+    expect(row(outcomes, "total").slice(1, 8)).toEqual([20, 20, 10, 30, 80, 0.5, 0.25]);
+    expect(row(report.tables.followed, "followed").slice(1, 3)).toEqual([20, 20]);
+    // Accuracy over the 80 with an outcome: shown chance of the chosen arm 0.4 (40) and 0.2 (40) → 0.3; realised 30/80.
+    expect(report.accuracy.count).toBe(80);
+    expect(report.accuracy.predicted).toBeCloseTo(0.3, 10);
+    expect(report.accuracy.realised).toBe(0.375);
+  });
 });
