@@ -51,7 +51,7 @@
  *   a file (metrics, disclosure report) and updates the manifest.
  *   faithfulness(bundle, rows, { drivers? }) checks explanations against a generator's drivers.
  */
-export { ensureBackend } from "./backend.js";
+export { currentBackend, ensureBackend } from "./backend.js";
 export {
   BUNDLE_FORMAT_VERSION,
   type Bundle,
@@ -130,3 +130,11 @@ export {
 } from "./config/municipality.js";
 export { loadMunicipalConfig, MUNICIPALITY_CONFIG_ENV } from "./config/load.js";
 export { type CatalogueChange, diffCatalogues, isCatalogueChanged } from "./config/diff.js";
+export {
+  type Allocation,
+  type AllocationClient,
+  type AllocationInput,
+  type AllocationPlan,
+  allocate,
+  allocationClientFromAdvice,
+} from "./allocation/index.js";

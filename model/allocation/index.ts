@@ -1,0 +1,12 @@
+export {
+  type Allocation,
+  type AllocationClient,
+  AllocationClientSchema,
+  type AllocationInput,
+  AllocationInputSchema,
+  type AllocationPlan,
+  allocate,
+  allocateFirstComeFirstServed,
+  allocateOptimal,
+  allocationClientFromAdvice,
+} from "./allocate.js";
