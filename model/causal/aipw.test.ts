@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { seededRandom } from "../metrics/random.js";
-import { aipwEffects, aipwScores, crossFitFolds, subgroupEstimate } from "./aipw.js";
+import { aipwArmScores, aipwEffects, aipwScores, crossFitFolds, subgroupEstimate } from "./aipw.js";
 
 /**
  * A simulated study with known effects: one confounder x drives both who gets which of three arms
@@ -141,5 +141,15 @@ describe("crossFitFolds", () => {
       for (let s = 0; s < 4; s++) expect(folds.filter((f, i) => f === k && strata[i] === s)).toHaveLength(5);
     }
     expect(() => crossFitFolds({ n: 10, folds: 1 })).toThrow(RangeError);
+  });
+});
+
+describe("aipwArmScores", () => {
+  it("averages to the mean outcome under the arm", () => {
+    const data = simulate(6000, 9);
+    const scores = aipwArmScores({ ...data, predicted: data.truth.map(() => [0.5, 0.5, 0.5]) }, 0);
+    const estimate = subgroupEstimate(scores, scores.map((_, i) => i));
+    const truth = data.truth.reduce((s, row) => s + row[0]!, 0) / data.truth.length;
+    expect(Math.abs((estimate?.value ?? 0) - truth)).toBeLessThan(4 * (estimate?.se ?? 0));
   });
 });

@@ -128,6 +128,22 @@ export function aipwScores(input: AipwInput, arm: number): number[] {
 }
 
 /**
+ * Per-row AIPW scores of the mean outcome under one arm: Γᵢ = μ̂(xᵢ, a) + 1[Aᵢ = a]·(Yᵢ − μ̂(xᵢ, a)) / ê(a | xᵢ).
+ * Their mean is the average outcome had everyone received the arm (e.g. the control arm's level,
+ * against which "which client factors go with a higher outcome" is projected).
+ */
+export function aipwArmScores(input: AipwInput, arm: number): number[] {
+  const { n, arms } = validate(input);
+  if (!Number.isInteger(arm) || arm < 0 || arm >= arms) throw new RangeError(`arm ${arm} is not an arm`);
+  const scores = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const mu = predictionOf(input, i, arm);
+    scores[i] = input.treatment[i] === arm ? mu + ((input.outcome[i] as number) - mu) / clipped(input, i, arm) : mu;
+  }
+  return scores;
+}
+
+/**
  * Doubly robust effect on the treated of `arm` against the control (Moodie et al.; Kennedy's ATT score):
  * τ = Σᵢ [1[Aᵢ = a]·(Yᵢ − μ̂(xᵢ, c)) − 1[Aᵢ = c]·ê(a | xᵢ)/ê(c | xᵢ)·(Yᵢ − μ̂(xᵢ, c))] / Σᵢ 1[Aᵢ = a],
  * with its influence-function interval.

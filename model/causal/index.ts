@@ -8,14 +8,19 @@
  *     rows × arms matrices from cross-fitted nuisance models (`crossFitFolds`).
  *   aipwScores(input, arm) → per-row pseudo-outcomes (their mean is the effect; a subgroup's mean
  *     is the subgroup's effect: subgroupEstimate(scores, rows)).
+ *   aipwArmScores(input, arm) → per-row scores of the mean outcome under one arm.
  *   crossFitFolds({ n, folds?, seed?, strata? }) → fold index per row.
+ *   bestLinearProjection(scores, { x, names }) → { intercept, coefficients: [{ name, estimate, se,
+ *     lower, upper }], n }: OLS of scores on factors with robust (HC1) 95% intervals.
  */
 export {
   type AipwInput,
   type AipwResult,
   type ArmEffect,
+  aipwArmScores,
   aipwEffects,
   aipwScores,
   crossFitFolds,
   subgroupEstimate,
 } from "./aipw.js";
+export { bestLinearProjection, type Coefficient, type FactorDesign, type Projection } from "./blp.js";
