@@ -5,6 +5,7 @@ import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { errorLine } from "~/utils/error-line";
 import { NonceContext } from "~/utils/nonce";
+import { loggablePath, requestLog } from "./utils/log.server";
 
 const ABORT_DELAY = 5_000;
 
@@ -76,6 +77,6 @@ export const handleError: HandleErrorFunction = (error, { request }) => {
   if (error instanceof Error && /^No route matches URL/.test(error.message)) return;
   // An unknown URL (404) and other answers below 500 are not server errors.
   if (isRouteErrorResponse(error) && error.status < 500) return;
-  console.error(`[error] ${request.method} ${new URL(request.url).pathname}: ${errorLine(error)}`);
-  if (process.env.TRAJECTWIJZER_DEBUG === "1" && error instanceof Error) console.error(error.stack);
+  const line = { method: request.method, path: loggablePath(new URL(request.url).pathname), error: errorLine(error) };
+  requestLog(request).error(process.env.TRAJECTWIJZER_DEBUG === "1" && error instanceof Error ? { ...line, stack: error.stack } : line, "server error");
 };

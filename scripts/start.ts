@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { log } from "../app/utils/log.server.js";
 import { migrateDatabase, resolveAppLocations } from "./lib/app-env.js";
 import { sourceFingerprint } from "./lib/source-fingerprint.js";
 
@@ -23,13 +24,30 @@ const StartEnvSchema = z.object({
 
 const started = Date.now();
 const TOTAL_STEPS = 5;
+const seconds = () => Number(((Date.now() - started) / 1000).toFixed(1));
 function step(n: number, text: string) {
-  process.stdout.write(`[${n}/${TOTAL_STEPS}] ${text} (${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  log.info({ step: n, of: TOTAL_STEPS, seconds: seconds() }, `[${n}/${TOTAL_STEPS}] ${text}`);
 }
 
+/** A step's own program (generate, link, train, build): each line of its output becomes a log line of its own. */
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: "inherit", env });
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "pipe", "pipe"], env });
+    const source = path.basename(args[0] ?? "step", ".ts").replace(/\.js$/, "");
+    for (const [stream, level] of [
+      [child.stdout, "info"],
+      [child.stderr, "warn"],
+    ] as const) {
+      let rest = "";
+      stream.on("data", (chunk) => {
+        const lines = (rest + String(chunk)).split(/\r?\n|\r/);
+        rest = lines.pop() ?? "";
+        for (const line of lines) if (line.trim() !== "") log[level]({ source }, line.trimEnd());
+      });
+      stream.on("end", () => {
+        if (rest.trim() !== "") log[level]({ source }, rest.trimEnd());
+      });
+    }
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${args[0]} stopped with exit code ${code}`))));
   });
@@ -37,6 +55,8 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
 
 async function main() {
   const options = StartEnvSchema.parse(process.env);
+  // The server's log is JSON lines: the backend is a field of "active model loaded", not model/'s plain line.
+  process.env.TRAJECTWIJZER_QUIET_BACKEND ??= "1";
   step(1, "Configuratie: geheimen in data/.env");
   // The same resolution as the operations CLIs (npm run models / users): scripts/lib/app-env.ts.
   const locations = resolveAppLocations({ ...process.env, DATA_DIR: options.DATA_DIR });
@@ -54,7 +74,7 @@ async function main() {
 
   step(2, demo ? "Database: migraties en demo-accounts" : "Database: migraties (productiemodus)");
   // PostgreSQL (README "PostgreSQL (multi-instance)"): its own migrations, derived from prisma/schema.prisma.
-  await migrateDatabase({ databaseUrl: config.DATABASE_URL, env, stdio: "inherit" });
+  await migrateDatabase({ databaseUrl: config.DATABASE_URL, env });
   const { createDbClient, isPostgresUrl } = await import("../app/utils/db.server.js");
   const db = createDbClient(config.DATABASE_URL);
   // SQLite in write-ahead-log mode (kept in the file): readers never wait for the writer, and a commit
@@ -71,7 +91,7 @@ async function main() {
   // Training runs a stopped server left "running" are marked failed ("server restarted"), never left hanging.
   const { recoverStaleRuns } = await import("../app/models/training-run.server.js");
   const staleRuns = await recoverStaleRuns();
-  if (staleRuns.length > 0) process.stdout.write(`      ${staleRuns.length} onderbroken training(en) als mislukt gemarkeerd\n`);
+  if (staleRuns.length > 0) log.warn({ runs: staleRuns.length }, `${staleRuns.length} onderbroken training(en) als mislukt gemarkeerd`);
 
   const sourceDir = path.join(dataDir, "source");
   const linkedDir = path.join(dataDir, "linked");
@@ -123,7 +143,7 @@ async function main() {
   const created = demo && existsSync(analysisCsv)
     ? await seed.seedCaseload(db, { analysisCsv, perCaseworker: options.CASELOAD_SIZE, pseudonymKey: config.PSEUDONYM_KEY })
     : 0;
-  if (created > 0) process.stdout.write(`      ${created} demo-cliënten aangemaakt\n`);
+  if (created > 0) log.info({ clients: created }, `${created} demo-cliënten aangemaakt`);
   const activeModel = await db.modelVersion.findFirst({ where: { status: "active" }, select: { dir: true } });
   if (demo && options.DEMO_HISTORY > 0 && activeModel && existsSync(analysisCsv)) {
     const { seedHistory } = await import("../prisma/seed-history.js");
@@ -138,7 +158,7 @@ async function main() {
       skip: seed.DEMO_USERS.filter((u) => u.role === "caseworker").length * options.CASELOAD_SIZE,
     });
     disposeBundle(bundle);
-    if (history > 0) process.stdout.write(`      demo-historie: ${history} eerdere cliënten met advies, besluit en uitkomst\n`);
+    if (history > 0) log.info({ clients: history }, `demo-historie: ${history} eerdere cliënten met advies, besluit en uitkomst`);
   }
   await db.$disconnect();
 
@@ -154,10 +174,10 @@ async function main() {
   }
   const { serve } = await import("./lib/server.js");
   await serve({ port: config.PORT, buildDir });
-  process.stdout.write(`Klaar na ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  log.info({ seconds: seconds() }, `Klaar na ${seconds()} s`);
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`start: error: ${error instanceof Error ? error.message : String(error)}\n`);
+  log.fatal(`start: error: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -3,6 +3,7 @@ import { Link } from "@remix-run/react";
 import { pageTitle, useT } from "~/utils/i18n";
 import { getOidcSettings, startOidcLogin } from "~/utils/auth/oidc.server";
 import { errorLine } from "~/utils/error-line";
+import { requestLog } from "~/utils/log.server";
 
 /** Starts an OpenID Connect login: sends the browser to the identity provider (docs/decisions/002-oidc-login.md). */
 export const meta = pageTitle((t) => t.login);
@@ -14,7 +15,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
     const start = await startOidcLogin(settings, { redirectTo: new URL(request.url).searchParams.get("redirectTo") });
     return redirect(start.url, { headers: { "Set-Cookie": start.cookie } });
   } catch (error) {
-    console.warn(`OIDC provider unavailable: ${errorLine(error)}`);
+    requestLog(request).warn({ error: errorLine(error) }, "OIDC provider unavailable");
     return data({ error: "unavailable" as const }, { status: 503 });
   }
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { ROLES, type Role } from "./auth/roles";
+import { LogLevelSchema } from "./log.server";
 
 // --- OpenID Connect (docs/decisions/002-oidc-login.md) ---------------------------------------
 /** All or none: OIDC is on when OIDC_ISSUER is set, and then every one of these must be set. */
@@ -88,6 +89,8 @@ const EnvSchema = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  /** How much the server logs (app/utils/log.server.ts); default info. */
+  LOG_LEVEL: z.preprocess((v) => (v === "" ? undefined : v), LogLevelSchema.default("info")),
   ...OidcEnvShape,
 })
   .superRefine((env, ctx) => {

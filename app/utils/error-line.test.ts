@@ -45,18 +45,21 @@ describe("errorLine", () => {
 });
 
 describe("handleError", () => {
-  it("logs one line per server error: method, path and the error's line", async () => {
+  it("logs one JSON line per server error: level, request id, method, path and the error's line", async () => {
     const { handleError } = await import("../entry.server");
     const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const request = new Request("http://localhost/admin/users?token=abc", { method: "POST" });
+    const request = new Request("http://localhost/admin/users?token=abc", { method: "POST", headers: { "x-tw-request-id": "req-12345678" } });
     handleError(prismaError("P2002", "Unique constraint failed on the fields: (`code`)"), { request, params: {}, context: {} });
     handleError({ not: "an error" }, { request, params: {}, context: {} });
     expect(spy).toHaveBeenCalledTimes(2);
     const lines = spy.mock.calls.map((call) => String(call[0]));
     for (const line of lines) {
-      expectUseful(line);
-      expect(line).toMatch(/^\[error\] POST \/admin\/users: /);
+      expect(line).not.toContain("\n");
       expect(line).not.toContain("token=abc");
+      const entry = JSON.parse(line) as Record<string, unknown>;
+      expect(entry).toMatchObject({ level: "error", reqId: "req-12345678", method: "POST", path: "/admin/users", msg: "server error" });
+      expectUseful(String(entry.error));
+      expect(Number.isNaN(Date.parse(String(entry.time)))).toBe(false);
     }
     expect(lines[0]).toContain("P2002: Unique constraint failed");
     // An unknown URL is Remix's 404 error response: not a server error, no line. A 5xx one says its status.
@@ -65,7 +68,7 @@ describe("handleError", () => {
     handleError(errorResponse(404), { request, params: {}, context: {} });
     expect(spy).not.toHaveBeenCalled();
     handleError(errorResponse(503), { request, params: {}, context: {} });
-    expect(String(spy.mock.calls[0]?.[0])).toBe("[error] POST /admin/users: ErrorResponse 503");
+    expect(JSON.parse(String(spy.mock.calls[0]?.[0]))).toMatchObject({ path: "/admin/users", error: "ErrorResponse 503" });
     spy.mockRestore();
   });
 });

@@ -5,6 +5,7 @@ import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { API_VERSION } from "../../app/utils/api/api-version";
+import { log, loggablePath, REQUEST_ID_HEADER, requestIdFrom } from "../../app/utils/log.server";
 
 /**
  * Security headers on every response, a CSP nonce per response, and the client's address for the audit
@@ -28,11 +29,33 @@ export function securityHeaders(options: { hsts: boolean }): express.RequestHand
 }
 
 /**
+ * Every request gets an id (a proxy's X-Request-Id when it is plain, else a new one), answered in
+ * X-Request-Id and carried by every log line about it; when the answer is sent, one line says what
+ * was asked and how it went: method, the path without identifiers or query, status and duration.
+ * Never a body, a query string or a header value. Load-balancer health checks log at debug level.
+ */
+export function requestLogging(): express.RequestHandler {
+  return (req, res, next) => {
+    const reqId = requestIdFrom(req.headers["x-request-id"]);
+    req.headers[REQUEST_ID_HEADER] = reqId;
+    res.setHeader("X-Request-Id", reqId);
+    const startedAt = process.hrtime.bigint();
+    res.on("finish", () => {
+      const ms = Number((process.hrtime.bigint() - startedAt) / 1000n) / 1000;
+      const line = { reqId, method: req.method, path: loggablePath(req.path), status: res.statusCode, ms };
+      if (req.path === "/health") log.debug(line, "request");
+      else if (res.statusCode >= 500) log.error(line, "request");
+      else log.info(line, "request");
+    });
+    next();
+  };
+}
+
+/**
  * The production HTTP server: static assets, security headers, the client's address for the
  * audit log (set here so a client cannot forge it), and a graceful shutdown on SIGTERM.
  */
-export async function serve(options: { port: number; buildDir?: string; log?: (line: string) => void }) {
-  const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+export async function serve(options: { port: number; buildDir?: string }) {
   const buildDir = path.resolve(options.buildDir ?? "build");
   const build = (await import(path.join(buildDir, "server/index.js"))) as ServerBuild;
 
@@ -40,6 +63,7 @@ export async function serve(options: { port: number; buildDir?: string; log?: (l
   app.disable("x-powered-by");
   // Behind a TLS-terminating proxy the origin check needs the original protocol.
   if (process.env.TRUST_PROXY === "true") app.set("trust proxy", 1);
+  app.use(requestLogging());
   app.use(compression());
   app.use(securityHeaders({ hsts: process.env.COOKIE_SECURE === "true" }));
   // A load balancer stops sending new requests once /health says so; requests in flight still finish.
@@ -51,7 +75,7 @@ export async function serve(options: { port: number; buildDir?: string; log?: (l
   app.use(requestBodyLimit(MAX_REQUEST_BODY_BYTES));
   app.use((req, res, next) => {
     if (isCrossSiteWrite(req)) {
-      log(`refused ${req.method} ${req.path}: cross-site or unknown origin`);
+      log.warn({ reqId: req.headers[REQUEST_ID_HEADER], method: req.method, path: loggablePath(req.path) }, "refused: cross-site or unknown origin");
       res.status(403).type("text/plain").send("Verzoek geweigerd: de herkomst van dit formulier is onbekend (CSRF-bescherming).");
       return;
     }
@@ -61,9 +85,9 @@ export async function serve(options: { port: number; buildDir?: string; log?: (l
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce) }) }));
 
-  const server = app.listen(options.port, () => log(`Trajectwijzer serves http://localhost:${options.port}`));
+  const server = app.listen(options.port, () => log.info({ port: options.port }, `Trajectwijzer serves http://localhost:${options.port}`));
   const shutdown = (signal: string) => {
-    log(`${signal}: finishing requests in flight, then stopping`);
+    log.info({ signal }, `${signal}: finishing requests in flight, then stopping`);
     shuttingDown = true;
     server.close(() => process.exit(0));
     // Idle keep-alive sockets would hold close() open; requests in flight still finish.

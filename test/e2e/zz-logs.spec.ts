@@ -27,3 +27,24 @@ test("the server log of the whole run holds no secrets and no personal data", as
   expect(log).not.toMatch(/(?<![\d.])\d{9}(?![\d.])/);
   expect(log).not.toMatch(/\b\d{4} ?[A-Z]{2}\b(?= |$)/m);
 });
+
+test("the server log is JSON lines with a level, a time and, for requests, a request id (issue 18.6)", async () => {
+  const lines = readFileSync(path.join(DATA_DIR, "server.log"), "utf8").split("\n").filter((l) => l.trim() !== "");
+  const entries = lines.map((line) => {
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch {
+      throw new Error(`not a JSON log line: ${line.slice(0, 120)}`);
+    }
+  });
+  for (const entry of entries) {
+    expect(["trace", "debug", "info", "warn", "error", "fatal"]).toContain(entry.level);
+    expect(Number.isNaN(Date.parse(String(entry.time)))).toBe(false);
+  }
+  const requests = entries.filter((e) => e.msg === "request");
+  expect(requests.length).toBeGreaterThan(50);
+  for (const entry of requests) {
+    expect(String(entry.reqId)).toMatch(/^[A-Za-z0-9._:-]{8,64}$/);
+    expect(String(entry.path)).not.toContain("?");
+  }
+});

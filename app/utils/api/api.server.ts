@@ -6,6 +6,7 @@ import { getApiTokenByHash } from "~/models/api-token.server";
 import { type Role, RoleSchema } from "../auth/roles";
 import { SHORT_CACHE_MS, shortCache } from "../short-cache.server";
 import { errorLine } from "../error-line";
+import { loggablePath, requestLog } from "../log.server";
 
 /**
  * The JSON API's HTTP rules, in one place (Dutch REST API Design Rules): every response carries
@@ -115,7 +116,7 @@ export async function handleApiRequest(args: HandlerArgs, handlers: Partial<Reco
     return await asApiResponse(await handler(args));
   } catch (thrown) {
     if (thrown instanceof Response) return asApiResponse(thrown);
-    console.error(`api: ${method} ${new URL(args.request.url).pathname} failed: ${errorLine(thrown)}`);
+    requestLog(args.request).error({ method, path: loggablePath(new URL(args.request.url).pathname), error: errorLine(thrown) }, "api request failed");
     return problem({ status: 500, detail: "An unexpected error occurred; it has been logged." });
   }
 }

@@ -9,6 +9,7 @@ import { HOME_BY_ROLE, type Role } from "./roles";
 import { safeRedirect } from "./safe-redirect";
 import { createSession } from "./session.server";
 import { errorLine } from "../error-line";
+import { log } from "../log.server";
 
 /**
  * Login through the municipality's identity provider: OpenID Connect authorization code flow
@@ -137,7 +138,7 @@ export async function finishOidcLogin(settings: OidcSettings, request: Request):
     }
   } catch (error) {
     // Protocol errors name no personal data; the message helps whoever configures the provider.
-    console.warn(`OIDC login failed: ${errorLine(error)}`);
+    log.warn({ error: errorLine(error) }, "OIDC login failed");
     return fail("failed", { actorId: null, object: "oidc" });
   }
 

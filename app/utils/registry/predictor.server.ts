@@ -3,6 +3,7 @@ import {
   type Bundle,
   type Catalogue,
   createRecommendPool,
+  currentBackend,
   DisclosureError,
   disposeBundle,
   loadBundle,
@@ -17,6 +18,7 @@ import type { RecommendationResult } from "../../../model/recommendation";
 import { getActiveModelVersion } from "~/models/model-version.server";
 import { getModelThreads } from "../env.server";
 import { errorLine } from "../error-line";
+import { log } from "../log.server";
 
 /**
  * Loads the active bundle once per version and calls model/. The only place that maps
@@ -43,7 +45,12 @@ async function getActive(): Promise<Loaded | null> {
   if (loaded?.version !== active.id) {
     const previous = loaded;
     const threads = getModelThreads();
-    const bundle = loadBundle(active.dir).then(requireDisclosure);
+    const bundle = loadBundle(active.dir)
+      .then(requireDisclosure)
+      .then((ready) => {
+        log.info({ model: active.id, backend: currentBackend(), threads }, "active model loaded");
+        return ready;
+      });
     // Threads load the bundle only after it passed its checks here.
     const pool = bundle.then(
       () => (threads > 0 ? createRecommendPool({ bundleDir: active.dir, threads, workerFile: WORKER_FILE }).catch(poolUnavailable) : null),
@@ -104,7 +111,7 @@ export async function getActiveCatalogue(): Promise<Catalogue | null> {
 }
 
 function poolUnavailable(error: unknown): null {
-  console.error(`recommendation threads unavailable, computing in the server thread: ${errorLine(error)}`);
+  log.error({ error: errorLine(error) }, "recommendation threads unavailable, computing in the server thread");
   return null;
 }
 
@@ -135,7 +142,7 @@ export async function recommendForClient(profile: Record<string, unknown>): Prom
 
 /** A 503 with a plain message for a model that cannot be served; the reason goes to the log. */
 function unavailable(error: unknown): Response {
-  console.error(`active model could not be loaded: ${errorLine(error)}`);
+  log.error({ error: errorLine(error) }, "active model could not be loaded");
   const message =
     error instanceof DisclosureError
       ? "Het actieve model is niet vrijgegeven: de onthullingscontrole ontbreekt of is niet geslaagd."

@@ -15,6 +15,7 @@ import {
   updateRunProgress,
 } from "~/models/training-run.server";
 import { linkedTablePaths, modelDir, registerBundle } from "./model-registry.server";
+import { log } from "../log.server";
 
 /**
  * Starts retraining in a separate process (scripts/train-worker.ts) so the web server stays responsive.
@@ -91,7 +92,7 @@ export async function startTraining(options: { tableName: string; settings: Trai
   let writes: Promise<unknown> = Promise.resolve();
   const enqueue = (work: () => Promise<unknown>) => {
     writes = writes.then(work).catch((error: unknown) => {
-      console.warn(`training run ${id}: could not record progress (${error instanceof Error ? error.name : "error"})`);
+      log.warn({ run: id, error: error instanceof Error ? error.name : "error" }, "training run: could not record progress");
     });
   };
   child.stdout.setEncoding("utf8");
@@ -130,7 +131,7 @@ export async function startTraining(options: { tableName: string; settings: Trai
     enqueue(async () => {
       if (finished && code === 0) return;
       const marked = await failRun({ id, error: reported ?? "training stopped unexpectedly" });
-      if (marked && !reported) console.warn(`training run ${id}: worker exited (${signal ?? code}); last output: ${stderr.split("\n").slice(-5).join(" | ")}`);
+      if (marked && !reported) log.warn({ run: id, exit: signal ?? code, lastOutput: stderr.split("\n").slice(-5).join(" | ") }, "training run: worker exited");
       await removeRunWorkDirs(id);
     });
   });
