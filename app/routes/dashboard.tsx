@@ -182,7 +182,7 @@ export default function Dashboard() {
             lang={lang}
             query={query}
             table={report.tables["adoption-team"]}
-            chart={<BarChart title={d("adoption-team")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-team"], lang, 4, [5, 6], catalogue)} max={1} format={rate} />}
+            chart={<BarChart title={d("adoption-team")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-team"], lang, 4, [5, 6], catalogue)} max={1} format={rate} suppressedLabel="<10" />}
           />
           <Section
             id="adoption-period"
@@ -190,14 +190,14 @@ export default function Dashboard() {
             query={query}
             note={d("periodNote")}
             table={report.tables["adoption-period"]}
-            chart={<BarChart title={d("adoption-period")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-period"], lang, 4, [5, 6], catalogue)} max={1} format={rate} />}
+            chart={<BarChart title={d("adoption-period")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-period"], lang, 4, [5, 6], catalogue)} max={1} format={rate} suppressedLabel="<10" />}
           />
           <Section
             id="adoption-arm"
             lang={lang}
             query={query}
             table={report.tables["adoption-arm"]}
-            chart={<BarChart title={d("adoption-arm")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-arm"], lang, 4, [5, 6], catalogue)} max={1} format={rate} />}
+            chart={<BarChart title={d("adoption-arm")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-arm"], lang, 4, [5, 6], catalogue)} max={1} format={rate} suppressedLabel="<10" />}
           />
           <Section id="reasons" lang={lang} query={query} table={report.tables.reasons} />
           <Section
@@ -206,7 +206,7 @@ export default function Dashboard() {
             query={query}
             note={d("followedNote")}
             table={report.tables.followed}
-            chart={<BarChart title={d("followed")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.followed, lang, 5, [6, 7], catalogue)} max={1} format={rate} />}
+            chart={<BarChart title={d("followed")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.followed, lang, 5, [6, 7], catalogue)} max={1} format={rate} suppressedLabel="<10" />}
           />
           <Section
             id="offpolicy"
@@ -221,6 +221,7 @@ export default function Dashboard() {
                 bars={barsOf({ ...report.tables.offpolicy, rows: report.tables.offpolicy.rows.filter((r) => r[0] !== "difference") }, lang, 2, [3, 4], catalogue)}
                 max={1}
                 format={rate}
+                suppressedLabel="<10"
               />
             }
           />
@@ -237,7 +238,7 @@ export default function Dashboard() {
             lang={lang}
             query={query}
             table={report.tables.interventions}
-            chart={<BarChart title={d("interventions")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.interventions, lang, 5, [6, 7], catalogue)} max={1} format={rate} />}
+            chart={<BarChart title={d("interventions")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.interventions, lang, 5, [6, 7], catalogue)} max={1} format={rate} suppressedLabel="<10" />}
           />
           <Section id="fairness" lang={lang} query={query} note={d("fairnessNote")} table={report.tables.fairness} />
           <Section
@@ -257,6 +258,7 @@ export default function Dashboard() {
                   }))}
                   format={(v) => new Intl.NumberFormat(lang === "nl" ? "nl-NL" : "en-GB", { maximumFractionDigits: 3 }).format(v)}
                   threshold={{ value: 0.2, label: "0,2" }}
+                  suppressedLabel="<10"
                 />
               ) : null
             }
@@ -291,6 +293,7 @@ function CalibrationCharts({ table, lang, catalogue }: { table: ReportTable; lan
               title={`${dashboardText(lang, "calibration")}: ${name}`}
               desc={dashboardText(lang, "chartCalibrationDesc")}
               points={points}
+              max={1}
               format={(v) => formatRate(v, lang)}
               axisX={dashboardText(lang, "predicted")}
               axisY={dashboardText(lang, "realised")}
