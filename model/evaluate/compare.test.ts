@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { TableSchema } from "../table-schema.js";
-import { compareModels } from "./compare.js";
+import { compareModels, verdictOf } from "./compare.js";
 
 const schema: TableSchema = {
   name: "t",
@@ -52,5 +52,40 @@ describe("compareModels", () => {
   it("is deterministic for a seed", () => {
     const input = { schema, rows, candidate: { expected: good, propensity: half }, active: { expected: noise, propensity: half }, options: { replicates: 50, seed: 3 } };
     expect(compareModels(input)).toEqual(compareModels(input));
+  });
+
+  it("says better / not distinguishable / worse from the policy value's 95% interval", () => {
+    const estimate = (lower95: number, upper95: number) => ({ value: (lower95 + upper95) / 2, se: 0, lower80: lower95, upper80: upper95, lower95, upper95 });
+    expect(verdictOf(estimate(0.01, 0.05))).toBe("better");
+    expect(verdictOf(estimate(-0.01, 0.05))).toBe("indistinguishable");
+    expect(verdictOf(estimate(-0.05, -0.01))).toBe("worse");
+    expect(verdictOf(null)).toBe("indistinguishable");
+    const same = compareModels({ schema, rows, candidate: { expected: good, propensity: half }, active: { expected: good, propensity: half }, options: { replicates: 20 } });
+    expect(same.verdict).toBe("indistinguishable");
+    expect(same.adviceChanged).toBe(0);
+  });
+
+  it("breaks down per trajectory and per group, suppressing groups under 10, and counts changed top advice", () => {
+    const audited: TableSchema = { ...schema, audit: ["g"] };
+    // Group "small" has 5 rows: suppressed; "big" has 195.
+    const withGroups = rows.map((r, i) => ({ ...r, g: i < 5 ? "small" : "big" }));
+    // The candidate advises b for x >= 5 (100 rows), the active model always a.
+    const candidate = { expected: rows.map((r) => (Number(r.x) >= 5 ? [0.5, 0.8] : [0.5, 0.2])), propensity: half };
+    const active = { expected: rows.map(() => [0.6, 0.4]), propensity: half };
+    const steps: number[] = [];
+    const c = compareModels({ schema: audited, rows: withGroups, candidate, active, options: { replicates: 20, onProgress: (p) => steps.push(p.step) } });
+    expect(c.adviceChanged).toBeCloseTo(0.5, 12);
+    expect(c.perArm.map((s) => [s.key, s.rows])).toEqual([
+      ["a", 100],
+      ["b", 100],
+    ]);
+    const groups = c.perGroup[0]?.groups ?? [];
+    expect(groups.map((g) => [g.key, g.rows])).toEqual([
+      ["big", 195],
+      ["small", null],
+    ]);
+    expect(groups[1]?.adviceChanged).toBeNull();
+    expect(groups[1]?.policyValueDifference).toBeNull();
+    expect(steps).toEqual([1, 2, 3, 4, 5]);
   });
 });

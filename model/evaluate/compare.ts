@@ -33,9 +33,48 @@ export type MetricComparison = {
   difference: Estimate | null;
 };
 
-export type ModelComparison = { rows: number; replicates: number; seed: number; metrics: MetricComparison[] };
+/** The verdict in words, on the policy value (the expected outcome when each model's advice is followed). */
+export type Verdict = "better" | "indistinguishable" | "worse";
 
-export type CompareOptions = { replicates?: number; seed?: number; clip?: number };
+/** One slice of the table (an observed trajectory, or a group of an audit column); figures are null below MIN_SLICE rows. */
+export type SliceComparison = {
+  key: string;
+  /** Rows in the slice; null when fewer than MIN_SLICE (the slice is then suppressed). */
+  rows: number | null;
+  /** Policy value (DR) difference candidate − active in this slice. */
+  policyValueDifference: number | null;
+  /** Share of the slice whose top advice differs between the two models. */
+  adviceChanged: number | null;
+  /** Factual AUC of each model on the slice (trajectories only; null where undefined). */
+  aucCandidate: number | null;
+  aucActive: number | null;
+};
+
+export type ModelComparison = {
+  rows: number;
+  replicates: number;
+  seed: number;
+  metrics: MetricComparison[];
+  verdict: Verdict;
+  /** Share of rows whose top advice would change from the active model's to the candidate's. */
+  adviceChanged: number;
+  perArm: SliceComparison[];
+  perGroup: { column: string; groups: SliceComparison[] }[];
+};
+
+/** Slices with fewer rows are suppressed (the same ≥10 rule as every aggregate shown). */
+export const MIN_SLICE = 10;
+
+export type CompareProgress = { step: number; steps: number };
+export type CompareOptions = { replicates?: number; seed?: number; clip?: number; onProgress?: (progress: CompareProgress) => void };
+
+/** better when the whole 95% interval of the difference is above 0, worse when below, else not distinguishable. */
+export function verdictOf(difference: Estimate | null): Verdict {
+  if (!difference) return "indistinguishable";
+  if (difference.lower95 > 0) return "better";
+  if (difference.upper95 < 0) return "worse";
+  return "indistinguishable";
+}
 
 const nan = (v: number | null): number => (v === null ? Number.NaN : v);
 
@@ -86,6 +125,9 @@ export function compareModels(input: {
     ece: (p, o) => expectedCalibrationError(p, o),
   };
   const metrics: MetricComparison[] = [];
+  const steps = 5;
+  let step = 0;
+  const progress = () => input.options?.onProgress?.({ step: ++step, steps });
   for (const metric of ["auc", "brier", "ece"] as const) {
     const score = scorers[metric];
     const candidate = score(fc, y);
@@ -111,16 +153,57 @@ export function compareModels(input: {
       }
     }
     metrics.push({ metric, better: metric === "auc" ? "higher" : "lower", candidate, active, difference });
+    progress();
   }
   const diff = drc.map((c, i) => c - (dra[i] as number));
-  metrics.push({
-    metric: "policyValueDr",
-    better: "higher",
-    candidate: mean(drc),
-    active: mean(dra),
-    difference: bootstrapMean(diff, { replicates, seed }),
+  const policyDifference = bootstrapMean(diff, { replicates, seed });
+  metrics.push({ metric: "policyValueDr", better: "higher", candidate: mean(drc), active: mean(dra), difference: policyDifference });
+  progress();
+  const recC = input.candidate.rec ? [...input.candidate.rec] : argmaxRows(input.candidate.expected);
+  const recA = input.active.rec ? [...input.active.rec] : argmaxRows(input.active.expected);
+  const changed = recC.map((c, i) => (c === recA[i] ? 0 : 1));
+  const slice = (key: string, indices: number[], withAuc: boolean): SliceComparison => {
+    if (indices.length < MIN_SLICE) return { key, rows: null, policyValueDifference: null, adviceChanged: null, aucCandidate: null, aucActive: null };
+    const idx = Int32Array.from(indices);
+    const o = subset(y, idx);
+    return {
+      key,
+      rows: indices.length,
+      policyValueDifference: indices.reduce((s, i) => s + (diff[i] as number), 0) / indices.length,
+      adviceChanged: indices.reduce((s, i) => s + (changed[i] as number), 0) / indices.length,
+      aucCandidate: withAuc ? auc(subset(fc, idx), o) : null,
+      aucActive: withAuc ? auc(subset(fa, idx), o) : null,
+    };
+  };
+  const perArm = schema.treatment.arms.map((arm, a) =>
+    slice(
+      arm,
+      logged.treatment.flatMap((t, i) => (t === a ? [i] : [])),
+      true,
+    ),
+  );
+  const perGroup = (schema.audit ?? []).map((column) => {
+    const byValue = new Map<string, number[]>();
+    rows.forEach((row, i) => {
+      const value = String(row[column] ?? "").trim() || "?";
+      byValue.set(value, [...(byValue.get(value) ?? []), i]);
+    });
+    return {
+      column,
+      groups: [...byValue.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([value, indices]) => slice(value, indices, false)),
+    };
   });
-  return { rows: n, replicates, seed, metrics };
+  progress();
+  return {
+    rows: n,
+    replicates,
+    seed,
+    metrics,
+    verdict: verdictOf(policyDifference),
+    adviceChanged: changed.reduce((s: number, v) => s + v, 0) / n,
+    perArm,
+    perGroup,
+  };
 }
 
 /** Percentile bootstrap over the replicates whose statistic is finite. */
