@@ -1,6 +1,7 @@
 -- AlterTable
 ALTER TABLE "ModelVersion" ADD COLUMN "activationReason" TEXT;
 ALTER TABLE "ModelVersion" ADD COLUMN "activatedById" TEXT;
+ALTER TABLE "ModelVersion" ADD COLUMN "trainingTable" TEXT;
 
 -- CreateTable
 CREATE TABLE "ModelComparison" (

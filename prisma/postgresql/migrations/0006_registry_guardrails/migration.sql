@@ -3,7 +3,8 @@ ALTER TABLE "ApiToken" ADD COLUMN     "scope" TEXT NOT NULL DEFAULT 'decide';
 
 -- AlterTable
 ALTER TABLE "ModelVersion" ADD COLUMN     "activationReason" TEXT,
-ADD COLUMN     "activatedById" TEXT;
+ADD COLUMN     "activatedById" TEXT,
+ADD COLUMN     "trainingTable" TEXT;
 
 -- CreateTable
 CREATE TABLE "ModelComparison" (
