@@ -1,7 +1,11 @@
 import type { Catalogue, FeatureConfig } from "../../model/config/municipality";
+import { UNANSWERED } from "~/utils/forms/intake-form";
 import type { Lang } from "~/utils/i18n";
 
 type Values = Record<string, string | number | null | undefined>;
+
+/** The value of a select's disabled placeholder: never submitted. */
+const PLACEHOLDER = "(choose)";
 
 const WORDS = {
   yes: { nl: "Ja", en: "Yes" },
@@ -45,8 +49,9 @@ function FeatureField({ feature, lang, value: given, error }: { feature: Feature
   const id = `f-${name}`;
   const help = feature.help?.[lang];
   const describedBy = [help ? `${id}-help` : null, error ? `${id}-error` : null].filter(Boolean).join(" ") || undefined;
-  // An answer given (or echoed) wins; else the configuration's default; else nothing is chosen.
-  const value = given === undefined ? feature.default : given;
+  // Only an answer given (or echoed, or stored) is shown: nothing is pre-selected or pre-filled, so
+  // an unasked fact cannot pass for an answer. A configuration's `default` is not used here.
+  const value = given === UNANSWERED ? undefined : given;
   const text = value === undefined || value === null ? "" : String(value);
   const label = feature.unit ? `${feature.label[lang]} (${feature.unit[lang]})` : feature.label[lang];
   const extras = (
@@ -88,8 +93,19 @@ function FeatureField({ feature, lang, value: given, error }: { feature: Feature
     return (
       <div className="field">
         <label htmlFor={id}>{label}</label>
-        <select id={id} name={name} defaultValue={text} aria-describedby={describedBy} aria-invalid={error ? true : undefined}>
-          <option value="">{feature.unknownAllowed ? WORDS.unknown[lang] : WORDS.choose[lang]}</option>
+        {/* Nothing is pre-selected: the placeholder is disabled, so an untouched select sends nothing
+            (refused); "unknown", where allowed, is an answer of its own (empty). */}
+        <select
+          id={id}
+          name={name}
+          defaultValue={selectedOption(feature, value)}
+          aria-describedby={describedBy}
+          aria-invalid={error ? true : undefined}
+        >
+          <option value={PLACEHOLDER} disabled>
+            {WORDS.choose[lang]}
+          </option>
+          {feature.unknownAllowed ? <option value="">{WORDS.unknown[lang]}</option> : null}
           {feature.values.map((o) => (
             <option key={o.value} value={o.value}>
               {o.label[lang]}
@@ -119,4 +135,11 @@ function FeatureField({ feature, lang, value: given, error }: { feature: Feature
       {extras}
     </div>
   );
+}
+
+/** The option a select starts on: the answer given when it is one of the options, else the placeholder. */
+function selectedOption(feature: FeatureConfig, value: Values[string]): string {
+  if (value === undefined) return PLACEHOLDER;
+  if ((value === null || value === "") && feature.unknownAllowed) return "";
+  return feature.values?.some((v) => v.value === String(value)) ? String(value) : PLACEHOLDER;
 }

@@ -1,16 +1,40 @@
+import type { ReactNode } from "react";
 import type { Catalogue } from "../../model/config/municipality";
-import type { RecommendationResult } from "../../model/recommendation";
+import type { ArmAdvice, RecommendationResult } from "../../model/recommendation";
 import { ChanceBar } from "~/components/chance-bar";
-import { useT } from "~/utils/i18n";
-import { armLabel, groupLabel, pct, signedPoints } from "~/utils/forms/profile-labels";
+import { GainChart, gainScale } from "~/components/gain-chart";
+import { formatPercent, formatPoints, useT } from "~/utils/i18n";
+import { armLabel, groupLabel } from "~/utils/forms/profile-labels";
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-/** The ranked trajectories: chance with interval as a bar, gain over regular guidance, evidence, top reasons. */
-export function RankingTable({ recommendation, catalogue }: { recommendation: RecommendationResult; catalogue?: Catalogue }) {
+/**
+ * A further column of the advice (e.g. a secondary outcome): a header and what each trajectory's
+ * row shows in it. The table lays it out like its own columns, also on narrow screens and in print.
+ */
+export type AdviceColumn = { key: string; header: string; cell: (arm: ArmAdvice) => ReactNode };
+
+/**
+ * The ranked trajectories, one AdviceRow each: chance with interval, gain over regular guidance as a
+ * small chart, evidence (with why it is low), top reasons; trajectories that do not apply show their
+ * rule instead of a chance. With `before` (a what-if is on) each chance stands next to the original.
+ */
+export function RankingTable({
+  recommendation,
+  catalogue,
+  before,
+  columns = [],
+}: {
+  recommendation: RecommendationResult;
+  catalogue?: Catalogue;
+  /** The advice for the client as recorded, when `recommendation` is a what-if. */
+  before?: RecommendationResult | null;
+  columns?: readonly AdviceColumn[];
+}) {
   const t = useT();
+  const scale = gainScale(recommendation.arms.filter((a) => a.eligible && a.arm !== recommendation.control));
   return (
-    <table data-testid="ranking">
+    <table data-testid="ranking" className="ranking-table">
       <caption className="visually-hidden">{t.rankedTrajectories}</caption>
       <thead>
         <tr>
@@ -19,61 +43,160 @@ export function RankingTable({ recommendation, catalogue }: { recommendation: Re
           <th scope="col">{t.chanceOfWork}</th>
           <th scope="col">{t.gainOverRegular}</th>
           <th scope="col">{t.evidence}</th>
+          {columns.map((c) => (
+            <th key={c.key} scope="col">
+              {c.header}
+            </th>
+          ))}
         </tr>
       </thead>
       <tbody>
         {recommendation.arms.map((arm) => (
-          <tr key={arm.arm} data-arm={arm.arm} data-rank={arm.rank ?? ""} className={arm.rank === 1 ? "top-row" : undefined}>
-            <td>{arm.rank ?? "—"}</td>
-            <th scope="row">
-              {armLabel(arm.arm, t.lang, catalogue)}
-              {arm.eligible ? null : (
-                <div className="muted excluded-by">
-                  {t.notEligible}: {catalogue?.trajectories.find((c) => c.key === arm.arm)?.eligibility?.text[t.lang] ?? arm.excludedBy}
-                </div>
-              )}
-              {arm.eligible && arm.reasons.length > 0 && arm.arm !== recommendation.control ? (
-                <ul className="reasons" aria-label={t.reasonsFor}>
-                  {arm.reasons.slice(0, 3).map((r) => (
-                    <li key={r.group}>
-                      {(r.effect >= 0 ? t.reasonUp : t.reasonDown)
-                        .replace("{group}", capitalise(groupLabel(r.group, t.lang, catalogue)))
-                        .replace("{points}", signedPoints(r.effect, t.lang))}
-                    </li>
-                  ))}
-                </ul>
-              ) : null}
-            </th>
-            <td>
-              <ChanceBar expected={arm.expected} lower={arm.lower} upper={arm.upper} />
-              <span className="chance-value">{pct(arm.expected)}</span>{" "}
-              <span className="muted">
-                ({t.interval80} {pct(arm.lower)}–{pct(arm.upper)})
-              </span>
-            </td>
-            <td className={arm.gain > 0.005 ? "gain-pos" : arm.gain < -0.005 ? "gain-neg" : undefined}>
-              {arm.arm === recommendation.control ? (
-                "—"
-              ) : (
-                <>
-                  {signedPoints(arm.gain, t.lang)}
-                  <div className="muted">
-                    ({t.interval80} {signedPoints(arm.gainLower, t.lang)} … {signedPoints(arm.gainUpper, t.lang)})
-                  </div>
-                </>
-              )}
-            </td>
-            <td>
-              {arm.comparableClients !== null ? `${arm.comparableClients} ${t.comparableClients}` : t.fewComparable}
-              {arm.lowEvidence ? (
-                <div>
-                  <span className="badge">{t.lowEvidence}</span>
-                </div>
-              ) : null}
-            </td>
-          </tr>
+          <AdviceRow
+            key={arm.arm}
+            arm={arm}
+            control={recommendation.control}
+            catalogue={catalogue}
+            scale={scale}
+            before={before?.arms.find((a) => a.arm === arm.arm) ?? null}
+            columns={columns}
+          />
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** One trajectory's row of the advice; `columns` add cells after the standard ones. */
+export function AdviceRow({
+  arm,
+  control,
+  catalogue,
+  scale,
+  before,
+  columns,
+}: {
+  arm: ArmAdvice;
+  control: string;
+  catalogue: Catalogue | undefined;
+  scale: number;
+  before: ArmAdvice | null;
+  columns: readonly AdviceColumn[];
+}) {
+  const t = useT();
+  const name = armLabel(arm.arm, t.lang, catalogue);
+  const moved = before !== null && (Math.round(before.expected * 100) !== Math.round(arm.expected * 100) || before.rank !== arm.rank);
+  const classes = [arm.rank === 1 ? "top-row" : null, arm.eligible ? null : "not-eligible", moved ? "moved" : null].filter(Boolean).join(" ");
+  const rule = catalogue?.trajectories.find((c) => c.key === arm.arm)?.eligibility?.text[t.lang] ?? arm.excludedBy;
+  return (
+    <tr data-arm={arm.arm} data-rank={arm.rank ?? ""} className={classes || undefined}>
+      <td data-label={t.rank}>{arm.rank ?? "—"}</td>
+      <th scope="row" data-label={t.trajectory}>
+        {name}
+        {arm.eligible ? null : (
+          <div className="muted excluded-by">
+            {t.notEligible}: {rule}
+          </div>
+        )}
+        {arm.eligible && arm.reasons.length > 0 && arm.arm !== control ? (
+          <ul className="reasons" aria-label={t.reasonsFor}>
+            {arm.reasons.slice(0, 3).map((r) => (
+              <li key={r.group}>
+                {(r.effect >= 0 ? t.reasonUp : t.reasonDown)
+                  .replace("{group}", capitalise(groupLabel(r.group, t.lang, catalogue)))
+                  .replace("{points}", formatPoints(r.effect, t.lang))}
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </th>
+      <td data-label={t.chanceOfWork}>
+        {arm.eligible ? (
+          <>
+            <ChanceBar expected={arm.expected} lower={arm.lower} upper={arm.upper} />
+            {before ? (
+              <span className="before-after">
+                <span className="muted" data-testid="before-chance">
+                  {t.beforeWhatIf}: {formatPercent(before.expected, t.lang)}
+                </span>{" "}
+                →{" "}
+              </span>
+            ) : null}
+            <span className={moved ? "chance-value moved-value" : "chance-value"}>{formatPercent(arm.expected, t.lang)}</span>{" "}
+            <span className="muted interval">
+              ({t.interval80} {formatPercent(arm.lower, t.lang)}–{formatPercent(arm.upper, t.lang)})
+            </span>
+            {before && before.rank !== arm.rank && before.rank !== null ? (
+              <div className="muted">{t.rankWas.replace("{rank}", String(before.rank))}</div>
+            ) : null}
+          </>
+        ) : (
+          <span className="muted">{t.notApplicableNoChance}</span>
+        )}
+      </td>
+      <td data-label={t.gainOverRegular} className="gain-cell">
+        {arm.arm === control || !arm.eligible ? (
+          "—"
+        ) : (
+          <>
+            <GainChart
+              gain={arm.gain}
+              lower={arm.gainLower}
+              upper={arm.gainUpper}
+              scale={scale}
+              label={`${name}. ${t.gainChartText
+                .replace("{gain}", formatPoints(arm.gain, t.lang))
+                .replace("{lower}", formatPoints(arm.gainLower, t.lang))
+                .replace("{upper}", formatPoints(arm.gainUpper, t.lang))}`}
+            />
+            <span className="gain-value">{formatPoints(arm.gain, t.lang)}</span>{" "}
+            <span className="muted interval">
+              ({formatPoints(arm.gainLower, t.lang, { unit: false })} … {formatPoints(arm.gainUpper, t.lang, { unit: false })})
+            </span>
+          </>
+        )}
+      </td>
+      <td data-label={t.evidence}>
+        {arm.comparableClients !== null ? `${arm.comparableClients} ${t.comparableClients}` : t.fewComparable}
+        {arm.lowEvidence && arm.eligible ? (
+          <div className="low-evidence">
+            <span className="badge">{t.lowEvidence}</span>
+            <p className="help">
+              {arm.comparableClients === null
+                ? t.lowEvidenceFew
+                : t.lowEvidenceRare.replace("{share}", formatPercent(arm.propensity, t.lang, arm.propensity < 0.1 ? 1 : 0))}
+            </p>
+          </div>
+        ) : null}
+      </td>
+      {columns.map((c) => (
+        <td key={c.key} data-label={c.header}>
+          {c.cell(arm)}
+        </td>
+      ))}
+    </tr>
+  );
+}
+
+/** The advice in one plain sentence: whether the first trajectory is clearly better than regular guidance. */
+export function AdviceVerdict({ recommendation, catalogue }: { recommendation: RecommendationResult; catalogue?: Catalogue }) {
+  const t = useT();
+  const top = recommendation.arms.find((a) => a.rank === 1);
+  if (!top) return null;
+  const arm = armLabel(top.arm, t.lang, catalogue);
+  const text =
+    top.arm === recommendation.control
+      ? t.controlFirst
+      : top.gainLower > 0
+        ? t.clearlyBetter.replace("{arm}", arm).replace("{lower}", formatPoints(top.gainLower, t.lang))
+        : t.notClearlyBetter
+            .replace("{arm}", arm)
+            .replace("{gain}", formatPoints(top.gain, t.lang))
+            .replace("{lower}", formatPoints(top.gainLower, t.lang))
+            .replace("{upper}", formatPoints(top.gainUpper, t.lang));
+  return (
+    <p className={top.arm !== recommendation.control && top.gainLower <= 0 ? "verdict verdict-unclear" : "verdict"} data-testid="advice-verdict">
+      {text}
+    </p>
   );
 }

@@ -5,6 +5,7 @@ import type { ClientStatus } from "~/utils/forms/client-status";
 import { getDb } from "~/utils/db.server";
 import { constraintViolation } from "~/utils/db-errors.server";
 import { displayCode } from "~/utils/pseudonym.server";
+import { OWN_PROFILE_VARIANTS } from "./recommendation.server";
 
 
 export type CaseloadQuery = {
@@ -32,13 +33,29 @@ export async function listCaseload(query: CaseloadQuery) {
     db.client.count({ where }),
     db.client.findMany({
       where,
-      select: { id: true, code: true, status: true, lastContactAt: true },
+      select: {
+        id: true,
+        code: true,
+        status: true,
+        lastContactAt: true,
+        // The current advice: the first trajectory of the latest advice for the client's own profile (not a what-if).
+        recommendations: { where: { variant: { in: [...OWN_PROFILE_VARIANTS] } }, orderBy: { createdAt: "desc" }, take: 1, select: { topArm: true } },
+        decisions: { orderBy: { version: "desc" }, take: 1, select: { chosenArm: true } },
+      },
       orderBy: [{ lastContactAt: "desc" }, { id: "asc" }],
       skip: (query.page - 1) * query.pageSize,
       take: query.pageSize,
     }),
   ]);
-  return { total, clients };
+  return {
+    total,
+    clients: clients.map(({ recommendations, decisions, ...c }) => ({
+      ...c,
+      currentAdvice: recommendations[0]?.topArm ?? null,
+      /** The trajectory of the latest decision; null while the decision is pending. */
+      decidedArm: decisions[0]?.chosenArm ?? null,
+    })),
+  };
 }
 
 /**

@@ -1,24 +1,42 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import type { Catalogue } from "../../model/config/municipality";
 import { IntakeFields } from "~/components/intake-fields";
-import { RankingTable } from "~/components/ranking-table";
+import { AdviceVerdict, RankingTable } from "~/components/ranking-table";
 import { completeClientProfile, getClient } from "~/models/client.server";
 import { getDecisionHistory, getOutcomeHistory, recordDecision, recordOutcome } from "~/models/decision.server";
 import { recordShownRecommendation } from "~/models/recommendation.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth/auth.server";
-import { conflictError, decisionFormSchemaFor, DEVIATION_LABELS, DEVIATION_REASONS, formErrors, formMessage, OutcomeFormSchema, reasonRequiredError } from "~/utils/forms/decision-form";
-import { pageTitle, useT } from "~/utils/i18n";
+import {
+  conflictError,
+  decisionFormSchemaFor,
+  DEVIATION_LABELS,
+  DEVIATION_REASONS,
+  formErrors,
+  formMessage,
+  isoDay,
+  outcomeFormSchemaFor,
+  reasonRequiredError,
+} from "~/utils/forms/decision-form";
+import { formatDate, formatPercent, formatPoints, type Lang, MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { intakeErrors, missingFacts, profileOf, readIntakeForm, answersSchemaFor } from "~/utils/forms/intake-form";
 import { getServingCatalogue, recommendForClient } from "~/utils/registry/predictor.server";
 import { armLabel, formatProfileValue } from "~/utils/forms/profile-labels";
 import { applyWhatIfs, whatIfOptions } from "~/utils/forms/what-ifs";
+import { unknownFactImpact, unknownFacts, unknownFactVariants } from "~/utils/forms/unknown-facts";
 import { readForm } from "~/utils/forms/form.server";
 
-export const meta = pageTitle((t) => t.client);
+/** The tab title names the client's code, in the page's language. */
+export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
+  const root = matches.find((m) => m.id === "root")?.data as { lang?: Lang } | undefined;
+  const t = MESSAGES[root?.lang ?? "nl"];
+  return [{ title: `${t.client} ${data?.client.code ?? ""} — Trajectwijzer` }];
+};
+
+const SAVED = ["decision", "outcome", "profile"] as const;
 
 async function requireOwnClient(request: Request, clientId: string | undefined) {
   const user = await requireRole(request, ["caseworker"]);
@@ -33,14 +51,25 @@ async function requireOwnClient(request: Request, clientId: string | undefined) 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { user, client } = await requireOwnClient(request, params.clientId);
   const lang = await getLang(request);
+  const url = new URL(request.url);
   await audit({ actorId: user.id, action: "client.view", object: `client:${client.id}`, result: "ok", request });
   // The serving model's terms: a client registered under an earlier model may lack facts it needs;
   // then the page asks for them and no advice is computed from invented values.
   const catalogue = await getServingCatalogue();
   const missing = missingFacts(catalogue, client.profile);
   const profile = profileOf(catalogue, client.profile);
-  const whatIf = applyWhatIfs(profile, new URL(request.url).searchParams.getAll("whatif"), catalogue);
-  const recommendation = missing.length === 0 ? await recommendForClient(whatIf.profile) : null;
+  const whatIf = applyWhatIfs(profile, url.searchParams.getAll("whatif"), catalogue);
+  const hypothetical = whatIf.active.length > 0;
+  const unknown = missing.length === 0 ? unknownFacts(catalogue, profile) : [];
+  // With a what-if on, the advice for the client as recorded is computed beside it (before and after).
+  const [recommendation, before] =
+    missing.length === 0 ? await Promise.all([recommendForClient(whatIf.profile), hypothetical ? recommendForClient(profile) : null]) : [null, null];
+  // How much each unknown fact matters: the advice recomputed with the fact set to each possible answer.
+  const variants = recommendation && !hypothetical ? unknownFactVariants(catalogue, profile) : [];
+  const answered = await Promise.all(variants.map(async (v) => ({ feature: v.feature, result: await recommendForClient(v.profile) })));
+  const impacts = recommendation
+    ? unknownFactImpact(recommendation, answered.flatMap((a) => (a.result ? [{ feature: a.feature, result: a.result }] : [])))
+    : [];
   let recommendationId: string | null = null;
   if (recommendation) {
     const shown = await recordShownRecommendation({ clientId: client.id, result: recommendation, variant: whatIf.active.join(",") });
@@ -51,14 +80,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     getDecisionHistory({ clientId: client.id, caseworkerId: user.id }),
     getOutcomeHistory({ clientId: client.id, caseworkerId: user.id }),
   ]);
+  const saved = SAVED.find((s) => s === url.searchParams.get("saved")) ?? null;
   return {
-    client: { id: client.id, code: client.code, status: client.status, version: client.version, profile: client.profile },
+    client: {
+      id: client.id,
+      code: client.code,
+      status: client.status,
+      version: client.version,
+      profile: client.profile,
+      lastContactAt: client.lastContactAt.toISOString(),
+      closed: client.status === "closed",
+    },
     catalogue,
     missing,
+    unknown,
+    impacts,
     recommendation,
+    before,
     recommendationId,
     whatIfs: missing.length === 0 ? whatIfOptions(profile, lang, catalogue) : [],
     activeWhatIfs: whatIf.active,
+    saved,
     decisions: decisions.map((d) => ({ ...d, createdAt: d.createdAt.toISOString() })),
     outcomes: outcomes.map((o) => ({ ...o, createdAt: o.createdAt.toISOString(), workStart: o.workStart?.toISOString().slice(0, 10) ?? null })),
   };
@@ -69,6 +111,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const lang = await getLang(request);
   const formData = await readForm(request);
   const form = Object.fromEntries(formData);
+  if (client.status === "closed") {
+    const intent = form.intent === "decision" || form.intent === "outcome" || form.intent === "profile" ? form.intent : ("unknown" as const);
+    return data({ intent, errors: formMessage("closed", lang) }, { status: 409 });
+  }
   if (form.intent === "decision") {
     const arms = (await getServingCatalogue()).trajectories.map((c) => c.key);
     const parsed = decisionFormSchemaFor(arms).safeParse(form);
@@ -99,7 +145,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect(`/clients/${client.id}?saved=decision`);
   }
   if (form.intent === "outcome") {
-    const parsed = OutcomeFormSchema.safeParse(form);
+    // A work start lies between the decision it follows and today.
+    const [latest] = await getDecisionHistory({ clientId: client.id, caseworkerId: user.id });
+    const parsed = outcomeFormSchemaFor({ decidedOn: latest ? isoDay(latest.createdAt) : null, today: isoDay(new Date()) }).safeParse(form);
     if (!parsed.success) return { intent: "outcome" as const, errors: formErrors(parsed.error.issues, lang) };
     const result = await recordOutcome({ clientId: client.id, caseworkerId: user.id, expectedVersion: parsed.data.version, ...parsed.data });
     if (!result.ok) {
@@ -110,11 +158,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return redirect(`/clients/${client.id}?saved=outcome`);
   }
   if (form.intent === "profile") {
-    // Completing the facts the serving model needs; only those are read, the rest of the profile stays.
+    // Completing the facts the serving model needs, or filling in facts recorded as unknown; only those
+    // are read, the rest of the profile stays.
     const catalogue = await getServingCatalogue();
     const missing = missingFacts(catalogue, client.profile);
+    const asked = missing.length > 0 ? missing : unknownFacts(catalogue, profileOf(catalogue, client.profile));
     const raw = readIntakeForm(formData, catalogue);
-    const parsed = answersSchemaFor(catalogue, missing).safeParse(raw);
+    const parsed = answersSchemaFor(catalogue, asked).safeParse(raw);
     const version = Number(form.version);
     if (!parsed.success || !Number.isInteger(version)) {
       return data({ intent: "profile" as const, errors: parsed.success ? conflictError(lang) : intakeErrors(parsed.error.issues, lang, catalogue) }, { status: 400 });
@@ -134,7 +184,7 @@ function MissingFactsForm() {
   const t = useT();
   const errors: Record<string, string> = result?.intent === "profile" ? result.errors : {};
   return (
-    <Form method="post" noValidate aria-labelledby="missing-heading" data-testid="missing-facts">
+    <Form method="post" noValidate aria-labelledby="missing-heading" data-testid="missing-facts" key={client.version}>
       <h3 id="missing-heading">{t.missingFactsTitle}</h3>
       <p role="status">{t.missingFactsIntro.replace("{n}", String(missing.length))}</p>
       <FormAlert message={errors.form} />
@@ -145,6 +195,63 @@ function MissingFactsForm() {
         {t.saveMissingFacts}
       </button>
     </Form>
+  );
+}
+
+/**
+ * Facts recorded as unknown: which they are, how far the advised trajectory's chance moves over their
+ * possible answers (largest first), and a form to fill them in once they are known.
+ */
+function UnknownFacts() {
+  const { client, catalogue, unknown, impacts, recommendation } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  if (unknown.length === 0) return null;
+  const errors: Record<string, string> = result?.intent === "profile" ? result.errors : {};
+  const top = recommendation?.arms.find((a) => a.rank === 1);
+  const label = (name: string) => catalogue.features.find((f) => f.name === name)?.label[t.lang] ?? name;
+  const impactOf = new Map(impacts.map((i) => [i.feature, i]));
+  const ordered = [...impacts.map((i) => i.feature), ...unknown.filter((u) => !impactOf.has(u))];
+  return (
+    <section aria-labelledby="unknown-heading" data-testid="unknown-facts" className="unknown-facts">
+      <h3 id="unknown-heading">{t.unknownFactsTitle}</h3>
+      <p>{t.unknownFactsIntro.replace("{arm}", top ? armLabel(top.arm, t.lang, catalogue as Catalogue) : "—")}</p>
+      <ul>
+        {ordered.map((name) => {
+          const impact = impactOf.get(name);
+          return (
+            <li key={name} data-feature={name}>
+              <strong>{label(name)}</strong>
+              {impact ? (
+                <>
+                  {": "}
+                  {t.unknownFactRange
+                    .replace("{low}", formatPercent(impact.low, t.lang))
+                    .replace("{high}", formatPercent(impact.high, t.lang))
+                    .replace("{points}", formatPoints(impact.high - impact.low, t.lang))}
+                  {impact.adviceChanges ? <strong className="advice-may-change"> {t.unknownFactAdviceChanges}</strong> : null}
+                </>
+              ) : null}
+            </li>
+          );
+        })}
+      </ul>
+      {client.closed ? null : (
+        <details className="no-print" open={errors.form !== undefined || Object.keys(errors).length > 0}>
+          <summary>{t.fillUnknownFacts}</summary>
+          <Form method="post" noValidate aria-label={t.fillUnknownFacts} key={client.version}>
+            <p className="help muted">{t.fillUnknownFactsHelp}</p>
+            <FormAlert message={errors.form} />
+            <input type="hidden" name="intent" value="profile" />
+            <input type="hidden" name="version" value={client.version} />
+            <IntakeFields catalogue={catalogue as Catalogue} lang={t.lang} values={client.profile} errors={errors} only={unknown} />
+            <button type="submit" className="primary">
+              {t.saveMissingFacts}
+            </button>
+          </Form>
+        </details>
+      )}
+    </section>
   );
 }
 
@@ -165,13 +272,94 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
   ) : null;
 }
 
+/**
+ * The confirmation after a save, in a live region that is always on the page so the message is
+ * announced when it appears (the save redirects back here).
+ */
+function SavedNotice() {
+  const { saved, decisions, outcomes } = useLoaderData<typeof loader>();
+  const t = useT();
+  const text =
+    saved === "decision" && decisions[0]
+      ? t.savedDecision.replace("{version}", String(decisions[0].version))
+      : saved === "outcome" && outcomes[0]
+        ? t.savedOutcome.replace("{version}", String(outcomes[0].version))
+        : saved === "profile"
+          ? t.savedProfile
+          : null;
+  return (
+    <div role="status" aria-live="polite" className="no-print">
+      {text ? (
+        <p className="notice" data-testid="saved-notice">
+          {text}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+/** Code, status, last contact, decision state and model version, at the top of the file (and of the print). */
+function ClientSummary() {
+  const { client, catalogue, decisions, recommendation } = useLoaderData<typeof loader>();
+  const t = useT();
+  const latest = decisions[0];
+  const modelVersion = recommendation?.modelVersion ?? latest?.recommendation?.modelVersion ?? "—";
+  return (
+    <section aria-labelledby="summary-heading" className="client-summary" data-testid="client-summary">
+      <h2 id="summary-heading" className="visually-hidden">
+        {t.summaryTitle}
+      </h2>
+      <dl>
+        <div>
+          <dt>{t.clientCode}</dt>
+          <dd>{client.code}</dd>
+        </div>
+        <div>
+          <dt>{t.status}</dt>
+          <dd>{t.statusLabels[client.status as keyof typeof t.statusLabels] ?? client.status}</dd>
+        </div>
+        <div>
+          <dt>{t.lastContact}</dt>
+          <dd>{formatDate(client.lastContactAt, t.lang)}</dd>
+        </div>
+        <div>
+          <dt>{t.decisionState}</dt>
+          <dd data-testid="decision-state">
+            {latest
+              ? t.decisionRecorded
+                  .replace("{arm}", armLabel(latest.chosenArm, t.lang, catalogue as Catalogue))
+                  .replace("{version}", String(latest.version))
+                  .replace("{date}", formatDate(latest.createdAt, t.lang))
+              : t.decisionPending}
+          </dd>
+        </div>
+        <div>
+          <dt>{t.modelVersion}</dt>
+          <dd data-testid="model-version">{modelVersion}</dd>
+        </div>
+      </dl>
+      {client.closed ? (
+        <p className="notice" data-testid="closed-notice">
+          {t.closedReadOnly}
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
 function WhatIfForm() {
-  const { whatIfs, activeWhatIfs } = useLoaderData<typeof loader>();
+  const { whatIfs, activeWhatIfs, client } = useLoaderData<typeof loader>();
   const t = useT();
   const submit = useSubmit();
-  if (whatIfs.length === 0) return null;
+  if (whatIfs.length === 0 || client.closed) return null;
   return (
-    <Form method="get" replace preventScrollReset onChange={(e) => submit(e.currentTarget, { replace: true, preventScrollReset: true })}>
+    <Form
+      method="get"
+      replace
+      preventScrollReset
+      className="what-if no-print"
+      onChange={(e) => submit(e.currentTarget, { replace: true, preventScrollReset: true })}
+    >
       <fieldset>
         <legend>{t.whatIfLegend}</legend>
         {whatIfs.map((w) => (
@@ -189,16 +377,18 @@ function WhatIfForm() {
 }
 
 function DecisionForm() {
-  const { client, catalogue, recommendation, recommendationId, activeWhatIfs } = useLoaderData<typeof loader>();
+  const { client, catalogue, recommendation, recommendationId, activeWhatIfs, decisions } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useT();
   const errors: Record<string, string> = data?.intent === "decision" ? data.errors : {};
   const top = recommendation?.arms.find((a) => a.rank === 1)?.arm;
+  if (client.closed) return null;
   if (!recommendation || !recommendationId || activeWhatIfs.length > 0) {
-    return activeWhatIfs.length > 0 ? <p className="muted">{t.decisionNeedsOwnProfile}</p> : null;
+    return activeWhatIfs.length > 0 ? <p className="muted no-print">{t.decisionNeedsOwnProfile}</p> : null;
   }
-  return (
-    <Form method="post" noValidate aria-labelledby="decision-heading">
+  const form = (
+    // A new version of the client remounts the form: after a save it is empty again, not a duplicate in waiting.
+    <Form method="post" noValidate aria-labelledby="decision-heading" key={client.version} className="no-print">
       <h3 id="decision-heading">{t.recordDecision}</h3>
       <FormAlert message={errors.form} />
       <input type="hidden" name="intent" value="decision" />
@@ -237,17 +427,27 @@ function DecisionForm() {
       </div>
     </Form>
   );
+  // Once a decision is recorded, changing it (a new version) is a deliberate step, not a form left open.
+  return decisions.length > 0 && !data ? (
+    <details className="no-print change-decision">
+      <summary>{t.changeDecision}</summary>
+      {form}
+    </details>
+  ) : (
+    form
+  );
 }
 
+/** A yes/no question without a pre-selected answer. */
 function YesNo({ name, legend, error }: { name: string; legend: string; error?: string }) {
   const t = useT();
   return (
-    <fieldset aria-describedby={error ? `${name}-error` : undefined}>
+    <fieldset aria-describedby={error ? `${name}-error` : undefined} aria-invalid={error ? true : undefined}>
       <legend>{legend}</legend>
       <div className="radio-row">
         {(["yes", "no"] as const).map((v) => (
           <span key={v}>
-            <input type="radio" id={`${name}-${v}`} name={name} value={v} defaultChecked={v === "no"} />
+            <input type="radio" id={`${name}-${v}`} name={name} value={v} />
             <label htmlFor={`${name}-${v}`}>{v === "yes" ? t.yes : t.no}</label>
           </span>
         ))}
@@ -261,10 +461,10 @@ function OutcomeForm() {
   const { client, decisions } = useLoaderData<typeof loader>();
   const data = useActionData<typeof action>();
   const t = useT();
-  if (decisions.length === 0) return null;
+  if (decisions.length === 0 || client.closed) return null;
   const errors: Record<string, string> = data?.intent === "outcome" ? data.errors : {};
   return (
-    <Form method="post" noValidate aria-labelledby="outcome-heading">
+    <Form method="post" noValidate aria-labelledby="outcome-heading" key={client.version} className="no-print">
       <h3 id="outcome-heading">{t.recordOutcome}</h3>
       <FormAlert message={errors.form} />
       <input type="hidden" name="intent" value="outcome" />
@@ -292,91 +492,118 @@ function History() {
   if (decisions.length === 0) return <p className="muted">{t.noDecisionYet}</p>;
   return (
     <>
-      <table data-testid="decisions">
-        <caption>{t.decisionHistory}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t.versionLabel}</th>
-            <th scope="col">{t.chosenTrajectory}</th>
-            <th scope="col">{t.followedAdvice}</th>
-            <th scope="col">{t.deviationReason}</th>
-            <th scope="col">{t.modelVersion}</th>
-            <th scope="col">{t.dateLabel}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {decisions.map((d) => (
-            <tr key={d.id}>
-              <td>{d.version}</td>
-              <td>{armLabel(d.chosenArm, t.lang, catalogue as Catalogue)}</td>
-              <td>{d.followedAdvice ? t.yes : t.no}</td>
-              <td>
-                {d.reasonCode ? DEVIATION_LABELS[d.reasonCode as keyof typeof DEVIATION_LABELS]?.[t.lang] : "—"}
-                {d.reasonText ? <div className="muted">{d.reasonText}</div> : null}
-              </td>
-              <td>{d.recommendation?.modelVersion ?? "—"}</td>
-              <td>{d.createdAt.slice(0, 10)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      {outcomes.length > 0 ? (
-        <table data-testid="outcomes">
-          <caption>{t.outcomeHistory}</caption>
+      <div className="table-scroll">
+        <table data-testid="decisions">
+          <caption>{t.decisionHistory}</caption>
           <thead>
             <tr>
               <th scope="col">{t.versionLabel}</th>
-              <th scope="col">{t.outcomeWork}</th>
-              <th scope="col">{t.workStart}</th>
-              <th scope="col">{t.hoursPerWeek}</th>
-              <th scope="col">{t.outcomeLeftBenefits}</th>
+              <th scope="col">{t.chosenTrajectory}</th>
+              <th scope="col">{t.followedAdvice}</th>
+              <th scope="col">{t.deviationReason}</th>
+              <th scope="col">{t.modelVersion}</th>
               <th scope="col">{t.dateLabel}</th>
             </tr>
           </thead>
           <tbody>
-            {outcomes.map((o) => (
-              <tr key={o.id}>
-                <td>{o.version}</td>
-                <td>{o.work ? t.yes : t.no}</td>
-                <td>{o.workStart ?? "—"}</td>
-                <td>{o.hoursPerWeek ?? "—"}</td>
-                <td>{o.leftBenefits ? t.yes : t.no}</td>
-                <td>{o.createdAt.slice(0, 10)}</td>
+            {decisions.map((d) => (
+              <tr key={d.id}>
+                <td>{d.version}</td>
+                <td>{armLabel(d.chosenArm, t.lang, catalogue as Catalogue)}</td>
+                <td>{d.followedAdvice ? t.yes : t.no}</td>
+                <td>
+                  {d.reasonCode ? DEVIATION_LABELS[d.reasonCode as keyof typeof DEVIATION_LABELS]?.[t.lang] : "—"}
+                  {d.reasonText ? <div className="muted">{d.reasonText}</div> : null}
+                </td>
+                <td>{d.recommendation?.modelVersion ?? "—"}</td>
+                <td>{formatDate(d.createdAt, t.lang)}</td>
               </tr>
             ))}
           </tbody>
         </table>
+      </div>
+      {outcomes.length > 0 ? (
+        <div className="table-scroll">
+          <table data-testid="outcomes">
+            <caption>{t.outcomeHistory}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.versionLabel}</th>
+                <th scope="col">{t.outcomeWork}</th>
+                <th scope="col">{t.workStart}</th>
+                <th scope="col">{t.hoursPerWeek}</th>
+                <th scope="col">{t.outcomeLeftBenefits}</th>
+                <th scope="col">{t.dateLabel}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {outcomes.map((o) => (
+                <tr key={o.id}>
+                  <td>{o.version}</td>
+                  <td>{o.work ? t.yes : t.no}</td>
+                  <td>{o.workStart ? formatDate(o.workStart, t.lang) : "—"}</td>
+                  <td>{o.hoursPerWeek ?? "—"}</td>
+                  <td>{o.leftBenefits ? t.yes : t.no}</td>
+                  <td>{formatDate(o.createdAt, t.lang)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       ) : null}
     </>
   );
 }
 
-export default function ClientPage() {
-  const { client, catalogue, missing, recommendation } = useLoaderData<typeof loader>();
-  const navigation = useNavigation();
+/** Opens the browser's print dialog; the print stylesheet leaves the file: summary, advice, reasons, decisions. */
+function PrintButton() {
   const t = useT();
   return (
-    <div className="page">
-      <p>
+    <button type="button" className="print-button no-print" onClick={() => window.print()}>
+      {t.printAdvice}
+    </button>
+  );
+}
+
+export default function ClientPage() {
+  const { client, catalogue, missing, recommendation, before, activeWhatIfs } = useLoaderData<typeof loader>();
+  const navigation = useNavigation();
+  const t = useT();
+  const hypothetical = activeWhatIfs.length > 0;
+  return (
+    <div className="page client-page">
+      <p className="no-print">
         <Link to="/clients">{t.backToCaseload}</Link>
       </p>
-      <h1>
-        {t.client} {client.code}
-      </h1>
+      <div className="page-heading">
+        <h1>
+          {t.client} {client.code}
+        </h1>
+        {recommendation ? <PrintButton /> : null}
+      </div>
+      <SavedNotice />
+      <ClientSummary />
       <section aria-labelledby="ranking-heading">
         <h2 id="ranking-heading">{t.rankedTrajectories}</h2>
         {missing.length > 0 ? (
-          <MissingFactsForm />
+          client.closed ? null : <MissingFactsForm />
         ) : recommendation ? (
           <>
             <p className="muted">{t.rankingIntro}</p>
+            <p className="muted">{t.adviceOrderNote}</p>
             <WhatIfForm />
             <div aria-live="polite" aria-busy={navigation.state === "loading"}>
-              <RankingTable recommendation={recommendation} catalogue={catalogue as Catalogue} />
+              {hypothetical ? (
+                <p className="hypothetical" data-testid="hypothetical">
+                  <span className="badge">{t.hypotheticalBadge}</span> {t.hypothetical}
+                </p>
+              ) : null}
+              <AdviceVerdict recommendation={recommendation} catalogue={catalogue as Catalogue} />
+              <div className="ranking-wrap">
+                <RankingTable recommendation={recommendation} catalogue={catalogue as Catalogue} before={hypothetical ? before : null} />
+              </div>
             </div>
-            <p className="muted">
-              {t.modelVersion}: <span data-testid="model-version">{recommendation.modelVersion}</span>
-            </p>
+            <UnknownFacts />
           </>
         ) : (
           <p role="status">{t.noModel}</p>
@@ -388,14 +615,16 @@ export default function ClientPage() {
         <DecisionForm />
         <OutcomeForm />
       </section>
-      <section aria-labelledby="profile-heading">
+      <section aria-labelledby="profile-heading" className="no-print">
         <h2 id="profile-heading">{t.profile}</h2>
         <dl className="profile-list">
           {catalogue.features.map((feature) => (
             <div key={feature.name} className="contents">
               <dt>{feature.label[t.lang]}</dt>
               <dd>
-                {client.profile[feature.name] === undefined ? t.missingFactValue : formatProfileValue(client.profile[feature.name] ?? null, t.lang, feature.name, catalogue as Catalogue)}
+                {client.profile[feature.name] === undefined
+                  ? t.missingFactValue
+                  : formatProfileValue(client.profile[feature.name] ?? null, t.lang, feature.name, catalogue as Catalogue)}
               </dd>
             </div>
           ))}

@@ -1,12 +1,15 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import type { Catalogue } from "../../model/config/municipality";
 import { Pagination } from "~/components/pagination";
 import { listCaseload } from "~/models/client.server";
 import { requireRole } from "~/utils/auth/auth.server";
 import { CLIENT_STATUSES } from "~/utils/forms/client-status";
 import { getEnv } from "~/utils/env.server";
-import { pageTitle, useT } from "~/utils/i18n";
+import { formatCount, formatDate, pageTitle, useT } from "~/utils/i18n";
+import { armLabel } from "~/utils/forms/profile-labels";
+import { getServingCatalogue } from "~/utils/registry/predictor.server";
 import { pseudonymise } from "~/utils/pseudonym.server";
 
 export const meta = pageTitle((t) => t.caseload);
@@ -33,17 +36,20 @@ export async function loader({ request }: LoaderFunctionArgs) {
     page: query.page,
     pageSize: PAGE_SIZE,
   });
+  // Trajectory names in the serving model's words.
+  const catalogue = await getServingCatalogue();
   return {
     filters: { q: query.q ?? "", status: query.status ?? "", contact: query.contact ?? "" },
     page: query.page,
     total,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
-    clients: clients.map((c) => ({ ...c, lastContactAt: c.lastContactAt.toISOString().slice(0, 10) })),
+    catalogue,
+    clients: clients.map((c) => ({ ...c, lastContactAt: c.lastContactAt.toISOString() })),
   };
 }
 
 export default function Caseload() {
-  const { clients, filters, page, total, pages } = useLoaderData<typeof loader>();
+  const { clients, filters, page, total, pages, catalogue } = useLoaderData<typeof loader>();
   const t = useT();
   return (
     <div className="page">
@@ -85,23 +91,29 @@ export default function Caseload() {
       {clients.length === 0 ? (
         <p role="status">{t.noClients}</p>
       ) : (
-        <table data-testid="caseload">
-          <caption className="muted">{t.clientCount.replace("{n}", String(total))}</caption>
+        <table data-testid="caseload" className="stack-table">
+          <caption className="muted">{formatCount(total, t.lang, { one: t.clientCountOne, many: t.clientCount })}</caption>
           <thead>
             <tr>
               <th scope="col">{t.clientCode}</th>
               <th scope="col">{t.status}</th>
+              <th scope="col">{t.currentAdvice}</th>
+              <th scope="col">{t.decisionColumn}</th>
               <th scope="col">{t.lastContact}</th>
             </tr>
           </thead>
           <tbody>
             {clients.map((c) => (
               <tr key={c.id}>
-                <td>
+                <td data-label={t.clientCode}>
                   <Link to={`/clients/${c.id}`}>{c.code}</Link>
                 </td>
-                <td>{t.statusLabels[c.status as keyof typeof t.statusLabels] ?? c.status}</td>
-                <td>{c.lastContactAt}</td>
+                <td data-label={t.status}>{t.statusLabels[c.status as keyof typeof t.statusLabels] ?? c.status}</td>
+                <td data-label={t.currentAdvice}>{c.currentAdvice ? armLabel(c.currentAdvice, t.lang, catalogue as Catalogue) : <span className="muted">{t.noAdviceYet}</span>}</td>
+                <td data-label={t.decisionColumn}>
+                  {c.decidedArm ? armLabel(c.decidedArm, t.lang, catalogue as Catalogue) : <span className="badge">{t.decisionPending}</span>}
+                </td>
+                <td data-label={t.lastContact}>{formatDate(c.lastContactAt, t.lang)}</td>
               </tr>
             ))}
           </tbody>

@@ -31,7 +31,7 @@ const nl = {
   noClients: "Geen cliënten gevonden.",
   client: "Cliënt",
   backToCaseload: "Terug naar mijn cliënten",
-  rankedTrajectories: "Trajecten op volgorde van kans op werk",
+  rankedTrajectories: "Trajecten in volgorde van advies",
   rankingIntro:
     "Geschatte kans op betaald werk binnen 12 maanden onder elk traject, met een 80%-interval, en het verschil met reguliere begeleiding. Het interval toont de onzekerheid door de beperkte gegevens waarvan het model leerde; fouten in het model zelf vallen erbuiten. Het advies ondersteunt uw afweging; u beslist.",
   rank: "Rang",
@@ -92,11 +92,24 @@ const nl = {
   auditIntro: "Elke inzage, elk getoond advies, elk besluit, elke inlogpoging en elke rolwijziging. Alleen-lezen.",
   auditAction: "Handeling",
   auditResult: "Resultaat",
-  auditTime: "Tijd (UTC)",
-  auditActor: "Gebruiker (id)",
+  auditTime: "Tijd",
+  auditActor: "Wie",
   auditObject: "Object",
   auditOrigin: "Herkomst (adres)",
   auditEntries: "regels",
+  auditRole: "Rol",
+  auditClient: "Cliënt",
+  auditPurpose: "Waarom",
+  auditPerson: "Persoon",
+  auditAllPeople: "Iedereen",
+  auditClientCode: "Cliëntcode",
+  auditClientCodeHelp: "Bijvoorbeeld TW-7K3F9Q.",
+  auditUnknownClient: "Geen cliënt met deze code.",
+  auditTimeZone: "Tijden in Nederlandse tijd (Europe/Amsterdam).",
+  auditExport: "Exporteer deze selectie als CSV (NEN 7513)",
+  auditSystem: "Systeem",
+  auditUnknownPerson: "Onbekend",
+  auditResults: { ok: "Gelukt", denied: "Geweigerd", failed: "Mislukt" },
   fromDate: "Vanaf",
   toDate: "Tot en met",
   filter: "Filteren",
@@ -110,7 +123,7 @@ const nl = {
   dashboard: {
     title: "Kwaliteit van de adviezen",
     intro:
-      "Hoe vaak het advies wordt gevolgd, wat het oplevert en voor wie, uit de eigen registraties van Trajectwijzer. Elk getal dat minder dan 10 personen betreft, tonen we als <10; ook totalen laten zo'n getal niet terugrekenen.",
+      "Vijf vragen over de adviezen van Trajectwijzer, beantwoord uit de eigen registraties. Wat minder dan 10 personen betreft, tonen we niet (\"<10 personen\"); ook totalen laten zo'n aantal niet terugrekenen.",
     viewSuppressed: "Deze selectie betreft minder dan 10 personen. Kies alle teams of een ander team.",
     team: "Team",
     allTeams: "Alle teams",
@@ -181,6 +194,53 @@ const nl = {
     not_recorded: "Niet vastgelegd",
     no_team: "Geen team",
     suppressedMark: "minder dan 10 personen",
+    suppressedCell: "<10 personen",
+    showTable: "Toon tabel",
+    answersLabel: "Antwoorden in het kort",
+    q_good: "Klopt het advies?",
+    a_good: "Van de {n} cliënten van wie de uitkomst bekend is, vond {realised} werk. Het advies had {predicted} voorspeld.",
+    a_good_close: "Dat ligt dicht bij elkaar ({points}).",
+    a_good_high: "Het advies was te optimistisch ({points}).",
+    a_good_low: "Het advies was te voorzichtig ({points}).",
+    q_followed: "Wordt het advies gevolgd?",
+    a_followed: "In {rate} van de {n} besluiten koos de klantmanager het geadviseerde traject.",
+    q_works: "Helpt het om het advies te volgen?",
+    a_works: "Wie het advies volgde, vond in {followed} van de gevallen werk; wie het niet volgde, in {notFollowed}. Verschil: {points}.",
+    a_works_note: "Dit is een vergelijking, geen bewezen effect: wie het advies niet volgt, verschilt vaak van wie het wel volgt.",
+    q_fair: "Werkt het voor iedere groep even goed?",
+    a_fair_ok: "Bij geen enkele groep wijkt de uitkomst duidelijk af van wat het advies voorspelde (grootste verschil: {points}).",
+    a_fair_warn: "Bij deze groepen wijkt de uitkomst duidelijk af van wat het advies voorspelde: {groups}.",
+    q_drift: "Lijken de cliënten nog op die waarvan het model leerde?",
+    a_drift_ok: "Ja: bij geen van de {n} gecontroleerde kenmerken is de instroom duidelijk veranderd.",
+    a_drift_warn: "Bij {n} kenmerk(en) verschillen de cliënten van nu duidelijk van de gegevens waarvan het model leerde: {features}. Bespreek met de data scientist of opnieuw trainen nodig is.",
+    a_drift_unknown: "Niet na te gaan: het actieve model bevat geen verdelingen per kenmerk.",
+    a_unknown: "Nog niet te zeggen: dit betreft minder dan 10 personen.",
+    trendAdoption: "Advies gevolgd per maand",
+    trendOutcome: "Werk binnen 12 maanden per maand: advies gevolgd of niet",
+    trendOutcomeNote: "Per maand van het besluit. Of iemand werk vond, is pas later bekend; recente maanden ontbreken daarom nog. Een ontbrekend punt betekent: minder dan 10 personen.",
+    chartLineDesc: "Lijndiagram per maand. Een ontbrekend punt betekent minder dan 10 personen. De waarden staan in de tabel onder de grafiek.",
+    series_followed: "Advies gevolgd",
+    series_notFollowed: "Advies niet gevolgd",
+    series_adoption: "Aandeel besluiten waarin het advies is gevolgd",
+    fairnessChart: "Werkt het advies even goed voor iedere groep?",
+    fairnessChartNote:
+      "Per groep: hoeveel procentpunt de kans op werk hoger (rechts van de nullijn) of lager (links) uitkwam dan het advies voorspelde, met een 95%-interval. Raakt het interval de nullijn niet, dan is het verschil duidelijk. Geslacht en herkomst zijn nooit invoer van het model; ze dienen alleen deze controle.",
+    chartGapDesc: "Staafdiagram: per groep het verschil tussen gerealiseerde en voorspelde kans op werk in procentpunt, met 95%-interval.",
+    moreDetail: "Meer per team, traject en reden",
+    analyst: "Voor analisten: schattingen, kalibratie en verschuiving van de invoer",
+    analystIntro: "Statistische details achter de antwoorden hierboven. Elke tabel is ook als CSV te downloaden.",
+    month: "Maand",
+    followedWork: "Gevolgd, werk",
+    followedNoWork: "Gevolgd, geen werk",
+    notFollowedWork: "Niet gevolgd, werk",
+    notFollowedNoWork: "Niet gevolgd, geen werk",
+    knownOutcomes: "Uitkomst bekend",
+    followedWorkRate: "Kans op werk, gevolgd",
+    notFollowedWorkRate: "Kans op werk, niet gevolgd",
+    gapPoints: "Verschil met voorspelling",
+    "adoption-month": "Advies gevolgd per maand",
+    "outcome-month": "Werk binnen 12 maanden per maand: advies gevolgd of niet",
+    calibrationShared: "Alle panelen hebben dezelfde schaal.",
   },
   navUsers: "Gebruikers",
   navCaseload: "Mijn cliënten",
@@ -341,6 +401,46 @@ const nl = {
   missingFactsIntro: "Het actieve model gebruikt {n} gegeven(s) die bij deze cliënt nog niet zijn vastgelegd. Vul ze in; zonder deze gegevens wordt geen advies berekend.",
   saveMissingFacts: "Gegevens opslaan",
   missingFactValue: "nog niet gevraagd",
+  // --- the case worker's desk ---
+  adviceOrderNote:
+    "Volgorde: eerst de trajecten met voldoende onderbouwing, van hoogste naar laagste kans op werk; daarna de trajecten met weinig onderbouwing, ook op kans. Trajecten die niet van toepassing zijn staan onderaan, zonder kans.",
+  notClearlyBetter:
+    "Het eerste advies ({arm}) is niet duidelijk beter dan reguliere begeleiding: de winst van {gain} is onzeker en kan ook nul of negatief zijn (80%-interval {lower} tot {upper}).",
+  clearlyBetter: "Het eerste advies ({arm}) is naar verwachting beter dan reguliere begeleiding: ook de ondergrens van het 80%-interval ({lower}) ligt boven nul.",
+  controlFirst: "Reguliere begeleiding staat bovenaan: geen ander traject is naar verwachting beter voor deze cliënt.",
+  lowEvidenceRare:
+    "Cliënten zoals deze kregen dit traject zelden (naar schatting {share}), dus de schatting rust op weinig voorbeelden. Daarom staat het achter de goed onderbouwde trajecten.",
+  lowEvidenceFew: "Minder dan 10 vergelijkbare cliënten kregen dit traject, dus de schatting rust op weinig voorbeelden. Daarom staat het achter de goed onderbouwde trajecten.",
+  gainChartText: "Winst ten opzichte van regulier: {gain}, 80%-interval {lower} tot {upper}.",
+  notApplicableNoChance: "geen kans berekend",
+  unknownFactsTitle: "Onbekende gegevens",
+  unknownFactsIntro:
+    "Deze gegevens zijn als onbekend vastgelegd. Het model vult een onbekend gegeven aan met het gemiddelde en weet dat het ontbreekt. Per gegeven: de kans op werk onder het eerste advies ({arm}) bij elk mogelijk antwoord.",
+  unknownFactRange: "kans onder het eerste advies {low} tot {high} (verschil {points})",
+  unknownFactAdviceChanges: "Een ander antwoord kan het eerste advies veranderen.",
+  fillUnknownFacts: "Onbekende gegevens alsnog invullen",
+  fillUnknownFactsHelp: "Laat een gegeven op Onbekend staan als het nog niet bekend is.",
+  savedDecision: "Besluit opgeslagen als versie {version}.",
+  savedOutcome: "Uitkomst opgeslagen als versie {version}.",
+  savedProfile: "Gegevens opgeslagen; het advies is opnieuw berekend.",
+  summaryTitle: "Samenvatting",
+  decisionState: "Besluit",
+  decisionPending: "Besluit nog open",
+  decisionRecorded: "{arm} (versie {version}, {date})",
+  closedReadOnly: "Dit dossier is afgesloten: u kunt het lezen, niet meer wijzigen.",
+  printAdvice: "Advies afdrukken",
+  hypothetical: "Hypothetisch: dit zijn de kansen bij een veranderd profiel (wat-als), niet bij de cliënt zoals vastgelegd.",
+  hypotheticalBadge: "Hypothetisch",
+  beforeWhatIf: "Nu",
+  afterWhatIf: "Wat als",
+  moved: "Veranderd",
+  rankWas: "was rang {rank}",
+  currentAdvice: "Huidig advies",
+  noAdviceYet: "Nog geen advies",
+  decisionColumn: "Besluit",
+  clientCountOne: "1 cliënt",
+  yesNoUnknown: "onbekend",
+  changeDecision: "Besluit wijzigen (wordt een nieuwe versie)",
   noModelBanner: "Er is nog geen actief model. Adviezen verschijnen pas als een data scientist een gecontroleerd model importeert en activeert (Modellen, of npm run models -- import MAP --activate).",
   noTables: "Geen gekoppelde tabellen gevonden (DATA_DIR/linked*).",
   compareFailed: "Vergelijken is niet gelukt",
@@ -403,7 +503,7 @@ const en: Messages = {
   noClients: "No clients found.",
   client: "Client",
   backToCaseload: "Back to my clients",
-  rankedTrajectories: "Trajectories ranked by chance of work",
+  rankedTrajectories: "Trajectories in order of advice",
   rankingIntro:
     "Estimated chance of paid work within 12 months under each trajectory, with an 80% interval, and the difference from regular guidance. The interval shows the uncertainty from the limited data the model learned from; errors in the model itself are not included. The advice supports your judgement; you decide.",
   rank: "Rank",
@@ -464,11 +564,24 @@ const en: Messages = {
   auditIntro: "Every view, every advice shown, every decision, every login attempt and every role change. Read-only.",
   auditAction: "Action",
   auditResult: "Result",
-  auditTime: "Time (UTC)",
-  auditActor: "User (id)",
+  auditTime: "Time",
+  auditActor: "Who",
   auditObject: "Object",
   auditOrigin: "Origin (address)",
   auditEntries: "entries",
+  auditRole: "Role",
+  auditClient: "Client",
+  auditPurpose: "Why",
+  auditPerson: "Person",
+  auditAllPeople: "Everyone",
+  auditClientCode: "Client code",
+  auditClientCodeHelp: "For example TW-7K3F9Q.",
+  auditUnknownClient: "No client with this code.",
+  auditTimeZone: "Times in Dutch local time (Europe/Amsterdam).",
+  auditExport: "Export this selection as CSV (NEN 7513)",
+  auditSystem: "System",
+  auditUnknownPerson: "Unknown",
+  auditResults: { ok: "Succeeded", denied: "Refused", failed: "Failed" },
   fromDate: "From",
   toDate: "Up to and including",
   filter: "Filter",
@@ -482,7 +595,7 @@ const en: Messages = {
   dashboard: {
     title: "Quality of the advice",
     intro:
-      "How often the advice is followed, what it yields and for whom, from Trajectwijzer's own records. Every number about fewer than 10 people is shown as <10; totals do not let such a number be computed back either.",
+      "Five questions about Trajectwijzer's advice, answered from its own records. Anything about fewer than 10 people is not shown (\"<10 people\"); totals do not let such a number be computed back either.",
     viewSuppressed: "This selection covers fewer than 10 people. Choose all teams or another team.",
     team: "Team",
     allTeams: "All teams",
@@ -553,6 +666,53 @@ const en: Messages = {
     not_recorded: "Not recorded",
     no_team: "No team",
     suppressedMark: "fewer than 10 people",
+    suppressedCell: "<10 people",
+    showTable: "Show table",
+    answersLabel: "Answers in brief",
+    q_good: "Is the advice right?",
+    a_good: "Of the {n} clients whose outcome is known, {realised} found work. The advice had predicted {predicted}.",
+    a_good_close: "That is close ({points}).",
+    a_good_high: "The advice was too optimistic ({points}).",
+    a_good_low: "The advice was too cautious ({points}).",
+    q_followed: "Is the advice followed?",
+    a_followed: "In {rate} of the {n} decisions the case worker chose the advised trajectory.",
+    q_works: "Does following the advice help?",
+    a_works: "Of those who followed the advice, {followed} found work; of those who did not, {notFollowed}. Difference: {points}.",
+    a_works_note: "This is a comparison, not a proven effect: people who do not follow the advice often differ from those who do.",
+    q_fair: "Does it work equally well for every group?",
+    a_fair_ok: "For no group does the outcome clearly differ from what the advice predicted (largest difference: {points}).",
+    a_fair_warn: "For these groups the outcome clearly differs from what the advice predicted: {groups}.",
+    q_drift: "Do the clients still resemble those the model learned from?",
+    a_drift_ok: "Yes: for none of the {n} checked characteristics has the intake clearly changed.",
+    a_drift_warn: "For {n} characteristic(s) today's clients clearly differ from the data the model learned from: {features}. Discuss with the data scientist whether retraining is needed.",
+    a_drift_unknown: "Cannot be checked: the active model holds no distributions per characteristic.",
+    a_unknown: "Too early to say: this concerns fewer than 10 people.",
+    trendAdoption: "Advice followed by month",
+    trendOutcome: "Work within 12 months by month: advice followed or not",
+    trendOutcomeNote: "By month of the decision. Whether someone found work is known only later, so recent months are still missing. A missing point means: fewer than 10 people.",
+    chartLineDesc: "Line chart by month. A missing point means fewer than 10 people. The values are in the table below the chart.",
+    series_followed: "Advice followed",
+    series_notFollowed: "Advice not followed",
+    series_adoption: "Share of decisions that followed the advice",
+    fairnessChart: "Does the advice work equally well for every group?",
+    fairnessChartNote:
+      "Per group: by how many percentage points the chance of work came out higher (right of the zero line) or lower (left) than the advice predicted, with a 95% interval. If the interval does not touch the zero line, the difference is clear. Sex and origin are never model inputs; they serve only this check.",
+    chartGapDesc: "Bar chart: per group the difference between realised and predicted chance of work in percentage points, with a 95% interval.",
+    moreDetail: "More by team, trajectory and reason",
+    analyst: "For analysts: estimates, calibration and input drift",
+    analystIntro: "The statistical details behind the answers above. Every table can also be downloaded as CSV.",
+    month: "Month",
+    followedWork: "Followed, work",
+    followedNoWork: "Followed, no work",
+    notFollowedWork: "Not followed, work",
+    notFollowedNoWork: "Not followed, no work",
+    knownOutcomes: "Outcome known",
+    followedWorkRate: "Chance of work, followed",
+    notFollowedWorkRate: "Chance of work, not followed",
+    gapPoints: "Difference from prediction",
+    "adoption-month": "Advice followed by month",
+    "outcome-month": "Work within 12 months by month: advice followed or not",
+    calibrationShared: "All panels share one scale.",
   },
   navUsers: "Users",
   navCaseload: "My clients",
@@ -713,6 +873,46 @@ const en: Messages = {
   missingFactsIntro: "The active model uses {n} fact(s) not yet recorded for this client. Fill them in; no advice is computed without them.",
   saveMissingFacts: "Save facts",
   missingFactValue: "not asked yet",
+  // --- the case worker's desk ---
+  adviceOrderNote:
+    "Order: first the trajectories with enough evidence, from highest to lowest chance of work; then those with little evidence, also by chance. Trajectories that do not apply come last, without a chance.",
+  notClearlyBetter:
+    "The first advice ({arm}) is not clearly better than regular guidance: the gain of {gain} is uncertain and may be zero or negative (80% interval {lower} to {upper}).",
+  clearlyBetter: "The first advice ({arm}) is expected to be better than regular guidance: even the lower end of the 80% interval ({lower}) is above zero.",
+  controlFirst: "Regular guidance comes first: no other trajectory is expected to be better for this client.",
+  lowEvidenceRare:
+    "Clients like this one rarely got this trajectory (an estimated {share}), so the estimate rests on few examples. That is why it comes after the well-supported trajectories.",
+  lowEvidenceFew: "Fewer than 10 comparable clients got this trajectory, so the estimate rests on few examples. That is why it comes after the well-supported trajectories.",
+  gainChartText: "Gain over regular guidance: {gain}, 80% interval {lower} to {upper}.",
+  notApplicableNoChance: "no chance computed",
+  unknownFactsTitle: "Unknown facts",
+  unknownFactsIntro:
+    "These facts were recorded as unknown. The model fills in an unknown fact with the average and knows it is missing. Per fact: the chance of work under the first advice ({arm}) for each possible answer.",
+  unknownFactRange: "chance under the first advice {low} to {high} (difference {points})",
+  unknownFactAdviceChanges: "Another answer may change the first advice.",
+  fillUnknownFacts: "Fill in unknown facts",
+  fillUnknownFactsHelp: "Leave a fact at Unknown when it is not known yet.",
+  savedDecision: "Decision saved as version {version}.",
+  savedOutcome: "Outcome saved as version {version}.",
+  savedProfile: "Facts saved; the advice was recomputed.",
+  summaryTitle: "Summary",
+  decisionState: "Decision",
+  decisionPending: "Decision pending",
+  decisionRecorded: "{arm} (version {version}, {date})",
+  closedReadOnly: "This file is closed: you can read it, not change it.",
+  printAdvice: "Print advice",
+  hypothetical: "Hypothetical: these are the chances for a changed profile (what-if), not for the client as recorded.",
+  hypotheticalBadge: "Hypothetical",
+  beforeWhatIf: "Now",
+  afterWhatIf: "What if",
+  moved: "Changed",
+  rankWas: "was rank {rank}",
+  currentAdvice: "Current advice",
+  noAdviceYet: "No advice yet",
+  decisionColumn: "Decision",
+  clientCountOne: "1 client",
+  yesNoUnknown: "unknown",
+  changeDecision: "Change the decision (becomes a new version)",
   noModelBanner: "There is no active model yet. Advice appears once a data scientist imports and activates a checked model (Models, or npm run models -- import DIR --activate).",
   noTables: "No linked tables found (DATA_DIR/linked*).",
   compareFailed: "The comparison failed",
@@ -770,4 +970,43 @@ export function useT(): Messages & { lang: Lang } {
   const data = useRouteLoaderData<{ lang: Lang }>("root");
   const lang = data?.lang ?? "nl";
   return { ...MESSAGES[lang], lang };
+}
+
+// ---------------------------------------------------------------- formatting: one path per language
+
+const LOCALES: Record<Lang, string> = { nl: "nl-NL", en: "en-GB" };
+/** Dates are read in the municipality's time zone, whatever the server's. */
+const TIME_ZONE = "Europe/Amsterdam";
+
+/** A number in the language's notation (decimal comma in Dutch, point in English). */
+export function formatNumber(value: number, lang: Lang, digits = 0): string {
+  return new Intl.NumberFormat(LOCALES[lang], { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+/** A share (0..1) as a percentage: "70%", or with `digits` "70,1%" / "70.1%". */
+export function formatPercent(share: number, lang: Lang, digits = 0): string {
+  return new Intl.NumberFormat(LOCALES[lang], { style: "percent", minimumFractionDigits: digits, maximumFractionDigits: digits }).format(share);
+}
+
+/**
+ * A difference of two shares in percentage points, always signed: "+4 procentpunt", "−10 points",
+ * "±0 points"; without the unit ("+4") where a heading already names it.
+ */
+export function formatPoints(difference: number, lang: Lang, options: { unit?: boolean } = {}): string {
+  const points = Math.round(difference * 100);
+  const sign = points > 0 ? "+" : points < 0 ? "−" : "±";
+  const number = `${sign}${formatNumber(Math.abs(points), lang)}`;
+  return options.unit === false ? number : `${number} ${lang === "nl" ? "procentpunt" : "points"}`;
+}
+
+/** A date (a Date, an ISO timestamp or yyyy-mm-dd) as the language writes it: 29-11-2026 in Dutch, 29/11/2026 in English. */
+export function formatDate(value: Date | string, lang: Lang): string {
+  const date = typeof value === "string" ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00Z` : value) : value;
+  if (Number.isNaN(date.getTime())) return "—";
+  return new Intl.DateTimeFormat(LOCALES[lang], { day: "2-digit", month: "2-digit", year: "numeric", timeZone: TIME_ZONE }).format(date);
+}
+
+/** "1 cliënt", "2 cliënten": a count with the right plural, from the messages `one` and `many` ("{n} …"). */
+export function formatCount(n: number, lang: Lang, forms: { one: string; many: string }): string {
+  return (n === 1 ? forms.one : forms.many).replace("{n}", formatNumber(n, lang));
 }

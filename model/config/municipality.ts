@@ -71,7 +71,7 @@ export const FeatureConfigSchema = z.strictObject({
   range: z.tuple([z.number(), z.number()]).optional(),
   /** Numeric: whole numbers only. */
   integer: z.boolean().optional(),
-  /** Pre-filled intake answer: the common situation, never a guess about this person. */
+  /** Accepted for older files; the intake never pre-fills an answer (an unasked fact must not pass for one). */
   default: Value.optional(),
   /**
    * The answer may be left unknown (empty): the model imputes a missing numeric or binary

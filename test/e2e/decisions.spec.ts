@@ -1,4 +1,4 @@
-import { answerYesNo, expect, expectAccessible, intakeClient, login, test } from "./fixtures";
+import { answerChoicesAndNumbers, answerYesNo, expect, expectAccessible, intakeClient, login, test } from "./fixtures";
 
 test("intake of a new client, inline errors, then advice, a deviating decision with a reason, and an outcome", async ({ page }) => {
   await login(page, "klantmanager2");
@@ -8,6 +8,7 @@ test("intake of a new client, inline errors, then advice, a deviating decision w
 
   // A bad reference and a contradiction: errors at the fields, in Dutch, and nothing saved.
   await page.getByLabel("Dossiernummer gemeente").fill("x");
+  await answerChoicesAndNumbers(page);
   await page.getByLabel("Aantal kinderen").fill("0");
   await answerYesNo(page, ["Jongste kind 0–4 jaar"]);
   await page.getByRole("button", { name: "Cliënt opslaan" }).click();
@@ -38,12 +39,16 @@ test("intake of a new client, inline errors, then advice, a deviating decision w
   await expect(decisions).toContainText("Voorkeur of motivatie van de cliënt");
   await expect(decisions.locator("tbody tr")).toHaveCount(1);
 
+  // The outcome's yes/no questions start unanswered; the work start lies between the decision and today.
+  const today = new Date().toISOString().slice(0, 10);
   await page.locator("#work-yes").check();
-  await page.getByLabel("Startdatum werk").fill("2026-12-01");
+  for (const name of ["leftBenefits", "wmoAfter", "debtsAfter"]) await page.locator(`#${name}-no`).check();
+  await page.getByLabel("Startdatum werk").fill(today);
   await page.getByLabel("Uren per week").fill("24");
   await page.getByRole("button", { name: "Uitkomst opslaan" }).click();
   await expect(page.getByTestId("outcomes").locator("tbody tr")).toHaveCount(1);
-  await expect(page.getByTestId("outcomes")).toContainText("2026-12-01");
+  await expect(page.getByTestId("outcomes")).toContainText(today.split("-").reverse().join("-"));
+  await expect(page.getByTestId("saved-notice")).toHaveText("Uitkomst opgeslagen als versie 1.");
   await expectAccessible(page);
 
   await page.getByRole("button", { name: "Uitloggen" }).click();

@@ -69,10 +69,27 @@ export async function answerYesNo(page: Page, yes: string[] = []) {
   for (const label of yes) expect(legends, `a yes/no question "${label}"`).toContain(label);
 }
 
+/**
+ * Answers the intake's choices and numbers, which start empty: the first real option of each select
+ * and a number just above the lowest of each field's range.
+ */
+export async function answerChoicesAndNumbers(page: Page) {
+  for (const select of await page.locator('form:has([name="reference"]) select:not([name^="fairness"])').all()) {
+    const values = await select.locator("option:not([disabled])").evaluateAll((options) => options.map((o) => (o as HTMLOptionElement).value));
+    await select.selectOption(values.find((v) => v !== "") ?? "");
+  }
+  for (const input of await page.locator('form:has([name="reference"]) input[type="number"]').all()) {
+    const min = Number((await input.getAttribute("min")) ?? 0);
+    const max = Number((await input.getAttribute("max")) ?? min + 1);
+    await input.fill(String(Math.min(max, min + 1)));
+  }
+}
+
 /** Registers a new client through the intake form (the facts to answer "yes") and lands on its advice page. */
 export async function intakeClient(page: Page, yes: string[] = []) {
   await page.goto("/clients/new");
   await page.getByLabel("Dossiernummer gemeente").fill(`E2E-${Date.now()}-${Math.floor(Math.random() * 1e6)}`);
+  await answerChoicesAndNumbers(page);
   await answerYesNo(page, yes);
   await page.getByRole("button", { name: "Cliënt opslaan" }).click();
   await expect(page.getByTestId("ranking")).toBeVisible();

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DecisionFormSchema, formErrors, OutcomeFormSchema } from "~/utils/forms/decision-form";
+import { DecisionFormSchema, formErrors, outcomeFormSchemaFor } from "~/utils/forms/decision-form";
 import { IntakeSchema, intakeErrors, readIntakeForm } from "~/utils/forms/intake-form";
 import { safeRedirect } from "~/utils/auth/safe-redirect";
 import { applyWhatIfs } from "~/utils/forms/what-ifs";
@@ -49,8 +49,15 @@ describe("intake form", () => {
     const parsed = IntakeSchema.safeParse(readIntakeForm(formOf({ ...withoutAnswer, eerdere_uitkeringen: "" })));
     expect(parsed.success).toBe(false);
     if (!parsed.success) {
-      expect(intakeErrors(parsed.error.issues, "nl")).toEqual({ med_diabetes: "Kies ja of nee.", eerdere_uitkeringen: "Vul een heel getal in van 0 tot en met 50." });
+      expect(intakeErrors(parsed.error.issues, "nl")).toEqual({ med_diabetes: "Kies ja, nee of onbekend.", eerdere_uitkeringen: "Vul een heel getal in van 0 tot en met 50." });
     }
+  });
+
+  it("takes 'unknown' (an empty answer) as a fact of its own: kept as null for the model to impute, never as 0", () => {
+    const parsed = IntakeSchema.parse(readIntakeForm(formOf({ ...VALID, med_diabetes: "", opleiding: "", taaleis_voldaan: "" })));
+    expect(parsed).toMatchObject({ med_diabetes: null, opleiding: null, taaleis_voldaan: null, problematische_schulden: 1 });
+    // A fact the configuration does not allow to be unknown still needs an answer.
+    expect(IntakeSchema.safeParse(readIntakeForm(formOf({ ...VALID, regio: "" }))).success).toBe(false);
   });
 
   it("explains a contradiction at the field that causes it, in Dutch", () => {
@@ -92,13 +99,32 @@ describe("decision form", () => {
 
 describe("outcome form", () => {
   const base = { intent: "outcome", version: "3", leftBenefits: "no", wmoAfter: "no", debtsAfter: "no" };
+  const OutcomeFormSchema = outcomeFormSchemaFor({ decidedOn: "2026-10-01", today: "2026-11-29" });
   it("needs a start date and hours when work was found", () => {
     const bad = OutcomeFormSchema.safeParse({ ...base, work: "yes", workStart: "31-12-2026", hoursPerWeek: "90" });
     expect(bad.success).toBe(false);
     if (!bad.success) expect(Object.keys(formErrors(bad.error.issues, "nl")).sort()).toEqual(["hoursPerWeek", "workStart"]);
-    const good = OutcomeFormSchema.parse({ ...base, work: "yes", workStart: "2026-12-01", hoursPerWeek: "24" });
+    const good = OutcomeFormSchema.parse({ ...base, work: "yes", workStart: "2026-11-02", hoursPerWeek: "24" });
     expect(good).toMatchObject({ work: true, hoursPerWeek: 24, version: 3 });
     expect(OutcomeFormSchema.parse({ ...base, work: "no" })).toMatchObject({ work: false, workStart: null, hoursPerWeek: null });
+  });
+  it("has no default for 'found paid work': an unanswered question is a field error", () => {
+    const { leftBenefits: _unanswered, ...rest } = base;
+    const parsed = OutcomeFormSchema.safeParse(rest);
+    expect(parsed.success).toBe(false);
+    if (!parsed.success) expect(formErrors(parsed.error.issues, "nl")).toEqual({ work: "Kies ja of nee.", leftBenefits: "Kies ja of nee." });
+  });
+  it("refuses a start date before the decision or in the future, saying which, and takes both ends", () => {
+    const at = (workStart: string) => OutcomeFormSchema.safeParse({ ...base, work: "yes", workStart, hoursPerWeek: "24" });
+    const before = at("2026-09-30");
+    expect(before.success).toBe(false);
+    if (!before.success) expect(formErrors(before.error.issues, "nl").workStart).toBe("De startdatum ligt vóór het besluit (01-10-2026). Vul een datum in vanaf het besluit.");
+    const future = at("2026-11-30");
+    expect(future.success).toBe(false);
+    if (!future.success) expect(formErrors(future.error.issues, "en").workStart).toMatch(/in the future/);
+    expect(at("2026-02-30").success).toBe(false);
+    expect(at("2026-10-01").success).toBe(true);
+    expect(at("2026-11-29").success).toBe(true);
   });
 });
 

@@ -90,20 +90,28 @@ export function refineProfile(v: Record<string, unknown>, ctx: z.RefinementCtx):
 }
 
 /**
- * Form data → the object the intake schema checks. A yes/no question not answered, an empty number
- * and an empty choice are all "no answer" (empty), which the schema refuses or, where the catalogue
- * allows, keeps as unknown: nothing is invented.
+ * Form data → the object the intake schema checks. An empty answer ("" — the "unknown" radio or
+ * option, an empty number) is unknown where the catalogue allows it and refused elsewhere; a
+ * question not answered at all is refused: nothing is invented, not even "unknown".
  */
 export function readIntakeForm(form: FormData, catalogue: Catalogue = defaultCatalogue()): Record<string, unknown> {
   const raw: Record<string, unknown> = {};
   for (const [key, value] of form.entries()) if (typeof value === "string") raw[key] = value.trim();
-  for (const f of catalogue.features) if (raw[f.name] === undefined) raw[f.name] = "";
+  for (const f of catalogue.features) {
+    if (raw[f.name] !== undefined) continue;
+    // A question with an explicit "unknown" choice (a radio group, a select) that was not answered at
+    // all sends nothing: that is no answer, refused, never taken for "unknown".
+    raw[f.name] = f.unknownAllowed && f.type !== "numeric" ? UNANSWERED : "";
+  }
   // Months since work mean nothing for someone who never worked: the table's convention is 0.
   if (raw.nooit_gewerkt === "1" && raw.maanden_sinds_werk === "" && catalogue.features.some((f) => f.name === "maanden_sinds_werk")) {
     raw.maanden_sinds_werk = "0";
   }
   return raw;
 }
+
+/** What readIntakeForm puts for a question with an "unknown" choice that got no answer: no valid value. */
+export const UNANSWERED = "(unanswered)";
 
 const MESSAGES: Record<string, Record<Lang, string>> = {
   reference: {
@@ -112,6 +120,8 @@ const MESSAGES: Record<string, Record<Lang, string>> = {
   },
   choice: { nl: "Kies een van de mogelijkheden.", en: "Choose one of the options." },
   yesNo: { nl: "Kies ja of nee.", en: "Choose yes or no." },
+  yesNoUnknown: { nl: "Kies ja, nee of onbekend.", en: "Choose yes, no or unknown." },
+  choiceOrUnknown: { nl: "Kies een van de mogelijkheden, of onbekend.", en: "Choose one of the options, or unknown." },
   number: { nl: "Vul een heel getal in van {min} tot en met {max}.", en: "Enter a whole number from {min} to {max}." },
   decimal: { nl: "Vul een getal in van {min} tot en met {max}.", en: "Enter a number from {min} to {max}." },
   anyNumber: { nl: "Vul een getal in.", en: "Enter a number." },
@@ -146,8 +156,8 @@ export function intakeErrors(issues: readonly z.core.$ZodIssue[], lang: Lang, ca
     if (custom) errors[field] = custom[lang];
     else if (field === "reference") errors[field] = MESSAGES.reference![lang];
     else if (feature?.type === "numeric") errors[field] = numberMessage(feature, lang);
-    else if (feature?.type === "binary") errors[field] = MESSAGES.yesNo![lang];
-    else errors[field] = MESSAGES.choice![lang];
+    else if (feature?.type === "binary") errors[field] = MESSAGES[feature.unknownAllowed ? "yesNoUnknown" : "yesNo"]![lang];
+    else errors[field] = MESSAGES[feature?.unknownAllowed ? "choiceOrUnknown" : "choice"]![lang];
   }
   return errors;
 }

@@ -6,7 +6,7 @@ import {
 } from "../../../model/config/catalogue";
 import { type Catalogue, defaultCatalogue } from "../../../model/config/municipality";
 import type { ReintegrationFeature } from "../../../model/reintegration";
-import type { Lang } from "../i18n";
+import { formatNumber, type Lang } from "../i18n";
 
 /**
  * Labels of features, values, groups and trajectories come from the catalogue (one source):
@@ -25,18 +25,19 @@ export function groupLabel(group: string, lang: Lang, catalogue: Catalogue = def
   return catalogueGroupLabel(catalogue, group, lang);
 }
 
-/** A profile value as a person reads it: the catalogue's label of a category, else the value. */
+/**
+ * A profile value as a person reads it: the catalogue's label of a category, yes/no for a binary fact,
+ * a number in the language's notation; never a code. Null is "unknown".
+ */
 export function formatProfileValue(value: string | number | null, lang: Lang, feature?: string, catalogue: Catalogue = defaultCatalogue()): string {
   if (value === null) return lang === "nl" ? "onbekend" : "unknown";
-  if (typeof value === "number") return String(value);
+  const type = feature ? catalogue.features.find((f) => f.name === feature)?.type : undefined;
+  if (type === "binary" && (value === 0 || value === 1 || value === "0" || value === "1")) return Number(value) === 1 ? YES_NO.yes[lang] : YES_NO.no[lang];
+  if (typeof value === "number") return type ? formatNumber(value, lang, Number.isInteger(value) ? 0 : 1) : String(value);
   const label = feature ? valueLabel(catalogue, feature, value, lang) : value;
   return label === value ? value.replaceAll("_", " ") : label;
 }
 
-export const pct = (p: number) => `${Math.round(p * 100)}%`;
-export const signedPoints = (p: number, lang: Lang) => {
-  const points = Math.round(p * 100);
-  return `${points > 0 ? "+" : points < 0 ? "−" : "±"}${Math.abs(points)} ${lang === "nl" ? "procentpunt" : "points"}`;
-};
+const YES_NO = { yes: { nl: "ja", en: "yes" }, no: { nl: "nee", en: "no" } } as const;
 
 export const armLabel = (arm: string, lang: Lang, catalogue: Catalogue = defaultCatalogue()) => trajectoryName(catalogue, arm, lang);
