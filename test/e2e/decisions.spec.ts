@@ -40,7 +40,7 @@ test("intake of a new client, inline errors, then advice, a deviating decision w
   await expect(decisions.locator("tbody tr")).toHaveCount(1);
 
   // The outcome's yes/no questions start unanswered; the work start lies between the decision and today.
-  const today = new Date().toISOString().slice(0, 10);
+  const today = new Intl.DateTimeFormat("en-CA", { timeZone: "Europe/Amsterdam" }).format(new Date());
   await page.locator("#work-yes").check();
   for (const name of ["leftBenefits", "wmoAfter", "debtsAfter"]) await page.locator(`#${name}-no`).check();
   await page.getByLabel("Startdatum werk").fill(today);

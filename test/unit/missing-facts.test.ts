@@ -70,3 +70,31 @@ describe("facts the serving model needs that a stored profile lacks", () => {
     expect(stored.version).toBe(0);
   });
 });
+
+describe("facts recorded as unknown", () => {
+  async function clientWithUnknown(n: number, status = "intake") {
+    return db.client.create({
+      data: { caseworkerId, referenceHash: `unknown-${n}`, code: `TW-UNKNWN000${n}`, status, profileJson: JSON.stringify({ ...PROFILE, taaleis_voldaan: null }) },
+    });
+  }
+
+  it("are named on the client page and can be filled in later; the rest of the profile stays", async () => {
+    const client = await clientWithUnknown(1);
+    expect((await page(client.id)).body).toMatchObject({ missing: [], unknown: ["taaleis_voldaan"] });
+    const saved = await post(client.id, { intent: "profile", version: "0", taaleis_voldaan: "1", regio: "noord" });
+    expect(saved).toMatchObject({ status: 302, location: `/clients/${client.id}?saved=profile` });
+    const stored = await db.client.findUniqueOrThrow({ where: { id: client.id }, select: { profileJson: true } });
+    expect(JSON.parse(stored.profileJson)).toMatchObject({ taaleis_voldaan: 1, regio: PROFILE.regio });
+    expect((await page(client.id)).body).toMatchObject({ unknown: [], saved: null });
+  });
+
+  it("a closed file is read-only: every form is refused (409) and nothing changes", async () => {
+    const client = await clientWithUnknown(2, "closed");
+    const refused = await post(client.id, { intent: "profile", version: "0", taaleis_voldaan: "1" });
+    expect(refused.status).toBe(409);
+    expect((await page(client.id)).body).toMatchObject({ client: { closed: true } });
+    const stored = await db.client.findUniqueOrThrow({ where: { id: client.id }, select: { profileJson: true, version: true } });
+    expect(JSON.parse(stored.profileJson).taaleis_voldaan).toBeNull();
+    expect(stored.version).toBe(0);
+  });
+});

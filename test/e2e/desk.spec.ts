@@ -1,0 +1,99 @@
+import type { Page } from "@playwright/test";
+import { answerChoicesAndNumbers, answerYesNo, expect, expectAccessible, login, test } from "./fixtures";
+
+/** WCAG 1.4.10 reflow: the page itself never scrolls sideways (a table may scroll inside its own box). */
+async function expectNoSidewaysScroll(page: Page) {
+  const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  expect(scroll, "page wider than the screen").toBeLessThanOrEqual(client);
+}
+
+test.use({ viewport: { width: 390, height: 844 } });
+
+test("the desk at 390 px: an intake that invents nothing, advice that names unknown facts, print view, saved decision, what-if before and after", async ({ page }) => {
+  await login(page, "klantmanager2");
+
+  // The intake: nothing pre-selected or pre-filled, "unknown" is an answer of its own.
+  await page.goto("/clients/new");
+  await expect(page.getByRole("heading", { name: "Nieuwe cliënt" })).toBeVisible();
+  await expectNoSidewaysScroll(page);
+  const form = page.locator('form:has([name="reference"])');
+  expect(await form.locator('input[type="radio"]:checked').count()).toBe(0);
+  expect(await form.locator('input[type="number"]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value).filter((v) => v !== ""))).toEqual([]);
+  const preselected = await form
+    .locator("select:not([name^='fairness'])")
+    .evaluateAll((selects) => selects.filter((s) => !(s as HTMLSelectElement).selectedOptions[0]?.disabled).map((s) => (s as HTMLSelectElement).name));
+  expect(preselected).toEqual([]);
+  await expectAccessible(page);
+
+  await page.getByLabel("Dossiernummer gemeente").fill(`E2E-DESK-${Date.now()}`);
+  await answerChoicesAndNumbers(page);
+  await answerYesNo(page);
+  await page.locator('fieldset[data-feature="taaleis_voldaan"]').getByLabel("Onbekend", { exact: true }).check();
+  await page.getByRole("button", { name: "Cliënt opslaan" }).click();
+
+  // The advice says which facts were unknown and how much they matter.
+  await expect(page.getByTestId("ranking")).toBeVisible();
+  await expect(page).toHaveTitle(/^Cliënt TW-[A-Z0-9]{10} — Trajectwijzer$/);
+  const unknown = page.getByTestId("unknown-facts");
+  await expect(unknown.locator('li[data-feature="taaleis_voldaan"]')).toContainText(/Voldoet aan de taaleis: kans onder het eerste advies \d+% tot \d+%/);
+  await expect(page.getByTestId("client-summary")).toContainText("Besluit nog open");
+  await expect(page.getByTestId("advice-verdict")).toBeVisible();
+  // One gain chart with a text alternative per eligible trajectory other than regular guidance.
+  const charts = page.getByTestId("ranking").getByRole("img");
+  expect(await charts.count()).toBeGreaterThan(0);
+  await expect(charts.first()).toHaveAttribute("aria-label", /Winst ten opzichte van regulier: [+−±]\d+ procentpunt, 80%-interval/);
+  await expectNoSidewaysScroll(page);
+  await expectAccessible(page);
+
+  // Printing: the file without navigation, forms or what-if controls.
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByTestId("ranking")).toBeVisible();
+  await expect(page.getByTestId("client-summary")).toBeVisible();
+  await expect(page.locator("header.site-header")).toBeHidden();
+  for (const f of await page.locator("main form").all()) await expect(f).toBeHidden();
+  await expect(page.getByRole("button", { name: "Advies afdrukken" })).toBeHidden();
+  await page.emulateMedia({ media: "screen" });
+  await expect(page.getByRole("button", { name: "Advies afdrukken" })).toBeVisible();
+
+  // A saved decision is confirmed (a live region), shows its version, and the form does not wait to be sent again.
+  await page.getByRole("button", { name: "Besluit opslaan" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Besluit opgeslagen als versie 1." })).toBeVisible();
+  await expect(page.getByTestId("decision-state")).toContainText("versie 1");
+  await expect(page.getByRole("button", { name: "Besluit opslaan" })).toBeHidden();
+  await expectAccessible(page);
+
+  // What-if: the changed chances beside the original ones, marked as hypothetical.
+  const whatIf = page.getByLabel("Stel: de cliënt heeft een opleiding afgerond");
+  await whatIf.check();
+  await expect(page.getByTestId("hypothetical")).toBeVisible();
+  await expect(page.getByTestId("before-chance").first()).toContainText(/^Nu: \d+%$/);
+  expect(await page.getByTestId("before-chance").count()).toBeGreaterThan(1);
+  await expectNoSidewaysScroll(page);
+  await expectAccessible(page);
+});
+
+test("the caseload at 320 px: current advice, decision state, Dutch dates, the right plural, no sideways scrolling", async ({ page }) => {
+  await page.setViewportSize({ width: 320, height: 700 });
+  await login(page, "klantmanager1");
+  await expect(page.getByRole("heading", { name: "Mijn cliënten" })).toBeVisible();
+  const table = page.getByTestId("caseload");
+  await expect(table.locator("caption")).toHaveText(/^\d+ cliënten$/);
+  const dates = await table.locator('td[data-label="Laatste contact"]').allTextContents();
+  expect(dates.length).toBeGreaterThan(0);
+  for (const d of dates) expect(d).toMatch(/^\d{2}-\d{2}-\d{4}$/);
+  await expectNoSidewaysScroll(page);
+  await expectAccessible(page);
+
+  // One search hit: "1 cliënt".
+  const code = (await table.getByRole("link").first().textContent()) ?? "";
+  await page.getByLabel("Zoek op cliëntcode of dossiernummer").fill(code);
+  await page.getByRole("button", { name: "Zoeken" }).click();
+  await expect(table.locator("caption")).toHaveText("1 cliënt");
+  await expect(table.locator('td[data-label="Besluit"]')).toHaveCount(1);
+
+  // The client page reflows at 320 px too, and the header keeps logging out reachable.
+  await table.getByRole("link").first().click();
+  await expect(page.getByTestId("ranking")).toBeVisible();
+  await expectNoSidewaysScroll(page);
+  await expect(page.getByRole("button", { name: "Uitloggen" })).toBeInViewport();
+});
