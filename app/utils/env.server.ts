@@ -3,6 +3,7 @@ import path from "node:path";
 import { z } from "zod";
 import { ROLES, type Role } from "./auth/roles";
 import { LogLevelSchema } from "./log.server";
+import { RetentionEnvShape } from "./retention";
 
 // --- OpenID Connect (docs/decisions/002-oidc-login.md) ---------------------------------------
 /** All or none: OIDC is on when OIDC_ISSUER is set, and then every one of these must be set. */
@@ -91,6 +92,8 @@ const EnvSchema = z.object({
     .transform((v) => v === "true"),
   /** How much the server logs (app/utils/log.server.ts); default info. */
   LOG_LEVEL: z.preprocess((v) => (v === "" ? undefined : v), LogLevelSchema.default("info")),
+  /** Retention periods for `npm run purge` (app/utils/retention.ts): checked at start-up too. */
+  ...RetentionEnvShape,
   ...OidcEnvShape,
 })
   .superRefine((env, ctx) => {
