@@ -1,22 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { createContext, type ReactNode, useContext } from "react";
 import type { Catalogue } from "../../model/config/municipality";
-import { BarChart, CalibrationChart, type Bar } from "~/components/charts";
+import { type Bar, BarChart, CalibrationChart, type CalibrationPoint, calibrationScale, LineChart, niceTicks } from "~/components/charts";
+import { CsvLink, ReportSection } from "~/components/quality/report-section";
 import { listTeams } from "~/models/quality.server";
 import { requireRole } from "~/utils/auth/auth.server";
-import { pageTitle, type Lang, useT } from "~/utils/i18n";
-import {
-  type Cell,
-  cellText,
-  columnHeader,
-  dashboardText,
-  formatRate,
-  labelText,
-  type ReportTable,
-  SUPPRESSED,
-  type TableId,
-} from "~/utils/quality/quality-report";
+import { formatPercent, formatPoints, type Lang, pageTitle, useT } from "~/utils/i18n";
+import { dashboardAnswers } from "~/utils/quality/answers";
+import { type Cell, cellText, dashboardText, formatRate, labelText, type ReportTable, SUPPRESSED } from "~/utils/quality/quality-report";
 import { getQualityReport, parseQualityFilter } from "~/utils/quality/quality.server";
 
 export const meta = pageTitle((t) => t.dashboard.title ?? t.navDashboard);
@@ -25,100 +16,14 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await requireRole(request, ["manager", "admin"]);
   const filter = parseQualityFilter(new URL(request.url));
   const [teams, report] = await Promise.all([listTeams(), getQualityReport(filter)]);
-  return {
-    filters: { team: filter.team ?? "" },
-    teams,
-    report,
-  };
+  return { filters: { team: filter.team ?? "" }, teams, report };
 }
+
+type ShownReport = Extract<ReturnType<typeof useLoaderData<typeof loader>>["report"], { suppressed: false }>;
 
 const shown = (c: Cell | undefined): number | "<10" | null => (typeof c === "number" ? c : c === SUPPRESSED ? SUPPRESSED : null);
-
-/** The active model's catalogue: trajectory, feature and value labels of every table. */
-const CatalogueContext = createContext<Catalogue | undefined>(undefined);
-
-function DataTable({ table, lang, caption }: { table: ReportTable; lang: Lang; caption: string }) {
-  const catalogue = useContext(CatalogueContext);
-  return (
-    // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1).
-    <section className="table-scroll" aria-label={caption} tabIndex={0}>
-      <table data-testid={`table-${table.id}`}>
-        <caption className="muted">{caption}</caption>
-        <thead>
-          <tr>
-            {table.columns.map((c, k) => (
-              <th key={`${c.key}-${k}`} scope="col" className={c.kind === "label" || c.kind === "flag" ? undefined : "num"}>
-                {columnHeader(c, lang)}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {table.rows.map((row, i) => (
-            <tr key={i}>
-              {row.map((cell, k) => {
-                const column = table.columns[k];
-                if (!column) return null;
-                const text = cellText(column, cell, lang, catalogue);
-                const attrs = { "data-kind": column.kind, className: column.kind === "label" || column.kind === "flag" ? undefined : "num" };
-                return k === 0 ? (
-                  <th key={`${column.key}-${k}`} scope="row" {...attrs}>
-                    {text}
-                  </th>
-                ) : (
-                  <td key={`${column.key}-${k}`} {...attrs}>
-                    {cell === SUPPRESSED ? <abbr title={dashboardText(lang, "suppressedMark")}>{text}</abbr> : text}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </section>
-  );
-}
-
-function Section({
-  id,
-  lang,
-  query,
-  note,
-  chart,
-  table,
-  collapsed,
-}: {
-  id: TableId;
-  lang: Lang;
-  query: string;
-  note?: string;
-  chart?: ReactNode;
-  table: ReportTable;
-  collapsed?: boolean;
-}) {
-  const title = dashboardText(lang, id);
-  const data = <DataTable table={table} lang={lang} caption={title} />;
-  return (
-    <section className="dashboard-section" aria-labelledby={`h-${id}`} data-testid={`section-${id}`}>
-      <h2 id={`h-${id}`}>{title}</h2>
-      {note ? <p className="muted">{note}</p> : null}
-      {chart}
-      {collapsed ? (
-        <details>
-          <summary>{dashboardText(lang, "dataTable")}</summary>
-          {data}
-        </details>
-      ) : (
-        data
-      )}
-      <p>
-        <a href={`/dashboard/csv/${id}.csv${query}`} download={`${id}.csv`}>
-          {dashboardText(lang, "downloadCsv")}: {title}
-        </a>
-      </p>
-    </section>
-  );
-}
+const columnAt = (table: ReportTable, key: string, from = 0) => table.columns.findIndex((c, k) => k >= from && c.key === key);
+const withoutTotal = (table: ReportTable) => table.rows.filter((r) => r[0] !== "total");
 
 /** Bars from the rows of a table: label column, value column, optional interval columns. */
 function barsOf(table: ReportTable, lang: Lang, valueColumn: number, interval?: [number, number], catalogue?: Catalogue): Bar[] {
@@ -138,10 +43,7 @@ export default function Dashboard() {
   const d = (key: string) => dashboardText(lang, key);
   const params = new URLSearchParams(Object.entries(filters).filter(([, v]) => v !== ""));
   const query = params.size > 0 ? `?${params.toString()}` : "";
-  const rate = (v: number) => formatRate(v, lang);
-  const catalogue = report.suppressed ? undefined : (report.catalogue as Catalogue);
   return (
-    <CatalogueContext.Provider value={catalogue}>
     <div className="page">
       <h1>{d("title")}</h1>
       <p className="muted">{d("intro")}</p>
@@ -161,140 +63,266 @@ export default function Dashboard() {
           </button>
         </div>
       </Form>
+      {/* The link to the latest "what works for whom" report goes here. */}
+      <div className="report-slot" data-testid="latest-report" />
       {report.suppressed ? (
         <p className="notice" role="status" data-testid="view-suppressed">
           {d("viewSuppressed")}
         </p>
       ) : (
-        <>
-          <dl className="dashboard-summary" data-testid="summary">
-            <div>
-              <dt>{d("population")}</dt>
-              <dd data-kind="count">{cellText({ key: "population", kind: "count" }, report.population, lang)}</dd>
-            </div>
-            <div>
-              <dt>{d("adoption")}</dt>
-              <dd>{cellText({ key: "adoption", kind: "rate" }, report.adoption, lang)}</dd>
-            </div>
-          </dl>
-          <Section
-            id="adoption-team"
-            lang={lang}
-            query={query}
-            table={report.tables["adoption-team"]}
-            chart={<BarChart title={d("adoption-team")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-team"], lang, 4, [5, 6], catalogue)} max={1} format={rate} suppressedLabel="<10" />}
-          />
-          <Section
-            id="adoption-period"
-            lang={lang}
-            query={query}
-            note={d("periodNote")}
-            table={report.tables["adoption-period"]}
-            chart={<BarChart title={d("adoption-period")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-period"], lang, 4, [5, 6], catalogue)} max={1} format={rate} suppressedLabel="<10" />}
-          />
-          <Section
-            id="adoption-arm"
-            lang={lang}
-            query={query}
-            table={report.tables["adoption-arm"]}
-            chart={<BarChart title={d("adoption-arm")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-arm"], lang, 4, [5, 6], catalogue)} max={1} format={rate} suppressedLabel="<10" />}
-          />
-          <Section id="reasons" lang={lang} query={query} table={report.tables.reasons} />
-          <Section
-            id="followed"
-            lang={lang}
-            query={query}
-            note={d("followedNote")}
-            table={report.tables.followed}
-            chart={<BarChart title={d("followed")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.followed, lang, 5, [6, 7], catalogue)} max={1} format={rate} suppressedLabel="<10" />}
-          />
-          <Section
-            id="offpolicy"
-            lang={lang}
-            query={query}
-            note={d("offpolicyNote")}
-            table={report.tables.offpolicy}
-            chart={
-              <BarChart
-                title={d("offpolicy")}
-                desc={d("chartBarsDesc")}
-                bars={barsOf({ ...report.tables.offpolicy, rows: report.tables.offpolicy.rows.filter((r) => r[0] !== "difference") }, lang, 2, [3, 4], catalogue)}
-                max={1}
-                format={rate}
-                suppressedLabel="<10"
-              />
-            }
-          />
-          <Section
-            id="calibration"
-            lang={lang}
-            query={query}
-            table={report.tables.calibration}
-            collapsed
-            chart={<CalibrationCharts table={report.tables.calibration} lang={lang} catalogue={catalogue} />}
-          />
-          <Section
-            id="interventions"
-            lang={lang}
-            query={query}
-            table={report.tables.interventions}
-            chart={<BarChart title={d("interventions")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.interventions, lang, 5, [6, 7], catalogue)} max={1} format={rate} suppressedLabel="<10" />}
-          />
-          <Section id="fairness" lang={lang} query={query} note={d("fairnessNote")} table={report.tables.fairness} />
-          <Section
-            id="drift"
-            lang={lang}
-            query={query}
-            note={report.driftAvailable ? d("driftNote") : d("driftUnavailable")}
-            table={report.tables.drift}
-            chart={
-              report.driftAvailable ? (
-                <BarChart
-                  title={d("drift")}
-                  desc={d("chartBarsDesc")}
-                  bars={report.tables.drift.rows.map((row) => ({
-                    ...(barsOf({ ...report.tables.drift, rows: [row] }, lang, 1, undefined, catalogue)[0] as Bar),
-                    note: row[2] === "drift" ? `— ${d("drift_yes")}` : undefined,
-                  }))}
-                  format={(v) => new Intl.NumberFormat(lang === "nl" ? "nl-NL" : "en-GB", { maximumFractionDigits: 3 }).format(v)}
-                  threshold={{ value: 0.2, label: "0,2" }}
-                  suppressedLabel="<10"
-                />
-              ) : null
-            }
-          />
-        </>
+        <ShownDashboard report={report as ShownReport} lang={lang} query={query} />
       )}
     </div>
-    </CatalogueContext.Provider>
   );
 }
 
-/** One small calibration plot per chosen trajectory that has shown bins. */
+function ShownDashboard({ report, lang, query }: { report: ShownReport; lang: Lang; query: string }) {
+  const d = (key: string) => dashboardText(lang, key);
+  const catalogue = report.catalogue as Catalogue;
+  const rate = (v: number) => formatRate(v, lang);
+  const percent = (v: number) => formatPercent(v, lang);
+  const suppressedLabel = d("suppressedCell");
+  const answers = dashboardAnswers(report as Parameters<typeof dashboardAnswers>[0], lang);
+  const months = report.tables["adoption-month"];
+  const outcomes = report.tables["outcome-month"];
+  const monthColumn = months.columns[0];
+  const monthLabels = (table: ReportTable) => withoutTotal(table).map((r) => (monthColumn && typeof r[0] === "string" ? labelText(monthColumn, r[0], lang) : ""));
+  const values = (table: ReportTable, key: string) => withoutTotal(table).map((r) => shown(r[columnAt(table, key)]));
+  return (
+    <>
+      <section aria-label={d("answersLabel")} className="answers" data-testid="answers">
+        {answers.map((a) => (
+          <div key={a.id} className="answer" data-testid={`answer-${a.id}`}>
+            <h2>{a.question}</h2>
+            {a.figure ? <p className="answer-figure">{a.figure}</p> : null}
+            <p>{a.text}</p>
+            {a.note ? <p className="muted">{a.note}</p> : null}
+          </div>
+        ))}
+      </section>
+
+      <ReportSection
+        id="adoption-month"
+        lang={lang}
+        query={query}
+        table={months}
+        catalogue={catalogue}
+        chart={
+          <LineChart
+            title={d("trendAdoption")}
+            desc={d("chartLineDesc")}
+            categories={monthLabels(months)}
+            series={[{ name: d("series_adoption"), values: values(months, "adoptionRate") }]}
+            max={1}
+            tickFormat={percent}
+          />
+        }
+      />
+      <ReportSection
+        id="outcome-month"
+        lang={lang}
+        query={query}
+        table={outcomes}
+        catalogue={catalogue}
+        note={`${d("trendOutcomeNote")} ${d("a_works_note")}`}
+        chart={
+          <LineChart
+            title={d("trendOutcome")}
+            desc={d("chartLineDesc")}
+            categories={monthLabels(outcomes)}
+            series={[
+              { name: d("series_followed"), values: values(outcomes, "followedWorkRate") },
+              { name: d("series_notFollowed"), values: values(outcomes, "notFollowedWorkRate") },
+            ]}
+            tickFormat={percent}
+          />
+        }
+      />
+      <FairnessSection report={report} lang={lang} query={query} catalogue={catalogue} suppressedLabel={suppressedLabel} />
+
+      <details className="more" data-testid="more">
+        <summary>{d("moreDetail")}</summary>
+        <ReportSection
+          id="adoption-team"
+          lang={lang}
+          query={query}
+          table={report.tables["adoption-team"]}
+          catalogue={catalogue}
+          level={3}
+          chart={<BarChart title={d("adoption-team")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-team"], lang, 4, [5, 6], catalogue)} max={1} format={rate} tickFormat={percent} suppressedLabel={suppressedLabel} />}
+        />
+        <ReportSection
+          id="interventions"
+          lang={lang}
+          query={query}
+          table={report.tables.interventions}
+          catalogue={catalogue}
+          level={3}
+          chart={<BarChart title={d("interventions")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.interventions, lang, 5, [6, 7], catalogue)} max={1} format={rate} tickFormat={percent} suppressedLabel={suppressedLabel} />}
+        />
+        <ReportSection
+          id="reasons"
+          lang={lang}
+          query={query}
+          table={report.tables.reasons}
+          catalogue={catalogue}
+          level={3}
+          chart={<BarChart title={d("reasons")} desc={d("chartBarsDesc")} bars={barsOf({ ...report.tables.reasons, rows: withoutTotal(report.tables.reasons) }, lang, 2, undefined, catalogue)} max={1} format={rate} tickFormat={percent} suppressedLabel={suppressedLabel} />}
+        />
+        <ReportSection
+          id="followed"
+          lang={lang}
+          query={query}
+          note={d("followedNote")}
+          table={report.tables.followed}
+          catalogue={catalogue}
+          level={3}
+          chart={<BarChart title={d("followed")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.followed, lang, 5, [6, 7], catalogue)} max={1} format={rate} tickFormat={percent} suppressedLabel={suppressedLabel} />}
+        />
+      </details>
+
+      <details className="analyst" data-testid="analyst">
+        <summary>{d("analyst")}</summary>
+        <p className="muted">{d("analystIntro")}</p>
+        <ReportSection
+          id="offpolicy"
+          lang={lang}
+          query={query}
+          note={d("offpolicyNote")}
+          table={report.tables.offpolicy}
+          catalogue={catalogue}
+          level={3}
+          chart={
+            <BarChart
+              title={d("offpolicy")}
+              desc={d("chartBarsDesc")}
+              bars={barsOf({ ...report.tables.offpolicy, rows: report.tables.offpolicy.rows.filter((r) => r[0] !== "difference") }, lang, 2, [3, 4], catalogue)}
+              max={1}
+              format={rate}
+              tickFormat={percent}
+              suppressedLabel={suppressedLabel}
+            />
+          }
+        />
+        <ReportSection
+          id="calibration"
+          lang={lang}
+          query={query}
+          note={d("calibrationShared")}
+          table={report.tables.calibration}
+          catalogue={catalogue}
+          level={3}
+          chart={<CalibrationCharts table={report.tables.calibration} lang={lang} catalogue={catalogue} />}
+        />
+        <ReportSection
+          id="drift"
+          lang={lang}
+          query={query}
+          note={report.driftAvailable ? d("driftNote") : d("driftUnavailable")}
+          table={report.tables.drift}
+          catalogue={catalogue}
+          level={3}
+          chart={
+            report.driftAvailable ? (
+              <BarChart
+                title={d("drift")}
+                desc={d("chartBarsDesc")}
+                bars={report.tables.drift.rows.map((row) => ({
+                  ...(barsOf({ ...report.tables.drift, rows: [row] }, lang, 1, undefined, catalogue)[0] as Bar),
+                  note: row[2] === "drift" ? `— ${d("drift_yes")}` : undefined,
+                }))}
+                format={(v) => new Intl.NumberFormat(lang === "nl" ? "nl-NL" : "en-GB", { maximumFractionDigits: 3 }).format(v)}
+                suppressedLabel={suppressedLabel}
+                threshold={{ value: 0.2, label: lang === "nl" ? "0,2" : "0.2" }}
+              />
+            ) : null
+          }
+        />
+        <ReportSection id="fairness" lang={lang} query={query} note={d("fairnessNote")} table={report.tables.fairness} catalogue={catalogue} level={3} />
+        <ReportSection
+          id="adoption-period"
+          lang={lang}
+          query={query}
+          note={d("periodNote")}
+          table={report.tables["adoption-period"]}
+          catalogue={catalogue}
+          level={3}
+        />
+        <ReportSection id="adoption-arm" lang={lang} query={query} table={report.tables["adoption-arm"]} catalogue={catalogue} level={3} />
+      </details>
+    </>
+  );
+}
+
+/**
+ * Does the advice work equally well for every group: per dimension, realised minus predicted chance
+ * of work in percentage points with its interval, all panels on one scale around zero.
+ */
+function FairnessSection({ report, lang, query, catalogue, suppressedLabel }: { report: ShownReport; lang: Lang; query: string; catalogue: Catalogue; suppressedLabel: string }) {
+  const d = (key: string) => dashboardText(lang, key);
+  const table = report.tables.fairness;
+  const gap = columnAt(table, "calibrationGap");
+  const groupColumn = table.columns[1];
+  const dimensions = [...new Set(table.rows.map((r) => r[0]).filter((v): v is string => typeof v === "string"))];
+  const numbers = table.rows.flatMap((r) => [r[gap], r[gap + 1], r[gap + 2]]).filter((v): v is number => typeof v === "number");
+  const ticks = niceTicks(Math.min(-0.05, ...numbers), Math.max(0.05, ...numbers), 5);
+  const [min, max] = [ticks[0] as number, ticks[ticks.length - 1] as number];
+  const points = (v: number) => formatPoints(v, lang);
+  return (
+    <section className="dashboard-section" aria-labelledby="h-fairness-chart" data-testid="section-fairness-chart">
+      <h2 id="h-fairness-chart">{d("fairnessChart")}</h2>
+      <p className="muted">{d("fairnessChartNote")}</p>
+      <div className="chart-grid">
+        {dimensions.map((dimension) => {
+          const rows = table.rows.filter((r) => r[0] === dimension);
+          const bars: Bar[] = rows.map((r) => ({
+            label: groupColumn ? cellText(groupColumn, r[1] ?? null, lang, catalogue, r) : "",
+            value: shown(r[gap]),
+            lower: shown(r[gap + 1]),
+            upper: shown(r[gap + 2]),
+          }));
+          const title = `${d("gapPoints")}: ${d(dimension)}`;
+          return (
+            <figure key={dimension} data-testid={`fairness-${dimension}`}>
+              <figcaption>{d(dimension)}</figcaption>
+              <BarChart title={title} desc={d("chartGapDesc")} bars={bars} min={min} max={max} format={points} tickFormat={(v) => formatPoints(v, lang, { unit: false })} suppressedLabel={suppressedLabel} />
+            </figure>
+          );
+        })}
+      </div>
+      <CsvLink id="fairness" lang={lang} query={query} />
+    </section>
+  );
+}
+
+/** One small calibration plot per chosen trajectory that has shown bins, all on one scale. */
 function CalibrationCharts({ table, lang, catalogue }: { table: ReportTable; lang: Lang; catalogue?: Catalogue }) {
   const labelColumn = table.columns[0];
   const arms = [...new Set(table.rows.map((r) => r[0]).filter((a): a is string => typeof a === "string"))];
+  const panels = arms
+    .map((arm) => ({
+      arm,
+      points: table.rows
+        .filter((r) => r[0] === arm)
+        .flatMap((r): CalibrationPoint[] => {
+          const [predicted, realised, lower, upper] = [r[3], r[4], r[5], r[6]];
+          return typeof predicted === "number" && typeof realised === "number" && typeof lower === "number" && typeof upper === "number" ? [{ predicted, realised, lower, upper }] : [];
+        }),
+    }))
+    .filter((p) => p.points.length > 0);
+  const max = calibrationScale(panels.map((p) => p.points));
   return (
     <div className="chart-grid">
-      {arms.map((arm) => {
-        const points = table.rows
-          .filter((r) => r[0] === arm)
-          .flatMap((r) => {
-            const [predicted, realised, lower, upper] = [r[3], r[4], r[5], r[6]];
-            return typeof predicted === "number" && typeof realised === "number" && typeof lower === "number" && typeof upper === "number"
-              ? [{ predicted, realised, lower, upper }]
-              : [];
-          });
-        if (points.length === 0 || !labelColumn) return null;
-        const name = labelText(labelColumn, arm, lang, catalogue);
+      {panels.map(({ arm, points }) => {
+        const name = labelColumn ? labelText(labelColumn, arm, lang, catalogue) : arm;
         return (
           <figure key={arm}>
             <CalibrationChart
               title={`${dashboardText(lang, "calibration")}: ${name}`}
               desc={dashboardText(lang, "chartCalibrationDesc")}
               points={points}
-              max={1}
-              format={(v) => formatRate(v, lang)}
+              max={max}
+              format={(v) => formatPercent(v, lang)}
               axisX={dashboardText(lang, "predicted")}
               axisY={dashboardText(lang, "realised")}
             />

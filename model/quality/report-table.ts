@@ -21,3 +21,7 @@ export const TABLE_IDS = [
 ] as const;
 export type TableId = (typeof TABLE_IDS)[number];
 export type ReportTable = { id: TableId; columns: Column[]; rows: Cell[][] };
+
+/** Fairness dimensions and, for those taken from the profile, the feature whose value labels name the groups. */
+export const FAIRNESS_DIMENSIONS = { sex: null, ageBand: "leeftijdsklasse", origin: null, household: "huishouden" } as const;
+export type FairnessDimension = keyof typeof FAIRNESS_DIMENSIONS;

@@ -3,7 +3,7 @@ import { populationStabilityIndex, type ReferenceStats } from "../bundle/referen
 import { type Catalogue, defaultCatalogue } from "../config/municipality.js";
 import { calibrationBins, type Estimate, meanEstimate, offPolicyValue } from "../metrics/index.js";
 import { MIN_CELL, type Shown, SUPPRESSED, suppressFigure, suppressList, suppressTable } from "../privacy/suppression.js";
-import type { Cell, Column, ReportTable, TableId } from "./report-table.js";
+import { type Cell, type Column, FAIRNESS_DIMENSIONS, type FairnessDimension, type ReportTable, type TableId } from "./report-table.js";
 
 /**
  * The managers' quality report as pure functions over decided clients: adoption, realised outcomes of
@@ -75,9 +75,6 @@ type Parsed = {
 
 export const NOT_RECORDED = "not_recorded";
 
-/** Fairness dimensions and, for those taken from the profile, the feature whose value labels name the groups. */
-export const FAIRNESS_DIMENSIONS = { sex: null, ageBand: "leeftijdsklasse", origin: null, household: "huishouden" } as const;
-export type FairnessDimension = keyof typeof FAIRNESS_DIMENSIONS;
 export const NO_TEAM = "no_team";
 
 function parseRow(row: QualityRow): Parsed {

@@ -4,6 +4,8 @@ import { DEVIATION_LABELS } from "../forms/decision-form";
 import { type Lang, MESSAGES } from "../i18n";
 import type { Catalogue } from "../../../model/config/municipality";
 import { armLabel, featureLabel, formatProfileValue } from "../forms/profile-labels";
+import { CHOICE_LABELS } from "../forms/intake-form";
+import { FAIRNESS_DIMENSIONS } from "../../../model/quality/report-table";
 
 /**
  * The shape of the managers' quality report (computed in quality.server.ts) and how its cells read
@@ -25,8 +27,12 @@ export function columnHeader(column: Column, lang: Lang): string {
   return texts[`${column.key}_col`] ?? texts[column.key] ?? column.key;
 }
 
-/** A label cell in words: arms, reasons, features and group values get their names. */
-export function labelText(column: Column, value: string, lang: Lang, catalogue?: Catalogue): string {
+/**
+ * A label cell in words: arms, reasons, features, months and group values get their names. A group
+ * is named from its dimension (the row's first cell): profile values from the configuration's labels,
+ * sex and origin from the intake's labels.
+ */
+export function labelText(column: Column, value: string, lang: Lang, catalogue?: Catalogue, dimension?: Cell): string {
   const texts = MESSAGES[lang].dashboard as Record<string, string>;
   if (value === "total") return texts.total ?? value;
   const own = texts[`${value}_col`] ?? texts[value];
@@ -44,10 +50,20 @@ export function labelText(column: Column, value: string, lang: Lang, catalogue?:
       const quarter = /^(\d{4})-Q([1-4])$/.exec(value);
       return quarter ? `${quarter[1]} ${lang === "nl" ? "K" : "Q"}${quarter[2]}` : value;
     }
+    case "month": {
+      // "2026-01" → "jan 2026" / "Jan 2026".
+      const month = /^(\d{4})-(\d{2})$/.exec(value);
+      if (!month) return value;
+      const at = new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 1));
+      return new Intl.DateTimeFormat(lang === "nl" ? "nl-NL" : "en-GB", { month: "short", year: "numeric", timeZone: "UTC" }).format(at).replace(".", "");
+    }
     case "feature":
       return featureLabel(value, lang, catalogue);
-    case "group":
-      return formatProfileValue(value, lang, undefined, catalogue);
+    case "group": {
+      const feature = typeof dimension === "string" ? (FAIRNESS_DIMENSIONS as Record<string, string | null>)[dimension] : null;
+      if (feature) return formatProfileValue(value, lang, feature, catalogue);
+      return CHOICE_LABELS[value]?.[lang] ?? formatProfileValue(value, lang, undefined, catalogue);
+    }
     default:
       return value;
   }
@@ -59,13 +75,16 @@ export function formatRate(value: number, lang: Lang): string {
   return numberFormat(lang, { style: "percent", minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value);
 }
 
-/** A cell as text on the page. */
-export function cellText(column: Column, cell: Cell, lang: Lang, catalogue?: Catalogue): string {
+/**
+ * A cell as text on the page; a suppressed one reads "<10 personen" ("<10 people"), so that in a
+ * percentage column it cannot be read as "<10%". `row` gives a group its dimension.
+ */
+export function cellText(column: Column, cell: Cell, lang: Lang, catalogue?: Catalogue, row?: readonly Cell[]): string {
   if (cell === null) return "—";
-  if (cell === SUPPRESSED) return SUPPRESSED;
+  if (cell === SUPPRESSED) return dashboardText(lang, "suppressedCell");
   if (typeof cell === "string") {
     if (column.kind === "flag") return dashboardText(lang, cell === "drift" ? "drift_yes" : "drift_no");
-    return labelText(column, cell, lang, catalogue);
+    return labelText(column, cell, lang, catalogue, row?.[0]);
   }
   switch (column.kind) {
     case "count":
@@ -99,7 +118,7 @@ export function tableToCsv(table: ReportTable, lang: Lang, format: CsvFormat = "
           if (cell === SUPPRESSED) return SUPPRESSED;
           if (typeof cell === "number") return column.kind === "count" ? String(cell) : decimal(String(Number(cell.toFixed(4))));
           if (column.kind === "flag") return quote(dashboardText(lang, cell === "drift" ? "drift_yes" : "drift_no"));
-          return quote(labelText(column, cell, lang, catalogue));
+          return quote(labelText(column, cell, lang, catalogue, row[0]));
         })
         .join(separator),
     );
