@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { auc, brierScore, calibrationBins, calibrationTable, expectedCalibrationError } from "./classification.js";
+import { attackPoint } from "../privacy/membership-inference.js";
+import { ascendingOrder, auc, aucOfGroups, brierScore, calibrationBins, calibrationTable, expectedCalibrationError, tieGroups } from "./classification.js";
 
 describe("auc", () => {
   it("matches a hand count without ties", () => {
@@ -121,6 +122,30 @@ describe("calibration properties", () => {
         expect(brier).toBeGreaterThanOrEqual(0);
         expect(brier).toBeLessThanOrEqual(1);
         expect(brierScore(outcome, outcome)).toBe(0);
+      }),
+    );
+  });
+});
+
+describe("one AUC for the report and the membership-inference check", () => {
+  const tiedRows = fc.array(fc.tuple(fc.integer({ min: 0, max: 6 }), fc.constantFrom(0, 1), fc.integer({ min: 0, max: 3 })), { minLength: 2, maxLength: 60 });
+
+  it("weighted tie groups give the AUC of the rows repeated by their weights, and the attack uses the same", () => {
+    fc.assert(
+      fc.property(tiedRows, (rows) => {
+        const scores = rows.map(([s]) => s / 6);
+        const labels = rows.map(([, y]) => y);
+        const weights = rows.map(([, , w]) => w);
+        const repeatedScores = rows.flatMap(([s, , w]) => Array<number>(w).fill(s / 6));
+        const repeatedLabels = rows.flatMap(([, y, w]) => Array<number>(w).fill(y));
+        const order = ascendingOrder(scores);
+        const weighted = aucOfGroups(tieGroups(scores, labels, order, weights));
+        const repeated = auc(repeatedScores, repeatedLabels);
+        if (repeated === null) expect(weighted).toBeNull();
+        else expect(weighted).toBeCloseTo(repeated, 12);
+        const attack = attackPoint(scores, labels, order, weights).auc;
+        if (weighted === null) expect(Number.isNaN(attack)).toBe(true);
+        else expect(attack).toBe(weighted);
       }),
     );
   });

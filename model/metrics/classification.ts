@@ -9,36 +9,60 @@ function checkLengths(predicted: ArrayLike<number>, outcome: ArrayLike<number>):
   }
 }
 
+/** The positive (`p`) and negative (`q`) weight at one distinct score: ROC curves step from group to group. */
+export type TieGroup = { p: number; q: number };
+
+/**
+ * The rows grouped by equal score, in the order `order` sorts the scores (ascending), with optional
+ * weights (bootstrap counts). One pass: O(n) given the order, so a bootstrap sorts only once.
+ */
+export function tieGroups(scores: ArrayLike<number>, outcome: ArrayLike<number>, order: ArrayLike<number>, weights?: ArrayLike<number>): TieGroup[] {
+  const groups: TieGroup[] = [];
+  const n = order.length;
+  let i = 0;
+  while (i < n) {
+    const score = scores[order[i] as number] as number;
+    let p = 0;
+    let q = 0;
+    let j = i;
+    while (j < n && scores[order[j] as number] === score) {
+      const k = order[j] as number;
+      const w = weights ? (weights[k] as number) : 1;
+      if (outcome[k] === 1) p += w;
+      else q += w;
+      j++;
+    }
+    groups.push({ p, q });
+    i = j;
+  }
+  return groups;
+}
+
+/** Mann–Whitney AUC of ascending tie groups, a tie counted as one half; null when a class is absent. */
+export function aucOfGroups(groups: readonly TieGroup[]): number | null {
+  let positives = 0;
+  let negatives = 0;
+  let sum = 0;
+  for (const { p, q } of groups) {
+    sum += p * (negatives + 0.5 * q);
+    positives += p;
+    negatives += q;
+  }
+  return positives === 0 || negatives === 0 ? null : sum / (positives * negatives);
+}
+
+/** Indices 0..n-1 ordered by ascending score. */
+export function ascendingOrder(scores: ArrayLike<number>): Int32Array {
+  return Int32Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => (scores[a] as number) - (scores[b] as number));
+}
+
 /**
  * Area under the ROC curve (Mann–Whitney), ties in the score counted as one half.
  * Null when one of the classes is absent.
  */
 export function auc(predicted: ArrayLike<number>, outcome: ArrayLike<number>): number | null {
   checkLengths(predicted, outcome);
-  const n = predicted.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort(
-    (a, b) => (predicted[a] as number) - (predicted[b] as number),
-  );
-  let positives = 0;
-  let rankSumPositives = 0;
-  let i = 0;
-  while (i < n) {
-    let j = i;
-    const score = predicted[order[i] as number] as number;
-    while (j + 1 < n && predicted[order[j + 1] as number] === score) j++;
-    // Rows i..j are tied; each gets the average rank (1-based).
-    const averageRank = (i + j + 2) / 2;
-    for (let k = i; k <= j; k++) {
-      if (outcome[order[k] as number] === 1) {
-        positives++;
-        rankSumPositives += averageRank;
-      }
-    }
-    i = j + 1;
-  }
-  const negatives = n - positives;
-  if (positives === 0 || negatives === 0) return null;
-  return (rankSumPositives - (positives * (positives + 1)) / 2) / (positives * negatives);
+  return aucOfGroups(tieGroups(predicted, outcome, ascendingOrder(predicted)));
 }
 
 /** Mean squared difference between predicted probability and outcome. Null on no rows. */

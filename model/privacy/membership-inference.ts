@@ -1,6 +1,7 @@
 import type { Bundle } from "../bundle/bundle.js";
 import { MIN_CELL } from "../bundle/reference.js";
 import { quantileSorted } from "../metrics/bootstrap.js";
+import { ascendingOrder, aucOfGroups, type TieGroup, tieGroups } from "../metrics/classification.js";
 import { type Random, seededRandom } from "../metrics/random.js";
 import { predictTable } from "../recommend/predict-table.js";
 import { type Row, toNumber } from "../table/read.js";
@@ -66,44 +67,22 @@ type Point = { auc: number; advantage: number; tprAt1Fpr: number };
  * (bootstrap counts). `order` sorts the scores ascending. One pass over tie groups: O(n).
  */
 export function attackPoint(scores: ArrayLike<number>, isMember: ArrayLike<number>, order: ArrayLike<number>, weights?: ArrayLike<number>): Point {
-  const n = order.length;
+  const groups = tieGroups(scores, isMember, order, weights);
+  const auc = aucOfGroups(groups);
+  if (auc === null) return { auc: Number.NaN, advantage: Number.NaN, tprAt1Fpr: Number.NaN };
   let P = 0;
   let N = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weights ? (weights[i] as number) : 1;
-    if (isMember[i]) P += w;
-    else N += w;
+  for (const { p, q } of groups) {
+    P += p;
+    N += q;
   }
-  if (P === 0 || N === 0) return { auc: Number.NaN, advantage: Number.NaN, tprAt1Fpr: Number.NaN };
-  // Ascending pass for the AUC (Mann–Whitney, ties one half).
-  let aucSum = 0;
-  let negBelow = 0;
-  // Descending pass for the ROC: thresholds at each tie group.
+  // Descending pass for the ROC: a threshold at each tie group.
   let tp = 0;
   let fp = 0;
   let advantage = 0;
   let tprAt1 = 0;
-  const groups: { p: number; q: number }[] = [];
-  let i = 0;
-  while (i < n) {
-    const score = scores[order[i] as number] as number;
-    let p = 0;
-    let q = 0;
-    let j = i;
-    while (j < n && scores[order[j] as number] === score) {
-      const k = order[j] as number;
-      const w = weights ? (weights[k] as number) : 1;
-      if (isMember[k]) p += w;
-      else q += w;
-      j++;
-    }
-    aucSum += p * (negBelow + 0.5 * q);
-    negBelow += q;
-    groups.push({ p, q });
-    i = j;
-  }
   for (let g = groups.length - 1; g >= 0; g--) {
-    const group = groups[g] as { p: number; q: number };
+    const group = groups[g] as TieGroup;
     tp += group.p;
     fp += group.q;
     const tpr = tp / P;
@@ -111,11 +90,8 @@ export function attackPoint(scores: ArrayLike<number>, isMember: ArrayLike<numbe
     if (tpr - fpr > advantage) advantage = tpr - fpr;
     if (fpr <= 0.01 && tpr > tprAt1) tprAt1 = tpr;
   }
-  return { auc: aucSum / (P * N), advantage, tprAt1Fpr: tprAt1 };
+  return { auc, advantage, tprAt1Fpr: tprAt1 };
 }
-
-const ascending = (scores: ArrayLike<number>): Int32Array =>
-  Int32Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => (scores[a] as number) - (scores[b] as number));
 
 /** Draws k of the indices 0..n-1 without replacement (partial Fisher–Yates). */
 function sampleWithout(n: number, k: number, random: Random): Int32Array {
@@ -167,7 +143,7 @@ export function summariseAttack(options: {
       scores[i] = memberScores[mi[i] as number] as number;
       scores[m + i] = nonMemberScores[ni[i] as number] as number;
     }
-    const order = ascending(scores);
+    const order = ascendingOrder(scores);
     points.push(attackPoint(scores, isMember, order));
     for (let b = 0; b < replicates; b++) {
       weights.fill(0);
