@@ -1,6 +1,7 @@
 import { readdir, readFile } from "node:fs/promises";
 import { extname, join, resolve } from "node:path";
 import { CATALOGUE_FILE } from "../bundle/bundle.js";
+import { parseCsvRecord } from "../csv/index.js";
 import { MIN_CELL } from "../bundle/reference.js";
 import { CatalogueSchema } from "../config/municipality.js";
 import { TableSchemaSchema } from "../table-schema.js";
@@ -373,6 +374,46 @@ async function listFiles(root: string, prefix = ""): Promise<string[]> {
  * except an earlier disclosure report, which `check-bundle` replaces.
  */
 export async function checkBundleFiles(dir: string): Promise<StaticCheck[]> {
+  return checkFiles(dir, "bundle");
+}
+
+/**
+ * The same four static checks on a "what works for whom" report directory (report.json, report.html,
+ * CSV files). A report's CSV files are aggregates by design: each is read as a list of records keyed
+ * by its header (numbers with decimal commas as numbers) and checked like JSON, so a count under 10
+ * (`n`), an identifier or a raw extreme in it is found; its longest list may be as long as the
+ * report's declared outcomes × trajectories × (1 + subgroup cells).
+ */
+export async function checkReportFiles(dir: string): Promise<StaticCheck[]> {
+  return checkFiles(dir, "report");
+}
+
+/** A `;`- or `,`-separated CSV file as a list of records keyed by its header. */
+function csvRecords(text: string): Json {
+  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/).filter((l) => l.trim() !== "");
+  const delimiter = (lines[0] ?? "").includes(";") ? ";" : ",";
+  const header = parseCsvRecord(lines[0] ?? "", delimiter) ?? [];
+  return lines.slice(1).map((line) => {
+    const fields = parseCsvRecord(line, delimiter) ?? [line];
+    return Object.fromEntries(
+      header.map((h, i) => {
+        const v = fields[i] ?? "";
+        const number = /^-?\d+([.,]\d+)?$/.test(v) ? Number(v.replace(",", ".")) : null;
+        return [h, number ?? v];
+      }),
+    );
+  });
+}
+
+/** The longest list a report needs: outcomes × trajectories × (1 + subgroup cells), from its own declaration. */
+function reportArrayLimit(parsed: Map<string, Json>): number {
+  const report = asObject(parsed.get("report.json"));
+  if (!report) return 0;
+  const cells = asArray(report.subgroups).reduce<number>((sum, s) => sum + asArray(asObject(s)?.values).length, 0);
+  return asArray(report.outcomes).length * asArray(report.arms).length * (1 + cells);
+}
+
+async function checkFiles(dir: string, kind: "bundle" | "report"): Promise<StaticCheck[]> {
   const root = resolve(dir);
   const names = (await listFiles(root)).filter((n) => n !== DISCLOSURE_REPORT_FILE);
   const bytes = new Map<string, Uint8Array>();
@@ -390,6 +431,10 @@ export async function checkBundleFiles(dir: string): Promise<StaticCheck[]> {
     }
     texts.set(name, text);
     const ext = extname(name).toLowerCase();
+    if (kind === "report" && ext === ".csv") {
+      parsed.set(name, csvRecords(text));
+      continue;
+    }
     if (ext === ".csv" || ext === ".tsv") {
       early.push({ file: name, path: "(file)", reason: "a CSV/TSV file (record-level data is never part of a bundle)" });
       continue;
@@ -405,7 +450,7 @@ export async function checkBundleFiles(dir: string): Promise<StaticCheck[]> {
     }
   }
   const { columns, declaredId, mentions } = collectColumns(parsed);
-  const ctx: Context = { columns, declaredId, arrayLimit: arrayLimitOf(parsed), findings };
+  const ctx: Context = { columns, declaredId, arrayLimit: Math.max(arrayLimitOf(parsed), kind === "report" ? reportArrayLimit(parsed) : 0), findings };
   findings.get("record-level-data")?.push(...early);
   const seen = new Set<string>();
   for (const m of mentions) {
