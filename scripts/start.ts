@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { z } from "zod";
 import { log } from "../app/utils/log.server.js";
 import { migrateDatabase, resolveAppLocations } from "./lib/app-env.js";
@@ -29,6 +30,9 @@ function step(n: number, text: string) {
   log.info({ step: n, of: TOTAL_STEPS, seconds: seconds() }, `[${n}/${TOTAL_STEPS}] ${text}`);
 }
 
+/** A line of a program's output without terminal colour codes or trailing space. */
+const plain = (line: string) => stripVTControlCharacters(line).trimEnd();
+
 /** A step's own program (generate, link, train, build): each line of its output becomes a log line of its own. */
 function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -42,10 +46,10 @@ function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
       stream.on("data", (chunk) => {
         const lines = (rest + String(chunk)).split(/\r?\n|\r/);
         rest = lines.pop() ?? "";
-        for (const line of lines) if (line.trim() !== "") log[level]({ source }, line.trimEnd());
+        for (const line of lines) if (plain(line) !== "") log[level]({ source }, plain(line));
       });
       stream.on("end", () => {
-        if (rest.trim() !== "") log[level]({ source }, rest.trimEnd());
+        if (plain(rest) !== "") log[level]({ source }, plain(rest));
       });
     }
     child.on("error", reject);
@@ -135,8 +139,17 @@ async function main() {
       throw new Error(`the demo model in ${modelDir} did not pass the disclosure check (see the summary above and its disclosure-report.json); it was not registered`);
     });
     const { sha256File } = await import("../model/index.js");
-    const version = await seed.registerDemoModel({ dir: modelDir, dataHash: await sha256File(trainCsv) });
+    const version = await seed.registerDemoModel({ dir: modelDir, dataHash: await sha256File(trainCsv), trainingTable: "linked" });
     step(3, `Model: ${version} getraind en actief`);
+  }
+  // A held-out table for comparing models head to head: a later delivery of other people (another seed)
+  // that no model trains on (the registry refuses a model's training table for a comparison).
+  const heldOutDir = path.join(dataDir, "linked-heldout");
+  if (demo && !existsSync(path.join(heldOutDir, "analysis.csv"))) {
+    const heldOutSource = path.join(dataDir, "source-heldout");
+    const n = Math.max(400, Math.round(options.DEMO_POPULATION / 4));
+    await run(["scripts/generate.ts", "--out", heldOutSource, "--n", String(n), "--seed", String(options.DEMO_SEED + 1000)], env);
+    await run(["scripts/link.ts", "--in", heldOutSource, "--out", heldOutDir], env);
   }
 
   step(4, demo ? "Demo-caseload" : "Demo-caseload: niet in productiemodus");
