@@ -1,0 +1,240 @@
+import { z } from "zod";
+import { type DesignMatrix, fitLogistic, type LinearModel, solveSpd } from "../baseline/index.js";
+import { linearPredictor } from "../baseline/linear.js";
+import type { OutcomeSpec } from "../config/municipality.js";
+import { ModelError } from "../errors.js";
+import { MIN_CELL } from "../bundle/reference.js";
+import { type Row, toNumber } from "../table/read.js";
+
+/**
+ * Secondary-outcome heads: per secondary outcome of the municipal configuration (care need after
+ * 12 months, problem debts after 12 months, left benefits, ...) and per arm, an L2-penalised
+ * logistic regression on the bundle's encoded features, fitted only on the rows that got that arm
+ * (a T-learner, with model/baseline's IRLS fit). Stored in the bundle as `secondary.json`:
+ * coefficients and the coefficients' covariance (inverse penalised information) only, no counts
+ * and no record-level data. The covariance gives a 95% interval by the delta method on the logit,
+ * and for the difference against the control arm (the arms' heads are fitted on disjoint rows,
+ * so their errors are independent).
+ *
+ * Only binary outcomes get a head: their figures read as percentage points beside the chance of
+ * work. An arm with fewer than MIN_CELL rows with the outcome known gets no head (null).
+ */
+export const SECONDARY_FILE = "secondary.json";
+export const SECONDARY_FORMAT_VERSION = 1;
+/** Two-sided 95% normal quantile. */
+const Z95 = 1.959963984540054;
+
+const HeadSchema = z.object({
+  intercept: z.number(),
+  weights: z.array(z.number()),
+  /** Inverse penalised information of (intercept, weights), split so that no list is longer than the encoded width. */
+  covariance: z.object({ intercept: z.number(), cross: z.array(z.number()), weights: z.array(z.array(z.number())) }),
+  /** The penalty chosen by cross-validation (summed-loss scale). */
+  l2: z.number().min(0),
+});
+export type SecondaryHead = z.infer<typeof HeadSchema>;
+
+export const SecondaryFileSchema = z
+  .object({
+    formatVersion: z.literal(SECONDARY_FORMAT_VERSION),
+    /** The schema's arms, in order; `heads` follow it. */
+    arms: z.array(z.string().min(1)).min(2),
+    control: z.string().min(1),
+    width: z.number().int().positive(),
+    level: z.literal(0.95),
+    outcomes: z.array(z.object({ column: z.string().min(1), heads: z.array(HeadSchema.nullable()) })),
+  })
+  .superRefine((file, ctx) => {
+    if (!file.arms.includes(file.control)) ctx.addIssue({ code: "custom", path: ["control"], message: "control is not one of the arms" });
+    file.outcomes.forEach((o, i) => {
+      if (o.heads.length !== file.arms.length) ctx.addIssue({ code: "custom", path: ["outcomes", i, "heads"], message: "one head per arm" });
+      o.heads.forEach((h, k) => {
+        if (!h) return;
+        const w = file.width;
+        const sized = h.weights.length === w && h.covariance.cross.length === w && h.covariance.weights.length === w && h.covariance.weights.every((r) => r.length === w);
+        if (!sized) ctx.addIssue({ code: "custom", path: ["outcomes", i, "heads", k], message: `sizes do not match the encoded width ${w}` });
+      });
+    });
+  });
+export type SecondaryFile = z.infer<typeof SecondaryFileSchema>;
+
+/** One arm's figures for one secondary outcome: chance and difference against the control arm, each with a 95% interval. */
+export type SecondaryArmPrediction = {
+  expected: number;
+  lower: number;
+  upper: number;
+  gain: number;
+  gainLower: number;
+  gainUpper: number;
+};
+
+export type FitSecondaryOptions = {
+  /** Encoded training rows (row-major, `rows × width`), as the bundle's encoder wrote them. */
+  x: Float32Array;
+  width: number;
+  /** Arm index of each training row (schema order). */
+  treatment: Int32Array;
+  /** The training rows, to read the outcome columns from. */
+  rows: readonly Row[];
+  arms: readonly string[];
+  control: string;
+  /** The configuration's secondary outcomes; binary ones present in the table get heads. */
+  outcomes: readonly OutcomeSpec[];
+  l2Grid?: readonly number[];
+  folds?: number;
+};
+
+const L2_GRID = [1, 10, 100] as const;
+const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+
+/** Held-out log-loss of one penalty, folds by position among the arm's rows. */
+function crossValidatedLoss(design: DesignMatrix, y: Float64Array, rows: readonly number[], l2: number, folds: number): number {
+  let loss = 0;
+  for (let fold = 0; fold < folds; fold++) {
+    const model = fitLogistic(design, y, { l2, rows: rows.filter((_, k) => k % folds !== fold) });
+    rows.forEach((row, k) => {
+      if (k % folds !== fold) return;
+      const p = Math.min(Math.max(sigmoid(linearPredictor(model, design, row)), 1e-12), 1 - 1e-12);
+      loss -= (y[row] as number) * Math.log(p) + (1 - (y[row] as number)) * Math.log(1 - p);
+    });
+  }
+  return loss;
+}
+
+/** (Σ p(1−p) x̃x̃ᵀ + λ·diag(0, 1, …, 1))⁻¹ with x̃ = (1, x): the coefficients' approximate covariance. */
+function covarianceOf(model: LinearModel, design: DesignMatrix, rows: readonly number[], l2: number): SecondaryHead["covariance"] {
+  const w = design.width;
+  const k = w + 1;
+  const info = new Float64Array(k * k);
+  const v = new Float64Array(k);
+  for (const row of rows) {
+    const p = sigmoid(linearPredictor(model, design, row));
+    const weight = Math.max(p * (1 - p), 1e-10);
+    v[0] = 1;
+    for (let j = 0; j < w; j++) v[j + 1] = design.x[row * w + j] as number;
+    for (let a = 0; a < k; a++) {
+      const va = (v[a] as number) * weight;
+      if (va === 0) continue;
+      for (let b = 0; b <= a; b++) info[a * k + b] = (info[a * k + b] as number) + va * (v[b] as number);
+    }
+  }
+  for (let a = 0; a < k; a++) for (let b = 0; b < a; b++) info[b * k + a] = info[a * k + b] as number;
+  for (let a = 1; a < k; a++) info[a * k + a] = (info[a * k + a] as number) + l2;
+  info[0] = (info[0] as number) + 1e-8;
+  const columns = Array.from({ length: k }, (_, c) => {
+    const e = new Float64Array(k);
+    e[c] = 1;
+    return solveSpd(info, e);
+  });
+  const at = (a: number, b: number) => (columns[b] as Float64Array)[a] as number;
+  return {
+    intercept: at(0, 0),
+    cross: Array.from({ length: w }, (_, j) => at(0, j + 1)),
+    weights: Array.from({ length: w }, (_, i) => Array.from({ length: w }, (_, j) => (at(i + 1, j + 1) + at(j + 1, i + 1)) / 2)),
+  };
+}
+
+/**
+ * Fits the heads; null when the configuration declares no binary secondary outcome that the
+ * table has (then the bundle gets no secondary.json and the advice shows work only).
+ */
+export function fitSecondaryHeads(options: FitSecondaryOptions): SecondaryFile | null {
+  const { x, width, treatment, rows, arms } = options;
+  const first = rows[0] ?? {};
+  const outcomes = options.outcomes.filter((o) => o.type === "binary" && o.column in first);
+  if (outcomes.length === 0) return null;
+  const design: DesignMatrix = { x, width };
+  const folds = options.folds ?? 3;
+  const fitted = outcomes.map((outcome) => {
+    const y = new Float64Array(rows.length);
+    const known: boolean[] = rows.map((row, i) => {
+      const value = toNumber(row[outcome.column]);
+      if (value !== 0 && value !== 1) return false;
+      y[i] = value;
+      return true;
+    });
+    const heads = arms.map((_, a) => {
+      const armRows = treatment.reduce<number[]>((list, t, i) => {
+        if (t === a && known[i]) list.push(i);
+        return list;
+      }, []);
+      if (armRows.length < MIN_CELL) return null;
+      let l2 = options.l2Grid?.[0] ?? L2_GRID[1];
+      if (armRows.length >= folds * 2) {
+        let best = Number.POSITIVE_INFINITY;
+        for (const candidate of options.l2Grid ?? L2_GRID) {
+          const loss = crossValidatedLoss(design, y, armRows, candidate, folds);
+          if (loss < best - 1e-12) {
+            best = loss;
+            l2 = candidate;
+          }
+        }
+      }
+      const model = fitLogistic(design, y, { l2, rows: armRows });
+      return { intercept: model.intercept, weights: model.weights, covariance: covarianceOf(model, design, armRows, l2), l2 };
+    });
+    return { column: outcome.column, heads };
+  });
+  return { formatVersion: SECONDARY_FORMAT_VERSION, arms: [...arms], control: options.control, width, level: 0.95, outcomes: fitted };
+}
+
+/** Linear predictor and its variance x̃ᵀ Σ x̃ for one encoded row. */
+function logitWithVariance(head: SecondaryHead, x: Float32Array, offset: number, width: number): { z: number; variance: number } {
+  let z = head.intercept;
+  let variance = head.covariance.intercept;
+  for (let i = 0; i < width; i++) {
+    const xi = x[offset + i] as number;
+    if (xi === 0) continue;
+    z += (head.weights[i] as number) * xi;
+    variance += 2 * xi * (head.covariance.cross[i] as number);
+    const row = head.covariance.weights[i] as number[];
+    for (let j = 0; j < width; j++) {
+      const xj = x[offset + j] as number;
+      if (xj !== 0) variance += xi * xj * (row[j] as number);
+    }
+  }
+  return { z, variance: Math.max(variance, 0) };
+}
+
+/**
+ * Per encoded row, per outcome (the file's order), per arm (the file's order): the chance under
+ * that arm and its difference against the control arm, each with a 95% interval; null for an arm
+ * (or the control) without a head.
+ */
+export function predictSecondary(file: SecondaryFile, x: Float32Array, n: number): { column: string; arms: (SecondaryArmPrediction | null)[] }[][] {
+  const width = file.width;
+  if (x.length !== n * width) throw new ModelError(`secondary heads: expected ${n} rows of ${width} encoded values`);
+  const c = file.arms.indexOf(file.control);
+  return Array.from({ length: n }, (_, r) =>
+    file.outcomes.map((outcome) => {
+      const per = outcome.heads.map((head) => {
+        if (!head) return null;
+        const { z, variance } = logitWithVariance(head, x, r * width, width);
+        const sd = Math.sqrt(variance);
+        const p = sigmoid(z);
+        return { p, lower: sigmoid(z - Z95 * sd), upper: sigmoid(z + Z95 * sd), slopeSd: p * (1 - p) * sd };
+      });
+      const control = per[c] ?? null;
+      return {
+        column: outcome.column,
+        arms: per.map((a) => {
+          if (!a || !control) return null;
+          const gain = a.p - control.p;
+          // Delta method: d p / d z = p(1 − p); the arms' fits are independent (disjoint rows).
+          const se = a === control ? 0 : Math.sqrt(a.slopeSd ** 2 + control.slopeSd ** 2);
+          return { expected: a.p, lower: a.lower, upper: a.upper, gain, gainLower: gain - Z95 * se, gainUpper: gain + Z95 * se };
+        }),
+      };
+    }),
+  );
+}
+
+/** Parses secondary.json; the error names the path. */
+export function parseSecondaryFile(value: unknown, where = SECONDARY_FILE): SecondaryFile {
+  const parsed = SecondaryFileSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new ModelError(`${where}: ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
+  }
+  return parsed.data;
+}
