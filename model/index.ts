@@ -138,3 +138,15 @@ export {
   allocate,
   allocationClientFromAdvice,
 } from "./allocation/index.js";
+export {
+  COMPARED_METRICS,
+  type ComparedMetric,
+  compareModels,
+  MIN_SLICE,
+  type MetricComparison,
+  type ModelComparison,
+  type SliceComparison,
+  type Verdict,
+  verdictOf,
+} from "./evaluate/compare.js";
+export { type CompareBundlesProgress, compareBundleDirs } from "./evaluate/compare-bundles.js";

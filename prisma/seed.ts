@@ -76,11 +76,19 @@ export async function seedCaseload(db: PrismaClient, options: { analysisCsv: str
  * Registers the demo model that `npm start` trained and checked, and makes it active: the same
  * registration pipeline and promotion rule as every other bundle (app/utils/registry/model-registry.server.ts).
  */
-export async function registerDemoModel(model: { dir: string; dataHash: string }): Promise<string> {
+export async function registerDemoModel(model: { dir: string; dataHash: string; trainingTable?: string }): Promise<string> {
   const { promoteRegisteredModel, registerBundle } = await import("../app/utils/registry/model-registry.server");
-  const registered = await registerBundle({ dir: model.dir, place: "in-place", createdById: null, dataHash: model.dataHash, requirePassed: true });
+  const registered = await registerBundle({
+    dir: model.dir,
+    place: "in-place",
+    createdById: null,
+    dataHash: model.dataHash,
+    trainingTable: model.trainingTable ?? null,
+    requirePassed: true,
+  });
   if (!registered.ok) throw new Error(`the demo model could not be registered (${registered.code}${registered.detail ? `: ${registered.detail}` : ""})`);
-  const promoted = await promoteRegisteredModel({ id: registered.version });
+  // The demo start-up trains the first model itself: there is nothing to compare it with.
+  const promoted = await promoteRegisteredModel({ id: registered.version, reason: "demo model trained at start-up", userId: null, comparison: "waived" });
   if (!promoted.ok) throw new Error(`the demo model ${registered.version} could not be activated (${promoted.reason})`);
   return registered.version;
 }

@@ -16,11 +16,11 @@ const LOCATIONS = [
 
 const overview = {
   name: "models",
-  usage: "usage: npm run models -- import DIR [--activate]\n       npm run models -- list",
+  usage: "usage: npm run models -- import DIR [--activate --reason TEXT]\n       npm run models -- list",
   description: [
     "The app's model registry, from the command line.",
     "",
-    "  import DIR [--activate]   register a checked bundle (see npm run models -- import --help)",
+    "  import DIR [--activate --reason TEXT]   register a checked bundle (see npm run models -- import --help)",
     "  list                      the registered versions: version, status, created, disclosure status, dir",
     "",
     LOCATIONS,
@@ -30,7 +30,7 @@ const overview = {
 
 const importSpec = {
   name: "models import",
-  usage: "usage: npm run models -- import DIR [--activate]",
+  usage: "usage: npm run models -- import DIR [--activate --reason TEXT]",
   description: [
     "Registers the model bundle in DIR with the checks of the app's import: its manifest verifies, every",
     "file loads, and it carries a passing disclosure report (npm run check-bundle) made for exactly these",
@@ -39,12 +39,25 @@ const importSpec = {
     "",
     "  DIR          the bundle directory",
     "  --activate   then make it the active model, by the app's promotion rule (the active model is retired)",
+    "  --reason     why (at least 5 characters; required with --activate): stored with the version and audited",
+    "",
+    "In the app a candidate is promoted only after a passed head-to-head comparison with the active model on",
+    "a held-out table. This command is the operator's way in (the first model of a production install, or a",
+    "replacement when the app cannot be used) and runs on the server itself, by someone who could change the",
+    "database anyway: it does not ask for that comparison, but it does ask for a reason, and the audit log",
+    "records the activation with origin cli and that reason.",
     "",
     LOCATIONS,
   ].join("\n"),
-  options: { activate: "boolean" },
+  options: { activate: "boolean", reason: "string" },
   positionals: ["dir"],
-  schema: z.object({ dir: z.string({ error: "the bundle directory is missing" }).min(1), activate: z.boolean().default(false) }),
+  schema: z
+    .object({
+      dir: z.string({ error: "the bundle directory is missing" }).min(1),
+      activate: z.boolean().default(false),
+      reason: z.string().trim().min(5, { error: "--reason needs at least 5 characters" }).max(500).optional(),
+    })
+    .refine((a) => !a.activate || a.reason !== undefined, { error: "--activate needs --reason TEXT (why this model becomes active)", path: ["reason"] }),
 } as const;
 
 const listSpec = {
@@ -78,7 +91,7 @@ async function importCommand(argv: string[]): Promise<void> {
       const target = path.join(locations.modelDir, registered.version);
       process.stdout.write(`registered ${registered.version} as a candidate (disclosure check: ${registered.disclosureStatus}) in ${target}\n`);
       if (!args.activate) return;
-      const promoted = await promoteRegisteredModel({ id: registered.version });
+      const promoted = await promoteRegisteredModel({ id: registered.version, reason: args.reason ?? "", userId: null, comparison: "waived" });
       await auditCli({ action: "model.promote", object: `model:${registered.version}`, result: promoted.ok ? "ok" : "failed" });
       if (!promoted.ok) throw new Refused(`${registered.version} was registered but not activated (${promoted.reason})`);
       process.stdout.write(`activated ${promoted.activated}${promoted.retired ? ` (retired ${promoted.retired})` : ""}; a running server serves it within a few seconds\n`);

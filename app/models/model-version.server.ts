@@ -4,8 +4,8 @@ import { SHORT_CACHE_MS, shortCache } from "~/utils/short-cache.server";
 
 /**
  * The model registry. A ModelVersion's id is the bundle's version. Lifecycle:
- *   candidate → active (promote; the previous active becomes retired)
- *   active → retired and the most recently retired → active (roll back)
+ *   candidate → active (promote, with a reason; the previous active becomes retired)
+ *   active → retired and an earlier retired version with a passed disclosure check → active (roll back, with a reason)
  *   candidate → failed (its bundle no longer verifies)
  * Recommendations keep the version they were made with; nothing here rewrites them.
  */
@@ -25,6 +25,8 @@ const summarySelect = {
   activatedAt: true,
   retiredAt: true,
   createdById: true,
+  trainingTable: true,
+  activationReason: true,
 } as const;
 
 const activeCache = shortCache<{ id: string; dir: string; activatedAt: Date | null }>(SHORT_CACHE_MS);
@@ -55,6 +57,7 @@ export async function createModelVersion(data: {
   metricsJson: string;
   disclosureStatus: DisclosureStatus;
   createdById: string | null;
+  trainingTable?: string | null;
 }) {
   return getDb().modelVersion.create({ data: { ...data, status: "candidate" }, select: { id: true } });
 }
@@ -79,45 +82,68 @@ async function serializable<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
 }
 // -----------------------------------------------------------------------------------------------------
 
-export type TransitionResult = { ok: true; activated: string; retired: string | null } | { ok: false; reason: "not_found" | "not_candidate" | "no_previous" | "no_active" };
+export type TransitionResult =
+  | { ok: true; activated: string; retired: string | null }
+  | { ok: false; reason: "not_found" | "not_candidate" | "no_previous" | "no_active" | "active_changed" };
 
-/** Promotes a candidate: it becomes active, the current active model becomes retired. One transaction. */
-export async function promoteModelVersion({ id }: { id: string }): Promise<TransitionResult> {
+/** Why and by whom a version is made active (stored on the version; the audit log has it too). */
+export type Activation = { reason: string; userId: string | null };
+
+/**
+ * Promotes a candidate: it becomes active, the current active model becomes retired. One transaction.
+ * `expectedActive` (the active model the candidate was compared with) must still be the active one.
+ */
+export async function promoteModelVersion({ id, activation, expectedActive }: { id: string; activation?: Activation; expectedActive?: string | null }): Promise<TransitionResult> {
   return serializable(async (tx) => {
     const target = await tx.modelVersion.findUnique({ where: { id }, select: { status: true } });
     if (!target) return { ok: false, reason: "not_found" };
     if (target.status !== "candidate") return { ok: false, reason: "not_candidate" };
     const now = new Date();
     const previous = await tx.modelVersion.findFirst({ where: { status: "active" }, select: { id: true } });
+    if (expectedActive !== undefined && (previous?.id ?? null) !== expectedActive) return { ok: false, reason: "active_changed" };
     await tx.modelVersion.updateMany({ where: { status: "active" }, data: { status: "retired", retiredAt: now } });
-    await tx.modelVersion.update({ where: { id }, data: { status: "active", activatedAt: now } });
+    await tx.modelVersion.update({
+      where: { id },
+      data: { status: "active", activatedAt: now, activationReason: activation?.reason ?? null, activatedById: activation?.userId ?? null },
+    });
     return { ok: true, activated: id, retired: previous?.id ?? null };
   });
 }
 
-/** The version a roll-back would re-activate: the most recently retired one. */
-export async function getRollbackTarget() {
-  return getDb().modelVersion.findFirst({
-    where: { status: "retired" },
-    select: { id: true, retiredAt: true },
+/** The versions a roll-back may re-activate: retired ones that were active before, newest first (the registry also checks their bundle). */
+export async function listRollbackTargets() {
+  return getDb().modelVersion.findMany({
+    where: { status: "retired", activatedAt: { not: null } },
+    select: { id: true, retiredAt: true, activatedAt: true },
     orderBy: [{ retiredAt: "desc" }, { activatedAt: "desc" }],
   });
 }
 
-/** Rolls back: the active model becomes retired, the most recently retired one active again. */
-export async function rollbackModelVersion(): Promise<TransitionResult> {
+/** The version a plain roll-back would re-activate: the most recently retired one of listRollbackTargets. */
+export async function getRollbackTarget() {
+  return (await listRollbackTargets())[0] ?? null;
+}
+
+/**
+ * Rolls back: the active model becomes retired and `targetId` (default: the most recently retired one) active
+ * again. Only a version listRollbackTargets offers: retired and once active.
+ */
+export async function rollbackModelVersion({ targetId, activation }: { targetId?: string; activation?: Activation } = {}): Promise<TransitionResult> {
   return serializable(async (tx) => {
     const active = await tx.modelVersion.findFirst({ where: { status: "active" }, select: { id: true } });
     if (!active) return { ok: false, reason: "no_active" };
     const previous = await tx.modelVersion.findFirst({
-      where: { status: "retired" },
+      where: { status: "retired", activatedAt: { not: null }, ...(targetId ? { id: targetId } : {}) },
       select: { id: true },
       orderBy: [{ retiredAt: "desc" }, { activatedAt: "desc" }],
     });
     if (!previous) return { ok: false, reason: "no_previous" };
     const now = new Date();
     await tx.modelVersion.update({ where: { id: active.id }, data: { status: "retired", retiredAt: now } });
-    await tx.modelVersion.update({ where: { id: previous.id }, data: { status: "active", activatedAt: now } });
+    await tx.modelVersion.update({
+      where: { id: previous.id },
+      data: { status: "active", activatedAt: now, activationReason: activation?.reason ?? null, activatedById: activation?.userId ?? null },
+    });
     return { ok: true, activated: previous.id, retired: active.id };
   });
 }

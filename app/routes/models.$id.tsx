@@ -1,8 +1,9 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
 import { fill, fmt, label } from "~/components/model-ui";
-import { getModelVersion } from "~/models/model-version.server";
+import { getLatestComparison, getPassedComparison } from "~/models/model-comparison.server";
+import { getActiveModelVersion, getModelVersion } from "~/models/model-version.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth/auth.server";
 import { MESSAGES, useT } from "~/utils/i18n";
@@ -20,8 +21,16 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const card = await readModelCard(version.dir);
   // A candidate with other trajectories or features changes what case workers are asked and shown.
   const impact = version.status === "candidate" ? await promotionImpact(version.dir) : null;
+  const active = version.status === "candidate" ? await getActiveModelVersion() : null;
+  const passed = active ? await getPassedComparison({ candidateId: version.id, activeId: active.id }) : null;
+  const latest = version.status === "candidate" ? await getLatestComparison({ candidateId: version.id }) : null;
   return {
     impact,
+    promotion: {
+      active: active?.id ?? null,
+      passed: passed ? { table: passed.tableName, verdict: passed.verdict ?? "indistinguishable" } : null,
+      latest: latest && !passed ? { status: latest.status, verdict: latest.verdict, current: latest.activeId === active?.id } : null,
+    },
     canEdit: user.role === "datascientist",
     version: {
       id: version.id,
@@ -30,35 +39,50 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       disclosureStatus: version.disclosureStatus,
       createdAt: version.createdAt.toISOString().slice(0, 16).replace("T", " "),
       activatedAt: version.activatedAt?.toISOString().slice(0, 16).replace("T", " ") ?? null,
+      activationReason: version.activationReason,
     },
     card: card?.card ?? null,
   };
 }
 
-const ActionSchema = z.object({ intent: z.literal("promote"), confirmCatalogue: z.literal("1").optional() });
+const ActionSchema = z.object({
+  intent: z.literal("promote"),
+  reason: z.string().max(500).default(""),
+  confirm: z.literal("1").optional(),
+  confirmCatalogue: z.literal("1").optional(),
+});
 
+/**
+ * Promotion: a passed head-to-head comparison with the current active model on a held-out table, a
+ * confirmation and a reason (stored with the version, the promotion audited). Every refusal is a 400
+ * with the reason in words, also for a request that did not come from the form.
+ */
 export async function action({ request, params }: ActionFunctionArgs) {
   const user = await requireRole(request, ["datascientist"]);
   const t = MESSAGES[await getLang(request)];
+  const refuse = (message: string) => data({ ok: false as const, message }, { status: 400 });
   const parsed = ActionSchema.safeParse(Object.fromEntries(await readForm(request)));
-  if (!parsed.success) return { ok: false as const, message: label(t.trainErrors, "form") };
+  if (!parsed.success) return refuse(label(t.trainErrors, "form"));
   const version = await getModelVersion({ id: params.id ?? "" });
   if (!version) throw new Response("Not found", { status: 404 });
+  const log = (ok: boolean) => audit({ actorId: user.id, action: "model.promote", object: `model:${version.id}`, result: ok ? "ok" : "failed", request });
+  if (parsed.data.confirm !== "1") {
+    await log(false);
+    return refuse(t.regConfirmRequired);
+  }
   // Promoting another catalogue needs the data scientist to have seen (and confirmed) what changes.
   if ((await promotionImpact(version.dir)) !== null && parsed.data.confirmCatalogue !== "1") {
-    return { ok: false as const, message: t.confirmCatalogueRequired };
+    await log(false);
+    return refuse(t.confirmCatalogueRequired);
   }
-  const log = (ok: boolean) => audit({ actorId: user.id, action: "model.promote", object: `model:${version.id}`, result: ok ? "ok" : "failed", request });
-  // The app serves only bundles with a passing, current disclosure report: the registry's promotion rule.
-  const result = await promoteRegisteredModel({ id: version.id });
+  // The registry's promotion rule: reason, passed comparison, loadable bundle with a passing disclosure report.
+  const result = await promoteRegisteredModel({ id: version.id, reason: parsed.data.reason, userId: user.id, comparison: "required" });
   await log(result.ok);
-  return result.ok
-    ? { ok: true as const, message: fill(t.promoted, { version: result.activated }) }
-    : { ok: false as const, message: label(t.transitionErrors, result.reason) };
+  return result.ok ? { ok: true as const, message: fill(t.promoted, { version: result.activated }) } : refuse(label(t.transitionErrors, result.reason));
 }
 
 export default function ModelDetail() {
-  const { version, card, canEdit, impact } = useLoaderData<typeof loader>();
+  const { version, card, canEdit, impact, promotion } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const base = `/models/${encodeURIComponent(version.id)}`;
@@ -90,6 +114,12 @@ export default function ModelDetail() {
             <dd>{version.activatedAt}</dd>
           </>
         ) : null}
+        {version.activationReason ? (
+          <>
+            <dt>{t.regActivationReasonLabel}</dt>
+            <dd data-testid="activation-reason">{version.activationReason}</dd>
+          </>
+        ) : null}
       </dl>
       {canEdit && version.status === "candidate" ? (
         <section aria-labelledby="promote-heading">
@@ -97,9 +127,35 @@ export default function ModelDetail() {
           <p>
             <Link to={`${base}/compare`}>{t.compareWithActive}</Link>
           </p>
+          {promotion.active === null ? null : promotion.passed ? (
+            <p className="notice" data-testid="comparison-passed">
+              {fill(t.regComparisonPassed, {
+                active: promotion.active,
+                table: promotion.passed.table,
+                verdict: label(t.regVerdictLabels, promotion.passed.verdict).toLowerCase(),
+              })}
+            </p>
+          ) : (
+            <p className="form-error" data-testid="comparison-needed">
+              {promotion.latest?.status === "done" && promotion.latest.current && promotion.latest.verdict === "worse"
+                ? t.regComparisonWorse
+                : t.regComparisonNeeded}
+            </p>
+          )}
           <Form method="post">
             <input type="hidden" name="intent" value="promote" />
             <p>{t.promoteIntro}</p>
+            <div className="field">
+              <label htmlFor="promote-reason">{t.regPromoteReasonLabel}</label>
+              <textarea id="promote-reason" name="reason" required minLength={5} maxLength={500} rows={3} aria-describedby="promote-reason-help" />
+              <p className="help" id="promote-reason-help">
+                {t.regReasonHelp}
+              </p>
+            </div>
+            <div className="checkbox-field">
+              <input type="checkbox" id="promote-confirm" name="confirm" value="1" required />
+              <label htmlFor="promote-confirm">{t.regPromoteConfirm}</label>
+            </div>
             {impact ? (
               <div className="notice" data-testid="catalogue-change">
                 <h3>{t.catalogueChangeTitle}</h3>

@@ -1,81 +1,214 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
+import { type ActionFunctionArgs, data, type LoaderFunctionArgs, redirect } from "@remix-run/node";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
+import { useEffect } from "react";
 import { z } from "zod";
+import { trajectoryName } from "../../model/config/catalogue";
+import type { SliceComparison } from "../../model/evaluate/compare";
 import { fill, fmt, label } from "~/components/model-ui";
+import { getComparison, getLatestComparison, parseComparisonProgress } from "~/models/model-comparison.server";
 import { getActiveModelVersion, getModelVersion } from "~/models/model-version.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth/auth.server";
-import { pageTitle, useT } from "~/utils/i18n";
-import { compareBundles, listLinkedTables } from "~/utils/registry/model-registry.server";
+import { readForm } from "~/utils/forms/form.server";
+import { formatPercent, formatPoints, MESSAGES, pageTitle, useT } from "~/utils/i18n";
+import { getLang } from "~/utils/lang.server";
+import { readBundleCatalogue } from "~/utils/registry/catalogue.server";
+import { heldOutTables, parseComparisonResult, recoverStaleComparisonsOnce, startComparison } from "~/utils/registry/comparison.server";
 
 export const meta = pageTitle((t) => t.compareTitle);
 
-const QuerySchema = z.object({ table: z.string().min(1).max(200) });
+const QuerySchema = z.object({ c: z.string().min(1).max(64).optional() });
+const StartSchema = z.object({ intent: z.literal("compare"), table: z.string().trim().min(1).max(200) });
 
-/** GET with ?table=…: reading, not changing anything, so a plain form; the comparison is audited. */
-export async function loader({ request, params }: LoaderFunctionArgs) {
-  const user = await requireRole(request, ["datascientist", "admin"]);
-  const version = await getModelVersion({ id: params.id ?? "" });
+async function requireVersions(id: string) {
+  const version = await getModelVersion({ id });
   if (!version) throw new Response("Not found", { status: 404 });
-  const [active, tables] = await Promise.all([getActiveModelVersion(), listLinkedTables()]);
+  const active = await getActiveModelVersion();
+  const activeVersion = active ? await getModelVersion({ id: active.id }) : null;
+  return { version, active: activeVersion };
+}
+
+/** Viewing: data scientists and admins; starting a comparison: data scientists (the action). */
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  await requireRole(request, ["datascientist", "admin"]);
+  await recoverStaleComparisonsOnce();
+  const lang = await getLang(request);
+  const { version, active } = await requireVersions(params.id ?? "");
   const query = QuerySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  const base = { id: version.id, active: active?.id ?? null, tables, table: query.success ? query.data.table : (tables[0] ?? null) };
-  if (!query.success || !active) return { ...base, comparison: null, error: null };
-  const result = await compareBundles({ candidateDir: version.dir, activeDir: active.dir, tableName: query.data.table });
-  await audit({
-    actorId: user.id,
-    action: "model.compare",
-    object: `model:${version.id}`,
-    result: result.ok ? "ok" : "failed",
-    request,
-  });
-  return result.ok ? { ...base, comparison: result.comparison, error: null } : { ...base, comparison: null, error: result.detail };
+  const chosen = query.success && query.data.c ? await getComparison({ id: query.data.c, candidateId: version.id }) : null;
+  const comparison = chosen ?? (await getLatestComparison({ candidateId: version.id }));
+  const tables = active && active.id !== version.id ? await heldOutTables([version, active]) : [];
+  const catalogue = await readBundleCatalogue(version.dir);
+  const result = comparison?.status === "done" ? parseComparisonResult(comparison.resultJson) : null;
+  return {
+    id: version.id,
+    status: version.status,
+    active: active?.id ?? null,
+    tables,
+    comparison: comparison
+      ? {
+          id: comparison.id,
+          status: comparison.status,
+          activeId: comparison.activeId,
+          tableName: comparison.tableName,
+          current: comparison.activeId === active?.id,
+          error: comparison.error,
+          progress: parseComparisonProgress(comparison.progressJson),
+          result,
+        }
+      : null,
+    armNames: Object.fromEntries((result?.perArm ?? []).map((s) => [s.key, catalogue ? trajectoryName(catalogue, s.key, lang) : s.key])),
+  };
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const user = await requireRole(request, ["datascientist"]);
+  const t = MESSAGES[await getLang(request)];
+  const parsed = StartSchema.safeParse(Object.fromEntries(await readForm(request)));
+  if (!parsed.success) return data({ message: t.regCompareErrors.unknown_table }, { status: 400 });
+  const { version, active } = await requireVersions(params.id ?? "");
+  if (!active || active.id === version.id) return data({ message: t.noActiveModel }, { status: 400 });
+  const started = await startComparison({ candidate: version, active, tableName: parsed.data.table, userId: user.id });
+  await audit({ actorId: user.id, action: "model.compare", object: `model:${version.id}`, result: started.ok ? "ok" : "failed", request });
+  if (!started.ok) return data({ message: t.regCompareErrors[started.code] }, { status: 400 });
+  return redirect(`/models/${encodeURIComponent(version.id)}/compare?c=${encodeURIComponent(started.id)}`);
+}
+
+function SliceTable({ caption, slices, names, withAuc }: { caption: string; slices: SliceComparison[]; names?: Record<string, string>; withAuc: boolean }) {
+  const t = useT();
+  const shown = (v: number | null, f: (x: number) => string) => (v === null ? "–" : f(v));
+  return (
+    <table>
+      <caption>{caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{t.groupLabel}</th>
+          <th scope="col">{t.rowsLabel}</th>
+          <th scope="col">{t.regPolicyDifferenceColumn}</th>
+          <th scope="col">{t.regAdviceChangedColumn}</th>
+          {withAuc ? (
+            <>
+              <th scope="col">
+                {t.metricLabels.auc} {t.candidateLabel.toLowerCase()}
+              </th>
+              <th scope="col">
+                {t.metricLabels.auc} {t.activeModelLabel.toLowerCase()}
+              </th>
+            </>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody>
+        {slices.map((s) => (
+          <tr key={s.key}>
+            <th scope="row">{names?.[s.key] ?? s.key}</th>
+            <td>{s.rows ?? t.regFewerThanTen}</td>
+            <td>{shown(s.policyValueDifference, (v) => formatPoints(v, t.lang))}</td>
+            <td>{shown(s.adviceChanged, (v) => formatPercent(v, t.lang))}</td>
+            {withAuc ? (
+              <>
+                <td>{fmt(s.aucCandidate)}</td>
+                <td>{fmt(s.aucActive)}</td>
+              </>
+            ) : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
 }
 
 export default function CompareModels() {
-  const { id, active, tables, table, comparison, error } = useLoaderData<typeof loader>();
+  const { id, active, tables, comparison, armNames } = useLoaderData<typeof loader>();
+  const failure = useActionData<typeof action>();
   const t = useT();
-  const busy = useNavigation().state === "loading";
+  const busy = useNavigation().state !== "idle";
+  const running = comparison?.status === "running";
+  const revalidator = useRevalidator();
+  // While the worker runs, the page asks for its progress once a second (the comparison lives in the database).
+  useEffect(() => {
+    if (!running) return;
+    const timer = setInterval(() => {
+      if (revalidator.state === "idle") revalidator.revalidate();
+    }, 1000);
+    return () => clearInterval(timer);
+  }, [running, revalidator]);
+  const result = comparison?.result ?? null;
+  const policy = result?.metrics.find((m) => m.metric === "policyValueDr")?.difference ?? null;
+  const progress = comparison?.progress;
+  const step = progress?.phase === "bootstrap" ? 2 + (progress.step ?? 0) : progress?.phase === "predicting" ? 1 + (progress.step ?? 0) / 2 : 0;
   return (
     <div className="page">
       <p>
         <Link to={`/models/${encodeURIComponent(id)}`}>{t.backToModels}</Link>
       </p>
       <h1>{t.compareTitle}</h1>
-      <p>{t.compareIntro}</p>
+      <p>{t.regCompareIntro}</p>
       {!active ? (
         <p className="form-error" role="alert">
           {t.noActiveModel}
         </p>
       ) : tables.length === 0 ? (
-        <p className="muted">{t.noTables}</p>
+        <p className="muted" data-testid="no-held-out">
+          {t.regNoHeldOutTables}
+        </p>
       ) : (
-        <Form method="get">
+        <Form method="post">
+          <input type="hidden" name="intent" value="compare" />
           <div className="field">
-            <label htmlFor="compare-table">{t.tableLabel}</label>
-            <select id="compare-table" name="table" defaultValue={table ?? undefined}>
+            <label htmlFor="compare-table">{t.regHeldOutTableLabel}</label>
+            <select id="compare-table" name="table" defaultValue={tables[0]} aria-describedby="compare-table-help">
               {tables.map((name) => (
                 <option key={name} value={name}>
                   {name}
                 </option>
               ))}
             </select>
+            <p className="help" id="compare-table-help">
+              {t.regHeldOutTableHelp}
+            </p>
           </div>
-          <button type="submit" className="primary" disabled={busy}>
+          <button type="submit" className="primary" disabled={busy || running}>
             {t.compareButton}
           </button>
         </Form>
       )}
-      {error ? (
-        <p className="form-error" role="alert">
-          {t.compareFailed}: {error}
+      {failure ? (
+        <p className="form-error" role="alert" data-testid="compare-error">
+          {failure.message}
         </p>
       ) : null}
-      {comparison ? (
-        <>
+      {comparison && running ? (
+        <div role="status" data-testid="compare-progress">
+          <label htmlFor="compare-progress-bar">{label(t.regPhaseLabels, progress?.phase ?? "starting")}</label>{" "}
+          <progress id="compare-progress-bar" max={7} value={step}>
+            {Math.round((step / 7) * 100)}%
+          </progress>
+        </div>
+      ) : null}
+      {comparison?.status === "failed" ? (
+        <p className="form-error" role="alert">
+          {t.compareFailed}: {comparison.error}
+        </p>
+      ) : null}
+      {comparison && result ? (
+        <section aria-labelledby="verdict-heading">
+          <h2 id="verdict-heading">{fill(t.regResultHeading, { table: comparison.tableName, active: comparison.activeId })}</h2>
+          {!comparison.current ? <p className="form-error">{t.regComparedWithOtherActive}</p> : null}
+          <p className={result.verdict === "worse" ? "form-error" : "notice"} data-testid="verdict" data-verdict={result.verdict}>
+            <strong>{label(t.regVerdictLabels, result.verdict)}</strong>{" "}
+            {policy
+              ? fill(t.regVerdictDetail, {
+                  value: formatPoints(policy.value, t.lang),
+                  lower: formatPoints(policy.lower95, t.lang, { unit: false }),
+                  upper: formatPoints(policy.upper95, t.lang, { unit: false }),
+                })
+              : null}
+          </p>
+          <p data-testid="advice-changed">{fill(t.regAdviceChangedSentence, { share: formatPercent(result.adviceChanged, t.lang) })}</p>
           <table data-testid="comparison">
             <caption>
-              {t.candidateLabel} {id} · {t.activeModelLabel} {active}
+              {t.candidateLabel} {id} · {t.activeModelLabel} {comparison.activeId}
             </caption>
             <thead>
               <tr>
@@ -87,7 +220,7 @@ export default function CompareModels() {
               </tr>
             </thead>
             <tbody>
-              {comparison.metrics.map((m) => (
+              {result.metrics.map((m) => (
                 <tr key={m.metric}>
                   <th scope="row">{label(t.metricLabels, m.metric)}</th>
                   <td>{fmt(m.candidate)}</td>
@@ -102,8 +235,18 @@ export default function CompareModels() {
               ))}
             </tbody>
           </table>
-          <p className="muted">{fill(t.compareRows, { rows: comparison.rows, replicates: comparison.replicates })}</p>
-        </>
+          <p className="muted">{fill(t.compareRows, { rows: result.rows, replicates: result.replicates })}</p>
+          <h3>{t.regPerArmHeading}</h3>
+          <SliceTable caption={t.regPerArmCaption} slices={result.perArm} names={armNames} withAuc />
+          <h3>{t.regPerGroupHeading}</h3>
+          <p className="help">{t.regSuppressedNote}</p>
+          {result.perGroup.map((group) => (
+            <SliceTable key={group.column} caption={fill(t.regPerGroupCaption, { column: group.column })} slices={group.groups} withAuc={false} />
+          ))}
+          <p>
+            <Link to={`/models/${encodeURIComponent(id)}#promote-heading`}>{t.regToPromotion}</Link>
+          </p>
+        </section>
       ) : null}
     </div>
   );

@@ -1,13 +1,13 @@
-import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { type ActionFunctionArgs, data as responseData, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
-import { fill, fmt, label, shortHash } from "~/components/model-ui";
-import { getRollbackTarget, listModelVersions, rollbackModelVersion } from "~/models/model-version.server";
+import { fill, label, shortHash } from "~/components/model-ui";
+import { listModelVersions, listRollbackTargets } from "~/models/model-version.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth/auth.server";
 import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
-import { importBundle, keyMetrics, listLinkedTables } from "~/utils/registry/model-registry.server";
+import { importBundle, listLinkedTables, rollbackRegisteredModel } from "~/utils/registry/model-registry.server";
 import { recoverStaleRunsOnce } from "~/utils/registry/training.server";
 import { readForm } from "~/utils/forms/form.server";
 
@@ -21,48 +21,52 @@ const ImportFormSchema = z.object({
   path: z.string().trim().min(1).max(500),
   tableName: z.string().max(200).optional().transform((v) => (v ? v : null)),
 });
-const ActionSchema = z.discriminatedUnion("intent", [ImportFormSchema, z.object({ intent: z.literal("rollback") })]);
+const RollbackFormSchema = z.object({
+  intent: z.literal("rollback"),
+  target: z.string().max(200).default(""),
+  reason: z.string().max(500).default(""),
+});
+const ActionSchema = z.discriminatedUnion("intent", [ImportFormSchema, RollbackFormSchema]);
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, VIEW_ROLES);
   await recoverStaleRunsOnce();
-  const [versions, rollbackTarget, tables] = await Promise.all([listModelVersions(), getRollbackTarget(), listLinkedTables()]);
+  const [versions, rollbackTargets, tables] = await Promise.all([listModelVersions(), listRollbackTargets(), listLinkedTables()]);
+  const passed = new Set(versions.filter((v) => v.disclosureStatus === "passed").map((v) => v.id));
   return {
     canEdit: user.role === "datascientist",
     tables,
-    rollbackTarget: rollbackTarget?.id ?? null,
+    rollbackTargets: rollbackTargets.filter((v) => passed.has(v.id)).map((v) => v.id),
     versions: versions.map((v) => ({
       id: v.id,
       status: v.status,
       dataHash: shortHash(v.dataHash),
       disclosureStatus: v.disclosureStatus,
-      metrics: keyMetrics(v.metricsJson),
+      activationReason: v.activationReason,
       createdAt: v.createdAt.toISOString().slice(0, 16).replace("T", " "),
       activatedAt: v.activatedAt?.toISOString().slice(0, 16).replace("T", " ") ?? null,
     })),
   };
 }
 
-type ActionResult = { ok: true; message: string } | { ok: false; message: string };
-
-export async function action({ request }: ActionFunctionArgs): Promise<ActionResult> {
+export async function action({ request }: ActionFunctionArgs) {
   const user = await requireRole(request, ["datascientist"]);
   const t = MESSAGES[await getLang(request)];
   const parsed = ActionSchema.safeParse(Object.fromEntries(await readForm(request)));
   if (!parsed.success) return { ok: false, message: label(t.importErrors, "path") };
   const data = parsed.data;
   if (data.intent === "rollback") {
-    const result = await rollbackModelVersion();
+    const result = await rollbackRegisteredModel({ targetId: data.target, reason: data.reason, userId: user.id });
     await audit({
       actorId: user.id,
       action: "model.rollback",
-      object: result.ok ? `model:${result.activated}` : null,
+      object: `model:${result.ok ? result.activated : data.target.slice(0, 120) || "?"}`,
       result: result.ok ? "ok" : "failed",
       request,
     });
     return result.ok
       ? { ok: true, message: fill(t.rolledBack, { version: result.activated }) }
-      : { ok: false, message: label(t.transitionErrors, result.reason) };
+      : responseData({ ok: false, message: label(t.transitionErrors, result.reason) }, { status: 400 });
   }
   const result = await importBundle({ source: data.path, createdById: user.id, tableName: data.tableName });
   await audit({
@@ -78,7 +82,7 @@ export async function action({ request }: ActionFunctionArgs): Promise<ActionRes
 }
 
 export default function Models() {
-  const { versions, canEdit, tables, rollbackTarget } = useLoaderData<typeof loader>();
+  const { versions, canEdit, tables, rollbackTargets } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   return (
@@ -96,41 +100,53 @@ export default function Models() {
             <th scope="col">{t.modelVersion}</th>
             <th scope="col">{t.status}</th>
             <th scope="col">{t.dataHashLabel}</th>
-            <th scope="col">{t.metricLabels.auc}</th>
-            <th scope="col">{t.metricLabels.brier}</th>
-            <th scope="col">{t.metricLabels.ece}</th>
             <th scope="col">{t.disclosureCheck}</th>
             <th scope="col">{t.dateLabel}</th>
           </tr>
         </thead>
         <tbody>
           {versions.map((v) => (
-            <tr key={v.id} data-status={v.status}>
+            <tr key={v.id} data-status={v.status} className={v.status === "active" ? "row-active" : undefined} aria-current={v.status === "active" ? "true" : undefined}>
               <td>
                 <Link to={`/models/${encodeURIComponent(v.id)}`}>{v.id}</Link>
               </td>
-              <td>{label(t.modelStatusLabels, v.status)}</td>
+              <td>{v.status === "active" ? <strong className="badge">{label(t.modelStatusLabels, v.status)}</strong> : label(t.modelStatusLabels, v.status)}</td>
               <td>{v.dataHash ? <code title={t.dataHashLabel}>{v.dataHash}</code> : t.unknownValue}</td>
-              <td>{fmt(v.metrics.auc)}</td>
-              <td>{fmt(v.metrics.brier)}</td>
-              <td>{fmt(v.metrics.ece)}</td>
               <td>{label(t.disclosureLabels, v.disclosureStatus)}</td>
               <td>{v.activatedAt ?? v.createdAt}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      <p className="help">{t.regNoOwnMetrics}</p>
       {canEdit ? (
         <>
           <p>
             <Link to="/models/train">{t.retrain}</Link>
           </p>
-          <h2>{t.rollback}</h2>
-          {rollbackTarget ? (
+          <h2>{t.regRollbackHeading}</h2>
+          {rollbackTargets.length > 0 ? (
             <Form method="post">
               <input type="hidden" name="intent" value="rollback" />
-              <p>{fill(t.rollbackIntro, { version: rollbackTarget })}</p>
-              <button type="submit">{t.rollback}</button>
+              <p>{t.regRollbackIntro}</p>
+              <div className="field">
+                <label htmlFor="rollback-target">{t.regRollbackTargetLabel}</label>
+                <select id="rollback-target" name="target" defaultValue={rollbackTargets[0]}>
+                  {rollbackTargets.map((id) => (
+                    <option key={id} value={id}>
+                      {id}
+                    </option>
+                  ))}
+                </select>
+              </div>
+              <div className="field">
+                <label htmlFor="rollback-reason">{t.regRollbackReasonLabel}</label>
+                <textarea id="rollback-reason" name="reason" required minLength={5} maxLength={500} rows={2} aria-describedby="rollback-reason-help" />
+                <p className="help" id="rollback-reason-help">
+                  {t.regReasonHelp}
+                </p>
+              </div>
+              <button type="submit">{t.regRollbackButton}</button>
             </Form>
           ) : (
             <p className="muted">{t.noRollback}</p>

@@ -171,3 +171,47 @@ describe("bundle import", () => {
     expect(await registry.promotionBlocker(path.join(modelDir, "nowhere"))).toBe("invalid");
   });
 });
+
+describe("promotion guardrails", () => {
+  it("refuses without a reason, and without a passed comparison against the current active model", async () => {
+    const comparisons = await import("~/models/model-comparison.server");
+    await candidate("g0");
+    await versions.promoteModelVersion({ id: "g0" });
+    const active = await versions.getActiveModelVersion();
+    expect(active).not.toBeNull();
+    await candidate("g1");
+    const promote = (reason: string) => registry.promoteRegisteredModel({ id: "g1", reason, userId, comparison: "required" });
+    expect(await promote("")).toEqual({ ok: false, reason: "no_reason" });
+    expect(await promote("   abc  ")).toEqual({ ok: false, reason: "no_reason" });
+    expect(await promote("better on the held-out table")).toEqual({ ok: false, reason: "no_comparison" });
+    // A comparison that is worse, still running, or made against another model does not count.
+    const compare = async (activeId: string, verdict: "better" | "worse" | null) => {
+      const { id } = await comparisons.createComparison({ candidateId: "g1", activeId, tableName: "linked-heldout", tableHash: null, createdById: userId });
+      if (verdict) await db.modelComparison.update({ where: { id }, data: { status: "done", verdict } });
+    };
+    await compare(active?.id ?? "", "worse");
+    await compare(active?.id ?? "", null);
+    await compare("another-model", "better");
+    expect(await promote("better on the held-out table")).toEqual({ ok: false, reason: "no_comparison" });
+    await compare(active?.id ?? "", "better");
+    // Past the guardrails, the bundle itself is checked (here it does not exist).
+    expect(await promote("better on the held-out table")).toEqual({ ok: false, reason: "invalid" });
+  });
+
+  it("never offers a model's training table for its comparison", async () => {
+    const { heldOutTables, isTrainingTable } = await import("~/utils/registry/comparison.server");
+    const dataDir = await mkdtemp(path.join(tmpdir(), "tw-tables-"));
+    process.env.DATA_DIR = dataDir;
+    for (const name of ["linked", "linked-heldout", "linked-b"]) {
+      await mkdir(path.join(dataDir, name), { recursive: true });
+      await writeFile(path.join(dataDir, name, "analysis.csv"), `a,b\n1,${name}\n`);
+      await writeFile(path.join(dataDir, name, "schema.json"), "{}");
+    }
+    const { sha256File } = await import("../../model/index");
+    const trainedOnB = { id: "b", dataHash: await sha256File(path.join(dataDir, "linked-b", "analysis.csv")), trainingTable: null };
+    const trainedOnLinked = { id: "l", dataHash: null, trainingTable: "linked" };
+    expect(await isTrainingTable("linked-b", trainedOnB)).toBe(true);
+    expect(await isTrainingTable("linked", trainedOnLinked)).toBe(true);
+    expect(await heldOutTables([trainedOnB, trainedOnLinked])).toEqual(["linked-heldout"]);
+  });
+});

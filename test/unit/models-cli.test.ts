@@ -57,7 +57,7 @@ describe("npm run models", { timeout: 300_000 }, () => {
   it("--help, a missing or unknown command and a missing directory: usage or one line, exit 0 / 1", async () => {
     const help = await models(["--help"]);
     expect(help.code).toBe(0);
-    expect(help.stdout).toMatch(/import DIR \[--activate\]/);
+    expect(help.stdout).toMatch(/import DIR \[--activate --reason TEXT\]/);
     expect((await models(["import", "--help"])).stdout).toMatch(/passing disclosure report/);
     for (const [args, pattern] of [
       [[], /^models: error: missing command: one of import, list/],
@@ -65,6 +65,9 @@ describe("npm run models", { timeout: 300_000 }, () => {
       [["import"], /^models import: error: DIR: the bundle directory is missing/],
       [["import", path.join(dataDir, "nowhere")], /^models import: error: .*nowhere: no such directory/],
       [["import", passed, "--activte"], /^models import: error: Unknown option '--activte'/],
+      // Activation asks for a reason, stored with the version and audited.
+      [["import", passed, "--activate"], /^models import: error: .*--activate needs --reason/],
+      [["import", passed, "--activate", "--reason", "ok"], /^models import: error: .*at least 5 characters/],
     ] as const) {
       const run = await models([...args]);
       expect(run.code, args.join(" ")).toBe(1);
@@ -74,7 +77,7 @@ describe("npm run models", { timeout: 300_000 }, () => {
   });
 
   it("refuses a bundle without a disclosure report and a tampered one (exit 2), registering nothing", async () => {
-    const noReport = await models(["import", unchecked, "--activate"]);
+    const noReport = await models(["import", unchecked, "--activate", "--reason", "first model"]);
     expect(noReport.code).toBe(2);
     expect(oneLine(noReport)).toEqual([expect.stringMatching(/refused \(no passing disclosure report: .*check-bundle/)]);
     const changed = await models(["import", tampered]);
@@ -91,13 +94,18 @@ describe("npm run models", { timeout: 300_000 }, () => {
     expect(await getActiveModelVersion()).toBeNull();
     const { recommendForClient } = await import("~/utils/registry/predictor.server");
     expect(await recommendForClient(client)).toBeNull();
-    const run = await models(["import", passed, "--activate"]);
+    const run = await models(["import", passed, "--activate", "--reason", "first model of this install"]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain(`registered ${version} as a candidate (disclosure check: passed)`);
     expect(run.stdout).toContain(`activated ${version}`);
     const stored = await getModelVersion({ id: version });
-    expect(stored).toMatchObject({ status: "active", disclosureStatus: "passed", dir: path.join(dataDir, "models", version) });
+    expect(stored).toMatchObject({
+      status: "active",
+      disclosureStatus: "passed",
+      dir: path.join(dataDir, "models", version),
+      activationReason: "first model of this install",
+    });
     // This process stands in for a running server: it remembers the active model for at most a few seconds.
     await new Promise((r) => setTimeout(r, 3100));
     expect((await getActiveModelVersion())?.id).toBe(version);
@@ -131,7 +139,7 @@ describe("npm run models", { timeout: 300_000 }, () => {
     const manifest = JSON.parse(await readFile(path.join(second, "manifest.json"), "utf8"));
     await writeFile(path.join(second, "manifest.json"), JSON.stringify({ ...manifest, version: `${version}-b` }));
     await writeBundleFile(second, "notes.txt", "second\n");
-    const stale = await models(["import", second, "--activate"]);
+    const stale = await models(["import", second, "--activate", "--reason", "replace the model"]);
     expect(stale.code).toBe(2);
     const { getModelVersion } = await import("~/models/model-version.server");
     expect((await getModelVersion({ id: version }))?.status).toBe("active");

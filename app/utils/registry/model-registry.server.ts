@@ -3,28 +3,25 @@ import { cp, mkdir, readdir, readFile, realpath, rename, rm, stat } from "node:f
 import path from "node:path";
 import { z } from "zod";
 import { type ModelCard, ModelCardSchema } from "../../../model/bundle/model-card";
-import { compareModels, type ModelComparison } from "../../../model/evaluate/compare";
 import {
-  BundleError,
   DISCLOSURE_REPORT_FILE,
   disposeBundle,
   ModelError,
   loadBundle,
   type Manifest,
-  predictTable,
-  readSchemaFile,
-  readTableCsv,
   requireDisclosurePass,
   sha256File,
-  validateTable,
   verifyBundle,
 } from "../../../model/index";
+import { getPassedComparison } from "~/models/model-comparison.server";
 import {
   createModelVersion,
   type DisclosureStatus,
+  getActiveModelVersion,
   getModelVersion,
   markModelVersionFailed,
   promoteModelVersion,
+  rollbackModelVersion,
   type TransitionResult,
 } from "~/models/model-version.server";
 import { getEnv } from "../env.server";
@@ -173,6 +170,8 @@ export async function registerBundle(options: {
   createdById: string | null;
   dataHash?: string | null;
   tableFile?: string | null;
+  /** The linked table (name under DATA_DIR) it was trained on, when known. */
+  trainingTable?: string | null;
   requirePassed?: boolean;
   hide?: { from: string; to: string }[];
 }): Promise<RegisterResult> {
@@ -220,6 +219,7 @@ export async function registerBundle(options: {
       metricsJson: metrics ? new TextDecoder().decode(metrics) : "{}",
       disclosureStatus: disclosure.status,
       createdById: options.createdById,
+      trainingTable: options.trainingTable ?? null,
     });
   } catch (error) {
     // Registered by someone else in between (unique id): the copy made here is not theirs to keep.
@@ -261,6 +261,7 @@ export async function importBundle(options: { source: string; createdById: strin
     place: "copy",
     createdById: options.createdById,
     tableFile: paths?.table ?? null,
+    trainingTable: paths ? options.tableName : null,
     hide: [
       { from: source, to: typed },
       { from: resolvedRoot, to: "import" },
@@ -268,58 +269,54 @@ export async function importBundle(options: { source: string; createdById: strin
   });
 }
 
-export type PromoteResult = TransitionResult | { ok: false; reason: "invalid" | "disclosure" };
+export type PromoteResult = TransitionResult | { ok: false; reason: "invalid" | "disclosure" | "no_reason" | "no_comparison" };
+
+/** A reason for a promotion or roll-back: plain text, kept with the version and in the audit log. */
+export const ActivationReasonSchema = z.string().trim().min(5).max(500);
 
 /**
  * The promotion rule, for the app's promote button, `npm run models -- import --activate` and the demo
  * model: only a candidate whose bundle still loads (else it is marked failed) and carries a passing,
- * current disclosure report becomes active; the active model is retired in the same transaction.
+ * current disclosure report becomes active, with a recorded reason; the active model is retired in the
+ * same transaction. While a model is active, the candidate also needs a passed head-to-head comparison
+ * with exactly that model on a held-out table (`comparison: "required"`). Only the operator's CLI on the
+ * server may skip it (`comparison: "waived"`, see scripts/models.ts), never a request to the app.
  */
-export async function promoteRegisteredModel({ id }: { id: string }): Promise<PromoteResult> {
-  const version = await getModelVersion({ id });
+export async function promoteRegisteredModel(options: {
+  id: string;
+  reason: string;
+  userId: string | null;
+  comparison: "required" | "waived";
+}): Promise<PromoteResult> {
+  const reason = ActivationReasonSchema.safeParse(options.reason);
+  if (!reason.success) return { ok: false, reason: "no_reason" };
+  const version = await getModelVersion({ id: options.id });
   if (!version) return { ok: false, reason: "not_found" };
-  const blocker = version.status === "candidate" ? await promotionBlocker(version.dir) : null;
+  if (version.status !== "candidate") return { ok: false, reason: "not_candidate" };
+  const active = await getActiveModelVersion();
+  if (options.comparison === "required" && active && !(await getPassedComparison({ candidateId: version.id, activeId: active.id }))) {
+    return { ok: false, reason: "no_comparison" };
+  }
+  const blocker = await promotionBlocker(version.dir);
   if (blocker === "invalid") await markModelVersionFailed({ id: version.id });
   if (blocker) return { ok: false, reason: blocker };
-  return promoteModelVersion({ id: version.id });
+  return promoteModelVersion({
+    id: version.id,
+    activation: { reason: reason.data, userId: options.userId },
+    // The comparison was made against this active model: a change in between is refused.
+    expectedActive: options.comparison === "required" ? (active?.id ?? null) : undefined,
+  });
 }
 
-export type CompareResult = { ok: true; comparison: ModelComparison } | { ok: false; detail: string };
-
-/** Compares two registered bundles on a linked table (paired bootstrap of the differences). */
-export async function compareBundles(options: { candidateDir: string; activeDir: string; tableName: string }): Promise<CompareResult> {
-  const paths = await linkedTablePaths(options.tableName);
-  if (!paths) return { ok: false, detail: "unknown table" };
-  const candidate = await loadBundle(options.candidateDir).catch(() => null);
-  if (!candidate) return { ok: false, detail: "the candidate bundle cannot be loaded" };
-  const active = await loadBundle(options.activeDir).catch(() => null);
-  if (!active) {
-    disposeBundle(candidate);
-    return { ok: false, detail: "the active bundle cannot be loaded" };
-  }
-  try {
-    const schema = await readSchemaFile(paths.schema);
-    const table = await readTableCsv(paths.table);
-    validateTable(schema, table, { use: "predict", where: "analysis.csv" });
-    const arms = schema.treatment.arms;
-    const asPredictions = (p: ReturnType<typeof predictTable>) => {
-      if (p.arms.join("\u0000") !== arms.join("\u0000")) throw new BundleError("the model's arms differ from the table's");
-      return { expected: p.mean, propensity: p.propensity, rec: p.rec.map((a) => arms.indexOf(a)) };
-    };
-    const comparison = compareModels({
-      schema,
-      rows: table.rows,
-      candidate: asPredictions(predictTable(candidate, table.rows)),
-      active: asPredictions(predictTable(active, table.rows)),
-      options: { replicates: 400, seed: 1 },
-    });
-    return { ok: true, comparison };
-  } catch (error) {
-    return { ok: false, detail: error instanceof ModelError ? userMessage(error) : "comparison failed" };
-  } finally {
-    disposeBundle(candidate);
-    disposeBundle(active);
-  }
+/** Roll back to an earlier version (retired, once active) whose bundle still loads and passes the disclosure rule, with a reason. */
+export async function rollbackRegisteredModel(options: { targetId: string; reason: string; userId: string }): Promise<PromoteResult> {
+  const reason = ActivationReasonSchema.safeParse(options.reason);
+  if (!reason.success) return { ok: false, reason: "no_reason" };
+  const target = await getModelVersion({ id: options.targetId });
+  if (target?.status !== "retired" || !target.activatedAt) return { ok: false, reason: "no_previous" };
+  const blocker = await promotionBlocker(target.dir);
+  if (blocker) return { ok: false, reason: blocker };
+  return rollbackModelVersion({ targetId: target.id, activation: { reason: reason.data, userId: options.userId } });
 }
 
 const KeyMetricsSchema = z.object({

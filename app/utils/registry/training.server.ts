@@ -51,6 +51,7 @@ async function finishWithBundle(runId: string, result: z.infer<typeof WorkerResu
       place: "in-place",
       createdById: run.createdById,
       dataHash: result.dataHash,
+      trainingTable: run.tableName,
       requirePassed: true,
     });
     if (registered.ok) {
