@@ -1,106 +1,149 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
-import { z } from "zod";
 import { Pagination } from "~/components/pagination";
-import { listAuditEvents } from "~/models/audit.server";
+import { listAuditPeople } from "~/models/audit.server";
+import { auditActionLabel } from "~/utils/audit-actions";
+import { AUDIT_ROLES, auditQueryString, getAuditPage, parseAuditQuery } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth/auth.server";
 import { pageTitle, useT } from "~/utils/i18n";
+import { getLang } from "~/utils/lang.server";
 
 export const meta = pageTitle((t) => t.auditLog);
 
 const PAGE_SIZE = 50;
-const day = z
-  .string()
-  .regex(/^\d{4}-\d{2}-\d{2}$/)
-  .transform((v) => new Date(`${v}T00:00:00Z`))
-  // Years the database can store with a day to spare ("to" is inclusive: one day is added).
-  .refine((d) => !Number.isNaN(d.getTime()) && d.getUTCFullYear() >= 1900 && d.getUTCFullYear() <= 2999);
-const QuerySchema = z.object({
-  action: z.string().regex(/^[a-z._]{1,64}$/).optional().catch(undefined),
-  result: z.enum(["ok", "denied", "failed"]).optional().catch(undefined),
-  from: day.optional().catch(undefined),
-  to: day.optional().catch(undefined),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
-});
 
 export async function loader({ request }: LoaderFunctionArgs) {
-  await requireRole(request, ["manager", "admin"]);
-  const params = new URL(request.url).searchParams;
-  const query = QuerySchema.parse(Object.fromEntries(params));
-  // "to" is inclusive for the person choosing the date.
-  const to = query.to ? new Date(query.to.getTime() + 24 * 3600 * 1000) : undefined;
-  const { total, events, actions } = await listAuditEvents({ ...query, to, pageSize: PAGE_SIZE });
+  await requireRole(request, [...AUDIT_ROLES]);
+  const query = parseAuditQuery(new URL(request.url));
+  const lang = await getLang(request);
+  const [{ total, rows, actions, unknownClient }, people] = await Promise.all([getAuditPage(query, lang, PAGE_SIZE), listAuditPeople()]);
+  const { page: _, ...filters } = query;
   return {
-    filters: { action: query.action ?? "", result: query.result ?? "", from: params.get("from") ?? "", to: params.get("to") ?? "" },
+    filters: {
+      person: filters.person ?? "",
+      client: filters.client ?? "",
+      action: filters.action ?? "",
+      result: filters.result ?? "",
+      from: filters.from ?? "",
+      to: filters.to ?? "",
+    },
+    exportHref: `/audit/export.csv${auditQueryString(query)}`,
     page: query.page,
     pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
     total,
-    actions,
-    events: events.map((e) => ({ ...e, at: e.at.toISOString().replace("T", " ").slice(0, 19) })),
+    unknownClient,
+    people: people.map((p) => ({ id: p.id, name: p.displayName, role: p.role })),
+    actions: actions.map((code) => ({ code, label: auditActionLabel(code, lang) })).sort((a, b) => a.label.localeCompare(b.label, lang)),
+    rows,
   };
 }
 
 export default function AuditLog() {
-  const { filters, events, actions, page, pages, total } = useLoaderData<typeof loader>();
+  const { filters, rows, actions, people, page, pages, total, exportHref, unknownClient } = useLoaderData<typeof loader>();
   const t = useT();
+  const roleLabel = (r: string) => (t.roleLabels as Record<string, string>)[r] ?? r;
   return (
     <div className="page">
       <h1>{t.auditLog}</h1>
-      <p className="muted">{t.auditIntro}</p>
-      <Form method="get">
-        <label htmlFor="action">{t.auditAction}</label>
-        <select id="action" name="action" defaultValue={filters.action}>
-          <option value="">{t.all}</option>
-          {actions.map((a) => (
-            <option key={a} value={a}>
-              {a}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="result">{t.auditResult}</label>
-        <select id="result" name="result" defaultValue={filters.result}>
-          <option value="">{t.all}</option>
-          <option value="ok">ok</option>
-          <option value="denied">denied</option>
-          <option value="failed">failed</option>
-        </select>
-        <label htmlFor="from">{t.fromDate}</label>
-        <input id="from" name="from" type="date" defaultValue={filters.from} />
-        <label htmlFor="to">{t.toDate}</label>
-        <input id="to" name="to" type="date" defaultValue={filters.to} />
+      <p className="muted">
+        {t.auditIntro} {t.auditTimeZone}
+      </p>
+      <Form method="get" className="audit-filters">
+        <div>
+          <label htmlFor="person">{t.auditPerson}</label>
+          <select id="person" name="person" defaultValue={filters.person}>
+            <option value="">{t.auditAllPeople}</option>
+            {people.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name} ({roleLabel(p.role)})
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="client">{t.auditClientCode}</label>
+          <input id="client" name="client" defaultValue={filters.client} aria-describedby="client-help" aria-invalid={unknownClient || undefined} />
+          <span id="client-help" className="muted">
+            {unknownClient ? t.auditUnknownClient : t.auditClientCodeHelp}
+          </span>
+        </div>
+        <div>
+          <label htmlFor="action">{t.auditAction}</label>
+          <select id="action" name="action" defaultValue={filters.action}>
+            <option value="">{t.all}</option>
+            {actions.map((a) => (
+              <option key={a.code} value={a.code}>
+                {a.label}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="result">{t.auditResult}</label>
+          <select id="result" name="result" defaultValue={filters.result}>
+            <option value="">{t.all}</option>
+            {(["ok", "denied", "failed"] as const).map((r) => (
+              <option key={r} value={r}>
+                {t.auditResults[r]}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="from">{t.fromDate}</label>
+          <input id="from" name="from" type="date" defaultValue={filters.from} />
+        </div>
+        <div>
+          <label htmlFor="to">{t.toDate}</label>
+          <input id="to" name="to" type="date" defaultValue={filters.to} />
+        </div>
         <div>
           <button type="submit" className="primary">
             {t.filter}
           </button>
         </div>
       </Form>
-      <table data-testid="audit">
-        <caption className="muted">
-          {total} {t.auditEntries}
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">{t.auditTime}</th>
-            <th scope="col">{t.auditActor}</th>
-            <th scope="col">{t.auditAction}</th>
-            <th scope="col">{t.auditObject}</th>
-            <th scope="col">{t.auditResult}</th>
-            <th scope="col">{t.auditOrigin}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {events.map((e) => (
-            <tr key={e.id}>
-              <td>{e.at}</td>
-              <td>{e.actorId ?? "—"}</td>
-              <td>{e.action}</td>
-              <td>{e.object ?? "—"}</td>
-              <td>{e.result}</td>
-              <td>{e.origin ?? "—"}</td>
+      <p>
+        <a href={exportHref} download="auditlog.csv">
+          {t.auditExport}
+        </a>
+      </p>
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (WCAG 2.1.1). */}
+      <section className="table-scroll" aria-label={t.auditLog} tabIndex={0}>
+        <table data-testid="audit">
+          <caption className="muted">
+            {total} {t.auditEntries}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">{t.auditTime}</th>
+              <th scope="col">{t.auditActor}</th>
+              <th scope="col">{t.auditRole}</th>
+              <th scope="col">{t.auditClient}</th>
+              <th scope="col">{t.auditAction}</th>
+              <th scope="col">{t.auditPurpose}</th>
+              <th scope="col">{t.auditResult}</th>
+              <th scope="col">{t.auditObject}</th>
+              <th scope="col">{t.auditOrigin}</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((e) => (
+              <tr key={e.id}>
+                <td data-testid="audit-time">{e.at}</td>
+                <td>{e.who}</td>
+                <td>{e.role || "—"}</td>
+                <td>{e.client || "—"}</td>
+                <td title={e.code}>{e.action}</td>
+                <td>{e.purpose || "—"}</td>
+                <td>{e.result}</td>
+                <td>{e.object || "—"}</td>
+                <td>{e.origin || "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
       <Pagination page={page} pages={pages} filters={filters} />
     </div>
   );

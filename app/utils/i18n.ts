@@ -1097,6 +1097,47 @@ export function formatDate(value: Date | string, lang: Lang): string {
   return new Intl.DateTimeFormat(LOCALES[lang], { day: "2-digit", month: "2-digit", year: "numeric", timeZone: TIME_ZONE }).format(date);
 }
 
+/** Date and time parts of a moment in the municipality's time zone. */
+function zonedParts(date: Date): Record<"year" | "month" | "day" | "hour" | "minute" | "second", string> {
+  const parts = new Intl.DateTimeFormat("en-GB", {
+    timeZone: TIME_ZONE,
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+    hourCycle: "h23",
+  }).formatToParts(date);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? "00";
+  return { year: part("year"), month: part("month"), day: part("day"), hour: part("hour"), minute: part("minute"), second: part("second") };
+}
+
+/**
+ * A moment with its time in the municipality's time zone (Europe/Amsterdam): "29-11-2026 21:03:12" in
+ * Dutch, "29/11/2026 21:03:12" in English; `sortable` gives "2026-11-29 21:03:12" (for files).
+ */
+export function formatDateTime(value: Date, lang: Lang, options: { sortable?: boolean } = {}): string {
+  if (Number.isNaN(value.getTime())) return "—";
+  const p = zonedParts(value);
+  const time = `${p.hour}:${p.minute}:${p.second}`;
+  if (options.sortable) return `${p.year}-${p.month}-${p.day} ${time}`;
+  return `${p.day}${lang === "nl" ? "-" : "/"}${p.month}${lang === "nl" ? "-" : "/"}${p.year} ${time}`;
+}
+
+/** The first moment of a calendar day (yyyy-mm-dd) in the municipality's time zone, as a Date. */
+export function localDayStart(day: string): Date {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  const guess = Date.UTC(y, m - 1, d);
+  // The zone's offset at that moment (checked twice: the day may start on the other side of a clock change).
+  const offsetAt = (t: number) => {
+    const p = zonedParts(new Date(t));
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - t;
+  };
+  const first = guess - offsetAt(guess);
+  return new Date(guess - offsetAt(first));
+}
+
 /** "1 cliënt", "2 cliënten": a count with the right plural, from the messages `one` and `many` ("{n} …"). */
 export function formatCount(n: number, lang: Lang, forms: { one: string; many: string }): string {
   return (n === 1 ? forms.one : forms.many).replace("{n}", formatNumber(n, lang));
