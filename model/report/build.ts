@@ -41,7 +41,8 @@ export type BuildReportInput = {
 
 const DEFAULT_CLIP = 0.01;
 const DEFAULT_OVERLAP = 0.02;
-const round = (v: number, digits = 4): number => Number(v.toFixed(digits));
+// `+ 0` turns −0 into 0, so the JSON reads back equal.
+const round = (v: number, digits = 4): number => Number(v.toFixed(digits)) + 0;
 
 type Cell = { feature: string; value: string; rows: number[] };
 type SubgroupFeature = { feature: string; role: "feature" | "audit"; cells: Cell[] };

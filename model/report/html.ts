@@ -38,7 +38,7 @@ function forestSvg(options: { id: string; title: string; description: string; ro
   const top = 10;
   const axis = 30;
   const height = top + rows.length * rowHeight + axis;
-  const width = labelWidth + plotWidth + 90;
+  const width = labelWidth + plotWidth + 150;
   const bounds = rows.flatMap((r) => (r.effect.lower === null || r.effect.upper === null ? [] : [r.effect.lower, r.effect.upper]));
   const extent = Math.max(0.01, ...bounds.map(Math.abs)) * 1.05;
   const x = (v: number) => labelWidth + ((v + extent) / (2 * extent)) * plotWidth;
@@ -97,7 +97,7 @@ const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1a1a1a;background:#fff;max-width:60rem;margin:0 auto;padding:1.5rem;line-height:1.5}
 h1,h2,h3{line-height:1.2}h2{margin-top:2.5rem;border-bottom:2px solid #01689b;padding-bottom:.25rem}
 .meta{color:#4a4a4a}.limits{background:#f3f7fa;border-left:4px solid #01689b;padding:.5rem 1rem}
-figure{margin:1rem 0;overflow-x:auto}figcaption{font-weight:600;margin-bottom:.25rem}
+figure{margin:1rem 0;overflow-x:auto}svg{max-width:100%;height:auto}figcaption{font-weight:600;margin-bottom:.25rem}
 svg text{font-size:12px;fill:#1a1a1a}svg .tick{fill:#4a4a4a}svg .hidden{fill:#4a4a4a;font-style:italic}
 svg .grid{stroke:#d0d0d0;stroke-width:1}svg .zero{stroke:#4a4a4a;stroke-width:1.5}
 svg .ci{stroke-width:2.5}svg .ci.up{stroke:#01689b}svg .ci.down{stroke:#a90061}svg .ci.flat{stroke:#595959}

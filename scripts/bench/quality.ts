@@ -8,6 +8,7 @@ import type { EvaluationReport } from "../../model/evaluate/index.js";
 import { faithfulness, loadBundle, readSchemaFile, readTableCsv, trainBundle } from "../../model/index.js";
 import { factualTruthGap } from "../../model/metrics/index.js";
 import { parseCli } from "../lib/cli.js";
+import { reportQuality } from "./report-quality.js";
 import { prepareTable } from "./train.js";
 
 /**
@@ -16,13 +17,17 @@ import { prepareTable } from "./train.js";
  */
 const spec = {
   name: "bench quality",
-  usage: "npm run bench -- quality [--train-persons N] [--test-persons N] [--seed S]",
-  description: "Prints the evaluation's target checks, headline figures and explanation faithfulness as JSON.",
-  options: { "train-persons": "string", "test-persons": "string", seed: "string" } as const,
+  usage: "npm run bench -- quality [--train-persons N] [--test-persons N] [--seed S] [--report-tables R]",
+  description:
+    "Prints the evaluation's target checks, headline figures and explanation faithfulness as JSON, and the\n" +
+    "what-works-for-whom report's validation: on R held-out tables (default 4; 0 skips it) the share of\n" +
+    "trajectories whose overall 95% interval holds the true average effect, and the drivers its subgroups find.",
+  options: { "train-persons": "string", "test-persons": "string", seed: "string", "report-tables": "string" } as const,
   schema: z.object({
     "train-persons": z.coerce.number().int().min(1000).max(200_000).default(20_000),
     "test-persons": z.coerce.number().int().min(500).max(200_000).default(5_000),
     seed: z.coerce.number().int().min(0).default(1),
+    "report-tables": z.coerce.number().int().min(0).max(50).default(4),
   }),
 };
 
@@ -69,7 +74,13 @@ export async function run(argv: string[]): Promise<void> {
     const gap = logged.truth ? factualTruthGap({ ...logged, truth: logged.truth, arms: schema.treatment.arms.length }) : [];
     const trainingRowsOffTruth = Object.fromEntries(schema.treatment.arms.map((arm, k) => [arm, round(gap[k] ?? null)]));
     const targets = checkTargets(report, { network: "network", baseline: "t-learner" });
-    process.stdout.write(`${JSON.stringify({ trainPersons: args["train-persons"], testPersons: args["test-persons"], seed: args.seed, trainSeconds, summary, targets, trainingRowsOffTruth, faithfulness: faithful }, null, 2)}\n`);
+    const whatWorks =
+      args["report-tables"] > 0
+        ? await reportQuality({ bundleDir: join(dir, "model"), workDir: dir, persons: args["test-persons"], seed: args.seed, tables: args["report-tables"] })
+        : null;
+    process.stdout.write(
+      `${JSON.stringify({ trainPersons: args["train-persons"], testPersons: args["test-persons"], seed: args.seed, trainSeconds, summary, targets, trainingRowsOffTruth, faithfulness: faithful, report: whatWorks }, null, 2)}\n`,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
