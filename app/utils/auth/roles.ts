@@ -16,9 +16,9 @@ export const HOME_BY_ROLE: Record<Role, string> = {
 };
 
 /** Navigation per role: links a role may follow (the server checks every route itself). */
-export const NAV_BY_ROLE: Record<Role, readonly ("caseload" | "dashboard" | "audit" | "users" | "models")[]> = {
+export const NAV_BY_ROLE: Record<Role, readonly ("caseload" | "dashboard" | "allocation" | "audit" | "users" | "models")[]> = {
   caseworker: ["caseload"],
-  manager: ["dashboard", "audit"],
+  manager: ["dashboard", "allocation", "audit"],
   datascientist: ["models"],
   admin: ["users", "audit", "models"],
 };
