@@ -492,8 +492,8 @@ function History() {
   if (decisions.length === 0) return <p className="muted">{t.noDecisionYet}</p>;
   return (
     <>
-      <div className="table-scroll">
-        <table data-testid="decisions">
+      <div>
+        <table data-testid="decisions" className="stack-table">
           <caption>{t.decisionHistory}</caption>
           <thead>
             <tr>
@@ -508,23 +508,25 @@ function History() {
           <tbody>
             {decisions.map((d) => (
               <tr key={d.id}>
-                <td>{d.version}</td>
-                <td>{armLabel(d.chosenArm, t.lang, catalogue as Catalogue)}</td>
-                <td>{d.followedAdvice ? t.yes : t.no}</td>
-                <td>
+                <td data-label={t.versionLabel}>{d.version}</td>
+                <td data-label={t.chosenTrajectory}>{armLabel(d.chosenArm, t.lang, catalogue as Catalogue)}</td>
+                <td data-label={t.followedAdvice}>{d.followedAdvice ? t.yes : t.no}</td>
+                <td data-label={t.deviationReason}>
                   {d.reasonCode ? DEVIATION_LABELS[d.reasonCode as keyof typeof DEVIATION_LABELS]?.[t.lang] : "—"}
                   {d.reasonText ? <div className="muted">{d.reasonText}</div> : null}
                 </td>
-                <td>{d.recommendation?.modelVersion ?? "—"}</td>
-                <td>{formatDate(d.createdAt, t.lang)}</td>
+                <td data-label={t.modelVersion} className="model-version-cell">
+                  {d.recommendation?.modelVersion ?? "—"}
+                </td>
+                <td data-label={t.dateLabel}>{formatDate(d.createdAt, t.lang)}</td>
               </tr>
             ))}
           </tbody>
         </table>
       </div>
       {outcomes.length > 0 ? (
-        <div className="table-scroll">
-          <table data-testid="outcomes">
+        <div>
+          <table data-testid="outcomes" className="stack-table">
             <caption>{t.outcomeHistory}</caption>
             <thead>
               <tr>
@@ -539,12 +541,12 @@ function History() {
             <tbody>
               {outcomes.map((o) => (
                 <tr key={o.id}>
-                  <td>{o.version}</td>
-                  <td>{o.work ? t.yes : t.no}</td>
-                  <td>{o.workStart ? formatDate(o.workStart, t.lang) : "—"}</td>
-                  <td>{o.hoursPerWeek ?? "—"}</td>
-                  <td>{o.leftBenefits ? t.yes : t.no}</td>
-                  <td>{formatDate(o.createdAt, t.lang)}</td>
+                  <td data-label={t.versionLabel}>{o.version}</td>
+                  <td data-label={t.outcomeWork}>{o.work ? t.yes : t.no}</td>
+                  <td data-label={t.workStart}>{o.workStart ? formatDate(o.workStart, t.lang) : "—"}</td>
+                  <td data-label={t.hoursPerWeek}>{o.hoursPerWeek ?? "—"}</td>
+                  <td data-label={t.outcomeLeftBenefits}>{o.leftBenefits ? t.yes : t.no}</td>
+                  <td data-label={t.dateLabel}>{formatDate(o.createdAt, t.lang)}</td>
                 </tr>
               ))}
             </tbody>

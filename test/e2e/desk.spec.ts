@@ -10,6 +10,8 @@ async function expectNoSidewaysScroll(page: Page) {
 test.use({ viewport: { width: 390, height: 844 } });
 
 test("the desk at 390 px: an intake that invents nothing, advice that names unknown facts, print view, saved decision, what-if before and after", async ({ page }) => {
+  // Many steps through three pages: more than the default minute on a busy machine.
+  test.setTimeout(120_000);
   await login(page, "klantmanager2");
 
   // The intake: nothing pre-selected or pre-filled, "unknown" is an answer of its own.
@@ -96,4 +98,14 @@ test("the caseload at 320 px: current advice, decision state, Dutch dates, the r
   await expect(page.getByTestId("ranking")).toBeVisible();
   await expectNoSidewaysScroll(page);
   await expect(page.getByRole("button", { name: "Uitloggen" })).toBeInViewport();
+
+  // In English: English words and notation throughout, no Dutch codes or units.
+  await page.getByRole("button", { name: "English" }).click();
+  await expect(page.getByRole("heading", { name: "Trajectories in order of advice" })).toBeVisible();
+  await expect(page).toHaveTitle(/^Client TW-[A-Z0-9]{10} — Trajectwijzer$/);
+  await expect(page.getByTestId("ranking")).toContainText("points");
+  await expect(page.getByTestId("ranking")).not.toContainText("procentpunt");
+  const profile = await page.locator(".profile-list dd").allTextContents();
+  expect(profile.filter((v) => /^(0|1|ja|nee)$|_/.test(v))).toEqual([]);
+  await expectNoSidewaysScroll(page);
 });
