@@ -41,6 +41,20 @@ describe("client ownership", () => {
   });
 });
 
+describe("the caseload", () => {
+  it("shows each client's current advice (never a what-if's) and the latest decision, or none while pending", async () => {
+    const pending = await newClient("pend001");
+    await db.recommendation.create({ data: { clientId: pending.clientId, modelVersion: "m1", resultJson: "{}", topArm: "jobcoaching", variant: "schulden_opgelost" } });
+    const decided = await newClient("deci001");
+    const recorded = await decisions.recordDecision({ clientId: decided.clientId, caseworkerId: owner, expectedVersion: 0, recommendationId: decided.recommendationId, chosenArm: "schuldhulp" });
+    expect(recorded.ok).toBe(true);
+    const { clients: rows } = await clients.listCaseload({ caseworkerId: owner, page: 1, pageSize: 50 });
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    expect(byId.get(pending.clientId)).toMatchObject({ currentAdvice: "schuldhulp", decidedArm: null });
+    expect(byId.get(decided.clientId)).toMatchObject({ currentAdvice: "schuldhulp", decidedArm: "schuldhulp" });
+  });
+});
+
 describe("decisions", () => {
   it("marks whether the top recommendation was followed and keeps every version", async () => {
     const { clientId, recommendationId } = await newClient("bbbbbb2");
