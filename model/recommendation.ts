@@ -12,6 +12,29 @@ export const ReasonSchema = z.object({
 });
 export type Reason = z.infer<typeof ReasonSchema>;
 
+/** One secondary outcome under this arm (e.g. problem debts after 12 months), from the bundle's secondary heads. */
+export const SecondaryEffectSchema = z.object({
+  /** The outcome's column in the configuration (e.g. "schulden_12m"). */
+  outcome: z.string(),
+  /** Chance of the outcome under this arm and its 95% interval. */
+  expected: z.number(),
+  lower: z.number(),
+  upper: z.number(),
+  /** Difference against the control arm and its 95% interval (0..1 scale). */
+  gain: z.number(),
+  gainLower: z.number(),
+  gainUpper: z.number(),
+});
+export type SecondaryEffect = z.infer<typeof SecondaryEffectSchema>;
+
+/** How a secondary outcome counts: which way is better and its weight in the ranking (0 = not ranked on). */
+export const SecondaryOutcomeSchema = z.object({
+  outcome: z.string(),
+  better: z.enum(["higher", "lower"]),
+  weight: z.number().min(0),
+});
+export type SecondaryOutcome = z.infer<typeof SecondaryOutcomeSchema>;
+
 export const ArmAdviceSchema = z.object({
   arm: z.string(),
   /** Rank among eligible arms, 1 = recommended; null for ineligible arms. */
@@ -35,6 +58,8 @@ export const ArmAdviceSchema = z.object({
   lowEvidence: z.boolean(),
   /** Top reasons for this arm's gain over the control arm, largest |effect| first. */
   reasons: z.array(ReasonSchema),
+  /** Secondary outcomes under this arm; absent for a bundle without secondary heads (or advice stored before them). */
+  secondary: z.array(SecondaryEffectSchema).optional(),
 });
 export type ArmAdvice = z.infer<typeof ArmAdviceSchema>;
 
@@ -53,5 +78,10 @@ export const RecommendationResultSchema = z.object({
   /** Eligible arms by rank, then ineligible arms. */
   arms: z.array(ArmAdviceSchema),
   whatIfs: z.array(WhatIfSchema),
+  /**
+   * The secondary outcomes the arms carry figures for, in order, with their weights: the ranking
+   * score is expected work + Σ weight × gain (the gain's sign flipped where lower is better).
+   */
+  secondaryOutcomes: z.array(SecondaryOutcomeSchema).optional(),
 });
 export type RecommendationResult = z.infer<typeof RecommendationResultSchema>;

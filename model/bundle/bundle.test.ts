@@ -32,7 +32,7 @@ describe("bundle", () => {
     const bundle = await loadBundle(fixture.dir);
     expect(bundle.version).toBe(fixture.version);
     expect(bundle.schema.name).toBe("reintegration");
-    expect(bundle.manifest.files.map((f) => f.path).sort()).toEqual([...REQUIRED_FILES, "training-data.json", "baseline.json", "catalogue.json"].sort());
+    expect(bundle.manifest.files.map((f) => f.path).sort()).toEqual([...REQUIRED_FILES, "training-data.json", "baseline.json", "catalogue.json", "secondary.json"].sort());
     const recorded = JSON.parse(await readFile(join(fixture.dir, "training-data.json"), "utf8"));
     expect(recorded.sha256).toBe(createHash("sha256").update(await readFile(fixture.table)).digest("hex"));
     expect(bundle.modelCard.featuresNotUsed.map((f) => f.name)).toEqual(expect.arrayContaining(["herkomst", "geslacht", "mu_regulier"]));

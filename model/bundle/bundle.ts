@@ -15,6 +15,7 @@ import { loadMunicipalConfig } from "../config/load.js";
 import { type Catalogue, CatalogueSchema } from "../config/municipality.js";
 import { type MetricsFile, MetricsFileSchema, type ModelCard, ModelCardSchema } from "./model-card.js";
 import { type ReferenceStats, ReferenceStatsSchema } from "./reference.js";
+import { SECONDARY_FILE, type SecondaryFile, SecondaryFileSchema } from "../secondary/heads.js";
 
 /**
  * A model bundle directory:
@@ -28,6 +29,8 @@ import { type ReferenceStats, ReferenceStatsSchema } from "./reference.js";
  *   catalogue.json  the trajectory and feature catalogue (labels, rules, what-ifs; no data).
  *                   Optional: a bundle made before it existed gets the catalogue derived
  *                   from its schema on load.
+ *   secondary.json  per secondary outcome and arm a logistic head's coefficients and their
+ *                   covariance (model/secondary). Optional: without it the advice shows work only.
  * Other tools (evaluate, check-bundle) add or replace files through `writeBundleFile`,
  * which keeps the manifest right.
  */
@@ -96,6 +99,8 @@ export type Bundle = {
   catalogue: Catalogue;
   /** @internal live tensors of the ensemble. */
   ensemble: Ensemble;
+  /** secondary.json: heads for the secondary outcomes (care need, debts, ...); null in a bundle without them. */
+  secondary: SecondaryFile | null;
 };
 
 export const sha256 = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
@@ -362,7 +367,11 @@ export async function loadBundle(dir: string): Promise<Bundle> {
     calibration,
   };
   const ensemble = loadEnsemble(state);
-  return { version: manifest.version, dir: root, schema, encoder, reference, metrics, modelCard, model, manifest, catalogue, ensemble };
+  const secondary = files.has(SECONDARY_FILE) ? parseJsonFile(root, files, SECONDARY_FILE, SecondaryFileSchema) : null;
+  if (secondary && (secondary.arms.join("\u0000") !== schema.treatment.arms.join("\u0000") || secondary.width !== encoder.width)) {
+    throw new BundleError(`${join(root, SECONDARY_FILE)}: arms or encoded width do not match schema.json and encoder.json`);
+  }
+  return { version: manifest.version, dir: root, schema, encoder, reference, metrics, modelCard, model, manifest, catalogue, ensemble, secondary };
 }
 
 /** The encoder's categorical levels (already those of at least ten training rows). */

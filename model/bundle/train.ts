@@ -13,6 +13,7 @@ import type { Catalogue } from "../config/municipality.js";
 import { assertBundleTarget, encoderLevels, packWeights, saveBundle, sha256, sha256File } from "./bundle.js";
 import { buildModelCard, modelCardMarkdown, type Performance, type ValidationMetrics } from "./model-card.js";
 import { computeReferenceStats, MIN_CELL } from "./reference.js";
+import { addSecondaryHeads } from "../secondary/bundle-file.js";
 
 export type TrainOptions = {
   table: string;
@@ -134,6 +135,8 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
     trainingData: { table: basename(options.table), sha256: tableSha256, rows: table.rows.length },
     ...(options.baseline === false ? {} : { baseline: serializeBaseline(fitBaseline(table.rows, schema)) }),
   });
+  // Secondary outcomes (care need, debts, left benefits): heads beside the model, in the same bundle.
+  await addSecondaryHeads({ dir, catalogue, rows: table.rows, data, arms: schema.treatment.arms, control: schema.treatment.control });
   return { version, dir, catalogue: { source, mismatch } };
 }
 

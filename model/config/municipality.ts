@@ -54,6 +54,14 @@ export const OutcomeSpecSchema = z.strictObject({
   type: z.enum(["binary", "continuous"]),
   label: TextSchema,
   unit: TextSchema.optional(),
+  /**
+   * Secondary outcomes: which way is better ("higher" by default; "lower" for care need or problem
+   * debts), and how much the ranking weighs the outcome's gain against the gain in work (default 0:
+   * the ranking stays on work). The ranking score is work gain + Σ weight × secondary gain, the
+   * secondary gain's sign flipped for an outcome where lower is better.
+   */
+  better: z.enum(["higher", "lower"]).optional(),
+  weight: z.number().min(0).max(10).optional(),
 });
 export type OutcomeSpec = z.infer<typeof OutcomeSpecSchema>;
 
@@ -146,6 +154,10 @@ export const CatalogueSchema = CatalogueObjectSchema.superRefine((c, ctx) => {
   if (dupFeature !== null) issue(["features"], `feature "${dupFeature}" is declared twice`);
   const dupOutcome = unique([c.outcomes.primary, ...c.outcomes.secondary].map((o) => o.column));
   if (dupOutcome !== null) issue(["outcomes"], `outcome "${dupOutcome}" is declared twice`);
+  if (c.outcomes.primary.weight !== undefined) issue(["outcomes", "primary", "weight"], "only a secondary outcome has a weight");
+  c.outcomes.secondary.forEach((o, i) => {
+    if (o.weight && o.type !== "binary") issue(["outcomes", "secondary", i, "weight"], "only a binary secondary outcome can weigh in the ranking");
+  });
   const dupGroup = unique(c.groups.map((g) => g.key));
   if (dupGroup !== null) issue(["groups"], `group "${dupGroup}" is declared twice`);
   const dupWhatIf = unique(c.whatIfs.map((w) => w.key));

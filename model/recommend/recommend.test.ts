@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientFrom, makeTinyBundle } from "../../test/fixtures/tiny-bundle.js";
 import { type Bundle, disposeBundle, loadBundle } from "../bundle/bundle.js";
 import { SchemaError } from "../errors.js";
+import type { Catalogue } from "../config/municipality.js";
 import { RecommendationResultSchema } from "../recommendation.js";
+import type { SecondaryFile } from "../secondary/heads.js";
 import { DEFAULT_ELIGIBILITY_RULES } from "./eligibility.js";
 import { rankArms } from "./policy.js";
 import { predictTable } from "./predict-table.js";
@@ -181,5 +183,73 @@ describe("rankArms", () => {
       { arm: "d", score: 0.6, eligible: true, lowEvidence: false },
     ]);
     expect(Object.fromEntries(ranks)).toEqual({ a: 3, b: 2, c: null, d: 1 });
+  });
+});
+
+const debtsClient = () => ({ ...clientFrom(fixture.tiny, 0), problematische_schulden: 1 });
+
+/** Heads with intercepts only: debt counselling lowers problem debts from 50% to about 5%, the other arms change nothing. */
+function interceptHeads(file: SecondaryFile): SecondaryFile {
+  const w = file.width;
+  const zeros = () => new Array<number>(w).fill(0);
+  const head = (intercept: number) => ({
+    intercept,
+    weights: zeros(),
+    covariance: { intercept: 0.01, cross: zeros(), weights: Array.from({ length: w }, (_, i) => zeros().map((_, j) => (i === j ? 1e-6 : 0))) },
+    l2: 10,
+  });
+  return { ...file, outcomes: [{ column: "schulden_12m", heads: file.arms.map((arm) => head(arm === "schuldhulp" ? -3 : 0)) }] };
+}
+
+function weighted(catalogue: Catalogue, weight: number): Catalogue {
+  const secondary = catalogue.outcomes.secondary.map((o) => (o.column === "schulden_12m" ? { ...o, weight } : o));
+  return { ...catalogue, outcomes: { ...catalogue.outcomes, secondary } };
+}
+
+describe("secondary outcomes in the advice", () => {
+  it("training writes secondary.json into the bundle (in its manifest) for the configuration's binary secondary outcomes", () => {
+    expect(bundle.manifest.files.some((f) => f.path === "secondary.json")).toBe(true);
+    expect(bundle.secondary?.outcomes.map((o) => o.column)).toEqual(["uitstroom_12m", "wmo_12m", "schulden_12m"]);
+  });
+
+  it("gives every arm its chance and difference against regular guidance per secondary outcome, with 95% intervals", () => {
+    const result = recommend(bundle, debtsClient(), { explain: false });
+    expect(RecommendationResultSchema.safeParse(result).success).toBe(true);
+    expect(result.secondaryOutcomes).toEqual([
+      { outcome: "uitstroom_12m", better: "higher", weight: 0 },
+      { outcome: "wmo_12m", better: "lower", weight: 0 },
+      { outcome: "schulden_12m", better: "lower", weight: 0 },
+    ]);
+    for (const arm of result.arms) {
+      expect(arm.secondary?.map((s) => s.outcome)).toEqual(["uitstroom_12m", "wmo_12m", "schulden_12m"]);
+      for (const s of arm.secondary ?? []) {
+        expect(s.lower).toBeLessThanOrEqual(s.expected);
+        expect(s.upper).toBeGreaterThanOrEqual(s.expected);
+        expect(s.gainLower).toBeLessThanOrEqual(s.gain);
+        expect(s.gainUpper).toBeGreaterThanOrEqual(s.gain);
+        if (arm.arm === result.control) expect(s.gain).toBe(0);
+      }
+    }
+  });
+
+  it("ranks on work alone by default; a weight on a lower-is-better outcome moves the arm that lowers it up", () => {
+    const heads = interceptHeads(bundle.secondary as SecondaryFile);
+    const unweighted = recommend({ ...bundle, secondary: heads }, debtsClient(), { explain: false });
+    const plain = recommend({ ...bundle, secondary: null }, debtsClient(), { explain: false });
+    expect(unweighted.arms.map((a) => a.arm)).toEqual(plain.arms.map((a) => a.arm));
+    const debts = recommend({ ...bundle, secondary: heads, catalogue: weighted(bundle.catalogue, 5) }, debtsClient(), { explain: false });
+    const counselling = debts.arms.find((a) => a.arm === "schuldhulp");
+    expect(counselling?.secondary?.[0]?.gain).toBeLessThan(-0.4);
+    expect(debts.secondaryOutcomes?.[0]).toEqual({ outcome: "schulden_12m", better: "lower", weight: 5 });
+    // Weighted by 5, the ~45-point drop in debts outweighs any difference in work among arms with enough evidence.
+    const firstWithEvidence = debts.arms.find((a) => a.eligible && !a.lowEvidence);
+    if (counselling && !counselling.lowEvidence) expect(firstWithEvidence?.arm).toBe("schuldhulp");
+    expect(counselling?.rank ?? 99).toBeLessThanOrEqual(unweighted.arms.find((a) => a.arm === "schuldhulp")?.rank ?? 99);
+  });
+
+  it("a bundle without secondary heads gives no secondary figures", () => {
+    const result = recommend({ ...bundle, secondary: null }, debtsClient(), { explain: false });
+    expect(result.secondaryOutcomes).toBeUndefined();
+    expect(result.arms.every((a) => a.secondary === undefined)).toBe(true);
   });
 });

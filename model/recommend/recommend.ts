@@ -6,6 +6,7 @@ import { whatIfsFor } from "../config/catalogue.js";
 import { type WhatIfRule, whatIfRows } from "../explain/what-if.js";
 import { predictEnsemble } from "../network/ensemble.js";
 import type { ArmAdvice, RecommendationResult } from "../recommendation.js";
+import { secondaryAdvice } from "../secondary/advice.js";
 import { encodeRows, validateClient } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
 import { applicableRules, eligibility, eligibilityRules } from "./eligibility.js";
@@ -111,6 +112,7 @@ function advise(
   const at = (values: Float32Array, k: number, offset = 0) => values[(r + offset) * K + k] ?? 0;
   const excluded = eligibility(schema, applicableRules(schema, policy.rules ?? eligibilityRules(bundle.catalogue)), row);
   const comparable = comparableClients(bundle.reference, encoder, row);
+  const secondaryFigures = secondaryAdvice(bundle, row);
   let secondary: Float32Array | null = null;
   if (options.secondary) {
     const s = options.secondary.bundle;
@@ -140,6 +142,7 @@ function advise(
       comparableClients: comparableClientsShown,
       lowEvidence: propensity < policy.minPropensity || comparableClientsShown === null,
       reasons: attribution ? topReasons(attribution.gain[arm] ?? {}, options.topReasons ?? 5) : [],
+      ...(secondaryFigures ? { secondary: secondaryFigures.effects[k] ?? [] } : {}),
     };
   });
   const scores = advice.map((a, k) => ({
@@ -149,7 +152,8 @@ function advise(
     score:
       a.expected -
       policy.costWeight * (policy.costs?.[a.arm] ?? 0) -
-      (options.secondary ? options.secondary.weight * (secondary?.[k] ?? 0) : 0),
+      (options.secondary ? options.secondary.weight * (secondary?.[k] ?? 0) : 0) +
+      (secondaryFigures?.score[k] ?? 0),
   }));
   const ranks = rankArms(scores);
   for (const a of advice) a.rank = ranks.get(a.arm) ?? null;
@@ -163,6 +167,7 @@ function advise(
       key: w.key,
       expected: Object.fromEntries(arms.map((arm, k) => [arm, at(pred.mean, k, i + 1)])),
     })),
+    ...(secondaryFigures ? { secondaryOutcomes: secondaryFigures.outcomes } : {}),
   };
 }
 
