@@ -35,7 +35,7 @@ function inCell(row: Row, feature: string, value: string): boolean {
 }
 
 /** Estimated and true effect in the driver's cells and in the others (n-weighted over published cells). */
-function driverRecovery(report: Report, rows: readonly Row[], arms: readonly string[], control: string) {
+function driverRecovery(report: Report, rows: readonly Row[], control: string) {
   const truthColumn = (arm: string) => `mu_${arm}`;
   return DRIVERS.map((d) => {
     const cells = report.effects.filter((e) => e.outcome === "werk_12m" && e.arm === d.arm && e.group?.feature === d.feature && e.estimate !== null);
@@ -55,7 +55,6 @@ function driverRecovery(report: Report, rows: readonly Row[], arms: readonly str
     const truth = inside.truth !== null && outside.truth !== null ? inside.truth - outside.truth : null;
     return {
       driver: d.driver,
-      arms: arms.includes(d.arm),
       estimatedDifference: round(estimated),
       trueDifference: round(truth),
       recovered: estimated !== null && truth !== null && Math.sign(estimated) === Math.sign(truth),
@@ -90,7 +89,7 @@ export async function reportQuality(options: { bundleDir: string; workDir: strin
       pairs.push(...coverage.map((c) => ({ arm: c.arm, truth: round(c.truth) as number, lower: c.lower, upper: c.upper, covered: c.covered })));
       perTable.push({ seed, seconds, covered: coverage.filter((c) => c.covered).length, pairs: coverage.length });
       if (t === 0) {
-        drivers = driverRecovery(report, table.rows, bundle.schema.treatment.arms, bundle.schema.treatment.control);
+        drivers = driverRecovery(report, table.rows, bundle.schema.treatment.control);
         overlapShare = report.overlap.share;
       }
     }
