@@ -28,6 +28,7 @@ export async function addSecondaryHeads(options: {
     outcomes: options.catalogue.outcomes.secondary,
     ...options.fit,
   });
-  if (file) await writeBundleFile(options.dir, SECONDARY_FILE, `${JSON.stringify(file)}\n`);
+  // Six significant digits are ample for coefficients and covariances and halve the file.
+  if (file) await writeBundleFile(options.dir, SECONDARY_FILE, `${JSON.stringify(file, (_, v) => (typeof v === "number" ? Number(v.toPrecision(6)) : v))}\n`);
   return file;
 }
