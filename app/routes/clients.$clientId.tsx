@@ -4,6 +4,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } fr
 import type { Catalogue } from "../../model/config/municipality";
 import { IntakeFields } from "~/components/intake-fields";
 import { AdviceVerdict, RankingTable } from "~/components/ranking-table";
+import { SecondaryNote, secondaryColumns } from "~/components/secondary-effects";
 import { completeClientProfile, getClient } from "~/models/client.server";
 import { getDecisionHistory, getOutcomeHistory, recordDecision, recordOutcome } from "~/models/decision.server";
 import { recordShownRecommendation } from "~/models/recommendation.server";
@@ -601,8 +602,14 @@ export default function ClientPage() {
                 </p>
               ) : null}
               <AdviceVerdict recommendation={recommendation} catalogue={catalogue as Catalogue} />
+              <SecondaryNote recommendation={recommendation} catalogue={catalogue as Catalogue} />
               <div className="ranking-wrap">
-                <RankingTable recommendation={recommendation} catalogue={catalogue as Catalogue} before={hypothetical ? before : null} />
+                <RankingTable
+                  recommendation={recommendation}
+                  catalogue={catalogue as Catalogue}
+                  before={hypothetical ? before : null}
+                  columns={secondaryColumns(recommendation, catalogue as Catalogue, t)}
+                />
               </div>
             </div>
             <UnknownFacts />

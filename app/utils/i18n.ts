@@ -415,6 +415,18 @@ const nl = {
     "Cliënten zoals deze kregen dit traject zelden (naar schatting {share}), dus de schatting rust op weinig voorbeelden. Daarom staat het achter de goed onderbouwde trajecten.",
   lowEvidenceFew: "Minder dan 10 vergelijkbare cliënten kregen dit traject, dus de schatting rust op weinig voorbeelden. Daarom staat het achter de goed onderbouwde trajecten.",
   gainChartText: "Winst ten opzichte van regulier: {gain}, 80%-interval {lower} tot {upper}.",
+  // secondary outcomes beside the chance of work
+  secondaryIntro:
+    "Naast de kans op werk: het verschil met reguliere begeleiding in procentpunt, met 95%-interval, voor {outcomes}. Een interval dat nul bevat betekent: niet duidelijk anders dan reguliere begeleiding.",
+  secondaryNotClear: "niet duidelijk anders",
+  secondaryClearlyBetter: "duidelijk gunstiger",
+  secondaryClearlyWorse: "duidelijk ongunstiger",
+  secondaryCellText: "{outcome}: {gain}, 95%-interval {lower} tot {upper}",
+  secondarySummary: "{arm}: {work} werk, {effects}",
+  secondaryRankingWork: "De volgorde gaat alleen over de kans op werk; de andere uitkomsten wegen niet mee.",
+  secondaryRankingWeighted:
+    "De gemeente heeft ingesteld dat ook andere uitkomsten meewegen in de volgorde: {weights}. Score = winst in werk + gewicht × verschil per uitkomst, waarbij minder Wmo-ondersteuning of schulden als winst telt.",
+  secondaryWeight: "{outcome} (gewicht {weight})",
   notApplicableNoChance: "geen kans berekend",
   unknownFactsTitle: "Onbekende gegevens",
   unknownFactsIntro:
@@ -968,6 +980,18 @@ const en: Messages = {
     "Clients like this one rarely got this trajectory (an estimated {share}), so the estimate rests on few examples. That is why it comes after the well-supported trajectories.",
   lowEvidenceFew: "Fewer than 10 comparable clients got this trajectory, so the estimate rests on few examples. That is why it comes after the well-supported trajectories.",
   gainChartText: "Gain over regular guidance: {gain}, 80% interval {lower} to {upper}.",
+  // secondary outcomes beside the chance of work
+  secondaryIntro:
+    "Beside the chance of work: the difference from regular guidance in percentage points, with a 95% interval, for {outcomes}. An interval that contains zero means: not clearly different from regular guidance.",
+  secondaryNotClear: "not clearly different",
+  secondaryClearlyBetter: "clearly better",
+  secondaryClearlyWorse: "clearly worse",
+  secondaryCellText: "{outcome}: {gain}, 95% interval {lower} to {upper}",
+  secondarySummary: "{arm}: {work} work, {effects}",
+  secondaryRankingWork: "The order is about the chance of work only; the other outcomes do not weigh in.",
+  secondaryRankingWeighted:
+    "The municipality has set other outcomes to weigh in the order too: {weights}. Score = gain in work + weight × difference per outcome, where less care support or debts counts as a gain.",
+  secondaryWeight: "{outcome} (weight {weight})",
   notApplicableNoChance: "no chance computed",
   unknownFactsTitle: "Unknown facts",
   unknownFactsIntro:
