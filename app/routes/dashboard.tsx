@@ -1,13 +1,13 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useLoaderData } from "@remix-run/react";
 import type { Catalogue } from "../../model/config/municipality";
-import { type Bar, BarChart, CalibrationChart, type CalibrationPoint, calibrationScale, LineChart, niceTicks } from "~/components/charts";
+import { type Bar, BarChart, CalibrationChart, type CalibrationPoint, ChartTable, calibrationScale, LineChart, niceTicks } from "~/components/charts";
 import { CsvLink, ReportSection } from "~/components/quality/report-section";
 import { listTeams } from "~/models/quality.server";
 import { requireRole } from "~/utils/auth/auth.server";
 import { formatPercent, formatPoints, type Lang, pageTitle, useT } from "~/utils/i18n";
 import { dashboardAnswers } from "~/utils/quality/answers";
-import { type Cell, cellText, dashboardText, formatRate, labelText, type ReportTable, SUPPRESSED } from "~/utils/quality/quality-report";
+import { type Cell, cellText, columnHeader, dashboardText, formatRate, labelText, type ReportTable, SUPPRESSED } from "~/utils/quality/quality-report";
 import { getQualityReport, parseQualityFilter } from "~/utils/quality/quality.server";
 
 export const meta = pageTitle((t) => t.dashboard.title ?? t.navDashboard);
@@ -290,6 +290,20 @@ function FairnessSection({ report, lang, query, catalogue, suppressedLabel }: { 
           );
         })}
       </div>
+      <ChartTable
+        summary={d("showTable")}
+        testId="table-fairness-chart"
+        data={{
+          caption: d("fairnessChart"),
+          // The chart's figures in plain columns: the difference in percentage points with its interval.
+          columns: [0, 1, 2, 3, 4].map((k) => columnHeader(table.columns[k] ?? { key: "", kind: "label" }, lang)).concat([d("gapPoints"), d("lower95"), d("upper95")]),
+          kinds: ["label", "label", "count", "rate", "rate", "points", "points", "points"],
+          rows: table.rows.map((r) => [
+            ...[0, 1, 2, 3, 4].map((k) => (table.columns[k] ? cellText(table.columns[k], r[k] ?? null, lang, catalogue, r) : "")),
+            ...[gap, gap + 1, gap + 2].map((k) => (typeof r[k] === "number" ? points(r[k] as number) : r[k] === SUPPRESSED ? suppressedLabel : "—")),
+          ]),
+        }}
+      />
       <CsvLink id="fairness" lang={lang} query={query} />
     </section>
   );

@@ -2,7 +2,13 @@
  * The data behind a chart as a table, behind a "show table" toggle (a native <details>, so it works
  * without JavaScript and by keyboard). Cells are already formatted text.
  */
-export type ChartData = { caption: string; columns: string[]; rows: string[][] };
+export type ChartData = {
+  caption: string;
+  columns: string[];
+  rows: string[][];
+  /** Optional kind per column (e.g. "count", "rate"), written as data-kind on its cells. */
+  kinds?: string[];
+};
 
 export function ChartTable({ data, summary, testId }: { data: ChartData; summary: string; testId?: string }) {
   return (
@@ -26,11 +32,11 @@ export function ChartTable({ data, summary, testId }: { data: ChartData; summary
               <tr key={`${row[0]}-${i}`}>
                 {row.map((cell, k) =>
                   k === 0 ? (
-                    <th key={k} scope="row">
+                    <th key={k} scope="row" data-kind={data.kinds?.[k]}>
                       {cell}
                     </th>
                   ) : (
-                    <td key={k} className="num">
+                    <td key={k} className="num" data-kind={data.kinds?.[k]}>
                       {cell}
                     </td>
                   ),

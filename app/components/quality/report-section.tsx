@@ -9,6 +9,7 @@ export function reportChartData(table: ReportTable, lang: Lang, catalogue?: Cata
   return {
     caption,
     columns: table.columns.map((c) => columnHeader(c, lang)),
+    kinds: table.columns.map((c) => c.kind),
     rows: table.rows.map((row) => row.map((cell, k) => (table.columns[k] ? cellText(table.columns[k], cell, lang, catalogue, row) : ""))),
   };
 }
