@@ -1,6 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
 import { ROLES, RoleSchema, TOTP_REQUIRED_ROLES } from "../app/utils/auth/roles.js";
+import { ApiScopeSchema } from "../app/utils/api/token-scope.js";
 import { openAppDatabase } from "./lib/app-env.js";
 import { auditCli } from "./lib/audit.js";
 import { parseCli, parseCommand, Refused, runCli, textTable } from "./lib/cli.js";
@@ -71,7 +72,7 @@ const specs = {
   },
   token: {
     name: "users token",
-    usage: "usage: npm run users -- token --username U --name N [--expires-days D]",
+    usage: "usage: npm run users -- token --username U --name N [--expires-days D] [--scope read|recommend|decide]",
     description: [
       "Creates an API token for the account and prints it once on stdout (only its hash is stored).",
       "Send it as `Authorization: Bearer <token>` to /api/v1; it can do what the account's role may.",
@@ -79,14 +80,17 @@ const specs = {
       "  --username U       an active account",
       "  --name N           what the token is for (e.g. \"zaaksysteem\"), shown in the app's token list",
       "  --expires-days D   valid for D days (1 to 3650); without it, until revoked",
+      "  --scope S          read (list clients), recommend (also register clients and ask for advice) or",
+      "                     decide (also record decisions; the default, as before scopes existed)",
       "",
       LOCATIONS,
     ].join("\n"),
-    options: { username: "string", name: "string", "expires-days": "string" },
+    options: { username: "string", name: "string", "expires-days": "string", scope: "string" },
     schema: z.object({
       username: Username,
       name: z.string({ error: "is required" }).trim().min(1).max(100),
       "expires-days": z.coerce.number().int().min(1).max(3650).optional(),
+      scope: ApiScopeSchema.default("decide"),
     }),
   },
   list: {
@@ -181,10 +185,11 @@ async function token(argv: string[]): Promise<void> {
     const { token, tokenHash } = newApiToken();
     const days = args["expires-days"];
     const expiresAt = days === undefined ? null : new Date(Date.now() + days * 24 * 3600 * 1000);
-    const created = await users.createApiToken({ userId: account.id, name: args.name, tokenHash, expiresAt });
+    const created = await users.createApiToken({ userId: account.id, name: args.name, tokenHash, expiresAt, scope: args.scope });
+    if (!created) throw new Refused("--username: this account is deactivated");
     await auditCli({ action: "api_token.create", object: `api_token:${created.id}`, result: "ok" });
     const validity = expiresAt ? `valid until ${day(expiresAt)}` : "valid until revoked";
-    process.stderr.write(`users token: API token "${args.name}" for ${account.username} (${account.role}), ${validity}; shown once, only its hash is stored\n`);
+    process.stderr.write(`users token: API token "${args.name}" for ${account.username} (${account.role}), scope ${args.scope}, ${validity}; shown once, only its hash is stored\n`);
     process.stdout.write(`${token}\n`);
   });
 }

@@ -4,7 +4,7 @@ import { getDb } from "~/utils/db.server";
 export async function getApiTokenByHash({ tokenHash }: { tokenHash: string }) {
   return getDb().apiToken.findUnique({
     where: { tokenHash },
-    select: { revokedAt: true, expiresAt: true, user: { select: { id: true, role: true, active: true } } },
+    select: { revokedAt: true, expiresAt: true, scope: true, user: { select: { id: true, role: true, active: true } } },
   });
 }
 

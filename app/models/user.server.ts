@@ -1,13 +1,29 @@
 import { hash, verify } from "@node-rs/argon2";
 import { forgetApiTokens } from "~/utils/api/api.server";
 import { getDb } from "~/utils/db.server";
+import type { ApiScope } from "~/utils/api/token-scope";
 import type { Role } from "~/utils/auth/roles";
 
-export async function listUsers() {
+const userSelect = { id: true, username: true, displayName: true, role: true, team: true, active: true, mustChangePassword: true, createdAt: true } as const;
+
+/** All accounts, or those whose username, display name or team contains `search`. */
+export async function listUsers({ search }: { search?: string } = {}) {
+  const term = search?.trim();
   return getDb().user.findMany({
-    select: { id: true, username: true, displayName: true, role: true, team: true, active: true, mustChangePassword: true, createdAt: true },
+    where: term ? { OR: [{ username: { contains: term.toLowerCase() } }, { displayName: { contains: term } }, { team: { contains: term } }] } : {},
+    select: userSelect,
     orderBy: { username: "asc" },
   });
+}
+
+export async function getUser({ id }: { id: string }) {
+  return getDb().user.findUnique({ where: { id }, select: userSelect });
+}
+
+/** The dashboard is organised by team: a case worker's team is what the managers' team filter lists. */
+export async function setTeam({ userId, team }: { userId: string; team: string | null }) {
+  const { count } = await getDb().user.updateMany({ where: { id: userId }, data: { team } });
+  return count === 1;
 }
 
 /** `mustChangePassword`: the password is a one-time password that the next login must replace. */
@@ -99,13 +115,30 @@ export async function setActive({ userId, active }: { userId: string; active: bo
   return updated.count === 1;
 }
 
-export async function createApiToken({ userId, name, tokenHash, expiresAt = null }: { userId: string; name: string; tokenHash: string; expiresAt?: Date | null }) {
-  return getDb().apiToken.create({ data: { userId, name, tokenHash, expiresAt }, select: { id: true } });
+/** A token for an active account only (a deactivated one gets none: null). `scope`: app/utils/api/token-scope.ts. */
+export async function createApiToken({
+  userId,
+  name,
+  tokenHash,
+  expiresAt = null,
+  scope = "decide",
+}: {
+  userId: string;
+  name: string;
+  tokenHash: string;
+  expiresAt?: Date | null;
+  scope?: ApiScope;
+}) {
+  const db = getDb();
+  const account = await db.user.findUnique({ where: { id: userId }, select: { active: true } });
+  if (!account?.active) return null;
+  return db.apiToken.create({ data: { userId, name, tokenHash, expiresAt, scope }, select: { id: true } });
 }
 
-export async function listApiTokens() {
+export async function listApiTokens({ userId }: { userId?: string } = {}) {
   return getDb().apiToken.findMany({
-    select: { id: true, name: true, createdAt: true, revokedAt: true, user: { select: { username: true } } },
+    where: userId ? { userId } : {},
+    select: { id: true, name: true, scope: true, createdAt: true, expiresAt: true, revokedAt: true, user: { select: { username: true } } },
     orderBy: { createdAt: "desc" },
   });
 }

@@ -6,7 +6,7 @@ import { getServingCatalogue } from "~/utils/registry/predictor.server";
 import { audit } from "~/utils/audit.server";
 
 async function requireOwnClient(request: Request, clientId: string | undefined) {
-  const user = await requireApiUser(request, ["caseworker"]);
+  const user = await requireApiUser(request, ["caseworker"], "decide");
   const client = await getClient({ id: clientId ?? "", caseworkerId: user.id });
   if (!client) {
     await audit({ actorId: user.id, action: "client.access", object: `client:${clientId ?? ""}`, result: "denied", request });

@@ -9,7 +9,7 @@ export const loader = (args: HandlerArgs) => handleApiRequest(args, { GET });
 export const action = (args: HandlerArgs) => handleApiRequest(args, { GET });
 
 async function GET({ request, params }: HandlerArgs) {
-  const user = await requireApiUser(request, ["caseworker"]);
+  const user = await requireApiUser(request, ["caseworker"], "recommend");
   const client = await getClient({ id: params.clientId ?? "", caseworkerId: user.id });
   if (!client) {
     await audit({ actorId: user.id, action: "client.access", object: `client:${params.clientId ?? ""}`, result: "denied", request });

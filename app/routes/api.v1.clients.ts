@@ -11,7 +11,7 @@ export const action = (args: HandlerArgs) => handleApiRequest(args, { GET, POST 
 
 /** GET /api/v1/clients?page=&pageSize=: the token's case worker's own clients, a page at a time. */
 async function GET({ request }: HandlerArgs) {
-  const user = await requireApiUser(request, ["caseworker"]);
+  const user = await requireApiUser(request, ["caseworker"], "read");
   const url = new URL(request.url);
   const query = ListQuerySchema.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) return problem({ status: 400, detail: "The query is invalid; see invalidParams.", invalidParams: invalidParams(query.error.issues) });
@@ -27,7 +27,7 @@ async function GET({ request }: HandlerArgs) {
 
 /** POST /api/v1/clients {reference, profile}: registers a client in the token's caseload. */
 async function POST({ request }: HandlerArgs) {
-  const user = await requireApiUser(request, ["caseworker"]);
+  const user = await requireApiUser(request, ["caseworker"], "recommend");
   const body = await readJsonBody(request, apiSchemasFor(await getServingCatalogue()).createClientRequest, explainApiIssue);
   const referenceHash = pseudonymise(body.reference, getEnv().PSEUDONYM_KEY);
   const created = await createClient({ caseworkerId: user.id, referenceHash, profile: body.profile });

@@ -11,7 +11,7 @@ export const loader = (args: HandlerArgs) => handleApiRequest(args, { POST });
 export const action = (args: HandlerArgs) => handleApiRequest(args, { POST });
 
 async function POST({ request }: HandlerArgs) {
-  const user = await requireApiUser(request, ["caseworker"]);
+  const user = await requireApiUser(request, ["caseworker"], "recommend");
   // The profile in the active model's terms (its catalogue's features, values and ranges).
   const schemas = apiSchemasFor(await getServingCatalogue());
   const body = await readJsonBody(request, schemas.recommendationRequest, explainApiIssue);

@@ -75,10 +75,15 @@ test("API: a case worker's token works for own clients, 404 for another's, 401 o
   await login(page, "admin");
   let previous = "";
   const tokenFor = async (username: string) => {
-    const row = page.getByRole("row").filter({ hasText: username }).first();
-    await row.getByRole("button", { name: "API-token maken" }).click();
-    await expect(page.getByTestId("api-token")).not.toHaveText(previous);
-    previous = (await page.getByTestId("api-token").textContent()) ?? "";
+    await page.goto(`/admin/users?q=${username}`);
+    await page.getByRole("link", { name: username, exact: true }).click();
+    await page.getByLabel("Naam", { exact: true }).fill(`e2e ${username}`);
+    await page.getByLabel("Wat het token mag").selectOption("decide");
+    await page.getByRole("button", { name: "API-token maken" }).click();
+    // The one-time token appears beside the button that made it.
+    const shown = page.getByTestId("result-token").getByTestId("api-token");
+    await expect(shown).not.toHaveText(previous);
+    previous = (await shown.textContent()) ?? "";
     return previous;
   };
   const token1 = await tokenFor("klantmanager1");
@@ -124,9 +129,12 @@ test("API: a case worker's token works for own clients, 404 for another's, 401 o
   expect(stale.status()).toBe(409);
 
   // Revoke klantmanager1's token in the UI: the next call is 401.
-  await page.goto("/admin/users");
-  await page.getByTestId("tokens").getByRole("row").filter({ hasText: "klantmanager1" }).getByRole("button", { name: "Intrekken" }).click();
-  await expect(page.getByTestId("tokens").getByRole("row").filter({ hasText: "klantmanager1" })).toContainText("Ingetrokken op");
+  await page.goto("/admin/users?q=klantmanager1");
+  await page.getByRole("link", { name: "klantmanager1", exact: true }).click();
+  const tokenRow = page.getByTestId("tokens").getByRole("row").filter({ hasText: "e2e klantmanager1" }).first();
+  await tokenRow.getByRole("button", { name: "Intrekken" }).click();
+  await expect(page.getByTestId("result-revoke")).toContainText("Opgeslagen");
+  await expect(page.getByTestId("tokens").getByRole("row").filter({ hasText: "e2e klantmanager1" }).first()).toContainText("Ingetrokken op");
   expect((await request.get("/api/v1/clients", { headers: auth(token1) })).status()).toBe(401);
 });
 
@@ -137,9 +145,14 @@ test("deactivating an account ends its sessions at once", async ({ browser }) =>
 
   const admin = await browser.newPage();
   await login(admin, "admin");
-  const row = admin.getByRole("row").filter({ hasText: "klantmanager2" }).first();
-  await row.getByRole("button", { name: "Deactiveren" }).click();
-  await expect(admin.getByRole("row").filter({ hasText: "klantmanager2" }).first()).toContainText("Gedeactiveerd");
+  await admin.goto("/admin/users?q=klantmanager2");
+  await admin.getByRole("link", { name: "klantmanager2", exact: true }).click();
+  await admin.getByRole("button", { name: "Deactiveren" }).click();
+  await expect(admin.getByTestId("result-active")).toContainText("Opgeslagen");
+  await expect(admin.getByTestId("user-status")).toHaveText("Gedeactiveerd");
+  // A deactivated account is offered no API token.
+  await expect(admin.getByRole("button", { name: "API-token maken" })).toHaveCount(0);
+  await expect(admin.getByTestId("no-token-inactive")).toBeVisible();
 
   await worker.reload();
   await expect(worker).toHaveURL(/\/login/);
@@ -147,6 +160,6 @@ test("deactivating an account ends its sessions at once", async ({ browser }) =>
   await expect(worker.getByRole("alert")).toHaveText("Gebruikersnaam of wachtwoord onjuist.");
 
   // Reactivate so other tests keep their case worker.
-  await admin.getByRole("row").filter({ hasText: "klantmanager2" }).first().getByRole("button", { name: "Activeren" }).click();
-  await expect(admin.getByRole("row").filter({ hasText: "klantmanager2" }).first()).toContainText("Actief");
+  await admin.getByRole("button", { name: "Activeren" }).click();
+  await expect(admin.getByTestId("user-status")).toHaveText("Actief");
 });

@@ -66,30 +66,63 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   expect(events.headers()["content-type"]).toContain("text/event-stream");
   expect(await events.text()).toContain('"status":"succeeded"');
 
-  // Compare the candidate with the active model on the linked table.
+  // Promotion guardrails: forged requests without a held-out comparison or without a reason are refused (400, in words).
   await candidateLink.click();
   await expect(page.getByTestId("model-status")).toHaveText("Kandidaat");
-  await page.getByRole("link", { name: "Vergelijken met het actieve model" }).click();
-  await page.getByRole("button", { name: "Vergelijken" }).click();
-  const comparison = page.getByTestId("comparison");
-  await expect(comparison).toBeVisible({ timeout: 60_000 });
-  for (const metric of ["AUC", "Brier-score", "Kalibratiefout (ECE)", "Beleidswaarde (DR)"]) await expect(comparison).toContainText(metric);
-  await expectAccessible(page);
+  const candidateUrl = page.url();
+  const origin = new URL(candidateUrl).origin;
+  const promote = (form: Record<string, string>) =>
+    page.request.post(candidateUrl, { form: { intent: "promote", ...form }, headers: { Origin: origin }, maxRedirects: 0 });
+  let refused = await promote({ reason: "Beter op nieuwe gegevens", confirm: "1" });
+  expect(refused.status()).toBe(400);
+  expect(await refused.text()).toContain("geen geslaagde vergelijking");
+  await expect(page.getByTestId("comparison-needed")).toBeVisible();
 
-  // Promote, then roll back.
-  await page.getByRole("link", { name: "Terug naar modellen" }).click();
+  // Compare on a held-out table: the tables either model was trained on are never offered, nor accepted.
+  await page.getByRole("link", { name: "Vergelijken met het actieve model" }).click();
+  const offered = await page.getByLabel("Toetstabel").locator("option").allTextContents();
+  expect(offered).toContain("linked-heldout");
+  expect(offered).not.toContain("linked");
+  const forged = await page.request.post(page.url(), { form: { intent: "compare", table: "linked" }, headers: { Origin: origin } });
+  expect(forged.status()).toBe(400);
+  expect(await forged.text()).toContain("gebruikt om een van beide modellen te trainen");
+  await page.getByRole("button", { name: "Vergelijken" }).click();
+  const verdict = page.getByTestId("verdict");
+  await expect(verdict).toBeVisible({ timeout: 180_000 });
+  await expect(verdict).toContainText(/(Beter dan|Niet te onderscheiden van|Slechter dan) het actieve model\..*95%-interval/);
+  await expect(page.getByTestId("advice-changed")).toContainText("%");
+  const comparison = page.getByTestId("comparison");
+  for (const metric of ["AUC", "Brier-score", "Kalibratiefout (ECE)", "Beleidswaarde (DR)"]) await expect(comparison).toContainText(metric);
+  await expect(page.getByRole("table", { name: "Per traject dat de cliënten kregen" })).toContainText("Jobcoaching");
+  await expect(page.getByRole("table", { name: /Per groep/ }).first()).toBeVisible();
+  await expectAccessible(page);
+  expect(await verdict.getAttribute("data-verdict")).not.toBe("worse");
+
+  // A reason is still required; then promote through the form with a confirmation.
+  refused = await promote({ confirm: "1", reason: "" });
+  expect(refused.status()).toBe(400);
+  expect(await refused.text()).toContain("Geef een reden");
+  await page.getByRole("link", { name: "Naar in gebruik nemen" }).click();
+  await expect(page.getByTestId("comparison-passed")).toContainText("linked-heldout");
+  await page.getByLabel("Reden voor in gebruik nemen").fill("Op de toetstabel niet slechter; getraind op recentere gegevens.");
+  await page.getByLabel("Ik heb de vergelijking bekeken en maak deze versie het actieve model.").check();
   await page.getByRole("button", { name: "In gebruik nemen" }).click();
   await expect(page.getByTestId("model-result")).toContainText(`Versie ${candidateId} is nu het actieve model.`);
   await expect(page.getByTestId("model-status")).toHaveText("Actief");
+  await expect(page.getByTestId("activation-reason")).toHaveText("Op de toetstabel niet slechter; getraind op recentere gegevens.");
   // The promoted model carries its own passing disclosure report, so the app serves it at once.
   const caseworker = await (await browser.newContext()).newPage();
   await login(caseworker, "klantmanager1");
-  await caseworker.getByRole("table").getByRole("link").first().click();
+  await caseworker.goto((await caseworker.getByRole("table").getByRole("link").first().getAttribute("href")) ?? "");
   await expect(caseworker.getByTestId("model-version")).toHaveText(candidateId);
   await caseworker.context().close();
+
+  // Roll back to a chosen earlier version, with a reason; the active model is highlighted in the list.
   await page.goto("/models");
-  await expect(page.locator('[data-testid="models"] tr[data-status="active"]')).toContainText(candidateId);
-  await page.getByRole("button", { name: "Terugdraaien naar de vorige versie" }).click();
+  await expect(page.locator('[data-testid="models"] tr[aria-current="true"]')).toContainText(candidateId);
+  await page.getByLabel("Versie", { exact: true }).selectOption(activeId);
+  await page.getByLabel("Reden voor terugdraaien").fill("Terug naar het vorige model na klachten.");
+  await page.getByRole("button", { name: "Terugdraaien", exact: true }).click();
   await expect(page.getByTestId("models-result")).toContainText(`versie ${activeId} is weer het actieve model`);
   await expect(page.locator('[data-testid="models"] tr[data-status="active"]')).toContainText(activeId);
   await expect(page.locator('[data-testid="models"] tr[data-status="retired"]')).toContainText(candidateId);

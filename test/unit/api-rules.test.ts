@@ -278,3 +278,25 @@ describe("OpenAPI document", () => {
     expect(profile.additionalProperties).toBe(false);
   });
 });
+
+describe("token scopes", () => {
+  it("a read token lists the caseload but may not ask for advice or record a decision (403 naming the scope)", async () => {
+    const { scopeAllows } = await import("~/utils/api/token-scope");
+    expect([scopeAllows("read", "read"), scopeAllows("read", "recommend"), scopeAllows("recommend", "recommend"), scopeAllows("decide", "recommend")]).toEqual([
+      true,
+      false,
+      true,
+      true,
+    ]);
+    expect(scopeAllows("anything", "read")).toBe(false);
+    const { getDb } = await import("~/utils/db.server");
+    const user = await getDb().user.create({ data: { username: "cw-read", displayName: "R", role: "caseworker", passwordHash: "x" } });
+    const generated = api.newApiToken();
+    await getDb().apiToken.create({ data: { name: "read only", tokenHash: generated.tokenHash, userId: user.id, scope: "read" } });
+    expect((await call(clients, "/api/v1/clients", { headers: auth(generated.token) })).status).toBe(200);
+    const json = { method: "POST", headers: { ...auth(generated.token), "Content-Type": "application/json" }, body: "{}" };
+    const advice = await expectProblem(await call(recommendations, "/api/v1/recommendations", json), 403);
+    expect(JSON.stringify(advice)).toContain("'recommend'");
+    await expectProblem(await call(decisions, "/api/v1/clients/x/decisions", json, { clientId: "x" }), 403);
+  });
+});

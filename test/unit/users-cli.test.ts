@@ -195,7 +195,7 @@ describe("npm run users", { timeout: 300_000 }, () => {
     const { getDb } = await import("~/utils/db.server");
     const call = (bearer: string) => new Request("http://localhost/api/v1/recommendations", { headers: { Authorization: `Bearer ${bearer}` } });
     const km1 = await getDb().user.findUniqueOrThrow({ where: { username: "km1" }, select: { id: true } });
-    expect(await requireApiUser(call(token), ["caseworker"])).toEqual({ id: km1.id, role: "caseworker" });
+    expect(await requireApiUser(call(token), ["caseworker"], "recommend")).toEqual({ id: km1.id, role: "caseworker" });
     const stored = await getDb().apiToken.findFirstOrThrow({ where: { name: "zaaksysteem" }, select: { tokenHash: true, expiresAt: true } });
     expect(stored.tokenHash).not.toContain(token);
     expect((stored.expiresAt?.getTime() ?? 0) - Date.now()).toBeGreaterThan(29 * 24 * 3600 * 1000);
@@ -203,7 +203,7 @@ describe("npm run users", { timeout: 300_000 }, () => {
     // An expired token does not authenticate.
     const second = (await users(["token", "--username", "km1", "--name", "verlopen", "--expires-days", "1"])).stdout.trim();
     await getDb().apiToken.updateMany({ where: { name: "verlopen" }, data: { expiresAt: new Date(Date.now() - 1000) } });
-    const refused = await answer(requireApiUser(call(second), ["caseworker"]));
+    const refused = await answer(requireApiUser(call(second), ["caseworker"], "recommend"));
     expect(refused).toBeInstanceOf(Response);
     expect((refused as Response).status).toBe(401);
   });
@@ -219,7 +219,7 @@ describe("npm run users", { timeout: 300_000 }, () => {
     // Another instance (this process) remembers a token for at most 3 s.
     await new Promise((r) => setTimeout(r, 3100));
     const { requireApiUser } = await import("~/utils/api/api.server");
-    const refused = await answer(requireApiUser(new Request("http://localhost/api/v1/clients", { headers: { Authorization: `Bearer ${km1Token}` } }), ["caseworker"]));
+    const refused = await answer(requireApiUser(new Request("http://localhost/api/v1/clients", { headers: { Authorization: `Bearer ${km1Token}` } }), ["caseworker"], "read"));
     expect((refused as Response).status).toBe(401);
     const { getDb } = await import("~/utils/db.server");
     const audited = await getDb().auditEvent.findMany({ where: { origin: "cli" }, select: { action: true } });

@@ -4,6 +4,7 @@ import { API_VERSION } from "./api-version";
 import { audit } from "../audit.server";
 import { getApiTokenByHash } from "~/models/api-token.server";
 import { type Role, RoleSchema } from "../auth/roles";
+import { type ApiScope, scopeAllows } from "./token-scope";
 import { SHORT_CACHE_MS, shortCache } from "../short-cache.server";
 import { errorLine } from "../error-line";
 import { loggablePath, requestLog } from "../log.server";
@@ -22,7 +23,7 @@ export const API_RATE_LIMIT_PER_MINUTE = 120;
 
 export const hashToken = (token: string) => createHash("sha256").update(token).digest("hex");
 
-type TokenRecord = { revokedAt: Date | null; expiresAt: Date | null; user: { id: string; role: string; active: boolean } };
+type TokenRecord = { revokedAt: Date | null; expiresAt: Date | null; scope: string; user: { id: string; role: string; active: boolean } };
 /** Tokens are looked up on every API call; revoking a token or changing its account here forgets them. */
 const tokens = shortCache<TokenRecord>(SHORT_CACHE_MS);
 export const forgetApiTokens = () => tokens.forget();
@@ -138,7 +139,8 @@ const retryAfter = (response: Response): HeadersInit => {
 
 // --- Authentication and rate limit ---------------------------------------------------------------------
 
-export async function requireApiUser(request: Request, roles: readonly Role[]): Promise<{ id: string; role: Role }> {
+/** The token's account must have one of `roles`, and the token the `scope` (app/utils/api/token-scope.ts). */
+export async function requireApiUser(request: Request, roles: readonly Role[], scope: ApiScope): Promise<{ id: string; role: Role }> {
   const header = request.headers.get("Authorization") ?? "";
   const match = /^Bearer (tw_[A-Za-z0-9_-]{20,100})$/.exec(header);
   const tokenHash = match?.[1] ? hashToken(match[1]) : null;
@@ -168,6 +170,10 @@ export async function requireApiUser(request: Request, roles: readonly Role[]): 
   if (!roles.includes(role.data)) {
     await audit({ actorId: token.user.id, action: "authorization.refused", object: new URL(request.url).pathname, result: "denied", request });
     throw problem({ status: 403, detail: "This token's account may not use this endpoint." });
+  }
+  if (!scopeAllows(token.scope, scope)) {
+    await audit({ actorId: token.user.id, action: "authorization.refused", object: new URL(request.url).pathname, result: "denied", request });
+    throw problem({ status: 403, detail: `This token's scope (${token.scope}) does not allow this; it needs the scope '${scope}' or wider.` });
   }
   return { id: token.user.id, role: role.data };
 }
