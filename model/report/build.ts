@@ -44,7 +44,8 @@ const DEFAULT_OVERLAP = 0.02;
 // `+ 0` turns −0 into 0, so the JSON reads back equal.
 const round = (v: number, digits = 4): number => Number(v.toFixed(digits)) + 0;
 
-type Cell = { feature: string; value: string; rows: number[] };
+/** A subgroup cell; `withUnknown`: it also holds the rows whose value is unknown. */
+type Cell = { feature: string; value: string; rows: number[]; withUnknown: boolean };
 type SubgroupFeature = { feature: string; role: "feature" | "audit"; cells: Cell[] };
 
 /** A value of a subgroup column as text ("" when missing). */
@@ -61,19 +62,34 @@ function median(values: number[]): number {
 /**
  * The subgroups: every binary and categorical feature by value (in the configuration's order), every
  * numeric feature in two bands split at its median (rounded; missing counts as the median), and the audit columns (origin, sex) by
- * value, only to audit fairness. Missing values form their own cell so that each feature's cells
- * partition the table (what the secondary suppression assumes).
+ * value, only to audit fairness. Each feature's cells partition the table (what the secondary
+ * suppression assumes): an unknown value counts with the most common value, and the label says so.
  */
 function subgroupFeatures(schema: TableSchema, catalogue: Catalogue, rows: readonly Row[]): SubgroupFeature[] {
   const byValue = (feature: string, role: SubgroupFeature["role"], order: readonly string[]): SubgroupFeature => {
     const cells = new Map<string, number[]>();
     rows.forEach((row, i) => {
       const v = textOf(row[feature]);
-      cells.set(v, [...(cells.get(v) ?? []), i]);
+      const members = cells.get(v);
+      if (members) members.push(i);
+      else cells.set(v, [i]);
     });
+    // An unknown value counts with the most common value (as a missing number counts as the median):
+    // a small "unknown" cell would otherwise hide a second, real cell by secondary suppression.
+    const unknown = cells.get("");
+    const known = [...cells.entries()].filter(([v]) => v !== "").sort((a, b) => b[1].length - a[1].length);
+    const mode = known[0]?.[0];
+    if (unknown && mode !== undefined) {
+      cells.get(mode)?.push(...unknown);
+      cells.delete("");
+    }
     const rank = (v: string) => (v === "" ? Number.POSITIVE_INFINITY : order.includes(v) ? order.indexOf(v) : order.length);
     const values = [...cells.keys()].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-    return { feature, role, cells: values.map((value) => ({ feature, value, rows: cells.get(value) ?? [] })) };
+    return {
+      feature,
+      role,
+      cells: values.map((value) => ({ feature, value, rows: cells.get(value) ?? [], withUnknown: unknown !== undefined && value === mode })),
+    };
   };
   const out: SubgroupFeature[] = [];
   for (const spec of schema.features) {
@@ -89,9 +105,10 @@ function subgroupFeatures(schema: TableSchema, catalogue: Catalogue, rows: reado
       numbers.forEach((v, i) => {
         (v === null || Number.isNaN(v) || v <= cut ? low : high).push(i);
       });
+      const withUnknown = known.length < numbers.length;
       const cells = [
-        { feature: spec.name, value: `<=${cut}`, rows: low },
-        { feature: spec.name, value: `>${cut}`, rows: high },
+        { feature: spec.name, value: `<=${cut}`, rows: low, withUnknown },
+        { feature: spec.name, value: `>${cut}`, rows: high, withUnknown: false },
       ];
       out.push({ feature: spec.name, role: "feature", cells });
     } else {
@@ -362,7 +379,7 @@ export function buildReport(input: BuildReportInput): Report {
         role: s.role,
         values: s.cells.map((c, k) => ({
           value: c.value,
-          label: subgroupValueLabel(catalogue, s.feature, c.value, lang),
+          label: `${subgroupValueLabel(catalogue, s.feature, c.value, lang)}${c.withUnknown ? OR_UNKNOWN[lang] : ""}`,
           n: visible.cells[k] === "<10" ? null : c.rows.length,
         })),
       };
@@ -385,6 +402,7 @@ export function buildReport(input: BuildReportInput): Report {
 }
 
 const UNKNOWN_LABEL: Record<Lang, string> = { nl: "onbekend", en: "unknown" };
+const OR_UNKNOWN: Record<Lang, string> = { nl: " (of onbekend)", en: " (or unknown)" };
 const BINARY_LABEL: Record<Lang, [string, string]> = { nl: ["nee", "ja"], en: ["no", "yes"] };
 
 /** A subgroup value in words: the configuration's label, yes/no for a binary feature, a band as "≤ 24". */
