@@ -107,7 +107,7 @@ test("the caseload at 320 px: current advice, decision state, Dutch dates, the r
   await expect(page.getByTestId("ranking")).not.toContainText("procentpunt");
   // Yes/no facts read yes or no, categories by their English label; never 0/1 or a code with underscores.
   const profile = await page.locator(".profile-list .contents").evaluateAll((rows) => rows.map((r) => [r.querySelector("dt")?.textContent ?? "", r.querySelector("dd")?.textContent ?? ""]));
-  for (const [label, value] of profile) {
+  for (const [label = "", value = ""] of profile) {
     if (label.startsWith("Medication")) expect(value, label).toMatch(/^(yes|no|unknown)$/);
     expect(value, label).not.toMatch(/_|^(ja|nee|onbekend)$/);
   }
