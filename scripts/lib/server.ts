@@ -84,6 +84,7 @@ export async function serve(options: { port: number; buildDir?: string }) {
   app.use("/assets", express.static(path.join(buildDir, "client/assets"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.join(buildDir, "client"), { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: "production", getLoadContext: (_req, res) => ({ cspNonce: String(res.locals.cspNonce) }) }));
+  app.use(requestErrors());
 
   const server = app.listen(options.port, () => log.info({ port: options.port }, `Trajectwijzer serves http://localhost:${options.port}`));
   const shutdown = (signal: string) => {
@@ -97,6 +98,33 @@ export async function serve(options: { port: number; buildDir?: string }) {
   process.once("SIGTERM", () => shutdown("SIGTERM"));
   process.once("SIGINT", () => shutdown("SIGINT"));
   return server;
+}
+
+/**
+ * What Express itself refuses before a route runs (a path that is not valid percent-encoding, a
+ * malformed body): a 4xx in plain words (problem+json under /api/), and one JSON log line instead of
+ * Express's own stack trace on standard error.
+ */
+export function requestErrors(): express.ErrorRequestHandler {
+  return (error: unknown, req, res, _next) => {
+    const declared = typeof error === "object" && error !== null && "status" in error ? Number(error.status) : Number.NaN;
+    const status = error instanceof URIError ? 400 : declared >= 400 && declared < 600 ? declared : 500;
+    // Only the error's kind: Express's messages quote the request's path or body.
+    const kind = error instanceof Error ? error.name : "thrown value";
+    const line = { reqId: req.headers[REQUEST_ID_HEADER], method: req.method, path: loggablePath(req.path), status, error: kind };
+    if (status >= 500) log.error(line, "request failed");
+    else log.warn(line, "request refused");
+    if (res.headersSent) return;
+    if (req.path.startsWith("/api/")) {
+      const title = status >= 500 ? "Internal Server Error" : "Bad Request";
+      res
+        .status(status)
+        .set({ "Content-Type": "application/problem+json", "API-Version": API_VERSION, "Cache-Control": "no-store" })
+        .send(JSON.stringify({ type: "about:blank", title, status, detail: status >= 500 ? "The request could not be handled." : "The request address or body is not valid." }));
+      return;
+    }
+    res.status(status).type("text/plain").send(status >= 500 ? "Er ging iets mis; probeer het later opnieuw." : "Verzoek geweigerd: het adres of de inhoud is ongeldig.");
+  };
 }
 
 /** Request bodies on every route (forms, uploads, the JSON API) are at most this large. */

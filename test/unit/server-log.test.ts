@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import express from "express";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { log, loggablePath } from "../../app/utils/log.server";
-import { requestLogging } from "../../scripts/lib/server";
+import { requestErrors, requestLogging } from "../../scripts/lib/server";
 
 // Issue 18.6: the server's log is JSON lines with a level and a request id, without personal data or bodies.
 let base = "";
@@ -20,6 +20,10 @@ beforeAll(async () => {
   app.get("/health", (_req, res) => {
     res.status(200).send("ok");
   });
+  app.get("/api/v1/clients/:code", (_req, res) => {
+    res.status(200).send("ok");
+  });
+  app.use(requestErrors());
   const server = app.listen(0);
   await new Promise((resolve) => server.once("listening", resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -83,6 +87,24 @@ describe("request log lines", () => {
     expect(lines).toHaveLength(0);
     expect(errors).toHaveLength(1);
     expect(JSON.parse(errors[0] ?? "{}")).toMatchObject({ level: "error", path: "/boom", status: 500 });
+  });
+
+  it("a path Express cannot decode is a 400 and one warning line, without the path's text or a stack", async () => {
+    const errors: string[] = [];
+    const spy = vi.spyOn(console, "error").mockImplementation((line: unknown) => {
+      errors.push(String(line));
+    });
+    let response: Response | undefined;
+    const lines = await stdoutLines(async () => {
+      response = await fetch(`${base}/api/v1/clients/123456782%E0%A4%A`);
+    });
+    spy.mockRestore();
+    expect(response?.status).toBe(400);
+    expect(response?.headers.get("content-type")).toContain("application/problem+json");
+    expect(errors).toEqual([]);
+    const warning = lines.find((l) => l.msg === "request refused");
+    expect(warning).toMatchObject({ level: "warn", status: 400, error: "URIError", path: "/api/v1/clients/:id" });
+    expect(JSON.stringify(lines)).not.toContain("123456782");
   });
 
   it("follow the level setting", async () => {
