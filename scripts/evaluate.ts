@@ -5,7 +5,7 @@ import cliProgress from "cli-progress";
 import { z } from "zod";
 import { type Baseline, deserializeBaseline, fitBaseline, predictBaseline, serializeBaseline } from "../model/baseline/index.js";
 import { sha256 } from "../model/bundle/bundle.js";
-import { type ArmPredictions, checkTargets, evaluateModels, formatReport } from "../model/evaluate/index.js";
+import { type ArmPredictions, averageEffects, checkTargets, evaluateModels, formatAverageEffects, formatReport, readLogged } from "../model/evaluate/index.js";
 import {
   type Bundle,
   disposeBundle,
@@ -41,7 +41,7 @@ const spec = {
     "  --seed S         seed of the bootstrap intervals (default 1)",
     "  --bootstrap      bootstrap intervals for the policy values instead of the influence function",
     "",
-    "Models in the report: network (rec = recommend's first arm, with eligibility and low-evidence rules),",
+    "Models in the report: network (the bundle's learner, named so for the scripts that read the report; rec = recommend's first arm, with eligibility and low-evidence rules),",
     "network-argmax (same predictions, rec = the arm with the highest expected outcome) and t-learner.",
   ].join("\n"),
   options: {
@@ -155,15 +155,26 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
         options: { interval: args.bootstrap ? "bootstrap" : "influence", seed: args.seed },
       });
       const targets = checkTargets(report, { network: "network", baseline: "t-learner" });
+      const logged = readLogged(schema, table.rows);
+      const effects = averageEffects({
+        schema,
+        encoder: bundle.encoder,
+        rows: table.rows,
+        treatment: logged.treatment,
+        outcome: logged.outcome,
+        expected: network.rec.expected,
+        seed: args.seed,
+      });
       bar.update(4, { step: "writing" });
       if (args.json) {
-        const document = { model: bundle.version, tableFile: args.table, baseline: baselineSource, ...report, targets };
+        const document = { model: bundle.version, learner: bundle.learner.kind, tableFile: args.table, baseline: baselineSource, ...report, averageEffects: effects, targets };
         await writeFile(args.json, `${JSON.stringify(document, null, 2)}\n`);
       }
       bar.update(steps, { step: "done" });
       bar.stop();
       process.stdout.write(`Model ${bundle.version}; baseline ${baselineSource}\n`);
       process.stdout.write(formatReport(report, targets));
+      process.stdout.write(formatAverageEffects(effects, `the bundle's model (${bundle.learner.kind})`));
     } finally {
       bar.stop();
       disposeBundle(bundle);

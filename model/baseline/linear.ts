@@ -14,8 +14,12 @@ export type DesignMatrix = {
 export type FitOptions = {
   /** L2 penalty on the weights, on the scale of the summed loss (default 1). */
   l2?: number;
-  /** Rows of the design matrix to fit on (default all). */
+  /** Rows of the design matrix to fit on (default all; a row listed twice counts twice). */
   rows?: readonly number[];
+  /** Per-column multiplier of `l2` (default 1 for every column), e.g. to shrink interaction terms harder. */
+  penalty?: ArrayLike<number>;
+  /** A fixed part of each row's linear predictor (indexed by row), e.g. a shared model's prediction to fit deviations from. */
+  offset?: ArrayLike<number>;
   maxIterations?: number;
   tolerance?: number;
 };
@@ -81,6 +85,7 @@ function normalEquations(
   weight: (row: number) => number,
   residual: (row: number) => number,
   l2: number,
+  penalty?: ArrayLike<number>,
 ): { hessian: Float64Array; gradient: Float64Array } {
   const k = design.width + 1;
   const hessian = new Float64Array(k * k);
@@ -117,7 +122,7 @@ function normalEquations(
     }
   }
   for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) hessian[j * k + i] = hessian[i * k + j] as number;
-  for (let i = 1; i < k; i++) hessian[i * k + i] = (hessian[i * k + i] as number) + l2;
+  for (let i = 1; i < k; i++) hessian[i * k + i] = (hessian[i * k + i] as number) + l2 * (penalty?.[i - 1] ?? 1);
   // A tiny ridge on the intercept keeps the system solvable when a group has one class only.
   hessian[0] = (hessian[0] as number) + 1e-8;
   return { hessian, gradient };
@@ -133,7 +138,8 @@ export function fitLogistic(design: DesignMatrix, outcome: ArrayLike<number>, op
   if (rows.length === 0) return model;
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     const p = new Float64Array(Math.floor(design.x.length / design.width));
-    for (const row of rows) p[row] = predictLogistic(model, design, row);
+    const offset = options.offset;
+    for (const row of rows) p[row] = sigmoid(linearPredictor(model, design, row) + (offset ? (offset[row] as number) : 0));
     const { hessian, gradient } = normalEquations(
       design,
       rows,
@@ -143,9 +149,12 @@ export function fitLogistic(design: DesignMatrix, outcome: ArrayLike<number>, op
       },
       (row) => (outcome[row] as number) - (p[row] as number),
       l2,
+      options.penalty,
     );
     // Gradient of the penalised log-likelihood: Xᵀ(y − p) − λ·w.
-    for (let j = 0; j < design.width; j++) gradient[j + 1] = (gradient[j + 1] as number) - l2 * (model.weights[j] as number);
+    for (let j = 0; j < design.width; j++) {
+      gradient[j + 1] = (gradient[j + 1] as number) - l2 * (options.penalty?.[j] ?? 1) * (model.weights[j] as number);
+    }
     const step = solveSpd(hessian, gradient);
     let change = 0;
     const weights = model.weights.map((w, j) => {
@@ -169,8 +178,9 @@ export function fitRidge(design: DesignMatrix, outcome: ArrayLike<number>, optio
     design,
     rows,
     () => 1,
-    (row) => outcome[row] as number,
+    (row) => (outcome[row] as number) - (options.offset ? (options.offset[row] as number) : 0),
     l2,
+    options.penalty,
   );
   const solution = solveSpd(hessian, gradient);
   return { intercept: solution[0] as number, weights: Array.from(solution.subarray(1)) };

@@ -32,7 +32,7 @@ describe("bundle", () => {
     const bundle = await loadBundle(fixture.dir);
     expect(bundle.version).toBe(fixture.version);
     expect(bundle.schema.name).toBe("reintegration");
-    expect(bundle.manifest.files.map((f) => f.path).sort()).toEqual([...REQUIRED_FILES, "training-data.json", "baseline.json", "catalogue.json", "secondary.json"].sort());
+    expect(bundle.manifest.files.map((f) => f.path).sort()).toEqual([...REQUIRED_FILES, "training-data.json", "baseline.json", "catalogue.json", "learner.json", "secondary.json"].sort());
     const recorded = JSON.parse(await readFile(join(fixture.dir, "training-data.json"), "utf8"));
     expect(recorded.sha256).toBe(createHash("sha256").update(await readFile(fixture.table)).digest("hex"));
     expect(bundle.modelCard.featuresNotUsed.map((f) => f.name)).toEqual(expect.arrayContaining(["herkomst", "geslacht", "mu_regulier"]));
@@ -126,7 +126,11 @@ describe("bundle", () => {
     const hash = async (dir: string) => createHash("sha256").update(await readFile(join(dir, "weights.bin"))).digest("hex");
     expect(await hash(out.dir)).toBe(await hash(fixture.dir));
     expect(out.version.slice(-8)).toBe(fixture.version.slice(-8));
-  });
+    // The learner's choice and its validation read no truth column either (timings aside).
+    const learner = async (dir: string) =>
+      JSON.stringify(JSON.parse(await readFile(join(dir, "learner.json"), "utf8")), (key, value: unknown) => (key === "seconds" ? 0 : value));
+    expect(await learner(out.dir)).toBe(await learner(fixture.dir));
+  }, 240_000);
 
   it("trains, saves and loads a continuous-outcome bundle", async () => {
     const c = await makeTinyBundle({ n: 700, seed: 22, outcome: "continuous" });

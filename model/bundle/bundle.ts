@@ -13,6 +13,7 @@ import { type TableSchema, TableSchemaSchema } from "../table-schema.js";
 import { catalogueForSchema, catalogueSchemaMismatch } from "../config/catalogue.js";
 import { loadMunicipalConfig } from "../config/load.js";
 import { type Catalogue, CatalogueSchema } from "../config/municipality.js";
+import { LEARNER_FILE, type Learner, type LearnerFile, LearnerFileSchema, restoreLearner } from "../learners/index.js";
 import { type MetricsFile, MetricsFileSchema, type ModelCard, ModelCardSchema } from "./model-card.js";
 import { type ReferenceStats, ReferenceStatsSchema } from "./reference.js";
 import { SECONDARY_FILE, type SecondaryFile, SecondaryFileSchema } from "../secondary/heads.js";
@@ -29,6 +30,9 @@ import { SECONDARY_FILE, type SecondaryFile, SecondaryFileSchema } from "../seco
  *   catalogue.json  the trajectory and feature catalogue (labels, rules, what-ifs; no data).
  *                   Optional: a bundle made before it existed gets the catalogue derived
  *                   from its schema on load.
+ *   learner.json    which learner predicts (network, t-linear, s-linear, dr), a linear or DR
+ *                   learner's coefficients, and the cross-fitted validation that chose it.
+ *                   Optional: without it the network predicts, as in every older bundle.
  *   secondary.json  per secondary outcome and arm a logistic head's coefficients and their
  *                   covariance (model/secondary). Optional: without it the advice shows work only.
  * Other tools (evaluate, check-bundle) add or replace files through `writeBundleFile`,
@@ -101,6 +105,10 @@ export type Bundle = {
   ensemble: Ensemble;
   /** secondary.json: heads for the secondary outcomes (care need, debts, ...); null in a bundle without them. */
   secondary: SecondaryFile | null;
+  /** The learner that predicts and explains (the network unless learner.json names another). */
+  learner: Learner;
+  /** learner.json: the chosen learner and its validation; null in a bundle made before learners were chosen. */
+  learnerFile: LearnerFile | null;
 };
 
 export const sha256 = (data: Uint8Array | string): string => createHash("sha256").update(data).digest("hex");
@@ -130,6 +138,8 @@ export type BundleContents = {
   trainingData?: { table: string; sha256: string; rows: number };
   /** The T-learner baseline fitted on the same table (serialised), so that evaluate can set it beside the network. */
   baseline?: string;
+  /** The chosen learner and its validation (learner.json). */
+  learner?: LearnerFile;
 };
 
 /** File of the T-learner baseline inside a bundle. */
@@ -209,6 +219,7 @@ export function bundleFiles(contents: BundleContents): Map<string, Uint8Array> {
     [CATALOGUE_FILE, enc.encode(json(contents.catalogue))],
     ...(contents.trainingData ? [[TRAINING_DATA_FILE, enc.encode(json(contents.trainingData))] as [string, Uint8Array]] : []),
     ...(contents.baseline ? [[BASELINE_FILE, enc.encode(contents.baseline)] as [string, Uint8Array]] : []),
+    ...(contents.learner ? [[LEARNER_FILE, enc.encode(`${JSON.stringify(contents.learner)}\n`)] as [string, Uint8Array]] : []),
   ]);
 }
 
@@ -366,12 +377,20 @@ export async function loadBundle(dir: string): Promise<Bundle> {
     members: model.members.map((m, i) => ({ ...m, weights: weights[i] ?? [] })),
     calibration,
   };
+  const learnerFile = files.has(LEARNER_FILE) ? parseJsonFile(root, files, LEARNER_FILE, LearnerFileSchema) : null;
+  if (learnerFile?.state && learnerFile.state.arms.join("\u0000") !== schema.treatment.arms.join("\u0000")) {
+    throw new BundleError(`${join(root, LEARNER_FILE)}: arms do not match schema.json`);
+  }
+  if (learnerFile?.state && learnerFile.state.basis.width !== encoder.width) {
+    throw new BundleError(`${join(root, LEARNER_FILE)}: encoded width does not match encoder.json`);
+  }
   const ensemble = loadEnsemble(state);
+  const learner = restoreLearner(learnerFile, ensemble, encoder);
   const secondary = files.has(SECONDARY_FILE) ? parseJsonFile(root, files, SECONDARY_FILE, SecondaryFileSchema) : null;
   if (secondary && (secondary.arms.join("\u0000") !== schema.treatment.arms.join("\u0000") || secondary.width !== encoder.width)) {
     throw new BundleError(`${join(root, SECONDARY_FILE)}: arms or encoded width do not match schema.json and encoder.json`);
   }
-  return { version: manifest.version, dir: root, schema, encoder, reference, metrics, modelCard, model, manifest, catalogue, ensemble, secondary };
+  return { version: manifest.version, dir: root, schema, encoder, reference, metrics, modelCard, model, manifest, catalogue, ensemble, secondary, learner, learnerFile };
 }
 
 /** The encoder's categorical levels (already those of at least ten training rows). */

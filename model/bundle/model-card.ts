@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ValidationSchema } from "../learners/select.js";
 import type { TableSchema } from "../table-schema.js";
 import type { ReferenceStats } from "./reference.js";
 
@@ -54,6 +55,11 @@ export const ModelCardSchema = z.object({
   featuresUsed: z.array(z.object({ name: z.string(), type: z.string(), group: z.string() })),
   featuresNotUsed: z.array(z.object({ name: z.string(), reason: z.string() })),
   performance: ValidationMetricsSchema,
+  /**
+   * Which learner predicts, and the cross-fitted causal validation on the training rows that chose
+   * it (absent in cards written before learners were chosen: the network, advice shown as advice).
+   */
+  learner: z.object({ kind: z.string(), validation: ValidationSchema.nullable() }).optional(),
   limits: z.array(z.string()),
 });
 export type ModelCard = z.infer<typeof ModelCardSchema>;
@@ -71,6 +77,7 @@ export function buildModelCard(options: {
   validationShare: number;
   calibrationRows: "all" | "validation";
   metrics: ValidationMetrics;
+  learner?: { kind: string; validation: z.infer<typeof ValidationSchema> | null };
 }): ModelCard {
   const { schema } = options;
   const featureNames = new Set(schema.features.map((f) => f.name));
@@ -114,7 +121,11 @@ export function buildModelCard(options: {
     featuresUsed: schema.features.map((f) => ({ name: f.name, type: f.type, group: f.group ?? f.name })),
     featuresNotUsed: [...reasons.entries()].map(([name, reason]) => ({ name, reason })),
     performance: options.metrics,
+    ...(options.learner ? { learner: options.learner } : {}),
     limits: [
+      ...(options.learner?.validation && !options.learner.validation.advise
+        ? [`Not advice: on the training data's own held-out folds, ${options.learner.validation.adviceReason}. The app shows the ranking as information, without a recommended trajectory.`]
+        : []),
       "Learned from observational data: the estimates are causal only if the recorded features capture why clients got their intervention (no unmeasured confounding).",
       "Where few comparable clients got an intervention (low propensity, or fewer than 10 in the client's cell) the estimate is flagged as low evidence and never ranked first.",
       "The 80% interval comes from the disagreement between ensemble members (seeds and bootstrap weights), widened for their small number (Student's t) and for the tempered bootstrap: it covers the uncertainty from the training sample, not systematic errors of the model. On the project's synthetic data it held the true chance for 82–87% of clients and the true gain over regular guidance for 91–95% (npm run bench -- quality, seeds 1, 3, 5, 7).",
@@ -154,6 +165,30 @@ export function modelCardMarkdown(card: ModelCard): string {
     lines.push("", `### Per ${column}`, "", "| group | rows | AUC | Brier | ECE | RMSE |", "|---|---|---|---|---|---|");
     for (const [group, p] of Object.entries(groups)) lines.push(row(group, p));
   }
+  if (card.learner) lines.push(...learnerMarkdown(card.learner));
   lines.push("", "## Limits", "", ...card.limits.map((s) => `- ${s}`), "");
   return lines.join("\n");
+}
+
+const signed = (v: number): string => `${v >= 0 ? "+" : ""}${v.toFixed(3)}`;
+
+/** The learner section: which learner predicts, the validation table and why. */
+function learnerMarkdown(learner: NonNullable<ModelCard["learner"]>): string[] {
+  const lines = ["", "## Learner and its validation", "", `Predicting: \`${learner.kind}\`.`];
+  const v = learner.validation;
+  if (!v) return [...lines, "", "Fixed at training time; no validation was run."];
+  lines.push(
+    "",
+    `Chosen by ${v.folds}-fold cross-fitted causal validation on the ${v.rows} training rows only (no test data, no ground truth): ${v.reason}.`,
+    "",
+    "| learner | DR loss of the gains | policy value | gain over observed assignment (95% interval) |",
+    "|---|---|---|---|",
+  );
+  for (const c of v.candidates) {
+    const g = c.gainOverObserved;
+    lines.push(`| ${c.kind}${c.kind === v.chosen ? " (chosen)" : ""} | ${c.drLoss.toFixed(4)} | ${c.policyValue.toFixed(3)} | ${signed(g.estimate)} (${signed(g.lower)} to ${signed(g.upper)}) |`);
+  }
+  lines.push("", `Observed average outcome under current practice: ${v.observedValue.toFixed(3)}.`, "");
+  lines.push(v.advise ? `Advice: ${v.adviceReason}.` : `**Information, not advice**: ${v.adviceReason}.`);
+  return lines;
 }

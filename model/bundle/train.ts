@@ -11,6 +11,7 @@ import { catalogueFromSchema, configMismatch, restrictCatalogue, withCatalogueGr
 import { loadMunicipalConfig } from "../config/load.js";
 import type { Catalogue } from "../config/municipality.js";
 import { assertBundleTarget, encoderLevels, packWeights, saveBundle, sha256, sha256File } from "./bundle.js";
+import { chooseLearner, type LearnerChoice } from "./choose-learner.js";
 import { buildModelCard, modelCardMarkdown, type Performance, type ValidationMetrics } from "./model-card.js";
 import { computeReferenceStats, MIN_CELL } from "./reference.js";
 import { addSecondaryHeads } from "../secondary/bundle-file.js";
@@ -34,6 +35,7 @@ export type TrainOptions = {
   catalogue?: Catalogue;
   /** Fit the T-learner baseline on the same table into the bundle (default true). */
   baseline?: boolean;
+} & LearnerChoice & {
   onProgress?: (p: TrainProgress) => void;
 };
 
@@ -95,6 +97,16 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
     validationShare,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
+  const learner = await chooseLearner(options, {
+    data,
+    encoder,
+    arms: schema.treatment.arms,
+    control: schema.treatment.control,
+    outcomeType: schema.outcome.type,
+    network,
+    seed,
+    validationShare,
+  });
   const reference = computeReferenceStats({ schema, encoder, rows: table.rows, treatment: data.treatment, outcome: data.outcome });
   const metrics = validationMetrics({ schema, state, rows: table.rows, x: data.x, inputs: data.inputs, treatment: data.treatment, outcome: data.outcome, validation: split.validation });
   const createdAt = new Date();
@@ -113,6 +125,7 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
     validationShare,
     calibrationRows: network.calibrationRows,
     metrics,
+    learner: { kind: learner.kind, validation: learner.validation },
   });
   const dir = await saveBundle(options.outDir, {
     version,
@@ -134,6 +147,7 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
     catalogue,
     trainingData: { table: basename(options.table), sha256: tableSha256, rows: table.rows.length },
     ...(options.baseline === false ? {} : { baseline: serializeBaseline(fitBaseline(table.rows, schema)) }),
+    learner,
   });
   // Secondary outcomes (care need, debts, left benefits): heads beside the model, in the same bundle.
   await addSecondaryHeads({ dir, catalogue, rows: table.rows, data, arms: schema.treatment.arms, control: schema.treatment.control });

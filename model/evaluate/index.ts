@@ -13,3 +13,4 @@ export {
   toMatrix,
 } from "./evaluate.js";
 export { checkTargets, formatReport, meanOverArms, TARGETS, type TargetCheck } from "./format.js";
+export { type AverageEffect, averageEffects, formatAverageEffects } from "./average-effects.js";

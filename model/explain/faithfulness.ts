@@ -1,7 +1,6 @@
 import type { Bundle } from "../bundle/bundle.js";
 import { encodeRows } from "../table/encoder.js";
 import { type Row, toNumber } from "../table/read.js";
-import { integratedGradients } from "./integrated-gradients.js";
 
 /**
  * Faithfulness check of the gain explanations against a data generator's known drivers:
@@ -51,7 +50,8 @@ export function faithfulness(bundle: Bundle, rows: readonly Row[], options: { dr
       let hits = 0;
       for (const row of clients) {
         const x = encodeRows(bundle.encoder, [row]);
-        const attribution = integratedGradients({ ensemble: bundle.ensemble, encoder: bundle.encoder, x, ...(options.steps ? { steps: options.steps } : {}) });
+        const [attribution] = bundle.learner.attribute(x, 1, options.steps ? { steps: options.steps } : {});
+        if (!attribution) continue;
         const top = Object.entries(attribution.gain[driver.arm] ?? {})
           .sort(([, a], [, b]) => Math.abs(b) - Math.abs(a))
           .slice(0, k)

@@ -1,6 +1,5 @@
 import type { Bundle } from "../bundle/bundle.js";
 import { cellKey } from "../bundle/reference.js";
-import { predictEnsemble } from "../network/ensemble.js";
 import { encodeRows } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
 import { applicableRules, eligibility, eligibilityRules } from "./eligibility.js";
@@ -45,7 +44,7 @@ export function predictTable(bundle: Bundle, rows: readonly Row[], options: Poli
   const arms = schema.treatment.arms;
   const K = arms.length;
   const n = rows.length;
-  const pred = predictEnsemble(bundle.ensemble, encodeRows(encoder, rows), n);
+  const pred = bundle.learner.predict(encodeRows(encoder, rows), n);
   const rules = applicableRules(schema, policy.rules ?? eligibilityRules(bundle.catalogue));
   const matrix = (values: Float32Array): number[][] => {
     const out: number[][] = new Array(n);

@@ -1,10 +1,10 @@
 import type { Bundle } from "../bundle/bundle.js";
 import { comparableClients } from "../bundle/reference.js";
 import { SchemaError } from "../errors.js";
-import { type Attribution, integratedGradients, integratedGradientsMany, topReasons } from "../explain/integrated-gradients.js";
+import { type Attribution, topReasons } from "../explain/integrated-gradients.js";
 import { whatIfsFor } from "../config/catalogue.js";
 import { type WhatIfRule, whatIfRows } from "../explain/what-if.js";
-import { predictEnsemble } from "../network/ensemble.js";
+import type { EnsemblePrediction } from "../network/ensemble.js";
 import type { ArmAdvice, RecommendationResult } from "../recommendation.js";
 import { secondaryAdvice } from "../secondary/advice.js";
 import { encodeRows, validateClient } from "../table/encoder.js";
@@ -60,7 +60,7 @@ export function recommend(bundle: Bundle, client: Record<string, unknown>, optio
  */
 export function recommendMany(bundle: Bundle, clients: readonly Record<string, unknown>[], options: RecommendOptions = {}): RecommendOutcome[] {
   const policy = resolvePolicy(options);
-  const { schema, encoder, ensemble } = bundle;
+  const { schema, encoder, learner } = bundle;
   const whatIfRules = options.whatIfs ?? whatIfsFor(bundle.catalogue);
   // Every valid client's own row and its what-if rows, one after another; `first` is where they start.
   const rows: Row[] = [];
@@ -77,7 +77,7 @@ export function recommendMany(bundle: Bundle, clients: readonly Record<string, u
   });
   const D = encoder.width;
   const x = encodeRows(encoder, rows);
-  const pred = predictEnsemble(ensemble, x, rows.length);
+  const pred = learner.predict(x, rows.length);
   const valid = prepared.filter((p) => p.ok);
   const firstX = new Float32Array(valid.length * D);
   valid.forEach((p, i) => {
@@ -85,7 +85,7 @@ export function recommendMany(bundle: Bundle, clients: readonly Record<string, u
   });
   const attributions =
     (options.explain ?? true) && valid.length > 0
-      ? integratedGradientsMany({ ensemble, encoder, x: firstX, ...(options.steps ? { steps: options.steps } : {}) })
+      ? learner.attribute(firstX, valid.length, options.steps ? { steps: options.steps } : {})
       : [];
   const attributionOf = new Map(valid.map((p, i) => [p, attributions[i] ?? null]));
   return prepared.map((p): RecommendOutcome => {
@@ -102,7 +102,7 @@ function advise(
   client: Record<string, unknown>,
   row: Row,
   whatIfs: ReturnType<typeof whatIfRows>,
-  pred: ReturnType<typeof predictEnsemble>,
+  pred: EnsemblePrediction,
   r: number,
   attribution: Attribution | null,
 ): RecommendationResult {
@@ -117,7 +117,7 @@ function advise(
   if (options.secondary) {
     const s = options.secondary.bundle;
     const sx = encodeRows(s.encoder, [validateClient(s.schema, client)]);
-    const sp = predictEnsemble(s.ensemble, sx, 1);
+    const sp = s.learner.predict(sx, 1);
     secondary = Float32Array.from(arms, (arm) => {
       const j = sp.arms.indexOf(arm);
       return j < 0 ? 0 : (sp.mean[j] ?? 0);
@@ -176,8 +176,10 @@ export function explainClient(
   bundle: Bundle,
   client: Record<string, unknown>,
   options: { steps?: number } = {},
-): ReturnType<typeof integratedGradients> {
+): Attribution {
   const row = validateClient(bundle.schema, client);
   const x = encodeRows(bundle.encoder, [row]);
-  return integratedGradients({ ensemble: bundle.ensemble, encoder: bundle.encoder, x, ...(options.steps ? { steps: options.steps } : {}) });
+  const [attribution] = bundle.learner.attribute(x, 1, options.steps ? { steps: options.steps } : {});
+  if (!attribution) throw new Error("explainClient: no attribution");
+  return attribution;
 }

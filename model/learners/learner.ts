@@ -1,0 +1,172 @@
+import type { Attribution } from "../explain/integrated-gradients.js";
+import { type EnsemblePrediction, intervalMultiplier } from "../network/ensemble.js";
+import type { Encoder } from "../table/encoder.js";
+
+/**
+ * One interface for every learner a bundle can hold. A learner predicts, for n encoded rows
+ * (row-major n × encoder.width), every arm's expected outcome with its 80% interval, the gain over
+ * the control arm with its interval, and the propensity; and it explains one client's expected
+ * outcomes and gains by feature group (the same `Attribution` the network's integrated gradients
+ * give). The recommend path, what-ifs, overlap and low-evidence rules only use these two functions,
+ * so they work for every learner.
+ */
+export type LearnerKind = "network" | "t-linear" | "s-linear" | "dr";
+
+export const LEARNER_KINDS: readonly LearnerKind[] = ["network", "t-linear", "s-linear", "dr"];
+
+export type Learner = {
+  kind: LearnerKind;
+  arms: string[];
+  control: string;
+  outcomeType: "binary" | "continuous";
+  predict: (x: Float32Array, n: number) => EnsemblePrediction;
+  /** Grouped attributions per client (x holds n encoded rows). */
+  attribute: (x: Float32Array, n: number, options?: { steps?: number }) => Attribution[];
+};
+
+/** Training rows as the learners see them: encoded features, arm index and outcome per row. */
+export type TrainingData = {
+  x: Float32Array;
+  /** Encoded width. */
+  inputs: number;
+  treatment: Int32Array;
+  outcome: Float32Array;
+};
+
+/**
+ * Summarises per-member expected outcomes (each n × K, row-major) into the ensemble prediction:
+ * mean, 80% interval from the members' spread (Student's t, as the network's), gain over control.
+ */
+export function summariseMembers(options: {
+  members: readonly Float64Array[];
+  propensity: Float64Array;
+  n: number;
+  arms: string[];
+  control: string;
+  binary: boolean;
+}): EnsemblePrediction {
+  const { members, n, arms, binary } = options;
+  const K = arms.length;
+  const M = members.length;
+  const c = arms.indexOf(options.control);
+  const half = intervalMultiplier(M, { bootstrap: "resample", bootstrapConcentration: 1 });
+  const [lo, hi] = binary ? [0, 1] : [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
+  const out: EnsemblePrediction = {
+    n,
+    arms,
+    mean: new Float32Array(n * K),
+    lower: new Float32Array(n * K),
+    upper: new Float32Array(n * K),
+    gain: new Float32Array(n * K),
+    gainLower: new Float32Array(n * K),
+    gainUpper: new Float32Array(n * K),
+    propensity: Float32Array.from(options.propensity),
+  };
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < K; k++) {
+      const o = i * K + k;
+      let sum = 0;
+      let gsum = 0;
+      for (const m of members) {
+        sum += m[o] ?? 0;
+        gsum += (m[o] ?? 0) - (m[i * K + c] ?? 0);
+      }
+      const mean = sum / M;
+      const gain = gsum / M;
+      let ss = 0;
+      let gss = 0;
+      for (const m of members) {
+        ss += ((m[o] ?? 0) - mean) ** 2;
+        gss += ((m[o] ?? 0) - (m[i * K + c] ?? 0) - gain) ** 2;
+      }
+      const sd = M > 1 ? Math.sqrt(ss / (M - 1)) : 0;
+      const gsd = M > 1 ? Math.sqrt(gss / (M - 1)) : 0;
+      out.mean[o] = mean;
+      out.gain[o] = gain;
+      out.lower[o] = Math.max(lo, mean - half * sd);
+      out.upper[o] = Math.min(hi, mean + half * sd);
+      out.gainLower[o] = Math.max(-hi, gain - half * gsd);
+      out.gainUpper[o] = Math.min(hi, gain + half * gsd);
+    }
+  }
+  return out;
+}
+
+/**
+ * Integrated gradients for a learner given as a plain function of encoded rows (the linear
+ * learners): the straight path from the mean training client to the client, `steps` midpoints,
+ * and at each the directional derivative along each feature group's part of the path by central
+ * differences (exact for a model linear in the columns, and for a smooth one up to O(h²)).
+ * The group attributions sum to expected − expected at the baseline, as the network's do.
+ */
+export function numericIntegratedGradients(options: {
+  expected: (x: Float32Array, n: number) => Float64Array;
+  encoder: Encoder;
+  arms: string[];
+  control: string;
+  x: Float32Array;
+  n: number;
+  steps?: number;
+}): Attribution[] {
+  const { encoder, arms, n } = options;
+  const D = encoder.width;
+  const K = arms.length;
+  const c = arms.indexOf(options.control);
+  const steps = options.steps ?? 6;
+  const groups = [...new Set(encoder.features.map((f) => f.group))];
+  const groupOfColumn = Array.from({ length: D }, (_, col) => groups.indexOf(encoder.features[encoder.columnFeature[col] ?? 0]?.group ?? ""));
+  const G = groups.length;
+  const h = 1e-3;
+  const base = Float32Array.from(encoder.baseline);
+  const atBase = options.expected(base, 1);
+  const baselineExpected = Object.fromEntries(arms.map((arm, k) => [arm, atBase[k] ?? 0]));
+  // Per client: steps × groups × {+h, −h} points, evaluated in one call.
+  const points = new Float32Array(n * steps * G * 2 * D);
+  for (let i = 0; i < n; i++) {
+    for (let s = 0; s < steps; s++) {
+      const alpha = (s + 0.5) / steps;
+      for (let g = 0; g < G; g++) {
+        for (const sign of [1, -1]) {
+          const p = (((i * steps + s) * G + g) * 2 + (sign > 0 ? 0 : 1)) * D;
+          for (let j = 0; j < D; j++) {
+            const b = base[j] ?? 0;
+            const delta = (options.x[i * D + j] ?? 0) - b;
+            const move = groupOfColumn[j] === g ? sign * h : 0;
+            points[p + j] = b + (alpha + move) * delta;
+          }
+        }
+      }
+    }
+  }
+  const values = options.expected(points, n * steps * G * 2);
+  return Array.from({ length: n }, (_, i) => {
+    const perArm = arms.map((_, k) => {
+      const byGroup: Record<string, number> = {};
+      groups.forEach((group, g) => {
+        let sum = 0;
+        for (let s = 0; s < steps; s++) {
+          const p = ((i * steps + s) * G + g) * 2;
+          sum += ((values[p * K + k] ?? 0) - (values[(p + 1) * K + k] ?? 0)) / (2 * h);
+        }
+        byGroup[group] = sum / steps;
+      });
+      return byGroup;
+    });
+    const chance: Attribution["chance"] = {};
+    const gain: Attribution["gain"] = {};
+    arms.forEach((arm, k) => {
+      const own = perArm[k] ?? {};
+      const control = perArm[c] ?? {};
+      chance[arm] = own;
+      gain[arm] = Object.fromEntries(groups.map((g) => [g, k === c ? 0 : (own[g] ?? 0) - (control[g] ?? 0)]));
+    });
+    return { chance, gain, baselineExpected: { ...baselineExpected } };
+  });
+}
+
+/** Mean over members of per-member expected outcomes (n × K each). */
+export function meanOfMembers(members: readonly Float64Array[]): Float64Array {
+  const out = new Float64Array(members[0]?.length ?? 0);
+  for (const m of members) for (let o = 0; o < out.length; o++) out[o] = (out[o] ?? 0) + (m[o] ?? 0) / members.length;
+  return out;
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { encodeTrainingTable } from "../bundle/train.js";
+import { seededRandom } from "../metrics/random.js";
+import { encodeRows } from "../table/encoder.js";
+import type { Row } from "../table/read.js";
+import type { TableSchema } from "../table-schema.js";
+import { drLearner, fitDrLearner } from "./dr.js";
+import { fitLinearLearner, linearLearner } from "./linear.js";
+import { selectLearner } from "./select.js";
+
+const schemaOf = (type: "binary" | "continuous"): TableSchema => ({
+  name: "toy",
+  id: "id",
+  treatment: { column: "arm", arms: ["ctrl", "coach", "course"], control: "ctrl" },
+  outcome: { column: "y", type },
+  features: [
+    { name: "debts", type: "binary" },
+    { name: "months", type: "numeric" },
+    { name: "region", type: "categorical" },
+  ],
+  truth: { ctrl: "mu_ctrl", coach: "mu_coach", course: "mu_course" },
+});
+
+/**
+ * Toy data: coaching helps clients without debts, the course helps those long out of work
+ * (a threshold at 48 months); clients with debts are steered to coaching more often (confounding).
+ * `effect` scales both effects (0 = no arm helps anyone).
+ */
+function toyRows(n: number, options: { type?: "binary" | "continuous"; effect?: number; seed?: number } = {}): Row[] {
+  const random = seededRandom(options.seed ?? 5);
+  const effect = options.effect ?? 1;
+  return Array.from({ length: n }, (_, i) => {
+    const debts = random() < 0.35 ? 1 : 0;
+    const months = Math.floor(random() * 96);
+    const u = random();
+    const arm = u < (debts ? 0.55 : 0.3) ? "coach" : u < 0.7 ? "course" : "ctrl";
+    const muCtrl = 0.3 - 0.1 * debts;
+    const muCoach = muCtrl + effect * (debts ? 0 : 0.3);
+    const muCourse = muCtrl + effect * (months >= 48 ? 0.25 : -0.05);
+    const mu = arm === "coach" ? muCoach : arm === "course" ? muCourse : muCtrl;
+    const scale = options.type === "continuous" ? 40 : 1;
+    const y = options.type === "continuous" ? scale * mu + 6 * (random() - 0.5) : random() < mu ? 1 : 0;
+    return {
+      id: String(i),
+      debts: String(debts),
+      months: String(months),
+      region: ["noord", "zuid", "west"][i % 3],
+      arm,
+      y: String(y),
+      mu_ctrl: String(scale * muCtrl),
+      mu_coach: String(scale * muCoach),
+      mu_course: String(scale * muCourse),
+    };
+  });
+}
+
+function setup(type: "binary" | "continuous", rows: Row[]) {
+  const schema = schemaOf(type);
+  const { encoder, data } = encodeTrainingTable(schema, rows);
+  const common = { arms: schema.treatment.arms, control: schema.treatment.control, outcomeType: type, encoder };
+  return { schema, encoder, data, common };
+}
+
+describe("linear and DR learners", () => {
+  const rows = toyRows(900);
+  const { encoder, data, common } = setup("binary", rows);
+  const probe = [
+    { debts: "0", months: "90", region: "noord" },
+    { debts: "1", months: "10", region: "zuid" },
+  ];
+  const x = encodeRows(encoder, probe);
+  const learners = [
+    linearLearner(fitLinearLearner(data, { ...common, kind: "t-linear", members: 3 }), encoder),
+    linearLearner(fitLinearLearner(data, { ...common, kind: "s-linear", members: 3 }), encoder),
+    drLearner(fitDrLearner(data, { ...common, members: 3 }), encoder),
+  ];
+
+  it.each(learners.map((l) => [l.kind, l] as const))("%s: per-arm expected outcomes with intervals, gain over control, propensity", (_, learner) => {
+    const p = learner.predict(x, probe.length);
+    expect(p.mean).toHaveLength(6);
+    for (let o = 0; o < 6; o++) {
+      expect(p.mean[o]).toBeGreaterThanOrEqual(0);
+      expect(p.mean[o]).toBeLessThanOrEqual(1);
+      expect(p.lower[o]).toBeLessThanOrEqual((p.mean[o] ?? 0) + 1e-6);
+      expect(p.upper[o]).toBeGreaterThanOrEqual((p.mean[o] ?? 0) - 1e-6);
+    }
+    expect(p.gain[0]).toBeCloseTo(0, 6);
+    expect((p.propensity[0] ?? 0) + (p.propensity[1] ?? 0) + (p.propensity[2] ?? 0)).toBeCloseTo(1, 5);
+    // Coaching helps the client without debts more than the one with debts; the course helps after 48 months.
+    expect(p.gain[1] ?? 0).toBeGreaterThan(p.gain[4] ?? 0);
+    expect(p.gain[2] ?? 0).toBeGreaterThan(p.gain[5] ?? 0);
+  });
+
+  it.each(learners.map((l) => [l.kind, l] as const))("%s: group attributions add up to expected − expected at the mean client", (_, learner) => {
+    const [attribution, other] = learner.attribute(x, 2);
+    const p = learner.predict(x, 1);
+    for (const [k, arm] of common.arms.entries()) {
+      const total = Object.values(attribution?.chance[arm] ?? {}).reduce((s, v) => s + v, 0);
+      // Six midpoints of a curved path: complete up to the quadrature's error.
+      expect(Math.abs(total - ((p.mean[k] ?? 0) - (attribution?.baselineExpected[arm] ?? 0)))).toBeLessThan(0.015);
+    }
+    // The months since the last job raise the course's gain for the client out of work for 90 months and lower it at 10 months.
+    expect(attribution?.gain.course?.months).toBeGreaterThan(0.02);
+    expect(other?.gain.course?.months).toBeLessThan(-0.02);
+  });
+
+  it("keeps a continuous outcome on its own scale", () => {
+    const c = setup("continuous", toyRows(600, { type: "continuous" }));
+    const learner = linearLearner(fitLinearLearner(c.data, { ...c.common, kind: "t-linear", members: 2 }), c.encoder);
+    const p = learner.predict(encodeRows(c.encoder, probe), 2);
+    // Control chance 0.3 for the client without debts, times 40 hours.
+    expect(p.mean[0]).toBeGreaterThan(8);
+    expect(p.mean[0]).toBeLessThan(16);
+    expect(p.gain[1]).toBeGreaterThan(6);
+  });
+});
+
+describe("selection by cross-fitted causal validation", () => {
+  it("scores every candidate on held-out folds and says when the advice beats the observed assignment", async () => {
+    const { data, common } = setup("binary", toyRows(900));
+    const v = await selectLearner({ data, ...common, candidates: ["t-linear", "s-linear", "dr"], folds: 3 });
+    expect(v.candidates.map((c) => c.kind)).toEqual(["t-linear", "s-linear", "dr"]);
+    expect(v.candidates.map((c) => c.kind)).toContain(v.chosen);
+    const best = Math.min(...v.candidates.map((c) => c.drLoss));
+    expect(v.candidates.find((c) => c.kind === v.chosen)?.drLoss).toBe(best);
+    // Strong effects that the observed assignment mostly misses: following the model clearly helps.
+    expect(v.advise).toBe(true);
+    expect(v.candidates.find((c) => c.kind === v.chosen)?.gainOverObserved.lower).toBeGreaterThan(0);
+  });
+
+  it("does not advise when no arm helps anyone (a small table with no effects)", async () => {
+    const { data, common } = setup("binary", toyRows(400, { effect: 0, seed: 3 }));
+    const v = await selectLearner({ data, ...common, candidates: ["t-linear", "s-linear"], folds: 3 });
+    expect(v.advise).toBe(false);
+    expect(v.adviceReason).toMatch(/does not clearly beat/);
+  });
+});

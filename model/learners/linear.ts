@@ -1,0 +1,262 @@
+import { z } from "zod";
+import { withArmIndicators, type Basis, BasisSchema, basisFor, basisWidth, expandBasis } from "../baseline/basis.js";
+import { type DesignMatrix, fitLogistic, fitRidge, type LinearModel, linearPredictor } from "../baseline/linear.js";
+import { createRandom } from "../network/random.js";
+import type { Encoder } from "../table/encoder.js";
+import { type Learner, meanOfMembers, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
+
+/**
+ * Regularised linear learners on a spline basis of the encoded features (model/baseline/basis.ts):
+ *   t-linear  one L2-penalised regression per arm (logistic for a binary outcome, ridge for a
+ *             continuous one, on the outcome's own scale), fitted on that arm's rows only;
+ *   s-linear  one regression over all rows with the arm as a feature (a constant shift per arm),
+ *             then per arm a deviation on the encoded features fitted on that arm's rows with the
+ *             shared prediction as offset and a harder penalty (arm × feature interactions, fitted
+ *             in two stages instead of one wide design): small arms borrow the shared pattern.
+ * The penalty is chosen by cross-validation on the fitting rows. Members are refits on bootstrap
+ * samples (per arm), so the interval is the members' spread, as for the network's ensemble.
+ */
+export const LinearModelSchema = z.object({ intercept: z.number(), weights: z.array(z.number()) });
+
+export const LinearLearnerStateSchema = z.object({
+  kind: z.enum(["t-linear", "s-linear"]),
+  outcomeType: z.enum(["binary", "continuous"]),
+  arms: z.array(z.string()).min(2),
+  control: z.string(),
+  basis: BasisSchema,
+  /** Penalty per arm (t-linear) or the one penalty (s-linear). */
+  l2: z.array(z.number().min(0)),
+  interactionPenalty: z.number().positive(),
+  /** Member → models: one per arm (t-linear), or the shared model then one deviation per arm (s-linear). */
+  members: z.array(z.array(LinearModelSchema)).min(1),
+  /** One-vs-rest logistic propensity per arm on the encoded features (normalised to sum to 1). */
+  propensity: z.array(LinearModelSchema),
+});
+export type LinearLearnerState = z.infer<typeof LinearLearnerStateSchema>;
+
+export type LinearLearnerOptions = {
+  kind: "t-linear" | "s-linear";
+  arms: string[];
+  control: string;
+  outcomeType: "binary" | "continuous";
+  encoder: Encoder;
+  /** Rows to fit on (default all). */
+  rows?: Int32Array;
+  /** Bootstrap members (default 5); 1 = one fit on the rows as they are. */
+  members?: number;
+  /** Fit propensity models too (default true; the validation folds need none). */
+  propensity?: boolean;
+  seed?: number;
+  /** How much harder the S-learner's deviations are shrunk than its shared model, at least (default 3). */
+  interactionPenalty?: number;
+  l2Grid?: readonly number[];
+};
+
+
+/** Penalties tried by cross-validation (summed-loss scale); coarse, since every arm of every fold is fitted for each. */
+export const LEARNER_L2_GRID = [0.3, 3, 30, 300] as const;
+
+const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
+
+function fitGlm(
+  binary: boolean,
+  design: DesignMatrix,
+  y: ArrayLike<number>,
+  options: { l2: number; rows: number[]; penalty?: ArrayLike<number>; offset?: ArrayLike<number> },
+): LinearModel {
+  return binary ? fitLogistic(design, y, { ...options, tolerance: 1e-6 }) : fitRidge(design, y, options);
+}
+
+/** K-fold cross-validated penalty (folds by position within `rows`): log-loss or squared error. */
+export function chooseL2(options: {
+  design: DesignMatrix;
+  y: ArrayLike<number>;
+  rows: readonly number[];
+  binary: boolean;
+  grid?: readonly number[];
+  folds?: number;
+  penalty?: ArrayLike<number>;
+  offset?: ArrayLike<number>;
+}): number {
+  const grid = options.grid ?? LEARNER_L2_GRID;
+  const folds = options.folds ?? 3;
+  if (options.rows.length < folds * 5) return grid[Math.floor(grid.length / 2)] ?? 1;
+  let best = grid[0] ?? 1;
+  let bestLoss = Number.POSITIVE_INFINITY;
+  for (const l2 of grid) {
+    let loss = 0;
+    for (let f = 0; f < folds; f++) {
+      const fit = options.rows.filter((_, i) => i % folds !== f);
+      const model = fitGlm(options.binary, options.design, options.y, {
+        l2,
+        rows: fit,
+        ...(options.penalty ? { penalty: options.penalty } : {}),
+        ...(options.offset ? { offset: options.offset } : {}),
+      });
+      for (let i = f; i < options.rows.length; i += folds) {
+        const row = options.rows[i] as number;
+        const z = linearPredictor(model, options.design, row) + (options.offset ? (options.offset[row] as number) : 0);
+        const y = options.y[row] as number;
+        if (options.binary) {
+          const p = Math.min(Math.max(sigmoid(z), 1e-12), 1 - 1e-12);
+          loss -= y * Math.log(p) + (1 - y) * Math.log(1 - p);
+        } else {
+          loss += (y - z) ** 2;
+        }
+      }
+    }
+    if (loss < bestLoss - 1e-12) {
+      best = l2;
+      bestLoss = loss;
+    }
+  }
+  return best;
+}
+
+/** Bootstrap sample of `rows`, drawn within each arm so every arm keeps its size. */
+function bootstrapByArm(rows: Int32Array, treatment: Int32Array, arms: number, random: () => number): number[] {
+  const byArm: number[][] = Array.from({ length: arms }, () => []);
+  for (const i of rows) byArm[treatment[i] ?? 0]?.push(i);
+  const sample: number[] = [];
+  for (const list of byArm) for (let j = 0; j < list.length; j++) sample.push(list[Math.floor(random() * list.length)] ?? 0);
+  return sample;
+}
+
+export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptions): LinearLearnerState {
+  const n = data.treatment.length;
+  const K = options.arms.length;
+  const c = options.arms.indexOf(options.control);
+  const binary = options.outcomeType === "binary";
+  const rows = options.rows ?? Int32Array.from({ length: n }, (_, i) => i);
+  const basis = basisFor(options.encoder);
+  const expanded = expandBasis(basis, data.x, n);
+  const B = basisWidth(basis);
+  const M = options.members ?? 5;
+  const random = createRandom((options.seed ?? 42) * 31 + 7);
+  const interactionPenalty = options.interactionPenalty ?? 3;
+  const samples: number[][] = M === 1 ? [Array.from(rows)] : Array.from({ length: M }, () => bootstrapByArm(rows, data.treatment, K, random));
+  const grid = options.l2Grid ?? LEARNER_L2_GRID;
+  let l2: number[];
+  let members: LinearModel[][];
+  if (options.kind === "t-linear") {
+    const design = { x: expanded, width: B };
+    const armRows = options.arms.map((_, k) => Array.from(rows).filter((i) => data.treatment[i] === k));
+    l2 = armRows.map((r) => chooseL2({ design, y: data.outcome, rows: r, binary, grid }));
+    members = samples.map((sample) =>
+      options.arms.map((_, k) => {
+        const own = sample.filter((i) => data.treatment[i] === k);
+        return fitGlm(binary, design, data.outcome, { l2: l2[k] ?? 1, rows: own });
+      }),
+    );
+  } else {
+    const shared = withArmIndicators({ basis, expanded, n, arm: (i) => data.treatment[i] ?? c, arms: K, control: c });
+    const sharedDesign = { x: shared.x, width: shared.width };
+    const encoded = { x: data.x, width: data.inputs };
+    const all = Array.from(rows);
+    const sharedL2 = chooseL2({ design: sharedDesign, y: data.outcome, rows: all, binary, grid });
+    const armRows = options.arms.map((_, k) => all.filter((i) => data.treatment[i] === k));
+    const offsetOf = (model: LinearModel) => Float64Array.from({ length: n }, (_, i) => linearPredictor(model, sharedDesign, i));
+    const full = fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: all });
+    const fullOffset = offsetOf(full);
+    const deviationGrid = grid.map((g) => Math.max(g, sharedL2) * interactionPenalty);
+    const deviationL2 = armRows.map((r) => chooseL2({ design: encoded, y: data.outcome, rows: r, binary, grid: deviationGrid, offset: fullOffset }));
+    l2 = [sharedL2, ...deviationL2];
+    members = samples.map((sample) => {
+      const model = M === 1 ? full : fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: sample });
+      const offset = M === 1 ? fullOffset : offsetOf(model);
+      const deviations = options.arms.map((_, k) =>
+        fitGlm(binary, encoded, data.outcome, { l2: deviationL2[k] ?? 1, rows: sample.filter((i) => data.treatment[i] === k), offset }),
+      );
+      return [model, ...deviations];
+    });
+  }
+  const propensity =
+    options.propensity === false
+      ? []
+      : options.arms.map((_, k) =>
+          fitLogistic(
+            { x: data.x, width: data.inputs },
+            Array.from(data.treatment, (t) => (t === k ? 1 : 0)),
+            { l2: 1, rows: Array.from(rows) },
+          ),
+        );
+  return { kind: options.kind, outcomeType: options.outcomeType, arms: options.arms, control: options.control, basis, l2, interactionPenalty, members, propensity };
+}
+
+/** Per member, expected outcome of n rows under every arm (n × K each). */
+export function linearMemberValues(state: LinearLearnerState, x: ArrayLike<number>, n: number): Float64Array[] {
+  const K = state.arms.length;
+  const c = state.arms.indexOf(state.control);
+  const binary = state.outcomeType === "binary";
+  const expanded = expandBasis(state.basis, x, n);
+  const B = basisWidth(state.basis);
+  const link = (z: number) => (binary ? sigmoid(z) : z);
+  if (state.kind === "t-linear") {
+    const design = { x: expanded, width: B };
+    return state.members.map((models) => {
+      const out = new Float64Array(n * K);
+      for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = link(linearPredictor(models[k] as LinearModel, design, i));
+      return out;
+    });
+  }
+  // S-learner: the shared part once per row, then each arm's shift and deviation.
+  const D = state.basis.width;
+  return state.members.map(([shared, ...deviations]) => {
+    const m = shared as LinearModel;
+    const out = new Float64Array(n * K);
+    for (let i = 0; i < n; i++) {
+      let common = m.intercept;
+      for (let j = 0; j < B; j++) common += (m.weights[j] ?? 0) * (expanded[i * B + j] ?? 0);
+      for (let k = 0; k < K; k++) {
+        let z = common + (k === c ? 0 : (m.weights[B + (k < c ? k : k - 1)] ?? 0));
+        const d = deviations[k];
+        if (d) {
+          z += d.intercept;
+          for (let j = 0; j < D; j++) z += (d.weights[j] ?? 0) * ((x[i * D + j] as number) ?? 0);
+        }
+        out[i * K + k] = link(z);
+      }
+    }
+    return out;
+  });
+}
+
+/** Propensity per row and arm (n × K), one-vs-rest logistic normalised to sum to 1; uniform without models. */
+export function linearPropensity(models: readonly LinearModel[], x: ArrayLike<number>, n: number, width: number, K: number): Float64Array {
+  const out = new Float64Array(n * K);
+  const design = { x, width };
+  for (let i = 0; i < n; i++) {
+    let total = 0;
+    for (let k = 0; k < K; k++) {
+      const p = models[k] ? sigmoid(linearPredictor(models[k] as LinearModel, design, i)) : 1;
+      out[i * K + k] = p;
+      total += p;
+    }
+    for (let k = 0; k < K; k++) out[i * K + k] = total > 0 ? (out[i * K + k] ?? 0) / total : 1 / K;
+  }
+  return out;
+}
+
+export function linearLearner(state: LinearLearnerState, encoder: Encoder): Learner {
+  const K = state.arms.length;
+  const expected = (x: Float32Array, n: number) => meanOfMembers(linearMemberValues(state, x, n));
+  return {
+    kind: state.kind,
+    arms: state.arms,
+    control: state.control,
+    outcomeType: state.outcomeType,
+    predict: (x, n) =>
+      summariseMembers({
+        members: linearMemberValues(state, x, n),
+        propensity: linearPropensity(state.propensity, x, n, encoder.width, K),
+        n,
+        arms: state.arms,
+        control: state.control,
+        binary: state.outcomeType === "binary",
+      }),
+    attribute: (x, n, options = {}) =>
+      numericIntegratedGradients({ expected, encoder, arms: state.arms, control: state.control, x, n, ...(options.steps ? { steps: options.steps } : {}) }),
+  };
+}
+
+export type { Basis };

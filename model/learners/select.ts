@@ -1,0 +1,215 @@
+import { z } from "zod";
+import type { Encoder } from "../table/encoder.js";
+import { assignFolds, crossFitNuisance, gatherRows, pseudoOutcomes, splitFold } from "./cross-fit.js";
+import { drMemberValues, fitDrLearner } from "./dr.js";
+import { LEARNER_KINDS, type LearnerKind, meanOfMembers, type TrainingData } from "./learner.js";
+import { fitLinearLearner, linearMemberValues } from "./linear.js";
+
+/**
+ * Choosing a learner by causal validation on the training rows only. The rows are split into
+ * folds (stratified by arm); every candidate is fitted on all folds but one and predicts the
+ * held-out fold, so each row gets an out-of-fold prediction from each candidate. They are scored
+ * against doubly robust pseudo-outcomes Γ built from nuisance models (t-linear outcome model,
+ * logistic propensity) fitted on the same other folds:
+ *   drLoss        mean over rows and non-control arms of ((Γ_k − Γ_control) − predicted gain)²:
+ *                 the error of the gains, up to a constant that is the same for every candidate;
+ *   policyValue   mean Γ' of the arm the candidate ranks first: the average outcome if its first
+ *                 choice were followed. Γ' is augmented with the arms' mean outcomes on the other
+ *                 folds instead of the outcome model: an outcome model fitted on the same folds as
+ *                 the candidate makes the same errors, and the arms it ranks first by mistake would
+ *                 look better than they are (a winner's curse that made no-effect tables look
+ *                 advisable); with a constant augmentation that bias is gone, at some variance;
+ *   gainOverObserved  policyValue minus the observed average outcome, with a 95% interval from
+ *                 the per-row differences: does following the advice beat current practice?
+ * The candidate with the lowest drLoss is chosen (the gains are what the advice ranks on, and
+ * the loss is far less noisy than a policy value); the advice is marked as information only
+ * when the chosen learner's gain over the observed assignment is not clearly above zero.
+ * No truth column, test table or audit column is read: only features, arm and outcome.
+ */
+export const CandidateScoreSchema = z.object({
+  kind: z.enum(LEARNER_KINDS as [LearnerKind, ...LearnerKind[]]),
+  drLoss: z.number(),
+  policyValue: z.number(),
+  gainOverObserved: z.object({ estimate: z.number(), lower: z.number(), upper: z.number() }),
+  seconds: z.number(),
+});
+export type CandidateScore = z.infer<typeof CandidateScoreSchema>;
+
+export const ValidationSchema = z.object({
+  criterion: z.literal("dr-loss"),
+  folds: z.number().int().min(2),
+  rows: z.number().int().min(0),
+  observedValue: z.number(),
+  candidates: z.array(CandidateScoreSchema).min(1),
+  chosen: z.enum(LEARNER_KINDS as [LearnerKind, ...LearnerKind[]]),
+  reason: z.string(),
+  /** Whether following the chosen learner's first choice clearly beats the observed assignment. */
+  advise: z.boolean(),
+  adviceReason: z.string(),
+});
+export type Validation = z.infer<typeof ValidationSchema>;
+
+/** Fits a candidate on `fit` rows and returns its expected outcomes for the `held` rows (held × K). */
+export type CandidateFit = (fit: Int32Array, held: Int32Array) => Promise<Float64Array>;
+
+export type SelectOptions = {
+  data: TrainingData;
+  encoder: Encoder;
+  arms: string[];
+  control: string;
+  outcomeType: "binary" | "continuous";
+  candidates: readonly LearnerKind[];
+  folds?: number;
+  seed?: number;
+  /** How the network is fitted inside the validation (it lives in model/network and may run on a worker thread). */
+  fitNetwork?: CandidateFit;
+  /** Fits of the other candidates, e.g. on worker threads; default: in this thread. */
+  fitCandidate?: (kind: LearnerKind, fit: Int32Array, held: Int32Array) => Promise<Float64Array>;
+  onCandidate?: (kind: LearnerKind, fold: number) => void;
+};
+
+/** A linear, S- or DR-learner's held-out predictions, in this thread (the default `fitCandidate`). */
+export function fitHeldOut(
+  options: Pick<SelectOptions, "data" | "encoder" | "arms" | "control" | "outcomeType" | "seed">,
+  kind: Exclude<LearnerKind, "network">,
+  fit: Int32Array,
+  held: Int32Array,
+): Float64Array {
+  const common = {
+    arms: options.arms,
+    control: options.control,
+    outcomeType: options.outcomeType,
+    encoder: options.encoder,
+    rows: fit,
+    members: 1,
+    propensity: false,
+    seed: options.seed ?? 42,
+  };
+  const x = gatherRows(options.data.x, options.data.inputs, held);
+  if (kind === "dr") {
+    const state = fitDrLearner(options.data, { ...common, propensity: false });
+    return meanOfMembers(drMemberValues(state, x, held.length));
+  }
+  const state = fitLinearLearner(options.data, { ...common, kind });
+  return meanOfMembers(linearMemberValues(state, x, held.length));
+}
+
+const round = (v: number, digits = 5) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+export async function selectLearner(options: SelectOptions): Promise<Validation> {
+  const { data, arms } = options;
+  const n = data.treatment.length;
+  const K = arms.length;
+  const c = arms.indexOf(options.control);
+  const folds = options.folds ?? 3;
+  const seed = options.seed ?? 42;
+  const all = Int32Array.from({ length: n }, (_, i) => i);
+  const fold = assignFolds(data.treatment, K, folds, seed);
+  const nuisance = crossFitNuisance(data, { rows: all, folds, seed, arms, control: options.control, outcomeType: options.outcomeType, encoder: options.encoder });
+  const gamma = pseudoOutcomes(data, nuisance, all, K);
+  const gammaPolicy = pseudoOutcomes(data, { mu: armMeansOutOfFold(data, fold, folds, K), propensity: nuisance.propensity }, all, K);
+  let observed = 0;
+  for (let i = 0; i < n; i++) observed += (data.outcome[i] ?? 0) / n;
+  const fitCandidate =
+    options.fitCandidate ?? (async (kind: LearnerKind, fit: Int32Array, held: Int32Array) => fitHeldOut(options, kind as Exclude<LearnerKind, "network">, fit, held));
+  const candidates = options.candidates.filter((kind) => kind !== "network" || options.fitNetwork);
+  const scores: CandidateScore[] = [];
+  for (const kind of candidates) {
+    const started = performance.now();
+    const predicted = new Float64Array(n * K);
+    for (let f = 0; f < folds; f++) {
+      const { fit, held } = splitFold(all, fold, f);
+      if (held.length === 0) continue;
+      options.onCandidate?.(kind, f);
+      const values = kind === "network" && options.fitNetwork ? await options.fitNetwork(fit, held) : await fitCandidate(kind, fit, held);
+      held.forEach((row, j) => {
+        for (let k = 0; k < K; k++) predicted[row * K + k] = values[j * K + k] ?? 0;
+      });
+    }
+    scores.push({ kind, ...scorePredictions({ predicted, gamma, gammaPolicy, outcome: data.outcome, K, c }), seconds: round((performance.now() - started) / 1000, 1) });
+  }
+  return decide({ scores, folds, rows: n, observed });
+}
+
+/** The criteria for one candidate's out-of-fold predictions (n × K) against the pseudo-outcomes. */
+export function scorePredictions(options: {
+  predicted: Float64Array;
+  gamma: Float64Array;
+  gammaPolicy: Float64Array;
+  outcome: ArrayLike<number>;
+  K: number;
+  c: number;
+}) {
+  const { predicted, gamma, gammaPolicy, K, c } = options;
+  const n = options.outcome.length;
+  let loss = 0;
+  let value = 0;
+  const diff = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let k = 0; k < K; k++) {
+      if ((predicted[i * K + k] ?? 0) > (predicted[i * K + best] ?? 0)) best = k;
+      if (k === c) continue;
+      const target = (gamma[i * K + k] ?? 0) - (gamma[i * K + c] ?? 0);
+      const gain = (predicted[i * K + k] ?? 0) - (predicted[i * K + c] ?? 0);
+      loss += (target - gain) ** 2;
+    }
+    const g = gammaPolicy[i * K + best] ?? 0;
+    value += g;
+    diff[i] = g - ((options.outcome[i] as number) ?? 0);
+  }
+  const mean = diff.reduce((s, d) => s + d, 0) / Math.max(n, 1);
+  const variance = diff.reduce((s, d) => s + (d - mean) ** 2, 0) / Math.max(n - 1, 1);
+  const half = 1.96 * Math.sqrt(variance / Math.max(n, 1));
+  return {
+    drLoss: round(loss / Math.max(n * (K - 1), 1), 6),
+    policyValue: round(value / Math.max(n, 1)),
+    gainOverObserved: { estimate: round(mean), lower: round(mean - half), upper: round(mean + half) },
+  };
+}
+
+/** Per row, every arm's mean outcome over that arm's rows in the other folds (n × K). */
+function armMeansOutOfFold(data: TrainingData, fold: Int32Array, folds: number, K: number): Float64Array {
+  const sum = new Float64Array(folds * K);
+  const count = new Float64Array(folds * K);
+  data.treatment.forEach((t, i) => {
+    for (let f = 0; f < folds; f++) {
+      if (fold[i] === f) continue;
+      sum[f * K + t] = (sum[f * K + t] ?? 0) + (data.outcome[i] ?? 0);
+      count[f * K + t] = (count[f * K + t] ?? 0) + 1;
+    }
+  });
+  const out = new Float64Array(data.treatment.length * K);
+  for (let i = 0; i < data.treatment.length; i++) {
+    const f = fold[i] ?? 0;
+    for (let k = 0; k < K; k++) out[i * K + k] = (count[f * K + k] ?? 0) > 0 ? (sum[f * K + k] ?? 0) / (count[f * K + k] ?? 1) : 0;
+  }
+  return out;
+}
+
+function decide(options: { scores: CandidateScore[]; folds: number; rows: number; observed: number }): Validation {
+  const sorted = [...options.scores].sort((a, b) => a.drLoss - b.drLoss);
+  const winner = sorted[0];
+  if (!winner) throw new Error("learner selection: no candidates");
+  const runnerUp = sorted[1];
+  const reason =
+    `${winner.kind} has the lowest doubly robust loss of the gains on held-out folds (${winner.drLoss.toFixed(4)}` +
+    (runnerUp ? `; next ${runnerUp.kind} ${runnerUp.drLoss.toFixed(4)})` : ")") +
+    `, ${options.folds}-fold cross-fitting on the ${options.rows} training rows only`;
+  const g = winner.gainOverObserved;
+  const advise = g.lower > 0;
+  const adviceReason = advise
+    ? `following the first choice beats the observed assignment: +${g.estimate.toFixed(3)} (95% interval ${g.lower.toFixed(3)} to ${g.upper.toFixed(3)})`
+    : `following the first choice does not clearly beat the observed assignment: ${g.estimate >= 0 ? "+" : ""}${g.estimate.toFixed(3)} (95% interval ${g.lower.toFixed(3)} to ${g.upper.toFixed(3)}); the ranking is information, not advice`;
+  return {
+    criterion: "dr-loss",
+    folds: options.folds,
+    rows: options.rows,
+    observedValue: round(options.observed),
+    candidates: options.scores,
+    chosen: winner.kind,
+    reason,
+    advise,
+    adviceReason,
+  };
+}
