@@ -77,11 +77,25 @@ export const RecommendationResultSchema = z.object({
   control: z.string(),
   /** Eligible arms by rank, then ineligible arms. */
   arms: z.array(ArmAdviceSchema),
+  /**
+   * False when the model's own validation on its training data could not show that following its
+   * first choice beats what case workers chose without it: the ranking is then information, not
+   * advice (no recommended trajectory, none pre-selected). Results stored before this existed are advice.
+   */
+  advise: z.boolean().default(true),
   whatIfs: z.array(WhatIfSchema),
   /**
    * The secondary outcomes the arms carry figures for, in order, with their weights: the ranking
    * score is expected work + Σ weight × gain (the gain's sign flipped where lower is better).
    */
   secondaryOutcomes: z.array(SecondaryOutcomeSchema).optional(),
+  /**
+   * How the advice was shown (model/recommend/explore.ts): the arm shown first, whether the order was
+   * varied among tied first arms, and each such arm's probability of being shown first (summing to 1).
+   * Absent in advice stored before it was recorded.
+   */
+  shown: z
+    .object({ first: z.string(), varied: z.boolean(), probabilities: z.record(z.string(), z.number().min(0).max(1)) })
+    .optional(),
 });
 export type RecommendationResult = z.infer<typeof RecommendationResultSchema>;
