@@ -592,7 +592,7 @@ export default function ClientPage() {
           client.closed ? null : <MissingFactsForm />
         ) : recommendation ? (
           <>
-            <p className="muted">{t.rankingIntro}</p>
+            <p className="muted no-print">{t.rankingIntro}</p>
             <p className="muted">{t.adviceOrderNote}</p>
             <WhatIfForm />
             <div aria-live="polite" aria-busy={navigation.state === "loading"}>
