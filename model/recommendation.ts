@@ -95,7 +95,13 @@ export const RecommendationResultSchema = z.object({
    * Absent in advice stored before it was recorded.
    */
   shown: z
-    .object({ first: z.string(), varied: z.boolean(), probabilities: z.record(z.string(), z.number().min(0).max(1)) })
+    .object({
+      /** The arm the model ranked first (the policy the dashboard evaluates). */
+      ranked: z.string(),
+      first: z.string(),
+      varied: z.boolean(),
+      probabilities: z.record(z.string(), z.number().min(0).max(1)),
+    })
     .optional(),
 });
 export type RecommendationResult = z.infer<typeof RecommendationResultSchema>;

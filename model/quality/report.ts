@@ -50,6 +50,8 @@ export type QualityReport =
 const ShownResultSchema = z.object({
   control: z.string(),
   arms: z.array(z.object({ arm: z.string(), expected: z.number(), propensity: z.number() })),
+  /** How it was shown: the model's first arm and the logged probability of each arm being shown first. */
+  shown: z.object({ ranked: z.string(), probabilities: z.record(z.string(), z.number()) }).optional(),
 });
 
 type Parsed = {
@@ -65,6 +67,8 @@ type Parsed = {
   work: number | null;
   expected: Map<string, number> | null;
   propensity: Map<string, number> | null;
+  /** Logged probabilities of each arm being shown first, and the model's own first arm; null when not recorded. */
+  shown: { ranked: string; probabilities: Map<string, number> } | null;
   control: string | null;
   profile: Record<string, unknown>;
   sex: string;
@@ -106,6 +110,7 @@ function parseRow(row: QualityRow): Parsed {
     work: row.work === null ? null : row.work ? 1 : 0,
     expected: shown ? new Map(shown.arms.map((a) => [a.arm, a.expected])) : null,
     propensity: shown ? new Map(shown.arms.map((a) => [a.arm, a.propensity])) : null,
+    shown: shown?.shown ? { ranked: shown.shown.ranked, probabilities: new Map(Object.entries(shown.shown.probabilities)) } : null,
     control: shown?.control ?? null,
     profile,
     sex: text(row.fairnessSex),
@@ -615,6 +620,11 @@ function estimateColumns(label: string): Column[] {
  * Reported: IPW (Horvitz–Thompson), self-normalised IPW (cancels a common scale error in the
  * weights) and doubly robust / AIPW with the shown expected chances as outcome model — consistent
  * when either the outcome model or the propensities are right; DR is the headline figure.
+ * Logged probabilities: where the advice recorded how it was shown (the "keep effects measurable"
+ * setting may vary which of several tied arms is shown first), the evaluated policy is the model's
+ * own first arm and the indicator 1[a = π(x)] is replaced by the logged probability q(a | x) that a
+ * was shown first: e(a | x) = f_team · q(a | x) + (1 − f_team) · p(a | x). Without variation q is
+ * that indicator, so the figures are unchanged.
  * Intervals: 95% normal intervals from the influence function (model/metrics offPolicyValue); the
  * difference "DR − observed" is a paired mean of per-client contributions, so its interval accounts
  * for the shared clients. Propensities are clipped at 0.01 (offPolicyValue's default).
@@ -642,12 +652,14 @@ function offPolicyRows(
   }
   const loggingPropensity = (r: (typeof usable)[number]) => {
     const f = followShare.get(r.team) ?? 0;
-    return arms.map((a) => (a === r.topArm ? f : 0) + (1 - f) * (r.propensity.get(a) ?? 0));
+    const shownFirst = (a: string) => (r.shown ? (r.shown.probabilities.get(a) ?? 0) : a === r.topArm ? 1 : 0);
+    return arms.map((a) => f * shownFirst(a) + (1 - f) * (r.propensity.get(a) ?? 0));
   };
+  const evaluated = (r: (typeof usable)[number]) => (r.shown && index.has(r.shown.ranked) ? r.shown.ranked : (r.topArm as string));
   const input = {
     treatment: usable.map((r) => index.get(r.chosenArm) as number),
     outcome: usable.map((r) => r.work),
-    policy: usable.map((r) => index.get(r.topArm as string) as number),
+    policy: usable.map((r) => index.get(evaluated(r)) as number),
     propensity: usable.map(loggingPropensity),
     predicted: usable.map((r) => arms.map((a) => r.expected.get(a) ?? 0)),
   };

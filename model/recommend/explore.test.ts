@@ -42,7 +42,7 @@ describe("keeping effects measurable", () => {
       expect(RecommendationResultSchema.safeParse(shown).success).toBe(true);
       const first = shown.arms.find((a) => a.rank === 1)?.arm as string;
       firsts.add(first);
-      expect(shown.shown).toEqual({ first, varied: true, probabilities: { a: 0.5, b: 0.5 } });
+      expect(shown.shown).toEqual({ ranked: "a", first, varied: true, probabilities: { a: 0.5, b: 0.5 } });
       expect(Object.values(shown.shown?.probabilities ?? {}).reduce((s, p) => s + p, 0)).toBeCloseTo(1, 12);
       // The other arms keep their order behind it; the ineligible one stays unranked.
       expect(shown.arms.map((a) => [a.arm, a.rank])).toEqual([[first, 1], [first === "a" ? "b" : "a", 2], ["c", 3], ["d", 4], ["e", null]]);
@@ -57,12 +57,12 @@ describe("keeping effects measurable", () => {
     for (let i = 0; i < 10; i++) {
       const shown = showAdvice(result, { vary: false, pick: () => 1 });
       expect(shown.arms.map((a) => a.arm)).toEqual(["a", "b", "c", "d", "e"]);
-      expect(shown.shown).toEqual({ first: "a", varied: false, probabilities: { a: 1 } });
+      expect(shown.shown).toEqual({ ranked: "a", first: "a", varied: false, probabilities: { a: 1 } });
     }
   });
 
   it("a clearly best first arm is always shown first", () => {
     const clear = { ...result, arms: [arm("a", 1, 0.3, 0.05), arm("b", 2, 0.08, 0.05), arm("c", 3, 0, 0.01)] };
-    expect(showAdvice(clear, { vary: true, pick: () => 1 }).shown).toEqual({ first: "a", varied: false, probabilities: { a: 1 } });
+    expect(showAdvice(clear, { vary: true, pick: () => 1 }).shown).toEqual({ ranked: "a", first: "a", varied: false, probabilities: { a: 1 } });
   });
 });

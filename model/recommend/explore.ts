@@ -39,5 +39,5 @@ export function showAdvice(result: RecommendationResult, options: { vary: boolea
   const ranked = result.arms.filter((a) => a.rank !== null).sort((a, b) => (a.rank ?? 0) - (b.rank ?? 0));
   const order = [ranked.find((a) => a.arm === chosen), ...ranked.filter((a) => a.arm !== chosen)].filter((a): a is ArmAdvice => a !== undefined);
   const arms = [...order.map((a, i) => ({ ...a, rank: i + 1 })), ...result.arms.filter((a) => a.rank === null)];
-  return { ...result, arms, shown: { first: chosen, varied: tied.length > 1, probabilities } };
+  return { ...result, arms, shown: { ranked: ranked[0]?.arm ?? chosen, first: chosen, varied: tied.length > 1, probabilities } };
 }

@@ -159,6 +159,41 @@ describe("quality report from the app's own records", () => {
     expect(row(t, "observed")[2]).toBeCloseTo(20 / 40, 10);
   });
 
+  it("off-policy with logged probabilities of what was shown first: they replace the indicator of the advised arm", () => {
+    // As above, but jobcoaching was shown first by chance, with logged probability 0.5 (tied with regulier):
+    // f = 0.5 as before, e(jobcoaching) = 0.5 · 0.5 + 0.5 · 0.5 = 0.5 instead of 0.75.
+    const varied = JSON.stringify({
+      ...JSON.parse(SHOWN),
+      shown: { ranked: "jobcoaching", first: "jobcoaching", varied: true, probabilities: { jobcoaching: 0.5, regulier: 0.5 } },
+    });
+    const rows = Array.from({ length: 40 }, (_, i) => ({
+      team: "T",
+      decidedAt: new Date("2026-01-01"),
+      chosenArm: i < 30 ? "jobcoaching" : "regulier",
+      followedAdvice: i < 30,
+      reasonCode: i < 30 ? null : "other",
+      topArm: "jobcoaching",
+      resultJson: varied,
+      profileJson: "{}",
+      fairnessSex: null,
+      fairnessOrigin: null,
+      work: i < 15 || (i >= 30 && i < 35),
+    }));
+    const report = quality.computeQualityReport(rows, null);
+    if (report.suppressed) throw new Error("suppressed");
+    const t = report.tables.offpolicy;
+    expect(row(t, "ipw")[2]).toBeCloseTo(15 / 0.5 / 40, 10);
+    expect(row(t, "doublyRobust")[2]).toBeCloseTo(0.4 + (15 - 0.4 * 30) / 0.5 / 40, 10);
+    // Recorded without variation (probability 1 for the advised arm), the figures are those of the indicator.
+    const fixed = JSON.stringify({ ...JSON.parse(SHOWN), shown: { ranked: "jobcoaching", first: "jobcoaching", varied: false, probabilities: { jobcoaching: 1 } } });
+    const same = quality.computeQualityReport(
+      rows.map((r) => ({ ...r, resultJson: fixed })),
+      null,
+    );
+    if (same.suppressed) throw new Error("suppressed");
+    expect(row(same.tables.offpolicy, "ipw")[2]).toBeCloseTo(15 / 0.75 / 40, 10);
+  });
+
   it("calibration per chosen arm and fairness per group, with the small group suppressed", async () => {
     const report = quality.computeQualityReport(await models.listQualityRows({}), null);
     if (report.suppressed) throw new Error("suppressed");
