@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import { splitTableFile } from "../../model/index";
-import { answerYesNo, expect, expectAccessible, test } from "./fixtures";
+import { answerChoicesAndNumbers, answerYesNo, expect, expectAccessible, test } from "./fixtures";
 import { type ProductionServer, startProductionServer } from "./production-server";
 
 /**
@@ -114,6 +114,8 @@ test("municipality B: its export links with its profile and configuration, its m
   await expectAccessible(page);
 
   await page.getByLabel("Dossiernummer gemeente").fill(`B-${Date.now()}`);
+  // Nothing is pre-filled, not even where B's configuration gives a default.
+  await answerChoicesAndNumbers(page);
   await answerYesNo(page, ["Voldoet aan de taaleis"]);
   await page.getByRole("button", { name: "Cliënt opslaan" }).click();
 
