@@ -20,6 +20,8 @@ export const RunProgressSchema = z.object({
   epoch: z.number().int().optional(),
   maxEpochs: z.number().int().optional(),
   loss: z.number().optional(),
+  /** The loss curve so far: per ensemble member, the training loss of each epoch (the web server collects it). */
+  losses: z.array(z.array(z.number()).max(500)).max(10).optional(),
 });
 export type RunProgress = z.infer<typeof RunProgressSchema>;
 
@@ -82,9 +84,13 @@ export async function updateRunProgress({ id, progress }: { id: string; progress
 }
 
 export async function finishRun({ id, modelVersionId }: { id: string; modelVersionId: string }): Promise<boolean> {
-  const { count } = await getDb().trainingRun.updateMany({
+  const db = getDb();
+  // The loss curve stays on the finished run's page.
+  const before = await db.trainingRun.findUnique({ where: { id }, select: { progressJson: true } });
+  const losses = before ? parseProgress(before.progressJson).losses : undefined;
+  const { count } = await db.trainingRun.updateMany({
     where: { id, status: "running" },
-    data: { status: "succeeded", modelVersionId, finishedAt: new Date(), progressJson: JSON.stringify({ phase: "done" }), pid: null },
+    data: { status: "succeeded", modelVersionId, finishedAt: new Date(), progressJson: JSON.stringify({ phase: "done", losses }), pid: null },
   });
   return count === 1;
 }
@@ -156,6 +162,8 @@ export type RunView = {
   error: string | null;
   modelVersionId: string | null;
   updatedAt: string | null;
+  /** When the run was started (ISO), for the time estimate. */
+  startedAt: string;
   finished: boolean;
 };
 
@@ -176,6 +184,7 @@ export function toRunView(run: NonNullable<Awaited<ReturnType<typeof getTraining
     error: run.error,
     modelVersionId: run.modelVersionId,
     updatedAt: (run.finishedAt ?? run.heartbeatAt)?.toISOString().slice(0, 19).replace("T", " ") ?? null,
+    startedAt: run.createdAt.toISOString(),
     finished: !ACTIVE_RUN_STATUSES.includes(run.status as RunStatus),
   };
 }

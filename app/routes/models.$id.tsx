@@ -10,6 +10,7 @@ import { MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { promoteRegisteredModel, readModelCard } from "~/utils/registry/model-registry.server";
 import { promotionImpact } from "~/utils/registry/catalogue.server";
+import { cardText } from "~/utils/registry/model-card-text";
 import { readForm } from "~/utils/forms/form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.version.id ?? "Model"} — Trajectwijzer` }];
@@ -79,6 +80,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await promoteRegisteredModel({ id: version.id, reason: parsed.data.reason, userId: user.id, comparison: "required" });
   await log(result.ok);
   return result.ok ? { ok: true as const, message: fill(t.promoted, { version: result.activated }) } : refuse(label(t.transitionErrors, result.reason));
+}
+
+/** A sentence of the model card in the page's language (marked as English where there is no translation). */
+function CardSentence({ text }: { text: string }) {
+  const t = useT();
+  const shown = cardText(text, t.lang);
+  return shown.lang ? <span lang={shown.lang}>{shown.text}</span> : <>{shown.text}</>;
 }
 
 export default function ModelDetail() {
@@ -219,23 +227,31 @@ export default function ModelDetail() {
         <section aria-labelledby="card-heading" data-testid="model-card">
           <h2 id="card-heading">{t.modelCard}</h2>
           <h3>{t.purposeLabel}</h3>
-          <p>{card.purpose}</p>
+          <p>
+            <CardSentence text={card.purpose} />
+          </p>
           <h3>{t.intendedUseLabel}</h3>
-          <p>{card.intendedUse}</p>
+          <p>
+            <CardSentence text={card.intendedUse} />
+          </p>
           <h3>{t.notIntendedForLabel}</h3>
           <ul>
             {card.notIntendedFor.map((s) => (
-              <li key={s}>{s}</li>
+              <li key={s}>
+                <CardSentence text={s} />
+              </li>
             ))}
           </ul>
           <dl className="profile-list">
             <dt>{t.architectureLabel}</dt>
-            <dd>{card.model.architecture}</dd>
+            <dd>
+              <CardSentence text={card.model.architecture} />
+            </dd>
             <dt>{t.membersLabel}</dt>
             <dd>{card.model.members}</dd>
             <dt>{t.outcomeLabel}</dt>
             <dd>
-              {card.model.outcome.column} ({card.model.outcome.type})
+              {card.model.outcome.column} (<CardSentence text={card.model.outcome.type} />)
             </dd>
             <dt>{t.armsLabel}</dt>
             <dd>{card.model.arms.join(", ")}</dd>
@@ -307,7 +323,9 @@ export default function ModelDetail() {
               {card.featuresUsed.map((f) => (
                 <tr key={f.name}>
                   <td>{f.name}</td>
-                  <td>{f.type}</td>
+                  <td>
+                    <CardSentence text={f.type} />
+                  </td>
                   <td>{f.group}</td>
                 </tr>
               ))}
@@ -325,7 +343,9 @@ export default function ModelDetail() {
               {card.featuresNotUsed.map((f) => (
                 <tr key={f.name}>
                   <td>{f.name}</td>
-                  <td>{f.reason}</td>
+                  <td>
+                    <CardSentence text={f.reason} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -333,7 +353,9 @@ export default function ModelDetail() {
           <h3>{t.limitsLabel}</h3>
           <ul>
             {card.limits.map((s) => (
-              <li key={s}>{s}</li>
+              <li key={s}>
+                <CardSentence text={s} />
+              </li>
             ))}
           </ul>
         </section>

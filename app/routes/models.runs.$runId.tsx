@@ -2,11 +2,12 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { z } from "zod";
+import { LineChart } from "~/components/charts";
 import { fill, label } from "~/components/model-ui";
 import { getTrainingRun, type RunView, toRunView } from "~/models/training-run.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth/auth.server";
-import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
+import { formatNumber, MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { cancelTraining, recoverStaleRunsOnce } from "~/utils/registry/training.server";
 import { readForm } from "~/utils/forms/form.server";
@@ -43,6 +44,36 @@ function fraction(run: RunView): number {
   return Math.min(1, ((p.member - 1) * p.maxEpochs + p.epoch) / (p.members * p.maxEpochs));
 }
 
+/** Seconds left, from the time so far and the share done; null while too little is done to tell. */
+function secondsLeft(run: RunView, share: number, now: number): number | null {
+  if (run.finished || share < 0.02 || share >= 1) return null;
+  const elapsed = (now - new Date(run.startedAt).getTime()) / 1000;
+  return elapsed > 0 ? Math.round((elapsed * (1 - share)) / share) : null;
+}
+
+/** The validation loss per epoch of each ensemble member, as a line chart with its values in words. */
+function LossCurve({ losses }: { losses: number[][] }) {
+  const t = useT();
+  const epochs = Math.max(0, ...losses.map((l) => l.length));
+  if (epochs === 0) return null;
+  const last = losses.flatMap((l) => l.slice(-1));
+  const all = losses.flat();
+  const digits = (v: number) => formatNumber(v, t.lang, 3);
+  return (
+    <figure data-testid="loss-curve">
+      <LineChart
+        title={t.runLossTitle}
+        desc={fill(t.runLossDesc, { members: losses.length, epochs, low: digits(Math.min(...all)), last: last.map(digits).join(", ") })}
+        categories={Array.from({ length: epochs }, (_, i) => String(i + 1))}
+        series={losses.map((values, m) => ({ name: fill(t.runLossMember, { n: m + 1 }), values }))}
+        max={Math.max(...all)}
+        tickFormat={digits}
+      />
+      <figcaption className="help">{t.runLossCaption}</figcaption>
+    </figure>
+  );
+}
+
 export default function TrainingRunPage() {
   const data = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
@@ -61,6 +92,15 @@ export default function TrainingRunPage() {
   }, [data.run.id, data.run.finished]);
   const p = run.progress;
   const share = fraction(run);
+  // The clock is read in the browser only (the server's render has no estimate, so nothing to mismatch).
+  const [now, setNow] = useState<number | null>(null);
+  useEffect(() => {
+    if (run.finished) return;
+    setNow(Date.now());
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [run.finished]);
+  const left = now === null ? null : secondsLeft(run, share, now);
   return (
     <div className="page">
       <p>
@@ -94,9 +134,19 @@ export default function TrainingRunPage() {
               : null}
           </p>
         </div>
-        <progress max={100} value={Math.round(share * 100)} aria-label={t.progressLabel}>
-          {Math.round(share * 100)}%
-        </progress>
+        <p className="inline-form">
+          <progress max={100} value={Math.round(share * 100)} aria-label={t.progressLabel}>
+            {Math.round(share * 100)}%
+          </progress>{" "}
+          {!run.finished ? (
+            <span data-testid="run-estimate">
+              {left === null
+                ? t.runEstimateUnknown
+                : fill(t.runEstimate, { time: left >= 60 ? fill(t.runMinutes, { n: Math.ceil(left / 60) }) : fill(t.runSeconds, { n: Math.max(1, left) }) })}
+            </span>
+          ) : null}
+        </p>
+        <LossCurve losses={p.losses ?? []} />
         {run.error ? (
           <p className="form-error" role="alert" data-testid="run-error">
             {t.reasonLabel}: {run.error}

@@ -488,6 +488,15 @@ const nl = {
   lastUpdate: "Laatste melding",
   liveNote: "Deze pagina werkt zichzelf bij. Zonder JavaScript: gebruik Vernieuwen.",
   settingsLabel: "Instellingen",
+  // --- training page: loss curve and time estimate ---
+  runLossTitle: "Verliescurve",
+  runLossDesc: "Validatieverlies per epoch voor {members} ensembleleden over {epochs} epochs; lager is beter. Laagste waarde {low}; laatste waarde per lid: {last}.",
+  runLossMember: "Lid {n}",
+  runLossCaption: "Het verlies op de validatieset na elke epoch. Een curve die niet meer daalt betekent dat de training bijna klaar is (vroeg stoppen).",
+  runEstimate: "Nog ongeveer {time}",
+  runEstimateUnknown: "Resterende tijd: nog niet te schatten",
+  runMinutes: "{n} min",
+  runSeconds: "{n} s",
   // --- user administration: search, page per user, teams, API token scope and expiry ---
   admSearchLabel: "Zoek op gebruikersnaam, naam of team",
   admSearchButton: "Zoeken",
@@ -1074,6 +1083,15 @@ const en: Messages = {
   lastUpdate: "Last update",
   liveNote: "This page updates itself. Without JavaScript: use Refresh.",
   settingsLabel: "Settings",
+  // --- training page: loss curve and time estimate ---
+  runLossTitle: "Loss curve",
+  runLossDesc: "Validation loss per epoch for {members} ensemble members over {epochs} epochs; lower is better. Lowest value {low}; last value per member: {last}.",
+  runLossMember: "Member {n}",
+  runLossCaption: "The loss on the validation set after each epoch. A curve that stops falling means training is nearly done (early stopping).",
+  runEstimate: "About {time} left",
+  runEstimateUnknown: "Time left: not yet known",
+  runMinutes: "{n} min",
+  runSeconds: "{n} s",
   // --- user administration: search, page per user, teams, API token scope and expiry ---
   admSearchLabel: "Search by username, name or team",
   admSearchButton: "Search",

@@ -140,6 +140,7 @@ describe("allocation within places", () => {
       modelVersion: "v",
       outcomeType: "binary",
       control: "regulier",
+      advise: true,
       arms: [arm("scholing", 1, 0.5), arm("regulier", 2, 0.3), arm("jobcoaching", 3, 0.6, { lowEvidence: true }), arm("taaltraject", null, 0.4, { eligible: false })],
       whatIfs: [],
     };

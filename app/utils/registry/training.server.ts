@@ -87,6 +87,8 @@ export async function startTraining(options: { tableName: string; settings: Trai
   }
   await markRunStarted({ id, pid: child.pid });
   let buffer = "";
+  // The loss curve, per member, as the worker reports epochs; stored with each progress line.
+  const losses: number[][] = [];
   let reported: string | null = null;
   let finished = false;
   // This process is the only database writer for the run; writes are chained so they land in order.
@@ -119,7 +121,14 @@ export async function startTraining(options: { tableName: string; settings: Trai
       } else if (failure.success) {
         reported = failure.data.error;
       } else if (progress.success) {
-        enqueue(() => updateRunProgress({ id, progress: progress.data }));
+        const p = progress.data;
+        if (p.loss !== undefined && p.member !== undefined && p.epoch !== undefined && p.member >= 1 && p.member <= 10 && p.epoch >= 1 && p.epoch <= 500) {
+          const member = (losses[p.member - 1] ??= []);
+          member[p.epoch - 1] = Math.round(p.loss * 1e5) / 1e5;
+          for (let m = 0; m < p.member - 1; m++) losses[m] ??= [];
+        }
+        const snapshot = losses.map((l) => Array.from(l, (v) => v ?? 0));
+        enqueue(() => updateRunProgress({ id, progress: { ...p, losses: snapshot } }));
       }
     }
   });
