@@ -12,9 +12,9 @@ let token = "";
 test("an administrator assigns a team and makes an API token; the token appears beside its button, the team on the dashboard", async ({ page, browser }) => {
   await login(page, "admin");
   await page.goto("/admin/users");
-  await page.getByLabel("Gebruikersnaam").fill(USERNAME);
+  await page.getByLabel("Gebruikersnaam", { exact: true }).fill(USERNAME);
   await page.getByLabel("Weergavenaam").fill("Klantmanager E2E");
-  await page.getByLabel("Wachtwoord").fill("een-lang-genoeg-wachtwoord");
+  await page.getByLabel("Wachtwoord", { exact: true }).fill("een-lang-genoeg-wachtwoord");
   await page.getByRole("button", { name: "Gebruiker aanmaken" }).click();
   // The confirmation appears beside the button that was used.
   await expect(page.getByRole("form", { name: "Gebruiker aanmaken" }).getByTestId("create-result")).toContainText("Opgeslagen");

@@ -80,6 +80,7 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
 
   // Compare on a held-out table: the tables either model was trained on are never offered, nor accepted.
   await page.getByRole("link", { name: "Vergelijken met het actieve model" }).click();
+  await expect(page.getByLabel("Toetstabel")).toBeVisible();
   const offered = await page.getByLabel("Toetstabel").locator("option").allTextContents();
   expect(offered).toContain("linked-heldout");
   expect(offered).not.toContain("linked");
