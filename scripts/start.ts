@@ -115,7 +115,7 @@ async function main() {
   if (active && activeChecked) {
     step(3, `Model: actief model ${active.id}`);
   } else if (!demo) {
-    step(3, "Model: nog geen actief model; importeer er een met npm run models -- import DIR --activate");
+    step(3, "Model: nog geen actief model; importeer er een met npm run models -- import DIR --activate --reason TEKST");
   } else {
     step(3, `Model: synthetische levering van ${options.DEMO_POPULATION} cliënten, koppelen, trainen`);
     if (!existsSync(path.join(sourceDir, "truth.csv"))) {

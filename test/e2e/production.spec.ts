@@ -61,7 +61,7 @@ test("another municipality's model: trained on its own table, checked, imported 
   const bundle = path.join(root, "bundle");
   await cli(["scripts/train.ts", "--table", trainCsv, "--schema", schema, "--out", bundle, "--members", "2", "--epochs", "10"]);
   await cli(["scripts/check-bundle.ts", "--model", bundle, "--train", trainCsv, "--holdout", holdoutCsv]);
-  const imported = await cli(["scripts/models.ts", "import", bundle, "--activate"]);
+  const imported = await cli(["scripts/models.ts", "import", bundle, "--activate", "--reason", "first model of this municipality"]);
   expect(imported.stdout).toMatch(/activ/i);
   const listed = await cli(["scripts/models.ts", "list"]);
   expect(listed.stdout).toContain("active");

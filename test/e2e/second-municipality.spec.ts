@@ -85,7 +85,7 @@ test("municipality B: its export links with its profile and configuration, its m
   await cli(["scripts/check-bundle.ts", "--model", bundle, "--train", trainCsv, "--holdout", holdoutCsv]);
 
   // 4. Imported and activated in the running server by the operations CLI.
-  const imported = await cli(["scripts/models.ts", "import", bundle, "--activate"]);
+  const imported = await cli(["scripts/models.ts", "import", bundle, "--activate", "--reason", "first model of this municipality"]);
   expect(imported.stdout).toMatch(/activ/i);
 
   // 5. B's first case worker, made by the operations CLI, replaces the one-time password.
