@@ -1,6 +1,23 @@
 import { readFile } from "node:fs/promises";
 import { expect, expectAccessible, login, test } from "./fixtures";
 
+/** Text a person sees on the page outside any <details> (open or closed). */
+const visibleTextOutsideDetails = () =>
+  (() => {
+    const main = document.querySelector("main") ?? document.body;
+    const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    const parts: string[] = [];
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || parent.closest("details") || parent.closest("title, desc, script, style")) continue;
+      if (!parent.checkVisibility()) continue;
+      parts.push(node.textContent ?? "");
+    }
+    // Accessible names of the charts are read out too.
+    for (const svg of main.querySelectorAll('svg[role="img"]')) if (!svg.closest("details")) parts.push(svg.textContent ?? "");
+    return parts.join(" ");
+  })();
+
 /** A count as shown in Dutch ("1.234"), or "<10 personen". */
 function expectProtectedCount(text: string, where: string) {
   const value = text.trim();
@@ -9,7 +26,7 @@ function expectProtectedCount(text: string, where: string) {
   expect(Number(value.replaceAll(".", "")), where).toBeGreaterThanOrEqual(10);
 }
 
-test("manager: the quality dashboard shows figures, never a count under 10, and exports suppressed CSV", async ({ page }) => {
+test("manager: the first screen answers in plain words with trend and fairness charts, statistics only in the analyst details; never a count under 10; suppressed CSV", async ({ page }) => {
   // Two accessibility scans of a page with many charts and tables: slow on a busy machine.
   test.setTimeout(120_000);
   await login(page, "manager");
@@ -29,6 +46,35 @@ test("manager: the quality dashboard shows figures, never a count under 10, and 
   await expect(page.locator('svg[role="img"] title').first()).toHaveText(/.+/);
   await expect(page.getByTestId("table-adoption-team")).toContainText("Team Noord");
   for (const text of await page.locator('[data-kind="count"]').allTextContents()) expectProtectedCount(text, "page");
+
+  await expect(page.getByTestId("answers").locator("h2")).toHaveCount(5);
+  const firstScreen = await page.evaluate(visibleTextOutsideDetails);
+  for (const jargon of ["IPW", "propensity", "Propensity", "PSI", "dubbel robuust", "Kalibratieverschil", "Population stability"]) {
+    expect(firstScreen, jargon).not.toContain(jargon);
+  }
+  // "<10" is always followed by "personen": never readable as a percentage.
+  expect(firstScreen).not.toMatch(/<10(?! personen)/);
+  // Trends by month and the fairness chart per group, each an accessible image with its data behind a toggle.
+  for (const id of ["section-adoption-month", "section-outcome-month", "section-fairness-chart"]) {
+    await expect(page.getByTestId(id).locator('svg[role="img"]').first()).toBeVisible();
+    await expect(page.getByTestId(id).locator('svg[role="img"] title').first()).toHaveText(/.+/);
+  }
+  await expect(page.getByTestId("section-fairness-chart").locator("figure")).toHaveCount(4);
+  await expect(page.getByTestId("table-fairness-chart")).toHaveCount(1);
+  // With everything folded the page is a fraction of its former 9 000 px (at 1280 px wide).
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  test.info().annotations.push({ type: "page height (px, 1280 wide)", description: String(height) });
+  console.log(`dashboard page height: ${height} px`);
+  expect(height).toBeLessThan(4500);
+  await expect(page.getByTestId("table-adoption-month")).toBeHidden();
+  await page.getByTestId("section-adoption-month").getByText("Toon tabel").click();
+  await expect(page.getByTestId("table-adoption-month")).toBeVisible();
+
+  // The analyst details hold the estimators, calibration (ticks, one scale) and drift.
+  await page.getByTestId("analyst").locator("summary").first().click();
+  await expect(page.getByTestId("section-offpolicy")).toContainText("IPW");
+  await expect(page.getByTestId("section-calibration").locator("svg .chart-tick").first()).toBeVisible();
   await expectAccessible(page);
 
   // Periods are rows of one table, suppressed with their totals; there is no date selection to difference.
@@ -70,6 +116,14 @@ test("manager: the quality dashboard shows figures, never a count under 10, and 
   const empty = await page.request.get("/dashboard/csv/interventions.csv?team=Team+Nergens");
   expect(empty.status()).toBe(200);
   expect((await empty.text()).trim().split(/\r\n/)).toHaveLength(1);
+
+  await page.goto("/dashboard");
+  // In English, group labels come from the configuration and the intake, not Dutch codes.
+  await page.getByRole("button", { name: "English" }).click();
+  const fairness = page.getByTestId("section-fairness-chart");
+  await expect(fairness).toContainText("Woman");
+  await expect(fairness).not.toContainText("vrouw");
+  await expect(fairness).toContainText("percentage points");
 });
 
 test("the dashboard and its CSV are for managers and admins only", async ({ page }) => {
