@@ -80,9 +80,10 @@ export const RecommendationResultSchema = z.object({
   /**
    * False when the model's own validation on its training data could not show that following its
    * first choice beats what case workers chose without it: the ranking is then information, not
-   * advice (no recommended trajectory, none pre-selected). Results stored before this existed are advice.
+   * advice (no recommended trajectory, none pre-selected). Absent (results stored before this
+   * existed, or built without a bundle) means advice.
    */
-  advise: z.boolean().default(true),
+  advise: z.boolean().optional(),
   whatIfs: z.array(WhatIfSchema),
   /**
    * The secondary outcomes the arms carry figures for, in order, with their weights: the ranking

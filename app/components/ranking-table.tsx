@@ -55,6 +55,7 @@ export function RankingTable({
           <AdviceRow
             key={arm.arm}
             arm={arm}
+            advise={recommendation.advise !== false}
             control={recommendation.control}
             catalogue={catalogue}
             scale={scale}
@@ -70,6 +71,7 @@ export function RankingTable({
 /** One trajectory's row of the advice; `columns` add cells after the standard ones. */
 export function AdviceRow({
   arm,
+  advise = true,
   control,
   catalogue,
   scale,
@@ -77,6 +79,8 @@ export function AdviceRow({
   columns,
 }: {
   arm: ArmAdvice;
+  /** False: the ranking is information, not advice (the first row is not marked as recommended). */
+  advise?: boolean;
   control: string;
   catalogue: Catalogue | undefined;
   scale: number;
@@ -86,7 +90,7 @@ export function AdviceRow({
   const t = useT();
   const name = armLabel(arm.arm, t.lang, catalogue);
   const moved = before !== null && (Math.round(before.expected * 100) !== Math.round(arm.expected * 100) || before.rank !== arm.rank);
-  const classes = [arm.rank === 1 ? "top-row" : null, arm.eligible ? null : "not-eligible", moved ? "moved" : null].filter(Boolean).join(" ");
+  const classes = [arm.rank === 1 && advise ? "top-row" : null, arm.eligible ? null : "not-eligible", moved ? "moved" : null].filter(Boolean).join(" ");
   const rule = catalogue?.trajectories.find((c) => c.key === arm.arm)?.eligibility?.text[t.lang] ?? arm.excludedBy;
   return (
     <tr data-arm={arm.arm} data-rank={arm.rank ?? ""} className={classes || undefined}>
@@ -178,10 +182,21 @@ export function AdviceRow({
   );
 }
 
-/** The advice in one plain sentence: whether the first trajectory is clearly better than regular guidance. */
+/**
+ * The advice in one plain sentence: whether the first trajectory is clearly better than regular
+ * guidance; or, when the model's validation could not show that its advice beats current practice,
+ * that the ranking is information only.
+ */
 export function AdviceVerdict({ recommendation, catalogue }: { recommendation: RecommendationResult; catalogue?: Catalogue }) {
   const t = useT();
   const top = recommendation.arms.find((a) => a.rank === 1);
+  if (recommendation.advise === false) {
+    return (
+      <p className="verdict verdict-unclear" role="note" data-testid="advice-verdict" data-advice="information">
+        {t.informationOnly}
+      </p>
+    );
+  }
   if (!top) return null;
   const arm = armLabel(top.arm, t.lang, catalogue);
   const text =

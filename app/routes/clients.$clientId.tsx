@@ -383,6 +383,7 @@ function DecisionForm() {
   const t = useT();
   const errors: Record<string, string> = data?.intent === "decision" ? data.errors : {};
   const top = recommendation?.arms.find((a) => a.rank === 1)?.arm;
+  const advised = recommendation?.advise === false ? undefined : top;
   if (client.closed) return null;
   if (!recommendation || !recommendationId || activeWhatIfs.length > 0) {
     return activeWhatIfs.length > 0 ? <p className="muted no-print">{t.decisionNeedsOwnProfile}</p> : null;
@@ -397,11 +398,13 @@ function DecisionForm() {
       <input type="hidden" name="recommendationId" value={recommendationId} />
       <input type="hidden" name="topArm" value={top ?? ""} />
       <label htmlFor="chosenArm">{t.chosenTrajectory}</label>
-      <select id="chosenArm" name="chosenArm" defaultValue={top} aria-describedby="chosenArm-help">
+      {/* A ranking shown as information only pre-selects nothing and marks no trajectory as advised. */}
+      <select id="chosenArm" name="chosenArm" defaultValue={advised ?? ""} aria-describedby="chosenArm-help">
+        {advised ? null : <option value="">{t.chooseTrajectoryPrompt}</option>}
         {catalogue.trajectories.map(({ key: arm }) => (
           <option key={arm} value={arm}>
             {armLabel(arm, t.lang, catalogue as Catalogue)}
-            {arm === top ? ` (${t.advised})` : ""}
+            {arm === advised ? ` (${t.advised})` : ""}
           </option>
         ))}
       </select>

@@ -411,6 +411,9 @@ const nl = {
     "Het eerste advies ({arm}) is niet duidelijk beter dan reguliere begeleiding: de winst van {gain} is onzeker en kan ook nul of negatief zijn (80%-interval {lower} tot {upper}).",
   clearlyBetter: "Het eerste advies ({arm}) is naar verwachting beter dan reguliere begeleiding: ook de ondergrens van het 80%-interval ({lower}) ligt boven nul.",
   controlFirst: "Reguliere begeleiding staat bovenaan: geen ander traject is naar verwachting beter voor deze cliënt.",
+  chooseTrajectoryPrompt: "— kies een traject —",
+  informationOnly:
+    "Ter informatie, geen advies: op de eigen gegevens van dit model bleek het volgen van de eerste keuze niet duidelijk beter dan wat klantmanagers zelf kozen. De volgorde hieronder is een inschatting; kies zelf.",
   lowEvidenceRare:
     "Cliënten zoals deze kregen dit traject zelden (naar schatting {share}), dus de schatting rust op weinig voorbeelden. Daarom staat het achter de goed onderbouwde trajecten.",
   lowEvidenceFew: "Minder dan 10 vergelijkbare cliënten kregen dit traject, dus de schatting rust op weinig voorbeelden. Daarom staat het achter de goed onderbouwde trajecten.",
@@ -1006,6 +1009,9 @@ const en: Messages = {
     "The first advice ({arm}) is not clearly better than regular guidance: the gain of {gain} is uncertain and may be zero or negative (80% interval {lower} to {upper}).",
   clearlyBetter: "The first advice ({arm}) is expected to be better than regular guidance: even the lower end of the 80% interval ({lower}) is above zero.",
   controlFirst: "Regular guidance comes first: no other trajectory is expected to be better for this client.",
+  chooseTrajectoryPrompt: "— choose a trajectory —",
+  informationOnly:
+    "For information, not advice: on this model's own data, following its first choice was not clearly better than what case workers chose themselves. The order below is an estimate; choose yourself.",
   lowEvidenceRare:
     "Clients like this one rarely got this trajectory (an estimated {share}), so the estimate rests on few examples. That is why it comes after the well-supported trajectories.",
   lowEvidenceFew: "Fewer than 10 comparable clients got this trajectory, so the estimate rests on few examples. That is why it comes after the well-supported trajectories.",

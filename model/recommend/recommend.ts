@@ -163,6 +163,7 @@ function advise(
     outcomeType: schema.outcome.type,
     control: schema.treatment.control,
     arms: advice,
+    advise: bundle.learnerFile?.validation?.advise ?? true,
     whatIfs: whatIfs.map((w, i) => ({
       key: w.key,
       expected: Object.fromEntries(arms.map((arm, k) => [arm, at(pred.mean, k, i + 1)])),
