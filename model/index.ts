@@ -53,6 +53,7 @@
  */
 export { currentBackend, ensureBackend } from "./backend.js";
 export {
+  adviceWarning,
   BUNDLE_FORMAT_VERSION,
   type Bundle,
   disposeBundle,

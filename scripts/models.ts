@@ -5,6 +5,7 @@ import { z } from "zod";
 import { auditCli } from "./lib/audit.js";
 import { openAppDatabase } from "./lib/app-env.js";
 import { parseCli, parseCommand, Refused, runCli, textTable } from "./lib/cli.js";
+import { adviceWarning } from "../model/index.js";
 
 const LOCATIONS = [
   "Uses the app's database and model folder exactly as `npm start` does: DATA_DIR (default data/),",
@@ -95,6 +96,8 @@ async function importCommand(argv: string[]): Promise<void> {
       await auditCli({ action: "model.promote", object: `model:${registered.version}`, result: promoted.ok ? "ok" : "failed" });
       if (!promoted.ok) throw new Refused(`${registered.version} was registered but not activated (${promoted.reason})`);
       process.stdout.write(`activated ${promoted.activated}${promoted.retired ? ` (retired ${promoted.retired})` : ""}; a running server serves it within a few seconds\n`);
+      const warning = await adviceWarning(target);
+      if (warning) process.stderr.write(`models: warning: ${warning}\n`);
     } finally {
       await closeDb();
     }

@@ -435,3 +435,16 @@ export async function writeBundleFile(dir: string, name: string, data: Uint8Arra
   await writeFile(tmp, json({ ...manifest, files }));
   await rename(tmp, join(root, "manifest.json"));
 }
+
+/**
+ * The warning a promotion gives for a bundle whose own validation could not show that following its
+ * first choice beats the observed assignment (learner.json); null when it could, or for an older bundle.
+ */
+export async function adviceWarning(dir: string): Promise<string | null> {
+  const root = resolve(dir);
+  const { files } = await verifyBundle(root);
+  if (!files.has(LEARNER_FILE)) return null;
+  const validation = parseJsonFile(root, files, LEARNER_FILE, LearnerFileSchema).validation;
+  if (!validation || validation.advise) return null;
+  return `this model's validation on its training data: ${validation.adviceReason}; the app will show its ranking as information, not as advice`;
+}
