@@ -14,6 +14,7 @@ const SECURITY: Texts = { nl: "Beveiliging: toegang tot Trajectwijzer", en: "Sec
 const ACCOUNTS: Texts = { nl: "Beheer van gebruikers en toegang", en: "Managing users and access" };
 const MODELS: Texts = { nl: "Beheer van de modellen", en: "Managing the models" };
 const QUALITY: Texts = { nl: "Kwaliteitsbewaking (alleen totalen)", en: "Quality monitoring (totals only)" };
+const PLANNING: Texts = { nl: "Verdeling van trajectplaatsen", en: "Allocating trajectory places" };
 const PRIVACY: Texts = { nl: "Controle op gebruik (privacy)", en: "Checking use (privacy)" };
 
 const a = (nl: string, en: string, purpose: Texts): ActionText => ({ label: { nl, en }, purpose });
@@ -43,6 +44,7 @@ export const AUDIT_ACTIONS: Record<string, ActionText> = {
   "user.activate": a("Gebruiker geactiveerd", "User activated", ACCOUNTS),
   "user.deactivate": a("Gebruiker gedeactiveerd", "User deactivated", ACCOUNTS),
   "user.password_reset": a("Wachtwoord van gebruiker opnieuw ingesteld", "User's password reset", ACCOUNTS),
+  "user.team": a("Team van gebruiker gewijzigd", "User's team changed", ACCOUNTS),
   "api_token.create": a("API-sleutel aangemaakt", "API token created", ACCOUNTS),
   "api_token.revoke": a("API-sleutel ingetrokken", "API token revoked", ACCOUNTS),
   "model.import": a("Model geïmporteerd", "Model imported", MODELS),
@@ -51,6 +53,7 @@ export const AUDIT_ACTIONS: Record<string, ActionText> = {
   "model.rollback": a("Teruggezet naar eerder model", "Rolled back to an earlier model", MODELS),
   "model.train.start": a("Training gestart", "Training started", MODELS),
   "model.train.cancel": a("Training afgebroken", "Training cancelled", MODELS),
+  "capacity.set": a("Aantal plaatsen van een traject vastgelegd", "Places of a trajectory set", PLANNING),
   "dashboard.export": a("Kwaliteitstabel gedownload", "Quality table downloaded", QUALITY),
   "audit.export": a("Auditlog geëxporteerd", "Audit log exported", PRIVACY),
   "retention.purge": a("Verlopen gegevens verwijderd (bewaartermijn)", "Expired data removed (retention period)", PRIVACY),
