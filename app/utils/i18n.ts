@@ -1240,14 +1240,14 @@ export function formatPercent(share: number, lang: Lang, digits = 0): string {
 }
 
 /**
- * A difference of two shares in percentage points, always signed: "+4 procentpunt", "−10 points",
- * "±0 points"; without the unit ("+4") where a heading already names it.
+ * A difference of two shares in percentage points, always signed: "+4 procentpunt", "−10 percentage points",
+ * "±0 percentage points"; without the unit ("+4") where a heading already names it.
  */
 export function formatPoints(difference: number, lang: Lang, options: { unit?: boolean } = {}): string {
   const points = Math.round(difference * 100);
   const sign = points > 0 ? "+" : points < 0 ? "−" : "±";
   const number = `${sign}${formatNumber(Math.abs(points), lang)}`;
-  return options.unit === false ? number : `${number} ${lang === "nl" ? "procentpunt" : "points"}`;
+  return options.unit === false ? number : `${number} ${lang === "nl" ? "procentpunt" : "percentage points"}`;
 }
 
 /** A date (a Date, an ISO timestamp or yyyy-mm-dd) as the language writes it: 29-11-2026 in Dutch, 29/11/2026 in English. */

@@ -51,7 +51,7 @@ describe("the dashboard's first screen", () => {
     expect(works?.note).toMatch(/vergelijking/);
     const text = answers.map((a) => `${a.question} ${a.text} ${a.note ?? ""}`).join(" ");
     for (const jargon of ["IPW", "propensity", "PSI", "dubbel robuust", "Kalibratieverschil", "<10%"]) expect(text).not.toContain(jargon);
-    expect(dashboardAnswers(report, "en")[2]?.figure).toBe("+25 points");
+    expect(dashboardAnswers(report, "en")[2]?.figure).toBe("+25 percentage points");
   });
 
   it("names groups from the configuration and the intake in the chosen language; months in words; '<10 people' never as a percentage", () => {

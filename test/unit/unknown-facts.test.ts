@@ -70,7 +70,7 @@ describe("one formatting path per language", () => {
     expect(formatPercent(0.691, "nl")).toBe("69%");
     expect(formatNumber(0.691, "nl", 3)).toBe("0,691");
     expect(formatPoints(0.04, "nl")).toBe("+4 procentpunt");
-    expect(formatPoints(-0.104, "en")).toBe("−10 points");
+    expect(formatPoints(-0.104, "en")).toBe("−10 percentage points");
     expect(formatPoints(0.001, "en", { unit: false })).toBe("±0");
     expect(formatDate("2026-03-05", "nl")).toBe("05-03-2026");
     expect(formatDate("2026-03-05", "en")).toBe("05/03/2026");
