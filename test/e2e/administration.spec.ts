@@ -23,6 +23,7 @@ test("an administrator assigns a team and makes an API token; the token appears 
   await expect(page.getByTestId("users").getByRole("row")).toHaveCount(2);
   await expectAccessible(page);
   await page.getByRole("link", { name: USERNAME, exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(USERNAME);
   await page.getByLabel("Team", { exact: true }).fill(TEAM);
   await page.getByRole("button", { name: "Team opslaan" }).click();
   await expect(page.getByTestId("result-team")).toContainText("Opgeslagen");
@@ -43,6 +44,7 @@ test("an administrator assigns a team and makes an API token; the token appears 
   // The administrator's own account offers no deactivation, and a forged one is refused.
   await page.goto("/admin/users?q=admin");
   await page.getByRole("link", { name: "admin", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("(admin)");
   await expect(page.getByRole("button", { name: "Deactiveren" })).toHaveCount(0);
   const ownId = new URL(page.url()).pathname.split("/").pop() ?? "";
   const forged = await page.request.post(page.url(), {

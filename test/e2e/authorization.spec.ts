@@ -77,6 +77,7 @@ test("API: a case worker's token works for own clients, 404 for another's, 401 o
   const tokenFor = async (username: string) => {
     await page.goto(`/admin/users?q=${username}`);
     await page.getByRole("link", { name: username, exact: true }).click();
+    await expect(page.getByRole("heading", { level: 1 })).toContainText(`(${username})`);
     await page.getByLabel("Naam", { exact: true }).fill(`e2e ${username}`);
     await page.getByLabel("Wat het token mag").selectOption("decide");
     await page.getByRole("button", { name: "API-token maken" }).click();
@@ -131,6 +132,7 @@ test("API: a case worker's token works for own clients, 404 for another's, 401 o
   // Revoke klantmanager1's token in the UI: the next call is 401.
   await page.goto("/admin/users?q=klantmanager1");
   await page.getByRole("link", { name: "klantmanager1", exact: true }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("(klantmanager1)");
   const tokenRow = page.getByTestId("tokens").getByRole("row").filter({ hasText: "e2e klantmanager1" }).first();
   await tokenRow.getByRole("button", { name: "Intrekken" }).click();
   await expect(page.getByTestId("result-revoke")).toContainText("Opgeslagen");
@@ -147,6 +149,7 @@ test("deactivating an account ends its sessions at once", async ({ browser }) =>
   await login(admin, "admin");
   await admin.goto("/admin/users?q=klantmanager2");
   await admin.getByRole("link", { name: "klantmanager2", exact: true }).click();
+  await expect(admin.getByRole("heading", { level: 1 })).toContainText("(klantmanager2)");
   await admin.getByRole("button", { name: "Deactiveren" }).click();
   await expect(admin.getByTestId("result-active")).toContainText("Opgeslagen");
   await expect(admin.getByTestId("user-status")).toHaveText("Gedeactiveerd");
