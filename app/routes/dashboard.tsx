@@ -36,6 +36,12 @@ function barsOf(table: ReportTable, lang: Lang, valueColumn: number, interval?: 
   }));
 }
 
+/** The link to the newest "what works for whom" report for the active model (/reports/latest). */
+const LATEST_REPORT = {
+  nl: "Wat werkt voor wie: het laatste rapport over effecten per traject en groep",
+  en: "What works for whom: the latest report on effects per trajectory and group",
+} as const;
+
 export default function Dashboard() {
   const { filters, teams, report } = useLoaderData<typeof loader>();
   const t = useT();
@@ -63,8 +69,9 @@ export default function Dashboard() {
           </button>
         </div>
       </Form>
-      {/* The link to the latest "what works for whom" report goes here. */}
-      <div className="report-slot" data-testid="latest-report" />
+      <p className="report-slot" data-testid="latest-report">
+        <a href="/reports/latest">{LATEST_REPORT[lang]}</a>
+      </p>
       {report.suppressed ? (
         <p className="notice" role="status" data-testid="view-suppressed">
           {d("viewSuppressed")}
