@@ -7,7 +7,7 @@ import { parseCli, runCli } from "./lib/cli.js";
 const spec = {
   name: "train",
   usage:
-    "usage: npm run train -- --table CSV --schema JSON --out DIR [--config FILE] [--seed S] [--members M] [--epochs E] [--calibration-rows all|validation]",
+    "usage: npm run train -- --table CSV --schema JSON --out DIR [--config FILE] [--seed S] [--members M] [--epochs E] [--calibration-rows all|validation] [--learner auto|network|t-linear|s-linear|dr]",
   description: [
     "Trains the causal trajectory model (an ensemble of multi-head networks) on a table in the",
     "generic table format and writes a model bundle directory (replaced atomically).",
@@ -25,8 +25,11 @@ const spec = {
     "  --calibration-rows all|validation",
     "                  rows each arm's calibration is fitted on (default all: the validation split",
     "                  alone has a few hundred rows per arm)",
+    "  --learner K     which learner predicts: auto (default) chooses among the network, t-linear, s-linear",
+    "                  and dr by cross-fitted causal validation on the table's own rows (the model card shows",
+    "                  the table and why); one kind fixes it; network skips the validation (fastest)",
   ].join("\n"),
-  options: { table: "string", schema: "string", out: "string", config: "string", seed: "string", members: "string", epochs: "string", "calibration-rows": "string" },
+  options: { table: "string", schema: "string", out: "string", config: "string", seed: "string", members: "string", epochs: "string", "calibration-rows": "string", learner: "string" },
   schema: z.object({
     table: z.string().min(1),
     schema: z.string().min(1),
@@ -36,6 +39,7 @@ const spec = {
     members: z.coerce.number().int().min(1).max(50).default(5),
     epochs: z.coerce.number().int().min(1).max(1000).default(40),
     "calibration-rows": z.enum(["all", "validation"]).default("all"),
+    learner: z.enum(["auto", "network", "t-linear", "s-linear", "dr"]).default("auto"),
   }),
 } as const;
 
@@ -62,6 +66,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       members: args.members,
       maxEpochs: args.epochs,
       config: { calibrationRows: args["calibration-rows"] },
+      learner: args.learner,
       onProgress: (p) => {
         const payload = { ...p, loss: p.loss === undefined ? "–" : p.loss.toFixed(4) };
         const value = (p.member - 1) * p.maxEpochs + p.epoch;
