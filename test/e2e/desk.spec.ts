@@ -58,10 +58,15 @@ test("the desk at 390 px: an intake that invents nothing, advice that names unkn
   await expect(page.getByRole("button", { name: "Advies afdrukken" })).toBeVisible();
 
   // A saved decision is confirmed (a live region), shows its version, and the form does not wait to be sent again.
+  // The first-ranked trajectory is chosen explicitly (when the model only informs, nothing is pre-selected).
+  await page.getByLabel("Gekozen traject").selectOption((await page.locator('tr[data-rank="1"]').getAttribute("data-arm")) ?? "");
   await page.getByRole("button", { name: "Besluit opslaan" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Besluit opgeslagen als versie 1." })).toBeVisible();
   await expect(page.getByTestId("decision-state")).toContainText("versie 1");
   await expect(page.getByRole("button", { name: "Besluit opslaan" })).toBeHidden();
+  // The printed file (summary, advice, reasons, unknown facts, the decision) fits two A4 pages.
+  const pdf = await page.pdf({ format: "A4" });
+  expect((pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) ?? []).length).toBeLessThanOrEqual(2);
   await expectAccessible(page);
 
   // What-if: the changed chances beside the original ones, marked as hypothetical.
