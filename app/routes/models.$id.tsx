@@ -86,7 +86,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 function CardSentence({ text }: { text: string }) {
   const t = useT();
   const shown = cardText(text, t.lang);
-  return shown.lang ? <span lang={shown.lang}>{shown.text}</span> : <>{shown.text}</>;
+  return shown.lang ? <span lang={shown.lang}>{shown.text}</span> : shown.text;
 }
 
 export default function ModelDetail() {

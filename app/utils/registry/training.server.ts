@@ -123,9 +123,9 @@ export async function startTraining(options: { tableName: string; settings: Trai
       } else if (progress.success) {
         const p = progress.data;
         if (p.loss !== undefined && p.member !== undefined && p.epoch !== undefined && p.member >= 1 && p.member <= 10 && p.epoch >= 1 && p.epoch <= 500) {
-          const member = (losses[p.member - 1] ??= []);
+          for (let m = 0; m < p.member; m++) losses[m] ??= [];
+          const member = losses[p.member - 1] as number[];
           member[p.epoch - 1] = Math.round(p.loss * 1e5) / 1e5;
-          for (let m = 0; m < p.member - 1; m++) losses[m] ??= [];
         }
         const snapshot = losses.map((l) => Array.from(l, (v) => v ?? 0));
         enqueue(() => updateRunProgress({ id, progress: { ...p, losses: snapshot } }));
