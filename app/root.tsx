@@ -20,8 +20,8 @@ import { getLang } from "~/utils/lang.server";
 import { useNonce } from "~/utils/nonce";
 import { NAV_BY_ROLE } from "~/utils/auth/roles";
 
-const NAV_TARGETS = { caseload: "/clients", dashboard: "/dashboard", allocation: "/allocation", audit: "/audit", users: "/admin/users", models: "/models" } as const;
-const NAV_LABELS = { caseload: "navCaseload", dashboard: "navDashboard", allocation: "navAllocation", audit: "navAudit", users: "navUsers", models: "navModels" } as const;
+const NAV_TARGETS = { caseload: "/clients", dashboard: "/dashboard", allocation: "/allocation", audit: "/audit", settings: "/settings", users: "/admin/users", models: "/models" } as const;
+const NAV_LABELS = { caseload: "navCaseload", dashboard: "navDashboard", allocation: "navAllocation", audit: "navAudit", settings: "navSettings", users: "navUsers", models: "navModels" } as const;
 import utrechtHtmlHref from "@utrecht/component-library-css/dist/html.css?url";
 import stylesHref from "./styles/app.css?url";
 

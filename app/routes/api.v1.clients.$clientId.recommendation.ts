@@ -19,5 +19,5 @@ async function GET({ request, params }: HandlerArgs) {
   if (!result) return problem({ status: 503, detail: "No model is active yet." });
   const shown = await recordShownRecommendation({ clientId: client.id, result, variant: "api" });
   await audit({ actorId: user.id, action: "recommendation.shown", object: `recommendation:${shown.id}`, result: "ok", request });
-  return apiJson({ clientCode: client.code, recommendationId: shown.id, ...result });
+  return apiJson({ clientCode: client.code, recommendationId: shown.id, ...shown.result });
 }

@@ -72,9 +72,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     ? unknownFactImpact(recommendation, answered.flatMap((a) => (a.result ? [{ feature: a.feature, result: a.result }] : [])))
     : [];
   let recommendationId: string | null = null;
+  // As shown: with "keep effects measurable" on, tied first trajectories may swap places (recorded).
+  let shownRecommendation = recommendation;
   if (recommendation) {
     const shown = await recordShownRecommendation({ clientId: client.id, result: recommendation, variant: whatIf.active.join(",") });
     recommendationId = shown.id;
+    shownRecommendation = shown.result;
     await audit({ actorId: user.id, action: "recommendation.shown", object: `recommendation:${shown.id}`, result: "ok", request });
   }
   const [decisions, outcomes] = await Promise.all([
@@ -96,7 +99,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     missing,
     unknown,
     impacts,
-    recommendation,
+    recommendation: shownRecommendation,
     before,
     recommendationId,
     whatIfs: missing.length === 0 ? whatIfOptions(profile, lang, catalogue) : [],

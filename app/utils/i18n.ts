@@ -523,7 +523,21 @@ const nl = {
   admUserCount: "{n} gebruikers",
   // --- capacity-aware allocation ---
   navAllocation: "Toewijzing",
+  navSettings: "Instellingen",
   allocTitle: "Toewijzing van plaatsen",
+  // managers' settings: keep effects measurable
+  settingsTitle: "Instellingen",
+  measurableHeading: "Effecten meetbaar houden",
+  measurableExplain:
+    "Staan voor een cliënt de bovenste trajecten zo dicht bij elkaar dat het eerste niet duidelijk beter is dan de andere (hun intervallen overlappen), dan kiest Trajectwijzer met deze instelling bij toeval welk van die trajecten bovenaan staat, en legt vast met welke kans elk traject bovenaan stond. Zo blijven de effecten van trajecten later betrouwbaar te meten. Het advies wordt er niet slechter van: de gelijkwaardige trajecten zijn niet duidelijk verschillend. Standaard staat dit uit.",
+  measurableState: "Nu: {state}.",
+  measurableOn: "aan",
+  measurableOff: "uit",
+  measurableTurnOn: "Aanzetten",
+  measurableTurnOff: "Uitzetten",
+  measurableConfirm: "Ik heb gelezen wat deze instelling doet en wil haar wijzigen",
+  measurableConfirmRequired: "Bevestig eerst dat u de instelling wilt wijzigen.",
+  measurableSaved: "De instelling is opgeslagen: {state}.",
   allocIntro:
     "Voor de cliënten die wachten op een traject (met advies, nog zonder besluit): een verdeling over de beschikbare plaatsen die het verwachte aantal cliënten dat werk vindt zo groot mogelijk maakt. Alleen trajecten waarvoor de cliënt in aanmerking komt en waarover genoeg bekend is, worden toegewezen; reguliere begeleiding heeft geen limiet. De klantmanager beslist.",
   allocPlacesHeading: "Plaatsen per traject",
@@ -1121,7 +1135,21 @@ const en: Messages = {
   admUserCount: "{n} users",
   // --- capacity-aware allocation ---
   navAllocation: "Allocation",
+  navSettings: "Settings",
   allocTitle: "Allocation of places",
+  // managers' settings: keep effects measurable
+  settingsTitle: "Settings",
+  measurableHeading: "Keep effects measurable",
+  measurableExplain:
+    "When for a client the top trajectories are so close that the first is not clearly better than the others (their intervals overlap), with this setting Trajectwijzer chooses at random which of them is shown first, and records the probability with which each was shown first. This keeps the effects of trajectories reliably measurable later. The advice does not get worse: the tied trajectories are not clearly different. Off by default.",
+  measurableState: "Now: {state}.",
+  measurableOn: "on",
+  measurableOff: "off",
+  measurableTurnOn: "Turn on",
+  measurableTurnOff: "Turn off",
+  measurableConfirm: "I have read what this setting does and want to change it",
+  measurableConfirmRequired: "First confirm that you want to change the setting.",
+  measurableSaved: "The setting has been saved: {state}.",
   allocIntro:
     "For the clients waiting for a trajectory (with advice, no decision yet): a division over the available places that makes the expected number of clients finding work as large as possible. Only trajectories a client is eligible for and about which enough is known are allocated; regular guidance has no limit. The case worker decides.",
   allocPlacesHeading: "Places per trajectory",

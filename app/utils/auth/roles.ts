@@ -16,9 +16,9 @@ export const HOME_BY_ROLE: Record<Role, string> = {
 };
 
 /** Navigation per role: links a role may follow (the server checks every route itself). */
-export const NAV_BY_ROLE: Record<Role, readonly ("caseload" | "dashboard" | "allocation" | "audit" | "users" | "models")[]> = {
+export const NAV_BY_ROLE: Record<Role, readonly ("caseload" | "dashboard" | "allocation" | "audit" | "settings" | "users" | "models")[]> = {
   caseworker: ["caseload"],
-  manager: ["dashboard", "allocation", "audit"],
+  manager: ["dashboard", "allocation", "audit", "settings"],
   datascientist: ["models"],
   admin: ["users", "audit", "models"],
 };
