@@ -24,7 +24,7 @@ test("an administrator assigns a team and makes an API token; the token appears 
   await expectAccessible(page);
   await page.getByRole("link", { name: USERNAME, exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText(USERNAME);
-  await page.getByLabel("Team", { exact: true }).fill(TEAM);
+  await page.getByRole("textbox", { name: "Team", exact: true }).fill(TEAM);
   await page.getByRole("button", { name: "Team opslaan" }).click();
   await expect(page.getByTestId("result-team")).toContainText("Opgeslagen");
   await expect(page.getByTestId("user-team")).toHaveText(TEAM);
