@@ -334,7 +334,21 @@ function arrayLimitOf(parsed: Map<string, Json>): number {
   const cells = Object.keys(asObject(reference?.cells) ?? {}).length;
   const arms = Object.keys(asObject(reference?.arms) ?? {}).length;
   const width = asObject(parsed.get("encoder.json"))?.width;
-  return Math.max(64, cells * Math.max(arms, 1), typeof width === "number" ? width : 0);
+  return Math.max(64, cells * Math.max(arms, 1), typeof width === "number" ? width : 0, learnerCoefficients(parsed));
+}
+
+/**
+ * A linear or DR learner's coefficient vectors (learner.json) are as long as its basis (the encoded
+ * columns plus spline terms) plus one shift per arm: model coefficients, not rows. The basis is read
+ * from the file itself, so a longer array than it describes is still flagged.
+ */
+function learnerCoefficients(parsed: Map<string, Json>): number {
+  const state = asObject(asObject(parsed.get("learner.json"))?.state);
+  const basis = asObject(state?.basis);
+  const width = basis?.width;
+  if (typeof width !== "number") return 0;
+  const knots = asArray(basis?.splines).reduce<number>((s, sp) => s + asArray(asObject(sp)?.knots).length, 0);
+  return width + knots + asArray(state?.arms).length;
 }
 
 const TEXT_DECODER = new TextDecoder("utf-8", { fatal: true });
