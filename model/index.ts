@@ -10,6 +10,12 @@
  *     directory itself) with catalogue.json: `catalogue` (must describe the table), else the
  *     configuration in effect when it does, else generic defaults (`source` says which).
  *   loadBundle(dir) → Promise<Bundle>   verifies manifest checksums and every file (BundleError).
+ *   Learners (model/learners/): the network, t-linear, s-linear and dr behind one interface
+ *     (predict → per-arm expected outcome, 80% interval, gain, propensity; attribute → grouped
+ *     attributions). `trainBundle({ learner: "auto" })` (the default) chooses one by cross-fitted
+ *     causal validation on the training rows and writes learner.json; `bundle.learner` predicts
+ *     for recommend / predictTable / explanations; `adviceWarning(dir)` says when the validation
+ *     could not show that following the advice beats the observed assignment.
  *   disposeBundle(bundle)              frees its tensors.
  *
  * Prediction (for evaluate / metrics)
