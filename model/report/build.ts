@@ -234,7 +234,10 @@ export function buildReport(input: BuildReportInput): Report {
   const arms = schema.treatment.arms;
   const control = arms.indexOf(schema.treatment.control);
   const treatment = treatmentOf(schema, rows);
-  const specs = [catalogue.outcomes.primary, ...catalogue.outcomes.secondary].filter((o) => input.columns.includes(o.column));
+  // The model's own schema says what its outcome is (a table may carry it on another scale than the configuration's).
+  const specs = [catalogue.outcomes.primary, ...catalogue.outcomes.secondary]
+    .filter((o) => input.columns.includes(o.column))
+    .map((o) => (o.column === schema.outcome.column ? { ...o, type: schema.outcome.type } : o));
   if (!specs.some((o) => o.column === catalogue.outcomes.primary.column)) {
     throw new ModelError(`the table has no column "${catalogue.outcomes.primary.column}" (the primary outcome): a report needs observed outcomes`);
   }
