@@ -36,3 +36,13 @@ test("the advice shows per trajectory the effects on work, care need, problem de
   await expect(page.getByTestId("secondary-ranking")).toHaveText(/alleen over de kans op werk/);
   await expectAccessible(page);
 });
+
+test("a manager sees the 'keep effects measurable' setting, off by default, behind a confirmation", async ({ page }) => {
+  await login(page, "manager");
+  await page.goto("/settings");
+  await expect(page.getByRole("heading", { name: "Effecten meetbaar houden" })).toBeVisible();
+  await expect(page.getByTestId("measurable-state")).toContainText("Nu: uit.");
+  await expect(page.getByLabel("Ik heb gelezen wat deze instelling doet en wil haar wijzigen")).toHaveAttribute("required", "");
+  await expect(page.getByRole("button", { name: "Aanzetten" })).toBeVisible();
+  await expectAccessible(page);
+});
