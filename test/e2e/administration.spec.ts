@@ -77,10 +77,10 @@ test("the manager sees the waiting clients divided within the places, against fi
   await page.getByRole("link", { name: "Toewijzing" }).click();
   await expect(page.getByRole("heading", { name: "Toewijzing van plaatsen", level: 1 })).toBeVisible();
   // One place in every trajectory but regular guidance, for today.
-  const arms = await page.getByLabel("Traject").locator("option").allTextContents();
+  const arms = await page.getByLabel("Traject", { exact: true }).locator("option").allTextContents();
   expect(arms.length).toBeGreaterThan(1);
   for (const arm of arms) {
-    await page.getByLabel("Traject").selectOption({ label: arm });
+    await page.getByLabel("Traject", { exact: true }).selectOption({ label: arm });
     await page.getByLabel("Plaatsen", { exact: true }).fill("1");
     await page.getByRole("button", { name: "Plaatsen opslaan" }).click();
     await expect(page.getByTestId("alloc-result")).toContainText("opgeslagen");
