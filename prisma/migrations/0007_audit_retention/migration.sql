@@ -1,5 +1,5 @@
 -- Retention (issue 18.7): an audit entry may be removed once it is older than the legal minimum of
--- 60 months (app/utils/retention.ts AUDIT_MINIMUM_MONTHS), never before; no entry is ever changed.
+-- 60 months (app/utils/retention.ts AUDIT_MINIMUM_MONTHS), never before, and no entry is ever changed.
 -- Prisma writes "at" as ISO 8601 text in UTC, which compares in time order.
 DROP TRIGGER "AuditEvent_no_delete";
 

@@ -1,4 +1,4 @@
--- Keep effects measurable: what was shown first and with which probability; managers' settings.
+-- Keep effects measurable: what was shown first and with which probability, and managers' settings.
 -- AlterTable
 ALTER TABLE "Recommendation" ADD COLUMN "shownFirst" TEXT;
 ALTER TABLE "Recommendation" ADD COLUMN "shownFirstProbability" REAL;

@@ -1,5 +1,5 @@
 -- Retention (issue 18.7): an audit entry may be removed once it is older than the legal minimum of
--- 60 months (app/utils/retention.ts AUDIT_MINIMUM_MONTHS), never before; no entry is ever changed
+-- 60 months (app/utils/retention.ts AUDIT_MINIMUM_MONTHS), never before, and no entry is ever changed
 -- and the table is never truncated. "at" holds UTC without a zone. (\073 is the semicolon: see 0005.)
 CREATE FUNCTION "audit_event_kept_minimum"() RETURNS trigger LANGUAGE plpgsql AS
   E'BEGIN IF OLD."at" >= (now() AT TIME ZONE ''UTC'') - interval ''60 months'' THEN RAISE EXCEPTION ''the audit log is append-only: an entry is kept at least 60 months''\073 END IF\073 RETURN OLD\073 END';
