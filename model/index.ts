@@ -12,7 +12,7 @@
  *   loadBundle(dir) → Promise<Bundle>   verifies manifest checksums and every file (BundleError).
  *   Learners (model/learners/): the network, t-linear, s-linear and dr behind one interface
  *     (predict → per-arm expected outcome, 80% interval, gain, propensity; attribute → grouped
- *     attributions). `trainBundle({ learner: "auto" })` (the default) chooses one by cross-fitted
+ *     attributions). `trainBundle({ learner: "auto" })` (npm run train's default) chooses one by cross-fitted
  *     causal validation on the training rows and writes learner.json; `bundle.learner` predicts
  *     for recommend / predictTable / explanations; `adviceWarning(dir)` says when the validation
  *     could not show that following the advice beats the observed assignment.

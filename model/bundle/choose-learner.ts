@@ -7,9 +7,11 @@ import type { Encoder } from "../table/encoder.js";
 /** How `train` picks the learner that goes into the bundle. */
 export type LearnerChoice = {
   /**
-   * "auto" (default): the learner with the best cross-fitted causal validation on the training rows
-   * among `candidates`; or one learner kind (validated alone, for the advice check), or "network"
-   * without any validation (fastest; the advice is then shown as advice, as before).
+   * "auto": the learner with the best cross-fitted causal validation on the training rows among
+   * `candidates` (what `npm run train` and `bench quality` do by default); or one learner kind
+   * (validated alone, for the advice check); or "network" without any validation, the default of
+   * `trainBundle` itself (fastest: the test fixtures, the app's retraining worker; the advice is
+   * then shown as advice, as before).
    */
   learner?: "auto" | LearnerKind;
   /** Candidates of "auto" (default: all four). */
@@ -67,7 +69,7 @@ function fitNetworkHeldOut(context: Context, members: number) {
 
 /** Validates the candidates (unless the network is fixed) and fits the chosen learner on every training row. */
 export async function chooseLearner(choice: LearnerChoice, context: Context): Promise<LearnerFile> {
-  const mode = choice.learner ?? "auto";
+  const mode = choice.learner ?? "network";
   if (mode === "network") return { formatVersion: 1, kind: "network", state: null, validation: null };
   const candidates = mode === "auto" ? (choice.candidates ?? DEFAULT_CANDIDATES) : [mode];
   const validation: Validation = await selectLearner({

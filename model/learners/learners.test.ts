@@ -128,6 +128,17 @@ describe("selection by cross-fitted causal validation", () => {
     expect(v.candidates.find((c) => c.kind === v.chosen)?.gainOverObserved.lower).toBeGreaterThan(0);
   });
 
+  it("never reads a truth column: scrambling them leaves the validation unchanged", async () => {
+    const rows = toyRows(300, { seed: 4 });
+    const scrambled = rows.map((row, i) => ({ ...row, mu_ctrl: String(i % 7), mu_coach: "0.99", mu_course: "-1" }));
+    const run = async (r: Row[]) => {
+      const { data, common } = setup("binary", r);
+      const v = await selectLearner({ data, ...common, candidates: ["t-linear", "dr"], folds: 3 });
+      return JSON.stringify(v, (key, value: unknown) => (key === "seconds" ? 0 : value));
+    };
+    expect(await run(scrambled)).toBe(await run(rows));
+  });
+
   it("does not advise when no arm helps anyone (a small table with no effects)", async () => {
     const { data, common } = setup("binary", toyRows(400, { effect: 0, seed: 3 }));
     const v = await selectLearner({ data, ...common, candidates: ["t-linear", "s-linear"], folds: 3 });
