@@ -18,6 +18,11 @@ const StartEnvSchema = z.object({
   DEMO_SEED: z.coerce.number().int().min(0).default(2026),
   TRAIN_MEMBERS: z.coerce.number().int().min(1).max(20).optional(),
   TRAIN_EPOCHS: z.coerce.number().int().min(1).max(500).optional(),
+  /**
+   * The demo model's learner (npm run train --learner). The network by default: a first start stays
+   * quick and always gives advice; `auto` runs the learner selection as `npm run train` does.
+   */
+  TRAIN_LEARNER: z.enum(["auto", "network", "t-linear", "s-linear", "dr"]).default("network"),
   CASELOAD_SIZE: z.coerce.number().int().min(1).max(500).default(40),
   /** Past clients with shown advice, decisions and outcomes for the quality dashboard (0: none). */
   DEMO_HISTORY: z.coerce.number().int().min(0).max(100_000).default(3000),
@@ -131,7 +136,7 @@ async function main() {
       await splitTableFile({ table: analysisCsv, trainOut: trainCsv, holdoutOut: holdoutCsv, seed: options.DEMO_SEED });
     }
     const modelDir = path.join(config.MODEL_DIR, `demo-${Date.now()}`);
-    const trainArgs = ["scripts/train.ts", "--table", trainCsv, "--schema", path.join(linkedDir, "schema.json"), "--out", modelDir];
+    const trainArgs = ["scripts/train.ts", "--table", trainCsv, "--schema", path.join(linkedDir, "schema.json"), "--out", modelDir, "--learner", options.TRAIN_LEARNER];
     if (options.TRAIN_MEMBERS) trainArgs.push("--members", String(options.TRAIN_MEMBERS));
     if (options.TRAIN_EPOCHS) trainArgs.push("--epochs", String(options.TRAIN_EPOCHS));
     await run(trainArgs, env);
