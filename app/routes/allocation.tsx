@@ -163,7 +163,7 @@ export default function Allocation() {
             </tbody>
           </table>
           {view.moves ? (
-            <div className="table-scroll" tabIndex={0} role="region" aria-label={t.allocMovesCaption}>
+            <section className="table-scroll" tabIndex={0} aria-label={t.allocMovesCaption}>
               <table data-testid="alloc-moves">
                 <caption>{t.allocMovesCaption}</caption>
                 <thead>
@@ -189,7 +189,7 @@ export default function Allocation() {
                   ))}
                 </tbody>
               </table>
-            </div>
+            </section>
           ) : null}
           <p className="help">{t.allocSuppressedNote}</p>
         </>
