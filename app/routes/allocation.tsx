@@ -163,7 +163,6 @@ export default function Allocation() {
             </tbody>
           </table>
           {view.moves ? (
-            <section className="table-scroll" tabIndex={0} aria-label={t.allocMovesCaption}>
               <table data-testid="alloc-moves">
                 <caption>{t.allocMovesCaption}</caption>
                 <thead>
@@ -189,7 +188,6 @@ export default function Allocation() {
                   ))}
                 </tbody>
               </table>
-            </section>
           ) : null}
           <p className="help">{t.allocSuppressedNote}</p>
         </>
