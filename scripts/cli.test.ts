@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { type CliRun, runCli } from "../test/setup/run-cli.js";
+import { afterAll, beforeAll, describe, expect, it, } from "vitest";
+import { type CliRun, runCli, runInProcess } from "../test/setup/run-cli.js";
 import { makeTinyTable } from "../test/fixtures/tiny-table.js";
 import { main as predictMain } from "./predict.js";
 import { main as recommendMain } from "./recommend.js";
@@ -42,38 +42,10 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-class Exit extends Error {
-  constructor(readonly code: number) {
-    super(`exit ${code}`);
-  }
-}
-
-/** Runs a CLI's main in this process (tfjs loads once), capturing stderr and the exit code. */
+/** Runs a CLI's main in this process (tfjs loads once), capturing its output and exit code. */
 async function inProcess(main: (argv: string[]) => Promise<void>, argv: string[]): Promise<Run> {
-  let stderr = "";
-  let stdout = "";
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process, "exit").mockImplementation((code?: string | number | null) => {
-    throw new Exit(Number(code ?? 0));
-  });
-  let code = 0;
-  try {
-    await main(argv);
-  } catch (error) {
-    if (!(error instanceof Exit)) throw error;
-    code = error.code;
-  } finally {
-    vi.restoreAllMocks();
-    vi.spyOn(console, "error"); // keep the setup's console.error guard in place
-  }
-  return { code, stdout, stderr };
+  const { exit, stdout, stderr } = await runInProcess(main, argv);
+  return { code: exit ?? 0, stdout, stderr };
 }
 
 const trainArgs = (table: string, schema = "schema.json") => [

@@ -1,7 +1,8 @@
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, } from "vitest";
 import { makeTinyBundle } from "../test/fixtures/tiny-bundle.js";
+import { runInProcess } from "../test/setup/run-cli.js";
 import { main } from "./report.js";
 
 let fixture: Awaited<ReturnType<typeof makeTinyBundle>>;
@@ -14,33 +15,7 @@ afterAll(async () => {
   await rm(fixture.root, { recursive: true, force: true });
 });
 
-/** Runs the command, capturing its output and turning process.exit into a result. */
-async function run(argv: string[]): Promise<{ stdout: string; stderr: string; exit: number | null }> {
-  let stdout = "";
-  let stderr = "";
-  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  vi.spyOn(process, "exit").mockImplementation((code?: string | number | null) => {
-    throw new Error(`exit ${code}`);
-  });
-  let exit: number | null = null;
-  try {
-    await main(argv);
-  } catch (error) {
-    const match = /^exit (\d+)$/.exec(error instanceof Error ? error.message : "");
-    if (!match) throw error;
-    exit = Number(match[1]);
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return { stdout, stderr, exit };
-}
+const run = (argv: string[]) => runInProcess(main, argv);
 
 describe("report command", () => {
   it("writes report.json, report.html and the CSV files in English on request", async () => {

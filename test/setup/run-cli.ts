@@ -38,3 +38,41 @@ export function errorLines(run: CliRun): string[] {
     .map((l) => l.trim())
     .filter((l) => l !== "" && !l.startsWith("generate [") && !l.startsWith("link ["));
 }
+
+class Exit extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+/**
+ * Runs a CLI's `main` in this process (TensorFlow.js loads once per test file), capturing stdout and
+ * stderr and turning process.exit into `exit` (null when main returned without exiting).
+ */
+export async function runInProcess(main: (argv: string[]) => Promise<void>, argv: string[]): Promise<{ exit: number | null; stdout: string; stderr: string }> {
+  const { vi } = await import("vitest");
+  let stderr = "";
+  let stdout = "";
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process, "exit").mockImplementation((code?: string | number | null) => {
+    throw new Exit(Number(code ?? 0));
+  });
+  let exit: number | null = null;
+  try {
+    await main(argv);
+  } catch (error) {
+    if (!(error instanceof Exit)) throw error;
+    exit = error.code;
+  } finally {
+    vi.restoreAllMocks();
+    vi.spyOn(console, "error"); // keep the setup's console.error guard in place
+  }
+  return { exit, stdout, stderr };
+}
