@@ -2,6 +2,7 @@ import type { Bundle } from "../bundle/bundle.js";
 import { cellKey } from "../bundle/reference.js";
 import { encodeRows } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
+import { secondaryAdvice, secondaryOutcomesOf } from "../secondary/advice.js";
 import { applicableRules, eligibility, eligibilityRules } from "./eligibility.js";
 import { type PolicyOptions, topArm } from "./policy.js";
 import { resolvePolicy } from "./recommend.js";
@@ -52,6 +53,8 @@ export function predictTable(bundle: Bundle, rows: readonly Row[], options: Poli
     return out;
   };
   const costs = Float64Array.from(arms, (arm) => policy.costWeight * (policy.costs?.[arm] ?? 0));
+  // The catalogue's weights for outcomes beyond work enter `rec` as they enter the advice (recommend).
+  const weighsSecondary = bundle.secondary !== null && secondaryOutcomesOf(bundle.secondary, bundle.catalogue).some((o) => o.weight !== 0);
   const rec: string[] = new Array(n);
   const recArgmax: string[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -60,6 +63,7 @@ export function predictTable(bundle: Bundle, rows: readonly Row[], options: Poli
     const cell = bundle.reference.cells[cellKey(encoder, bundle.reference.cellFeatures, row)];
     // The one ranking rule (rankArms): the best well-supported eligible arm, else the best eligible arm.
     let best = 0;
+    const secondaryScore = weighsSecondary ? secondaryAdvice(bundle, row)?.score : undefined;
     const scores = arms.map((arm, k) => {
       const expected = pred.mean[i * K + k] ?? 0;
       if (expected > (pred.mean[i * K + best] ?? 0)) best = k;
@@ -68,7 +72,7 @@ export function predictTable(bundle: Bundle, rows: readonly Row[], options: Poli
         arm,
         eligible: !excluded || excluded[arm] === null,
         lowEvidence: (pred.propensity[i * K + k] ?? 0) < policy.minPropensity || count === null || count < policy.minComparable,
-        score: expected - (costs[k] ?? 0),
+        score: expected - (costs[k] ?? 0) + (secondaryScore?.[k] ?? 0),
       };
     });
     rec[i] = topArm(scores) ?? schema.treatment.control;

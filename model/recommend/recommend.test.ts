@@ -247,6 +247,18 @@ describe("secondary outcomes in the advice", () => {
     expect(counselling?.rank ?? 99).toBeLessThanOrEqual(unweighted.arms.find((a) => a.arm === "schuldhulp")?.rank ?? 99);
   });
 
+  it("the table's recommendation (predictTable rec) weighs secondary outcomes as the advice does", () => {
+    const heads = interceptHeads(bundle.secondary as SecondaryFile);
+    const rows = [debtsClient(), { ...clientFrom(fixture.tiny, 1), problematische_schulden: 1 }];
+    for (const weight of [0, 5]) {
+      const weighted5 = { ...bundle, secondary: heads, catalogue: weighted(bundle.catalogue, weight) };
+      const table = predictTable(weighted5, rows);
+      rows.forEach((row, i) => {
+        expect(table.rec[i]).toBe(recommend(weighted5, row, { explain: false }).arms[0]?.arm);
+      });
+    }
+  });
+
   it("a bundle without secondary heads gives no secondary figures", () => {
     const result = recommend({ ...bundle, secondary: null }, debtsClient(), { explain: false });
     expect(result.secondaryOutcomes).toBeUndefined();
