@@ -58,6 +58,11 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   // The event stream moves the page on without a reload.
   await expect(page.getByTestId("run-status")).toHaveText("Geslaagd", { timeout: 180_000 });
   expect(page.url()).toBe(runUrl);
+  // The loss curve of the one member, its values also in words; no time estimate once it has finished.
+  const curve = page.getByTestId("loss-curve");
+  await expect(curve.getByRole("img")).toBeVisible();
+  await expect(curve.getByRole("img")).toHaveAccessibleName(/Verliescurve.*voor 1 ensembleleden over [12] epochs/);
+  await expect(page.getByTestId("run-estimate")).toHaveCount(0);
   await expect(page.getByTestId("run-progress")).toContainText("Klaar");
   const candidateLink = page.getByTestId("run-candidate").getByRole("link");
   const candidateId = (await candidateLink.textContent())?.trim() ?? "";
