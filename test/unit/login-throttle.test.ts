@@ -63,22 +63,17 @@ describe("login rate limit", () => {
     expect(attempts.some((a) => a.key.includes("my-secret-password") || a.key.includes("10.3.0.1"))).toBe(false);
   });
 
-  it("an unknown account costs a password hash check like a known one", async () => {
-    const time = async (username: string, i: number) => {
-      const started = performance.now();
-      await auth.verifyLogin(loginRequest(`10.4.${i}.1`), username, "wrong");
-      return performance.now() - started;
-    };
-    await time("no-such-account", 99); // the dummy hash is made once, on first use
-    const known: number[] = [];
-    const unknown: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      known.push(await time("timing", i));
-      unknown.push(await time(`no-such-${i}`, i + 10));
-      await db.loginAttempt.deleteMany({});
-    }
-    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
-    // Without the dummy check an unknown name answered in under half the time (12.9 vs 28.9 ms).
-    expect(median(unknown)).toBeGreaterThan(0.7 * median(known));
+  it("an unknown account is checked against a hash with the same cost parameters as a stored one", async () => {
+    // Timing the two paths flaked under CI load, so the property that makes them cost the same is asserted:
+    // an unknown account's password is verified against an argon2 hash with the stored hashes' parameters.
+    const stored = (await db.user.findUniqueOrThrow({ where: { username: "timing" } })).passwordHash;
+    const params = (h: string) => h.split("$").slice(1, 4).join("$"); // algorithm, version, m/t/p
+    const dummy = await auth.hashToCheck(undefined);
+    expect(dummy).toMatch(/^\$argon2id\$/);
+    expect(params(dummy)).toBe(params(stored));
+    expect(await auth.hashToCheck("oidc-only")).toBe(dummy);
+    expect(await auth.hashToCheck(stored)).toBe(stored);
+    // And the unknown name is refused like a wrong password, with the same reason.
+    expect(await auth.verifyLogin(loginRequest("10.4.0.1"), "no-such-account", "wrong")).toEqual({ ok: false, reason: "invalid" });
   });
 });

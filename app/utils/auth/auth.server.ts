@@ -54,7 +54,7 @@ export type LoginOutcome =
  * (the same as every stored hash).
  */
 let dummyHash: Promise<string> | null = null;
-function hashToCheck(stored: string | undefined): Promise<string> {
+export function hashToCheck(stored: string | undefined): Promise<string> {
   if (stored?.startsWith("$argon2")) return Promise.resolve(stored);
   dummyHash ??= hash(`no account ${Math.random()}`);
   return dummyHash;
