@@ -4,6 +4,7 @@ import { z } from "zod";
 import { ROLES, type Role } from "./auth/roles";
 import { LogLevelSchema } from "./log.server";
 import { RetentionEnvShape } from "./retention";
+import { invalidConfiguration } from "./invalid-configuration";
 
 // --- OpenID Connect (docs/decisions/002-oidc-login.md) ---------------------------------------
 /** All or none: OIDC is on when OIDC_ISSUER is set, and then every one of these must be set. */
@@ -122,11 +123,7 @@ export function getEnv(): Env {
 /** Validates a set of variables; the error names each bad variable and its rule. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const parsed = EnvSchema.safeParse(source);
-  if (!parsed.success) {
-    // Name the variable and the rule, never its value: it may be a secret.
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
-    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
-  }
+  if (!parsed.success) throw invalidConfiguration(parsed.error);
   return parsed.data;
 }
 

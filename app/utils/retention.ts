@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { invalidConfiguration } from "./invalid-configuration";
 
 /**
  * How long the app keeps what it records (issue 18.7), in months, per deployment:
@@ -35,10 +36,7 @@ export type Retention = { recommendationsMonths: number; closedClientsMonths: nu
 /** The retention periods from the environment; a bad value is an error naming the variable. */
 export function retentionFromEnv(env: Record<string, string | undefined>): Retention {
   const parsed = RetentionEnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`Invalid configuration: ${String(issue?.path[0] ?? "retention")}: ${issue?.message ?? "invalid"}`);
-  }
+  if (!parsed.success) throw invalidConfiguration(parsed.error);
   return {
     recommendationsMonths: parsed.data.RETENTION_RECOMMENDATIONS_MONTHS,
     closedClientsMonths: parsed.data.RETENTION_CLOSED_CLIENTS_MONTHS,

@@ -108,7 +108,7 @@ describe("purge", () => {
       );
     const refused = await run(["--dry-run"], { RETENTION_AUDIT_MONTHS: "24" });
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^purge: error: Invalid configuration: RETENTION_AUDIT_MONTHS: must be at least 60 months/);
+    expect(refused.stderr).toMatch(/^purge: error: Invalid configuration:\n {2}RETENTION_AUDIT_MONTHS: must be at least 60 months/);
     const done = await run([], { RETENTION_CLOSED_CLIENTS_MONTHS: "2" });
     expect(done.stderr).toBe("");
     expect(done.code).toBe(0);
