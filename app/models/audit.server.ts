@@ -14,7 +14,7 @@ function whereOf(query: AuditFilter & { result?: string }) {
   };
 }
 
-const EVENT_FIELDS = { id: true, at: true, actorId: true, action: true, object: true, result: true, origin: true } as const;
+const EVENT_FIELDS = { id: true, at: true, actorId: true, action: true, object: true, result: true, origin: true, reason: true } as const;
 
 /** Read-only view of the audit log for managers; there is no update or delete path anywhere. */
 export async function listAuditEvents(query: AuditQuery) {
@@ -86,7 +86,27 @@ export async function countRecentAuditEvents({ actorId, action, since }: { actor
   return getDb().auditEvent.count({ where: { actorId, action, at: { gte: since } } });
 }
 
+/**
+ * The reason a case worker stated to open another case worker's client (the latest such entry since
+ * `since`), or null: the stated reason is itself an audit entry, so the log is the one record of it.
+ */
+export async function getStatedAccessReason({ actorId, clientId, since }: { actorId: string; clientId: string; since: Date }): Promise<string | null> {
+  const event = await getDb().auditEvent.findFirst({
+    where: { actorId, action: "client.break_glass", object: `client:${clientId}`, result: "ok", at: { gte: since } },
+    select: { reason: true },
+    orderBy: { id: "desc" },
+  });
+  return event?.reason ?? null;
+}
+
 /** Appends one entry; entries are never changed or removed (the database refuses it too). */
-export async function createAuditEvent(data: { actorId: string | null; action: string; object: string | null; result: string; origin: string }): Promise<void> {
+export async function createAuditEvent(data: {
+  actorId: string | null;
+  action: string;
+  object: string | null;
+  result: string;
+  origin: string;
+  reason: string | null;
+}): Promise<void> {
   await getDb().auditEvent.create({ data, select: { id: true } });
 }

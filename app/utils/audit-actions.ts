@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { type Lang, MESSAGES } from "./i18n";
 
 /**
@@ -22,6 +23,7 @@ const a = (nl: string, en: string, purpose: Texts): ActionText => ({ label: { nl
 export const AUDIT_ACTIONS: Record<string, ActionText> = {
   "client.view": a("Cliëntdossier ingezien", "Client file viewed", CARE),
   "client.access": a("Toegang tot cliëntdossier geweigerd", "Access to client file refused", SECURITY),
+  "client.break_glass": a("Reden opgegeven voor inzage buiten eigen caseload", "Reason given to open a file outside own caseload", CARE),
   "client.create": a("Cliënt geregistreerd", "Client registered", CARE),
   "client.profile_complete": a("Ontbrekende gegevens van cliënt aangevuld", "Missing client facts completed", CARE),
   "recommendation.shown": a("Trajectadvies getoond", "Trajectory advice shown", CARE),
@@ -84,4 +86,51 @@ export function auditActionPurpose(code: string, lang: Lang): string {
 /** Whether a code has words (a test checks every code the app writes). */
 export function isLabelledAuditAction(code: string): boolean {
   return code in AUDIT_ACTIONS || AUDIT_ACTION_PREFIXES.some((p) => code.startsWith(p) && code.length > p.length);
+}
+
+// ------------------------------------------------------------------ why a client's file was opened
+
+/**
+ * The reason recorded with every entry about a client's file (NEN 7513: why). A case worker's own
+ * client is "caseload"; another case worker's client opens only after the case worker chose one of
+ * the stated reasons ("break the glass"). "other" carries a short explanation: stored as
+ * `other: <text>`. Entries that concern no client file have no reason.
+ */
+export const CASELOAD_REASON = "caseload";
+export const STATED_REASONS = ["replacement", "handover", "complaint", "other"] as const;
+export type StatedReason = (typeof STATED_REASONS)[number];
+
+const REASONS: Record<typeof CASELOAD_REASON | StatedReason, Texts> = {
+  caseload: { nl: "Eigen caseload", en: "Own caseload" },
+  replacement: { nl: "Vervanging collega", en: "Standing in for a colleague" },
+  handover: { nl: "Overdracht", en: "Handover" },
+  complaint: { nl: "Klacht/bezwaar", en: "Complaint or objection" },
+  other: { nl: "Anders", en: "Other" },
+};
+
+/** A stated reason's label (for the form's choices). */
+export function statedReasonLabel(reason: StatedReason | typeof CASELOAD_REASON, lang: Lang): string {
+  return REASONS[reason][lang];
+}
+
+/** The form a case worker fills in before opening another case worker's client. */
+export const AccessReasonSchema = z
+  .object({
+    intent: z.literal("access"),
+    reason: z.enum(STATED_REASONS),
+    note: z.string().trim().max(200).default(""),
+  })
+  .refine((v) => v.reason !== "other" || v.note.length >= 5, { path: ["note"] });
+
+/** The stored form of a stated reason. */
+export function storedReason({ reason, note }: { reason: StatedReason; note: string }): string {
+  return reason === "other" ? `other: ${note.replace(/\s+/g, " ").trim()}` : reason;
+}
+
+/** A stored reason in words; an unknown value (from an older version) is shown as it is, null as empty. */
+export function auditReasonLabel(stored: string | null, lang: Lang): string {
+  if (!stored) return "";
+  if (stored in REASONS) return REASONS[stored as keyof typeof REASONS][lang];
+  if (stored.startsWith("other: ")) return `${REASONS.other[lang]}: ${stored.slice("other: ".length)}`;
+  return stored;
 }

@@ -8,7 +8,7 @@ import {
   listAuditEvents,
   listAuditEventsForExport,
 } from "~/models/audit.server";
-import { auditActionLabel, auditActionPurpose } from "./audit-actions";
+import { auditActionLabel, auditActionPurpose, auditReasonLabel } from "./audit-actions";
 import { formatDateTime, type Lang, localDayStart, MESSAGES } from "./i18n";
 import { requestOrigin } from "./request.server";
 
@@ -22,6 +22,8 @@ export type AuditEntry = {
   object?: string | null;
   result: "ok" | "denied" | "failed";
   request: Request;
+  /** Why a client's file was opened (audit-actions.ts: "caseload" or a stated reason); only for entries about a client. */
+  reason?: string | null;
 };
 
 export async function audit(entry: AuditEntry): Promise<void> {
@@ -31,6 +33,7 @@ export async function audit(entry: AuditEntry): Promise<void> {
     object: entry.object ?? null,
     result: entry.result,
     origin: requestOrigin(entry.request),
+    reason: entry.reason ?? null,
   });
 }
 
@@ -106,6 +109,8 @@ export type AuditRow = {
   action: string;
   code: string;
   purpose: string;
+  /** Why the client's file was opened, in words (empty for entries about no client file). */
+  reason: string;
   result: string;
   object: string;
   origin: string;
@@ -135,6 +140,7 @@ async function describeEvents(events: Event[], lang: Lang, sortable = false): Pr
       action: auditActionLabel(e.action, lang),
       code: e.action,
       purpose: auditActionPurpose(e.action, lang),
+      reason: auditReasonLabel(e.reason, lang),
       result: (t.auditResults as Record<string, string>)[e.result] ?? e.result,
       object: client ? "" : objectUser ? `${objectUser.name} (${roleLabel(objectUser.role)})` : (e.object ?? ""),
       origin: e.origin ?? "",
@@ -169,12 +175,13 @@ export async function auditCsv(query: AuditQuery, lang: Lang): Promise<string> {
     t.auditAction,
     `${t.auditAction} (code)`,
     t.auditPurpose,
+    t.auditReason,
     t.auditResult,
     t.auditObject,
     t.auditOrigin,
   ];
   // A field starting with = + - @ is kept as text by spreadsheet programs (no formula injection).
   const safe = (v: string) => (/^[=+\-@\t\r]/.test(v) ? `'${v}` : v);
-  const lines = [header, ...rows.map((r) => [r.at, r.who, r.actorId ?? "", r.role, r.client, r.action, r.code, r.purpose, r.result, r.object, r.origin].map(safe))];
+  const lines = [header, ...rows.map((r) => [r.at, r.who, r.actorId ?? "", r.role, r.client, r.action, r.code, r.purpose, r.reason, r.result, r.object, r.origin].map(safe))];
   return `\uFEFF${lines.map((l) => formatCsvRecord(l, ";")).join("\r\n")}\r\n`;
 }

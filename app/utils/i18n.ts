@@ -613,6 +613,51 @@ const nl = {
   regRollbackButton: "Terugdraaien",
   regNoOwnMetrics:
     "Elk model heeft eigen validatiecijfers op de modelkaart; die zijn niet onderling te vergelijken. Vergelijk een kandidaat met het actieve model op een toetstabel.",
+  // --- information instead of advice, learner choice, reason for opening a file ---
+  auditReason: "Reden van inzage",
+  accessReasonTitle: "Dit dossier hoort niet bij uw caseload",
+  accessReasonIntro:
+    "U opent het dossier van een cliënt van een collega. Geef eerst aan waarom. De reden wordt bij elke inzage in het auditlog vastgelegd (NEN 7513) en geldt {hours} uur. U kunt het dossier lezen; wijzigen kan alleen de eigen klantmanager.",
+  accessReasonLabel: "Reden van inzage",
+  accessReasonNoteLabel: "Toelichting",
+  accessReasonNoteHelp: "Verplicht bij 'Anders' (5 tot 200 tekens). Noem geen namen of andere persoonsgegevens.",
+  accessReasonSubmit: "Dossier openen",
+  accessReasonRequired: "Kies een reden.",
+  accessReasonNoteRequired: "Geef bij 'Anders' een toelichting van 5 tot 200 tekens.",
+  accessReasonNotice: "Dit dossier hoort niet bij uw caseload. U leest het met als reden: {reason}. Wijzigen kan alleen de eigen klantmanager.",
+  informationOnlyBadge: "Informatie, geen advies",
+  informationOnlyTitle: "Dit model geeft informatie, geen advies",
+  informationOnlyWarning:
+    "De validatie op de eigen trainingsgegevens laat niet zien dat het volgen van de eerste keuze van dit model beter uitpakt dan wat klantmanagers nu kiezen (verschil {estimate}, 95%-interval {lower} tot {upper}). Neemt u dit model in gebruik, dan zien klantmanagers de rangorde als informatie: geen aanbevolen traject, niets vooraf gekozen in het besluitformulier, en deze waarschuwing erbij. Zij kiezen zelf, zoals nu.",
+  informationOnlyConfirm: "Ik begrijp dat klantmanagers met dit model informatie krijgen en geen advies, en neem het toch in gebruik.",
+  informationOnlyConfirmRequired: "Bevestig dat dit model informatie geeft en geen advies.",
+  learnerLabel: "Leermethode",
+  learnerHelp:
+    "Automatisch (aanbevolen): Trajectwijzer vergelijkt het neurale netwerk met eenvoudiger methoden door steeds een deel van de trainingsgegevens achter te houden, en kiest de methode die de verschillen tussen trajecten het best voorspelt. Daarbij wordt ook getoetst of het volgen van de eerste keuze beter uitpakt dan de huidige praktijk; zo niet, dan toont de app de rangorde als informatie in plaats van advies. Kiest u zelf een methode, dan wordt alleen die getoetst; het neurale netwerk als vaste keuze wordt niet getoetst. Automatisch duurt langer.",
+  learnerOptions: {
+    auto: "Automatisch: kiezen door validatie",
+    network: "Neuraal netwerk (vast, zonder validatie)",
+    "t-linear": "Lineaire T-learner (één model per traject)",
+    "s-linear": "Lineaire S-learner (één model voor alle trajecten)",
+    dr: "Dubbel robuuste learner",
+  },
+  learnerRequested: "gevraagd: {learner}",
+  learnerSectionTitle: "Leermethode en validatie",
+  learnerChosen: "Voorspelt met: {learner}.",
+  learnerFixed: "Vast gekozen bij de training; er is geen validatie gedaan.",
+  learnerValidatedBy:
+    "Getoetst met {folds}-voudige kruisvalidatie op de {rows} trainingsrijen alleen (geen toetsgegevens, geen echte uitkomsten per traject).",
+  learnerWhyAuto: "Gekozen omdat deze methode het kleinste dubbel robuuste verlies van de verschillen tussen trajecten heeft ({loss}{next}).",
+  learnerWhyNext: "; daarna {learner} {loss}",
+  learnerWhyFixed: "Zo gekozen door wie de training startte; alleen deze methode is getoetst.",
+  learnerTableCaption: "Validatie van de leermethoden",
+  learnerColumn: "Methode",
+  learnerDrLoss: "DR-verlies van de verschillen",
+  learnerPolicyValue: "Uitkomst bij volgen eerste keuze",
+  learnerGain: "Verschil met huidige praktijk (95%-interval)",
+  learnerChosenMark: "(gekozen)",
+  learnerObserved: "Gemiddelde uitkomst bij de huidige praktijk: {value}.",
+  learnerAdvise: "Advies: het volgen van de eerste keuze pakt beter uit dan de huidige praktijk (verschil {estimate}, 95%-interval {lower} tot {upper}).",
   // --- end model registry ---
 } as const;
 
@@ -1225,6 +1270,51 @@ const en: Messages = {
   regNoOwnMetrics:
     "Each model has its own validation figures on its model card; they cannot be compared with each other. Compare a candidate with the active model on a held-out table.",
   // --- end model registry ---
+  // --- information instead of advice, learner choice, reason for opening a file ---
+  auditReason: "Reason for access",
+  accessReasonTitle: "This file is not in your caseload",
+  accessReasonIntro:
+    "You are opening the file of a colleague's client. First say why. The reason is recorded in the audit log with every view (NEN 7513) and holds for {hours} hours. You can read the file; only the client's own case worker can change it.",
+  accessReasonLabel: "Reason for access",
+  accessReasonNoteLabel: "Explanation",
+  accessReasonNoteHelp: "Required with 'Other' (5 to 200 characters). Do not name anyone or give other personal data.",
+  accessReasonSubmit: "Open the file",
+  accessReasonRequired: "Choose a reason.",
+  accessReasonNoteRequired: "With 'Other', give an explanation of 5 to 200 characters.",
+  accessReasonNotice: "This file is not in your caseload. You are reading it with the reason: {reason}. Only the client's own case worker can change it.",
+  informationOnlyBadge: "Information, not advice",
+  informationOnlyTitle: "This model gives information, not advice",
+  informationOnlyWarning:
+    "Validation on its own training data does not show that following this model's first choice works out better than what case workers choose now (difference {estimate}, 95% interval {lower} to {upper}). If you put this model into use, case workers see the ranking as information: no recommended trajectory, nothing pre-selected in the decision form, and this warning with it. They choose themselves, as they do now.",
+  informationOnlyConfirm: "I understand that with this model case workers get information, not advice, and I put it into use anyway.",
+  informationOnlyConfirmRequired: "Confirm that this model gives information, not advice.",
+  learnerLabel: "Learning method",
+  learnerHelp:
+    "Automatic (recommended): Trajectwijzer compares the neural network with simpler methods by holding back part of the training data in turn, and picks the method that best predicts the differences between trajectories. It also tests whether following the first choice works out better than current practice; if not, the app shows the ranking as information instead of advice. If you choose a method yourself, only that one is tested; the neural network as a fixed choice is not tested. Automatic takes longer.",
+  learnerOptions: {
+    auto: "Automatic: chosen by validation",
+    network: "Neural network (fixed, no validation)",
+    "t-linear": "Linear T-learner (one model per trajectory)",
+    "s-linear": "Linear S-learner (one model for all trajectories)",
+    dr: "Doubly robust learner",
+  },
+  learnerRequested: "requested: {learner}",
+  learnerSectionTitle: "Learning method and validation",
+  learnerChosen: "Predicts with: {learner}.",
+  learnerFixed: "Fixed at training time; no validation was run.",
+  learnerValidatedBy:
+    "Tested with {folds}-fold cross-validation on the {rows} training rows only (no test data, no true outcomes per trajectory).",
+  learnerWhyAuto: "Chosen because this method has the lowest doubly robust loss of the differences between trajectories ({loss}{next}).",
+  learnerWhyNext: "; next {learner} {loss}",
+  learnerWhyFixed: "Chosen this way by whoever started the training; only this method was tested.",
+  learnerTableCaption: "Validation of the learning methods",
+  learnerColumn: "Method",
+  learnerDrLoss: "DR loss of the differences",
+  learnerPolicyValue: "Outcome when following the first choice",
+  learnerGain: "Difference from current practice (95% interval)",
+  learnerChosenMark: "(chosen)",
+  learnerObserved: "Average outcome under current practice: {value}.",
+  learnerAdvise: "Advice: following the first choice works out better than current practice (difference {estimate}, 95% interval {lower} to {upper}).",
 };
 
 export const MESSAGES: Record<Lang, Messages> = { nl, en };
