@@ -56,6 +56,17 @@ export default function UserPage() {
       <input type="hidden" name="userId" value={user.id} />
     </>
   );
+  /** One change to the account: its heading, its form and the answer right under it. */
+  const actionSection = (intent: UserIntent, title: string, children: ReactNode, className?: string) => (
+    <section aria-labelledby={`${intent}-heading`}>
+      <h2 id={`${intent}-heading`}>{title}</h2>
+      <Form method="post" className={className}>
+        {hidden(intent)}
+        {children}
+      </Form>
+      {answer(intent)}
+    </section>
+  );
   return (
     <div className="page">
       <p>
@@ -83,10 +94,10 @@ export default function UserPage() {
         <p className="notice">{t.admOwnAccount}</p>
       ) : (
         <>
-          <section aria-labelledby="role-heading">
-            <h2 id="role-heading">{t.admRoleSection}</h2>
-            <Form method="post" className="inline-form">
-              {hidden("role")}
+          {actionSection(
+            "role",
+            t.admRoleSection,
+            <>
               <label htmlFor="user-role-select">{t.roleLabel}</label>{" "}
               <select id="user-role-select" name="role" defaultValue={user.role}>
                 {ROLES.map((r) => (
@@ -96,42 +107,37 @@ export default function UserPage() {
                 ))}
               </select>{" "}
               <button type="submit">{t.change}</button>
-            </Form>
-            {answer("role")}
-          </section>
-          <section aria-labelledby="team-heading">
-            <h2 id="team-heading">{t.admTeamLabel}</h2>
-            <Form method="post">
-              {hidden("team")}
+            </>,
+            "inline-form",
+          )}
+          {actionSection(
+            "team",
+            t.admTeamLabel,
+            <>
               <label htmlFor="user-team-input">{t.admTeamLabel}</label>{" "}
               <input id="user-team-input" name="team" defaultValue={user.team ?? ""} maxLength={64} aria-describedby="user-team-help" />{" "}
               <button type="submit">{t.admSaveTeam}</button>
               <p className="help" id="user-team-help">
                 {t.admTeamHelp}
               </p>
-            </Form>
-            {answer("team")}
-          </section>
-          <section aria-labelledby="status-heading">
-            <h2 id="status-heading">{t.admStatusSection}</h2>
-            <Form method="post">
-              {hidden("active")}
-              <button type="submit" name="active" value={user.active ? "false" : "true"}>
-                {user.active ? t.deactivate : t.activate}
-              </button>
-            </Form>
-            {answer("active")}
-          </section>
-          <section aria-labelledby="password-heading">
-            <h2 id="password-heading">{t.admPasswordSection}</h2>
-            <Form method="post">
-              {hidden("password")}
+            </>,
+          )}
+          {actionSection(
+            "active",
+            t.admStatusSection,
+            <button type="submit" name="active" value={user.active ? "false" : "true"}>
+              {user.active ? t.deactivate : t.activate}
+            </button>,
+          )}
+          {actionSection(
+            "password",
+            t.admPasswordSection,
+            <>
               <label htmlFor="user-password">{t.newPassword}</label>{" "}
               <input id="user-password" name="password" type="password" autoComplete="new-password" minLength={12} required />{" "}
               <button type="submit">{t.resetPassword}</button>
-            </Form>
-            {answer("password")}
-          </section>
+            </>,
+          )}
         </>
       )}
       <section aria-labelledby="tokens-heading">
