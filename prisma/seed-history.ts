@@ -6,7 +6,7 @@ import type { PrismaClient } from "../app/generated/prisma/client";
 import { DEVIATION_REASONS } from "../app/utils/forms/decision-form";
 import { displayCode, pseudonymise } from "../app/utils/pseudonym.server";
 import { type Bundle, predictTable } from "../model/index";
-import { seededRandom } from "../model/metrics/random";
+import { createRandom } from "../model/random";
 import type { RecommendationResult } from "../model/recommendation";
 import { ClientProfileSchema, type ClientProfile, ORIGINS, REINTEGRATION_FEATURES, SEXES, truthColumn } from "../model/reintegration";
 
@@ -109,7 +109,7 @@ export async function seedHistory(
     options.bundle,
     rows.map((r) => r.profile),
   );
-  const random = seededRandom(options.seed ?? 2026);
+  const random = createRandom(options.seed ?? 2026);
   const now = (options.now ?? new Date()).getTime();
   const clients = [];
   const recommendations = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../metrics/random.js";
+import { createRandom } from "../random.js";
 import type { Row } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
 import { deserializeBaseline, fitBaseline, predictBaseline, serializeBaseline } from "./t-learner.js";
@@ -20,7 +20,7 @@ const schema: TableSchema = {
 /** Deterministic toy data: coaching helps clients without debts a lot and clients with debts not at all. */
 function toyRows(n: number): Row[] {
   const rows: Row[] = [];
-  const random = seededRandom(5);
+  const random = createRandom(5);
   for (let i = 0; i < n; i++) {
     const debts = i % 3 === 0 ? 1 : 0;
     const age = 20 + (i % 40);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../metrics/random.js";
+import { createRandom } from "../random.js";
 import { aipwArmScores, aipwEffects, aipwScores, crossFitFolds, subgroupEstimate } from "./aipw.js";
 
 /**
@@ -8,7 +8,7 @@ import { aipwArmScores, aipwEffects, aipwScores, crossFitFolds, subgroupEstimate
  * Arm 1 adds 0.10 everywhere; arm 2 adds 0.20 when x > 0 and nothing otherwise.
  */
 function simulate(n: number, seed: number) {
-  const random = seededRandom(seed);
+  const random = createRandom(seed);
   const outcome: number[] = [];
   const treatment: number[] = [];
   const propensity: number[][] = [];

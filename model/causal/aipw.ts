@@ -14,7 +14,7 @@
  */
 import { type Estimate, meanEstimate } from "../metrics/bootstrap.js";
 import type { Matrix } from "../metrics/policy.js";
-import { seededRandom } from "../metrics/random.js";
+import { createRandom } from "../random.js";
 
 export type AipwInput = {
   /** Observed outcome per row (0/1 for a binary outcome, any number for a continuous one). */
@@ -238,7 +238,7 @@ export function subgroupEstimate(scores: readonly number[], rows: readonly numbe
 export function crossFitFolds(options: { n: number; folds?: number; seed?: number; strata?: readonly number[] }): number[] {
   const folds = options.folds ?? 5;
   if (!Number.isInteger(folds) || folds < 2) throw new RangeError("cross-fitting needs at least two folds");
-  const random = seededRandom(options.seed ?? 1);
+  const random = createRandom(options.seed ?? 1);
   const order = Array.from({ length: options.n }, (_, i) => i);
   for (let i = order.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

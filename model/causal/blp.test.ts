@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { seededRandom } from "../metrics/random.js";
+import { createRandom } from "../random.js";
 import { bestLinearProjection } from "./blp.js";
 
 describe("bestLinearProjection", () => {
   it("recovers the coefficients of a linear effect with intervals that cover them", () => {
-    const random = seededRandom(4);
+    const random = createRandom(4);
     const n = 4000;
     const x: number[] = [];
     const scores: number[] = [];

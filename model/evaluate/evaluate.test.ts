@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { fitBaseline, predictBaseline } from "../baseline/index.js";
-import { seededRandom } from "../metrics/random.js";
+import { createRandom } from "../random.js";
 import type { Row } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
 import { evaluateModels, toMatrix } from "./evaluate.js";
@@ -25,7 +25,7 @@ function truthOf(debts: number, age: number): number[] {
 
 /** Confounded toy data: clients with debts get coaching less often. */
 function toyRows(n: number, seed: number): Row[] {
-  const random = seededRandom(seed);
+  const random = createRandom(seed);
   return Array.from({ length: n }, (_, i) => {
     const debts = random() < 0.4 ? 1 : 0;
     const age = 20 + Math.floor(random() * 40);

@@ -1,4 +1,4 @@
-import { createRandom, shuffleInPlace } from "../network/random.js";
+import { createRandom, shuffleInPlace } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import type { TrainingData } from "./learner.js";
 import { fitLinearLearner, linearMemberValues, linearPropensity } from "./linear.js";

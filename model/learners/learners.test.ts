@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeTrainingTable } from "../bundle/train.js";
-import { seededRandom } from "../metrics/random.js";
+import { createRandom } from "../random.js";
 import { encodeRows } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
@@ -27,7 +27,7 @@ const schemaOf = (type: "binary" | "continuous"): TableSchema => ({
  * `effect` scales both effects (0 = no arm helps anyone).
  */
 function toyRows(n: number, options: { type?: "binary" | "continuous"; effect?: number; seed?: number } = {}): Row[] {
-  const random = seededRandom(options.seed ?? 5);
+  const random = createRandom(options.seed ?? 5);
   const effect = options.effect ?? 1;
   return Array.from({ length: n }, (_, i) => {
     const debts = random() < 0.35 ? 1 : 0;

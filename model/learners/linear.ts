@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { withArmIndicators, type Basis, BasisSchema, basisFor, basisWidth, expandBasis } from "../baseline/basis.js";
 import { type DesignMatrix, fitLogistic, fitRidge, type LinearModel, linearPredictor } from "../baseline/linear.js";
-import { createRandom } from "../network/random.js";
+import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import { type Learner, meanOfMembers, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { bootstrap, bootstrapMean, meanEstimate, quantileSorted } from "./bootstrap.js";
-import { seededRandom } from "./random.js";
+import { createRandom } from "../random.js";
 
-describe("seededRandom", () => {
+describe("createRandom", () => {
   it("repeats for a seed and differs between seeds", () => {
-    const a = seededRandom(7);
-    const b = seededRandom(7);
-    const c = seededRandom(8);
+    const a = createRandom(7);
+    const b = createRandom(7);
+    const c = createRandom(8);
     const xs = [a(), a(), a()];
     expect([b(), b(), b()]).toEqual(xs);
     expect(c()).not.toBe(xs[0]);
@@ -48,7 +48,7 @@ describe("bootstrap", () => {
   });
 
   it("agrees with the normal interval of a mean on a large sample", () => {
-    const random = seededRandom(11);
+    const random = createRandom(11);
     const values = Array.from({ length: 2000 }, () => random());
     const boot = bootstrapMean(values, { seed: 1, replicates: 500 });
     const normal = meanEstimate(values);

@@ -1,4 +1,4 @@
-import { seededRandom } from "./random.js";
+import { createRandom } from "../random.js";
 
 /** A point estimate with its standard error and 80% / 95% intervals. */
 export type Estimate = {
@@ -30,7 +30,7 @@ export type BootstrapOptions = {
 export function bootstrap({ n, statistic, replicates = 1000, seed = 1 }: BootstrapOptions): Estimate {
   if (n < 1) throw new RangeError("bootstrap needs at least one row");
   if (replicates < 2) throw new RangeError("bootstrap needs at least two replicates");
-  const random = seededRandom(seed);
+  const random = createRandom(seed);
   const all = Int32Array.from({ length: n }, (_, i) => i);
   const value = statistic(all);
   const draws = new Float64Array(replicates);

@@ -20,6 +20,5 @@ export {
   type PolicyValue,
   policyDifference,
 } from "./policy.js";
-export { type Random, seededRandom } from "./random.js";
 export { type AteError, ateErrors, factualTruthGap, sqrtPehe, type TruePolicyValues, truePolicyValues } from "./truth.js";
 export { sampleCurve, type UpliftCurve, type UpliftPoint, upliftCurve } from "./uplift.js";

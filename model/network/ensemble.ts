@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { type ArmCalibration, type Calibration, fitLinear, fitPlatt } from "./calibration.js";
-import { createRandom, gamma, shuffleInPlace } from "./random.js";
+import { createRandom, gamma, shuffleInPlace } from "../random.js";
 import {
   disposeParams,
   type EncodedData,

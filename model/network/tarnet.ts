@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
-import { createRandom, type Random, shuffleInPlace } from "./random.js";
+import { createRandom, type Random, shuffleInPlace } from "../random.js";
 
 /**
  * A TARNet / Dragonnet-style network: a shared representation of the client

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { SchemaError } from "../errors.js";
-import { seededRandom } from "../metrics/random.js";
+import { createRandom } from "../random.js";
 
 /**
  * Splits a table file into a training part and a held-out part of the same population, for the
@@ -39,7 +39,7 @@ export async function splitTableFile(options: HoldoutSplitOptions): Promise<{ tr
   if (!(holdout >= 10 && n - holdout >= 10)) {
     throw new SchemaError(`${options.table}: ${n} rows cannot be split into ${holdout} held-out rows and at least 10 training rows`);
   }
-  const random = seededRandom(options.seed ?? 1);
+  const random = createRandom(options.seed ?? 1);
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

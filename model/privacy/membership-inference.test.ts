@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeTinyBundle } from "../../test/fixtures/tiny-bundle.js";
 import { disposeBundle, loadBundle } from "../bundle/bundle.js";
-import { seededRandom } from "../metrics/random.js";
+import { createRandom } from "../random.js";
 import { attackPoint, attackVerdict, runMembershipInference, summariseAttack } from "./membership-inference.js";
 
 const order = (scores: number[]) => Int32Array.from(scores.map((_, i) => i)).sort((a, b) => (scores[a] ?? 0) - (scores[b] ?? 0));
@@ -29,7 +29,7 @@ describe("attack metrics", () => {
   });
 
   it("random scores give AUC ≈ 0.5 and pass", () => {
-    const random = seededRandom(5);
+    const random = createRandom(5);
     const members = Float64Array.from({ length: 2000 }, () => random());
     const nonMembers = Float64Array.from({ length: 2000 }, () => random());
     const s = summariseAttack({ memberScores: members, nonMemberScores: nonMembers, repeats: 10, replicates: 50, seed: 3 });
@@ -43,7 +43,7 @@ describe("attack metrics", () => {
   });
 
   it("perfectly separated scores fail", () => {
-    const random = seededRandom(6);
+    const random = createRandom(6);
     const members = Float64Array.from({ length: 500 }, () => 1 + random());
     const nonMembers = Float64Array.from({ length: 800 }, () => random());
     const s = summariseAttack({ memberScores: members, nonMemberScores: nonMembers, repeats: 5, replicates: 20, seed: 1 });
@@ -68,7 +68,7 @@ describe("attack metrics", () => {
   });
 
   it("is deterministic for a seed", () => {
-    const random = seededRandom(9);
+    const random = createRandom(9);
     const a = Float64Array.from({ length: 300 }, () => random());
     const b = Float64Array.from({ length: 400 }, () => random());
     const one = summariseAttack({ memberScores: a, nonMemberScores: b, repeats: 4, replicates: 20, seed: 2 });

@@ -2,7 +2,7 @@ import type { Bundle } from "../bundle/bundle.js";
 import { MIN_CELL } from "../bundle/reference.js";
 import { quantileSorted } from "../metrics/bootstrap.js";
 import { ascendingOrder, aucOfGroups, type TieGroup, tieGroups } from "../metrics/classification.js";
-import { type Random, seededRandom } from "../metrics/random.js";
+import { type Random, createRandom } from "../random.js";
 import { predictTable } from "../recommend/predict-table.js";
 import { type Row, toNumber } from "../table/read.js";
 
@@ -128,7 +128,7 @@ export function summariseAttack(options: {
   const { memberScores, nonMemberScores, repeats, replicates } = options;
   const m = Math.min(memberScores.length, nonMemberScores.length, options.maxPerSide ?? Number.POSITIVE_INFINITY);
   if (m < 1) throw new RangeError("membership inference needs at least one member and one non-member");
-  const random = seededRandom(options.seed);
+  const random = createRandom(options.seed);
   const points: Point[] = [];
   const draws: Point[] = [];
   let chance = 0;

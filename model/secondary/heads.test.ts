@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { OutcomeSpec } from "../config/municipality.js";
-import { seededRandom } from "../metrics/random.js";
+import { createRandom } from "../random.js";
 import { encodeRows, fitEncoder } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
@@ -19,7 +19,7 @@ const outcome = (column: string): OutcomeSpec => ({ column, type: "binary", labe
 
 /** Debt help halves problem debts after 12 months for clients with debts; "rare" has 6 rows only. */
 function toyRows(n: number): Row[] {
-  const random = seededRandom(11);
+  const random = createRandom(11);
   return Array.from({ length: n }, (_, i) => {
     const debts = i % 2;
     const arm = i < 6 ? "rare" : i % 3 === 0 ? "debthelp" : "ctrl";

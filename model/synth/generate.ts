@@ -5,7 +5,7 @@ import { CsvWriter } from "../csv/index.js";
 import { DELIVERY_FILE_NAMES, DELIVERY_FILES, type DeliveryFile, TRUTH_FILE } from "../link/format.js";
 import { type DeliveryFormat, exportLayout, PROFILE_FILE_NAME, RENAMED_FILES } from "./export-layout.js";
 import { GEMEENTE_B_NAMING } from "./municipality-b.js";
-import { Rng } from "./prng.js";
+import { Rng } from "../random.js";
 import { fakeBsn, type SimPerson, simulatePerson } from "./scm.js";
 
 export type GenerateOptions = {

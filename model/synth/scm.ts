@@ -30,7 +30,8 @@ import {
   WMO_CODES,
 } from "../link/format.js";
 import { EDUCATION_LEVELS, HOUSEHOLDS, ORIGINS, REGIONS, SEXES } from "../reintegration.js";
-import { clamp, type Rng, sigmoid } from "./prng.js";
+import { clamp, sigmoid } from "../math.js";
+import type { Rng } from "../random.js";
 
 /**
  * The structural causal model behind the synthetic delivery (documented in docs/synthetic-data.md).

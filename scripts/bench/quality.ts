@@ -9,7 +9,7 @@ import { faithfulness, loadBundle, readSchemaFile, readTableCsv, trainBundle } f
 import { formatCsvRecord } from "../../model/csv/index.js";
 import { LEARNER_FILE, LearnerFileSchema } from "../../model/learners/index.js";
 import { factualTruthGap } from "../../model/metrics/index.js";
-import { normal, seededRandom } from "../../model/network/random.js";
+import { normal, createRandom } from "../../model/random.js";
 import { parseCli } from "../lib/cli.js";
 import { reportQuality } from "./report-quality.js";
 import { prepareTable } from "./train.js";
@@ -52,7 +52,7 @@ async function continuousVariant(input: { table: string; schema: string }, seed:
   const schema = await readSchemaFile(input.schema);
   const table = await readTableCsv(input.table);
   const truth = schema.truth ?? {};
-  const random = seededRandom(seed * 101 + 9);
+  const random = createRandom(seed * 101 + 9);
   const rows = table.rows.map((row) => {
     const arm = String(row[schema.treatment.column] ?? "");
     const mu = Number(row[truth[arm] ?? ""] ?? 0);
