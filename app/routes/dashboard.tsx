@@ -7,7 +7,7 @@ import { listTeams } from "~/models/quality.server";
 import { requireRole } from "~/utils/auth/auth.server";
 import { formatPercent, formatPoints, type Lang, pageTitle, useT } from "~/utils/i18n";
 import { dashboardAnswers } from "~/utils/quality/answers";
-import { type Cell, cellText, columnHeader, dashboardText, formatRate, labelText, type ReportTable, SUPPRESSED } from "~/utils/quality/quality-report";
+import { type Cell, cellText, columnHeader, dashboardText, formatRate, labelText, type ReportTable, SUPPRESSED, type TableId } from "~/utils/quality/quality-report";
 import { getQualityReport, parseQualityFilter } from "~/utils/quality/quality.server";
 
 export const meta = pageTitle((t) => t.dashboard.title ?? t.navDashboard);
@@ -89,6 +89,11 @@ function ShownDashboard({ report, lang, query }: { report: ShownReport; lang: La
   const rate = (v: number) => formatRate(v, lang);
   const percent = (v: number) => formatPercent(v, lang);
   const suppressedLabel = d("suppressedCell");
+  const section = { lang, query, catalogue };
+  /** Shares per group (0–100 %) with their 95% intervals, as most sections show them. */
+  const rateChart = (id: TableId, table: ReportTable, valueColumn: number, interval?: [number, number]) => (
+    <BarChart title={d(id)} desc={d("chartBarsDesc")} bars={barsOf(table, lang, valueColumn, interval, catalogue)} max={1} format={rate} tickFormat={percent} suppressedLabel={suppressedLabel} />
+  );
   const answers = dashboardAnswers(report as Parameters<typeof dashboardAnswers>[0], lang);
   const months = report.tables["adoption-month"];
   const outcomes = report.tables["outcome-month"];
@@ -109,11 +114,9 @@ function ShownDashboard({ report, lang, query }: { report: ShownReport; lang: La
       </section>
 
       <ReportSection
+        {...section}
         id="adoption-month"
-        lang={lang}
-        query={query}
         table={months}
-        catalogue={catalogue}
         chart={
           <LineChart
             title={d("trendAdoption")}
@@ -126,11 +129,9 @@ function ShownDashboard({ report, lang, query }: { report: ShownReport; lang: La
         }
       />
       <ReportSection
+        {...section}
         id="outcome-month"
-        lang={lang}
-        query={query}
         table={outcomes}
-        catalogue={catalogue}
         note={`${d("trendOutcomeNote")} ${d("a_works_note")}`}
         chart={
           <LineChart
@@ -150,41 +151,33 @@ function ShownDashboard({ report, lang, query }: { report: ShownReport; lang: La
       <details className="more" data-testid="more">
         <summary>{d("moreDetail")}</summary>
         <ReportSection
+          {...section}
           id="adoption-team"
-          lang={lang}
-          query={query}
           table={report.tables["adoption-team"]}
-          catalogue={catalogue}
           level={3}
-          chart={<BarChart title={d("adoption-team")} desc={d("chartBarsDesc")} bars={barsOf(report.tables["adoption-team"], lang, 4, [5, 6], catalogue)} max={1} format={rate} tickFormat={percent} suppressedLabel={suppressedLabel} />}
+          chart={rateChart("adoption-team", report.tables["adoption-team"], 4, [5, 6])}
         />
         <ReportSection
+          {...section}
           id="interventions"
-          lang={lang}
-          query={query}
           table={report.tables.interventions}
-          catalogue={catalogue}
           level={3}
-          chart={<BarChart title={d("interventions")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.interventions, lang, 5, [6, 7], catalogue)} max={1} format={rate} tickFormat={percent} suppressedLabel={suppressedLabel} />}
+          chart={rateChart("interventions", report.tables.interventions, 5, [6, 7])}
         />
         <ReportSection
+          {...section}
           id="reasons"
-          lang={lang}
-          query={query}
           table={report.tables.reasons}
-          catalogue={catalogue}
           level={3}
-          chart={<BarChart title={d("reasons")} desc={d("chartBarsDesc")} bars={barsOf({ ...report.tables.reasons, rows: withoutTotal(report.tables.reasons) }, lang, 2, undefined, catalogue)} max={1} format={rate} tickFormat={percent} suppressedLabel={suppressedLabel} />}
+          chart={rateChart("reasons", { ...report.tables.reasons, rows: withoutTotal(report.tables.reasons) }, 2)}
         />
         <ReportSection
+          {...section}
           id="followed"
-          lang={lang}
-          query={query}
           note={d("followedNote")}
           table={report.tables.followed}
-          catalogue={catalogue}
           level={3}
-          chart={<BarChart title={d("followed")} desc={d("chartBarsDesc")} bars={barsOf(report.tables.followed, lang, 5, [6, 7], catalogue)} max={1} format={rate} tickFormat={percent} suppressedLabel={suppressedLabel} />}
+          chart={rateChart("followed", report.tables.followed, 5, [6, 7])}
         />
       </details>
 
@@ -192,42 +185,26 @@ function ShownDashboard({ report, lang, query }: { report: ShownReport; lang: La
         <summary>{d("analyst")}</summary>
         <p className="muted">{d("analystIntro")}</p>
         <ReportSection
+          {...section}
           id="offpolicy"
-          lang={lang}
-          query={query}
           note={d("offpolicyNote")}
           table={report.tables.offpolicy}
-          catalogue={catalogue}
           level={3}
-          chart={
-            <BarChart
-              title={d("offpolicy")}
-              desc={d("chartBarsDesc")}
-              bars={barsOf({ ...report.tables.offpolicy, rows: report.tables.offpolicy.rows.filter((r) => r[0] !== "difference") }, lang, 2, [3, 4], catalogue)}
-              max={1}
-              format={rate}
-              tickFormat={percent}
-              suppressedLabel={suppressedLabel}
-            />
-          }
+          chart={rateChart("offpolicy", { ...report.tables.offpolicy, rows: report.tables.offpolicy.rows.filter((r) => r[0] !== "difference") }, 2, [3, 4])}
         />
         <ReportSection
+          {...section}
           id="calibration"
-          lang={lang}
-          query={query}
           note={d("calibrationShared")}
           table={report.tables.calibration}
-          catalogue={catalogue}
           level={3}
           chart={<CalibrationCharts table={report.tables.calibration} lang={lang} catalogue={catalogue} />}
         />
         <ReportSection
+          {...section}
           id="drift"
-          lang={lang}
-          query={query}
           note={report.driftAvailable ? d("driftNote") : d("driftUnavailable")}
           table={report.tables.drift}
-          catalogue={catalogue}
           level={3}
           chart={
             report.driftAvailable ? (
@@ -245,17 +222,15 @@ function ShownDashboard({ report, lang, query }: { report: ShownReport; lang: La
             ) : null
           }
         />
-        <ReportSection id="fairness" lang={lang} query={query} note={d("fairnessNote")} table={report.tables.fairness} catalogue={catalogue} level={3} />
+        <ReportSection {...section} id="fairness" note={d("fairnessNote")} table={report.tables.fairness} level={3} />
         <ReportSection
+          {...section}
           id="adoption-period"
-          lang={lang}
-          query={query}
           note={d("periodNote")}
           table={report.tables["adoption-period"]}
-          catalogue={catalogue}
           level={3}
         />
-        <ReportSection id="adoption-arm" lang={lang} query={query} table={report.tables["adoption-arm"]} catalogue={catalogue} level={3} />
+        <ReportSection {...section} id="adoption-arm" table={report.tables["adoption-arm"]} level={3} />
       </details>
     </>
   );
