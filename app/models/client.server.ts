@@ -82,6 +82,14 @@ export async function getClient({ id, caseworkerId }: { id: string; caseworkerId
   return { id: client.id, code: client.code, status: client.status, lastContactAt: client.lastContactAt, version: client.version, profile };
 }
 
+/**
+ * Whose caseload a client is in, for opening another case worker's client with a stated reason;
+ * null when no such client exists.
+ */
+export async function getClientOwner({ id }: { id: string }): Promise<{ caseworkerId: string } | null> {
+  return getDb().client.findUnique({ where: { id }, select: { caseworkerId: true } });
+}
+
 /** The display code to try on the given attempt (0, 1, …); a fixed string is tried once. */
 export type ClientCodeGenerator = (attempt: number) => string;
 const MAX_CODE_ATTEMPTS = 5;

@@ -3,6 +3,7 @@ import { getDecisionHistory, recordDecision } from "~/models/decision.server";
 import { apiJson, handleApiRequest, type HandlerArgs, invalidParams, problem, readJsonBody, requireApiUser } from "~/utils/api/api.server";
 import { apiSchemasFor, ListQuerySchema, pageLinks } from "~/utils/api/api-schemas";
 import { getServingCatalogue } from "~/utils/registry/predictor.server";
+import { CASELOAD_REASON } from "~/utils/audit-actions";
 import { audit } from "~/utils/audit.server";
 
 async function requireOwnClient(request: Request, clientId: string | undefined) {
@@ -43,7 +44,7 @@ async function POST({ request, params }: HandlerArgs) {
   const body = await readJsonBody(request, apiSchemasFor(await getServingCatalogue()).decisionRequest);
   const result = await recordDecision({ clientId: client.id, caseworkerId: user.id, expectedVersion: body.version, ...body });
   if (!result.ok) {
-    await audit({ actorId: user.id, action: "decision.record", object: `client:${client.id}`, result: "failed", request });
+    await audit({ actorId: user.id, action: "decision.record", object: `client:${client.id}`, result: "failed", request, reason: CASELOAD_REASON });
     if (result.reason === "conflict") return problem({ status: 409, detail: "The client was updated since this version; read it again." });
     if (result.reason === "what_if") {
       return problem({
@@ -61,6 +62,6 @@ async function POST({ request, params }: HandlerArgs) {
     }
     return problem({ status: 404, detail: "Recommendation not found for this client.", invalidParams: [{ name: "recommendationId", reason: "unknown" }] });
   }
-  await audit({ actorId: user.id, action: "decision.record", object: `decision:${result.id}`, result: "ok", request });
+  await audit({ actorId: user.id, action: "decision.record", object: `decision:${result.id}`, result: "ok", request, reason: CASELOAD_REASON });
   return apiJson({ id: result.id }, { status: 201 });
 }

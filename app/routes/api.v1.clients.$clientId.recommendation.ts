@@ -1,6 +1,7 @@
 import { getClient } from "~/models/client.server";
 import { recordShownRecommendation } from "~/models/recommendation.server";
 import { apiJson, handleApiRequest, type HandlerArgs, problem, requireApiUser } from "~/utils/api/api.server";
+import { CASELOAD_REASON } from "~/utils/audit-actions";
 import { audit } from "~/utils/audit.server";
 import { recommendForClient } from "~/utils/registry/predictor.server";
 
@@ -18,6 +19,6 @@ async function GET({ request, params }: HandlerArgs) {
   const result = await recommendForClient(client.profile);
   if (!result) return problem({ status: 503, detail: "No model is active yet." });
   const shown = await recordShownRecommendation({ clientId: client.id, result, variant: "api" });
-  await audit({ actorId: user.id, action: "recommendation.shown", object: `recommendation:${shown.id}`, result: "ok", request });
+  await audit({ actorId: user.id, action: "recommendation.shown", object: `recommendation:${shown.id}`, result: "ok", request, reason: CASELOAD_REASON });
   return apiJson({ clientCode: client.code, recommendationId: shown.id, ...shown.result });
 }

@@ -122,6 +122,7 @@ export default function AuditLog() {
               <th scope="col">{t.auditClient}</th>
               <th scope="col">{t.auditAction}</th>
               <th scope="col">{t.auditPurpose}</th>
+              <th scope="col">{t.auditReason}</th>
               <th scope="col">{t.auditResult}</th>
               <th scope="col">{t.auditObject}</th>
               <th scope="col">{t.auditOrigin}</th>
@@ -136,6 +137,7 @@ export default function AuditLog() {
                 <td>{e.client || "—"}</td>
                 <td title={e.code}>{e.action}</td>
                 <td>{e.purpose || "—"}</td>
+                <td data-testid="audit-reason">{e.reason || "—"}</td>
                 <td>{e.result}</td>
                 <td>{e.object || "—"}</td>
                 <td>{e.origin || "—"}</td>

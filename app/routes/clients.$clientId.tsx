@@ -5,9 +5,11 @@ import type { Catalogue } from "../../model/config/municipality";
 import { IntakeFields } from "~/components/intake-fields";
 import { AdviceVerdict, RankingTable } from "~/components/ranking-table";
 import { SecondaryNote, secondaryColumns } from "~/components/secondary-effects";
-import { completeClientProfile, getClient } from "~/models/client.server";
+import { completeClientProfile, getClient, getClientOwner } from "~/models/client.server";
 import { getDecisionHistory, getOutcomeHistory, recordDecision, recordOutcome } from "~/models/decision.server";
+import { getStatedAccessReason } from "~/models/audit.server";
 import { recordShownRecommendation } from "~/models/recommendation.server";
+import { AccessReasonSchema, auditReasonLabel, CASELOAD_REASON, STATED_REASONS, statedReasonLabel, storedReason } from "~/utils/audit-actions";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth/auth.server";
 import {
@@ -34,7 +36,7 @@ import { readForm } from "~/utils/forms/form.server";
 export const meta: MetaFunction<typeof loader> = ({ data, matches }) => {
   const root = matches.find((m) => m.id === "root")?.data as { lang?: Lang } | undefined;
   const t = MESSAGES[root?.lang ?? "nl"];
-  return [{ title: `${t.client} ${data?.client.code ?? ""} — Trajectwijzer` }];
+  return [{ title: `${t.client} ${data && !data.reasonRequired ? data.client.code : ""} — Trajectwijzer` }];
 };
 
 const SAVED = ["decision", "outcome", "profile"] as const;
@@ -49,11 +51,37 @@ async function requireOwnClient(request: Request, clientId: string | undefined) 
   return { user, client };
 }
 
+/** A reason stated to open another case worker's client holds for this long (a working day). */
+const STATED_REASON_HOURS = 8;
+
+/**
+ * Who may read this file, and why (recorded with every entry about it): a client in the case
+ * worker's own caseload ("caseload"); another case worker's client, read only, once the case worker
+ * stated a reason in the last STATED_REASON_HOURS ("break the glass"). `reasonRequired` when a reason
+ * is needed first; a client that does not exist is a 404.
+ */
+async function requireClientAccess(request: Request, clientId: string | undefined) {
+  const user = await requireRole(request, ["caseworker"]);
+  const id = clientId ?? "";
+  const own = await getClient({ id, caseworkerId: user.id });
+  if (own) return { user, client: own, ownerId: user.id, reason: CASELOAD_REASON, own: true as const };
+  const owner = await getClientOwner({ id });
+  const since = new Date(Date.now() - STATED_REASON_HOURS * 3600 * 1000);
+  const reason = owner ? await getStatedAccessReason({ actorId: user.id, clientId: id, since }) : null;
+  const client = owner && reason ? await getClient({ id, caseworkerId: owner.caseworkerId }) : null;
+  if (owner && reason && client) return { user, client, ownerId: owner.caseworkerId, reason, own: false as const };
+  await audit({ actorId: user.id, action: "client.access", object: `client:${id}`, result: "denied", request });
+  if (!owner) throw new Response("Not found", { status: 404 });
+  return { user, reasonRequired: true as const };
+}
+
 export async function loader({ request, params }: LoaderFunctionArgs) {
-  const { user, client } = await requireOwnClient(request, params.clientId);
+  const access = await requireClientAccess(request, params.clientId);
+  if ("reasonRequired" in access) return data({ reasonRequired: true as const, hours: STATED_REASON_HOURS }, { status: 403 });
+  const { user, client, ownerId, reason } = access;
   const lang = await getLang(request);
   const url = new URL(request.url);
-  await audit({ actorId: user.id, action: "client.view", object: `client:${client.id}`, result: "ok", request });
+  await audit({ actorId: user.id, action: "client.view", object: `client:${client.id}`, result: "ok", request, reason });
   // The serving model's terms: a client registered under an earlier model may lack facts it needs;
   // then the page asks for them and no advice is computed from invented values.
   const catalogue = await getServingCatalogue();
@@ -78,14 +106,17 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const shown = await recordShownRecommendation({ clientId: client.id, result: recommendation, variant: whatIf.active.join(",") });
     recommendationId = shown.id;
     shownRecommendation = shown.result;
-    await audit({ actorId: user.id, action: "recommendation.shown", object: `recommendation:${shown.id}`, result: "ok", request });
+    await audit({ actorId: user.id, action: "recommendation.shown", object: `recommendation:${shown.id}`, result: "ok", request, reason });
   }
   const [decisions, outcomes] = await Promise.all([
-    getDecisionHistory({ clientId: client.id, caseworkerId: user.id }),
-    getOutcomeHistory({ clientId: client.id, caseworkerId: user.id }),
+    getDecisionHistory({ clientId: client.id, caseworkerId: ownerId }),
+    getOutcomeHistory({ clientId: client.id, caseworkerId: ownerId }),
   ]);
   const saved = SAVED.find((s) => s === url.searchParams.get("saved")) ?? null;
   return {
+    reasonRequired: false as const,
+    // Read by someone outside the caseload: shown in words, no changes possible.
+    statedReason: access.own ? null : auditReasonLabel(reason, lang),
     client: {
       id: client.id,
       code: client.code,
@@ -94,6 +125,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       profile: client.profile,
       lastContactAt: client.lastContactAt.toISOString(),
       closed: client.status === "closed",
+      readOnly: client.status === "closed" || !access.own,
     },
     catalogue,
     missing,
@@ -110,11 +142,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   };
 }
 
+/** The reason a case worker states before another case worker's client opens (audited; then the file opens read only). */
+async function stateAccessReason(options: { request: Request; userId: string; clientId: string; form: Record<string, FormDataEntryValue>; lang: Lang }) {
+  const { request, userId, clientId } = options;
+  const owner = await getClientOwner({ id: clientId });
+  if (!owner) throw new Response("Not found", { status: 404 });
+  if (owner.caseworkerId === userId) return redirect(`/clients/${clientId}`);
+  const parsed = AccessReasonSchema.safeParse(options.form);
+  if (!parsed.success) {
+    const t = MESSAGES[options.lang];
+    const noteMissing = parsed.error.issues.every((i) => i.path[0] === "note");
+    return data({ intent: "access" as const, errors: noteMissing ? { note: t.accessReasonNoteRequired } : { reason: t.accessReasonRequired } }, { status: 400 });
+  }
+  await audit({ actorId: userId, action: "client.break_glass", object: `client:${clientId}`, result: "ok", request, reason: storedReason(parsed.data) });
+  return redirect(`/clients/${clientId}`);
+}
+
 export async function action({ request, params }: ActionFunctionArgs) {
-  const { user, client } = await requireOwnClient(request, params.clientId);
+  const caller = await requireRole(request, ["caseworker"]);
   const lang = await getLang(request);
   const formData = await readForm(request);
   const form = Object.fromEntries(formData);
+  if (form.intent === "access") return stateAccessReason({ request, userId: caller.id, clientId: params.clientId ?? "", form, lang });
+  // Changes only by the client's own case worker.
+  const { user, client } = await requireOwnClient(request, params.clientId);
+  const reason = CASELOAD_REASON;
   if (client.status === "closed") {
     const intent = form.intent === "decision" || form.intent === "outcome" || form.intent === "profile" ? form.intent : ("unknown" as const);
     return data({ intent, errors: formMessage("closed", lang) }, { status: 409 });
@@ -133,7 +185,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       reasonText: parsed.data.reasonText,
     });
     if (!result.ok) {
-      await audit({ actorId: user.id, action: "decision.record", object: `client:${client.id}`, result: "failed", request });
+      await audit({ actorId: user.id, action: "decision.record", object: `client:${client.id}`, result: "failed", request, reason });
       if (result.reason === "what_if") return data({ intent: "decision" as const, errors: formMessage("what_if_recommendation", lang) }, { status: 400 });
       return {
         intent: "decision" as const,
@@ -145,7 +197,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
               : formMessage("foreign_recommendation", lang),
       };
     }
-    await audit({ actorId: user.id, action: "decision.record", object: `decision:${result.id}`, result: "ok", request });
+    await audit({ actorId: user.id, action: "decision.record", object: `decision:${result.id}`, result: "ok", request, reason });
     return redirect(`/clients/${client.id}?saved=decision`);
   }
   if (form.intent === "outcome") {
@@ -155,10 +207,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!parsed.success) return { intent: "outcome" as const, errors: formErrors(parsed.error.issues, lang) };
     const result = await recordOutcome({ clientId: client.id, caseworkerId: user.id, expectedVersion: parsed.data.version, ...parsed.data });
     if (!result.ok) {
-      await audit({ actorId: user.id, action: "outcome.record", object: `client:${client.id}`, result: "failed", request });
+      await audit({ actorId: user.id, action: "outcome.record", object: `client:${client.id}`, result: "failed", request, reason });
       return { intent: "outcome" as const, errors: result.reason === "conflict" ? conflictError(lang) : formMessage("no_decision", lang) };
     }
-    await audit({ actorId: user.id, action: "outcome.record", object: `outcome:${result.id}`, result: "ok", request });
+    await audit({ actorId: user.id, action: "outcome.record", object: `outcome:${result.id}`, result: "ok", request, reason });
     return redirect(`/clients/${client.id}?saved=outcome`);
   }
   if (form.intent === "profile") {
@@ -175,7 +227,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
     const result = await completeClientProfile({ id: client.id, caseworkerId: user.id, version, answers: parsed.data });
     if (!result.ok) return data({ intent: "profile" as const, errors: conflictError(lang) }, { status: 409 });
-    await audit({ actorId: user.id, action: "client.profile_complete", object: `client:${client.id}`, result: "ok", request });
+    await audit({ actorId: user.id, action: "client.profile_complete", object: `client:${client.id}`, result: "ok", request, reason });
     return redirect(`/clients/${client.id}?saved=profile`);
   }
   return { intent: "unknown" as const, errors: formMessage("unknown_intent", lang) };
@@ -183,7 +235,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 /** The facts the serving model needs that this client's profile does not hold yet. */
 function MissingFactsForm() {
-  const { client, catalogue, missing } = useLoaderData<typeof loader>();
+  const { client, catalogue, missing } = useFile();
   const result = useActionData<typeof action>();
   const t = useT();
   const errors: Record<string, string> = result?.intent === "profile" ? result.errors : {};
@@ -207,7 +259,7 @@ function MissingFactsForm() {
  * possible answers (largest first), and a form to fill them in once they are known.
  */
 function UnknownFacts() {
-  const { client, catalogue, unknown, impacts, recommendation } = useLoaderData<typeof loader>();
+  const { client, catalogue, unknown, impacts, recommendation } = useFile();
   const result = useActionData<typeof action>();
   const t = useT();
   if (unknown.length === 0) return null;
@@ -240,7 +292,7 @@ function UnknownFacts() {
           );
         })}
       </ul>
-      {client.closed ? null : (
+      {client.readOnly ? null : (
         <details className="no-print" open={errors.form !== undefined || Object.keys(errors).length > 0}>
           <summary>{t.fillUnknownFacts}</summary>
           <Form method="post" noValidate aria-label={t.fillUnknownFacts} key={client.version}>
@@ -281,7 +333,7 @@ function FieldError({ id, message }: { id: string; message: string | undefined }
  * announced when it appears (the save redirects back here).
  */
 function SavedNotice() {
-  const { saved, decisions, outcomes } = useLoaderData<typeof loader>();
+  const { saved, decisions, outcomes } = useFile();
   const t = useT();
   const text =
     saved === "decision" && decisions[0]
@@ -304,7 +356,7 @@ function SavedNotice() {
 
 /** Code, status, last contact, decision state and model version, at the top of the file (and of the print). */
 function ClientSummary() {
-  const { client, catalogue, decisions, recommendation } = useLoaderData<typeof loader>();
+  const { client, catalogue, decisions, recommendation, statedReason } = useFile();
   const t = useT();
   const latest = decisions[0];
   const modelVersion = recommendation?.modelVersion ?? latest?.recommendation?.modelVersion ?? "—";
@@ -347,15 +399,20 @@ function ClientSummary() {
           {t.closedReadOnly}
         </p>
       ) : null}
+      {statedReason ? (
+        <p className="notice" data-testid="stated-reason">
+          {t.accessReasonNotice.replace("{reason}", statedReason)}
+        </p>
+      ) : null}
     </section>
   );
 }
 
 function WhatIfForm() {
-  const { whatIfs, activeWhatIfs, client } = useLoaderData<typeof loader>();
+  const { whatIfs, activeWhatIfs, client } = useFile();
   const t = useT();
   const submit = useSubmit();
-  if (whatIfs.length === 0 || client.closed) return null;
+  if (whatIfs.length === 0 || client.readOnly) return null;
   return (
     <Form
       method="get"
@@ -381,13 +438,13 @@ function WhatIfForm() {
 }
 
 function DecisionForm() {
-  const { client, catalogue, recommendation, recommendationId, activeWhatIfs, decisions } = useLoaderData<typeof loader>();
+  const { client, catalogue, recommendation, recommendationId, activeWhatIfs, decisions } = useFile();
   const data = useActionData<typeof action>();
   const t = useT();
   const errors: Record<string, string> = data?.intent === "decision" ? data.errors : {};
   const top = recommendation?.arms.find((a) => a.rank === 1)?.arm;
   const advised = recommendation?.advise === false ? undefined : top;
-  if (client.closed) return null;
+  if (client.readOnly) return null;
   if (!recommendation || !recommendationId || activeWhatIfs.length > 0) {
     return activeWhatIfs.length > 0 ? <p className="muted no-print">{t.decisionNeedsOwnProfile}</p> : null;
   }
@@ -465,10 +522,10 @@ function YesNo({ name, legend, error }: { name: string; legend: string; error?: 
 }
 
 function OutcomeForm() {
-  const { client, decisions } = useLoaderData<typeof loader>();
+  const { client, decisions } = useFile();
   const data = useActionData<typeof action>();
   const t = useT();
-  if (decisions.length === 0 || client.closed) return null;
+  if (decisions.length === 0 || client.readOnly) return null;
   const errors: Record<string, string> = data?.intent === "outcome" ? data.errors : {};
   return (
     <Form method="post" noValidate aria-labelledby="outcome-heading" key={client.version} className="no-print">
@@ -494,7 +551,7 @@ function OutcomeForm() {
 }
 
 function History() {
-  const { catalogue, decisions, outcomes } = useLoaderData<typeof loader>();
+  const { catalogue, decisions, outcomes } = useFile();
   const t = useT();
   if (decisions.length === 0) return <p className="muted">{t.noDecisionYet}</p>;
   return (
@@ -574,8 +631,67 @@ function PrintButton() {
   );
 }
 
+/** The open file's data (the page renders the reason form instead while a reason is needed). */
+function useFile() {
+  const loaded = useLoaderData<typeof loader>();
+  if (loaded.reasonRequired) throw new Error("the client's file is not open");
+  return loaded;
+}
+
+/** Before another case worker's client opens: why (audited with every view of it), then read only. */
+function AccessReasonForm({ hours }: { hours: number }) {
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const errors: Record<string, string | undefined> = result?.intent === "access" ? result.errors : {};
+  return (
+    <div className="page">
+      <p>
+        <Link to="/clients">{t.backToCaseload}</Link>
+      </p>
+      <h1>{t.accessReasonTitle}</h1>
+      <p>{t.accessReasonIntro.replace("{hours}", String(hours))}</p>
+      <Form method="post" noValidate data-testid="access-reason">
+        <input type="hidden" name="intent" value="access" />
+        <fieldset aria-describedby={errors.reason ? "reason-error" : undefined}>
+          <legend>{t.accessReasonLabel}</legend>
+          {STATED_REASONS.map((reason) => (
+            <div className="checkbox-field" key={reason}>
+              <input type="radio" id={`reason-${reason}`} name="reason" value={reason} required />
+              <label htmlFor={`reason-${reason}`}>{statedReasonLabel(reason, t.lang)}</label>
+            </div>
+          ))}
+          <FieldError id="reason-error" message={errors.reason} />
+        </fieldset>
+        <div className="field">
+          <label htmlFor="reason-note">{t.accessReasonNoteLabel}</label>
+          <input
+            id="reason-note"
+            name="note"
+            maxLength={200}
+            autoComplete="off"
+            aria-invalid={errors.note ? true : undefined}
+            aria-describedby={errors.note ? "note-help note-error" : "note-help"}
+          />
+          <p className="help" id="note-help">
+            {t.accessReasonNoteHelp}
+          </p>
+          <FieldError id="note-error" message={errors.note} />
+        </div>
+        <button type="submit" className="primary">
+          {t.accessReasonSubmit}
+        </button>
+      </Form>
+    </div>
+  );
+}
+
 export default function ClientPage() {
-  const { client, catalogue, missing, recommendation, before, activeWhatIfs } = useLoaderData<typeof loader>();
+  const loaded = useLoaderData<typeof loader>();
+  return loaded.reasonRequired ? <AccessReasonForm hours={loaded.hours} /> : <ClientFile />;
+}
+
+function ClientFile() {
+  const { client, catalogue, missing, recommendation, before, activeWhatIfs } = useFile();
   const navigation = useNavigation();
   const t = useT();
   const hypothetical = activeWhatIfs.length > 0;
@@ -595,7 +711,7 @@ export default function ClientPage() {
       <section aria-labelledby="ranking-heading">
         <h2 id="ranking-heading">{t.rankedTrajectories}</h2>
         {missing.length > 0 ? (
-          client.closed ? null : <MissingFactsForm />
+          client.readOnly ? null : <MissingFactsForm />
         ) : recommendation ? (
           <>
             <p className="muted no-print">{t.rankingIntro}</p>

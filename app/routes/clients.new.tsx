@@ -3,6 +3,7 @@ import { data, redirect } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { IntakeFields } from "~/components/intake-fields";
 import { createClient } from "~/models/client.server";
+import { CASELOAD_REASON } from "~/utils/audit-actions";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth/auth.server";
 import { getEnv } from "~/utils/env.server";
@@ -47,7 +48,7 @@ export async function action({ request }: ActionFunctionArgs) {
     const errors = created.reason === "duplicate" ? duplicateReferenceError(lang) : codeUnavailableError(lang);
     return data({ errors, values }, { status: 409 });
   }
-  await audit({ actorId: user.id, action: "client.create", object: `client:${created.id}`, result: "ok", request });
+  await audit({ actorId: user.id, action: "client.create", object: `client:${created.id}`, result: "ok", request, reason: CASELOAD_REASON });
   return redirect(`/clients/${created.id}`);
 }
 

@@ -8,6 +8,7 @@ import { useTestDatabase } from "../setup/test-db";
  * and a CSV export that is itself audited.
  */
 let cookie = "";
+let otherCookie = "";
 let ids: { worker: string; other: string; manager: string; client: string; decision: string };
 let audit: typeof import("~/utils/audit.server");
 
@@ -26,15 +27,16 @@ beforeAll(async () => {
     data: { clientId: client.id, recommendationId: rec.id, chosenArm: "jobcoaching", followedAdvice: true, decidedById: worker.id, version: 1 },
   });
   ids = { worker: worker.id, other: other.id, manager: manager.id, client: client.id, decision: decision.id };
-  const event = (at: string, actorId: string | null, action: string, object: string | null) =>
-    db.auditEvent.create({ data: { at: new Date(at), actorId, action, object, result: "ok", origin: "127.0.0.1" } });
+  const event = (at: string, actorId: string | null, action: string, object: string | null, reason: string | null = null) =>
+    db.auditEvent.create({ data: { at: new Date(at), actorId, action, object, result: "ok", origin: "127.0.0.1", reason } });
   // 23:30 UTC on 28 March 2026 is 00:30 on 29 March in Amsterdam (the night clocks go forward).
-  await event("2026-03-28T23:30:00Z", worker.id, "client.view", `client:${client.id}`);
-  await event("2026-03-29T10:00:00Z", worker.id, "decision.record", `decision:${decision.id}`);
-  await event("2026-03-29T10:00:01Z", worker.id, "recommendation.shown", `recommendation:${rec.id}`);
+  await event("2026-03-28T23:30:00Z", worker.id, "client.view", `client:${client.id}`, "caseload");
+  await event("2026-03-29T10:00:00Z", worker.id, "decision.record", `decision:${decision.id}`, "caseload");
+  await event("2026-03-29T10:00:01Z", other.id, "recommendation.shown", `recommendation:${rec.id}`, "other: vraag van de wijkteamleider");
   await event("2026-03-30T08:00:00Z", other.id, "login", `user:${other.id}`);
   await event("2026-03-27T08:00:00Z", null, "login.failed", "user:oidc-0123456789abcdef0123");
   cookie = (await createSession(manager.id)).split(";")[0] ?? "";
+  otherCookie = (await createSession(other.id)).split(";")[0] ?? "";
 });
 
 const page = (query: string, lang: "nl" | "en" = "nl") => audit.getAuditPage(audit.parseAuditQuery(new URL(`http://localhost/audit?${query}`)), lang, 50);
@@ -62,7 +64,7 @@ describe("audit log for a privacy officer", () => {
   });
 
   it("filters by person, client code, action and period (whole local days, 'to' inclusive); bad values are ignored", async () => {
-    expect((await page(`person=${ids.worker}`)).total).toBe(3);
+    expect((await page(`person=${ids.worker}`)).total).toBe(2);
     expect((await page("client=tw-aud1t")).total).toBe(3);
     expect(await page("client=TW-NOPE")).toMatchObject({ total: 0, unknownClient: true });
     expect((await page("action=login")).rows.map((r) => r.code)).toEqual(["login"]);
@@ -79,14 +81,75 @@ describe("audit log for a privacy officer", () => {
     const text = new TextDecoder("utf-8", { ignoreBOM: true }).decode(await response.arrayBuffer());
     expect(text.charCodeAt(0)).toBe(0xfeff);
     const lines = text.slice(1).trimEnd().split("\r\n");
-    expect(lines[0]).toBe("Tijd (Europe/Amsterdam);Wie;Wie (id);Rol;Cliënt;Handeling;Handeling (code);Waarom;Resultaat;Object;Herkomst (adres)");
+    expect(lines[0]).toBe("Tijd (Europe/Amsterdam);Wie;Wie (id);Rol;Cliënt;Handeling;Handeling (code);Waarom;Reden van inzage;Resultaat;Object;Herkomst (adres)");
     expect(lines).toHaveLength(4);
-    expect(lines[3]).toBe(`2026-03-29 00:30:00;Kim de Vries;${ids.worker};Klantmanager;TW-AUD1T;Cliëntdossier ingezien;client.view;Begeleiding van de cliënt naar werk;Gelukt;;127.0.0.1`);
+    expect(lines[3]).toBe(
+      `2026-03-29 00:30:00;Kim de Vries;${ids.worker};Klantmanager;TW-AUD1T;Cliëntdossier ingezien;client.view;Begeleiding van de cliënt naar werk;Eigen caseload;Gelukt;;127.0.0.1`,
+    );
+    expect(lines[1]).toContain(";Anders: vraag van de wijkteamleider;");
     const { getDb } = await import("~/utils/db.server");
     const exported = await getDb().auditEvent.findFirst({ where: { action: "audit.export" }, select: { actorId: true, object: true } });
     expect(exported).toEqual({ actorId: ids.manager, object: "audit?client=TW-AUD1T" });
     // A name that looks like a formula stays text in a spreadsheet.
     const all = await route.loader({ request: new Request(`http://localhost/audit/export.csv?person=${ids.other}`, { headers: { Cookie: cookie } }), params: {}, context: {} });
     expect(await all.text()).toContain(";'=HYPERLINK(1);");
+  });
+
+  it("shows per entry why a client's file was opened; entries about no client file have none", async () => {
+    const { rows } = await page("");
+    expect(rows.find((r) => r.code === "client.view")?.reason).toBe("Eigen caseload");
+    expect(rows.find((r) => r.code === "recommendation.shown")?.reason).toBe("Anders: vraag van de wijkteamleider");
+    expect(rows.find((r) => r.code === "login")?.reason).toBe("");
+    expect((await page("", "en")).rows.find((r) => r.code === "client.view")?.reason).toBe("Own caseload");
+  });
+});
+
+describe("opening another case worker's client: a stated reason first (break the glass)", () => {
+  const url = () => `http://localhost/clients/${ids.client}`;
+  const post = async (form: Record<string, string>) => {
+    const route = await import("~/routes/clients.$clientId");
+    const request = new Request(url(), { method: "POST", body: new URLSearchParams(form), headers: { Cookie: otherCookie, Origin: "http://localhost" } });
+    try {
+      return await route.action({ request, params: { clientId: ids.client }, context: {} });
+    } catch (thrown) {
+      return thrown;
+    }
+  };
+
+  it("without a reason the file does not open: 403 with the form, and the attempt is audited", async () => {
+    const route = await import("~/routes/clients.$clientId");
+    const result = await route.loader({ request: new Request(url(), { headers: { Cookie: otherCookie } }), params: { clientId: ids.client }, context: {} });
+    expect(result).toMatchObject({ init: { status: 403 }, data: { reasonRequired: true, hours: 8 } });
+    expect(JSON.stringify(result)).not.toContain("TW-AUD1T");
+    const { getDb } = await import("~/utils/db.server");
+    expect(await getDb().auditEvent.count({ where: { actorId: ids.other, action: "client.access", result: "denied" } })).toBe(1);
+  });
+
+  it("a reason from the list, or 'other' with an explanation; nothing else", async () => {
+    const { AccessReasonSchema, storedReason } = await import("~/utils/audit-actions");
+    expect(AccessReasonSchema.safeParse({ intent: "access", reason: "other", note: "" }).success).toBe(false);
+    expect(AccessReasonSchema.safeParse({ intent: "access", reason: "curious" }).success).toBe(false);
+    const other = AccessReasonSchema.parse({ intent: "access", reason: "other", note: "  vraag   van de  wijkteamleider " });
+    expect(storedReason(other)).toBe("other: vraag van de wijkteamleider");
+    expect(storedReason(AccessReasonSchema.parse({ intent: "access", reason: "handover", note: "ignored" }))).toBe("handover");
+    const refused = (await post({ intent: "access", reason: "other", note: "" })) as { init: { status: number }; data: { errors: Record<string, string> } };
+    expect(refused.init.status).toBe(400);
+    expect(refused.data.errors.note).toContain("toelichting");
+  });
+
+  it("the stated reason is audited and opens the file for a working day; a change is still refused", async () => {
+    const audits = await import("~/models/audit.server");
+    const since = new Date(Date.now() - 8 * 3600 * 1000);
+    expect(await audits.getStatedAccessReason({ actorId: ids.other, clientId: ids.client, since })).toBeNull();
+    const done = (await post({ intent: "access", reason: "replacement" })) as Response;
+    expect(done.status).toBe(302);
+    expect(done.headers.get("Location")).toBe(`/clients/${ids.client}`);
+    expect(await audits.getStatedAccessReason({ actorId: ids.other, clientId: ids.client, since })).toBe("replacement");
+    // Another person, or a reason given before the period: not this grant.
+    expect(await audits.getStatedAccessReason({ actorId: ids.worker, clientId: ids.client, since })).toBeNull();
+    expect(await audits.getStatedAccessReason({ actorId: ids.other, clientId: ids.client, since: new Date(Date.now() + 60_000) })).toBeNull();
+    // Recording a decision stays with the client's own case worker.
+    const write = (await post({ intent: "decision", chosenArm: "jobcoaching" })) as Response;
+    expect(write.status).toBe(404);
   });
 });
