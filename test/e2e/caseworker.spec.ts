@@ -26,18 +26,45 @@ test("a case worker logs in, opens a client and sees trajectories ranked by the 
   await expectAccessible(page);
 });
 
-test("another case worker cannot open that client: 404, nothing learned", async ({ page }) => {
+test("another case worker opens that client only after stating why: read only, the reason in the audit log", async ({ page, browser }) => {
+  test.setTimeout(120_000);
   await login(page, "klantmanager1");
-  const href = await page.getByRole("table").getByRole("link").first().getAttribute("href");
+  const link = page.getByRole("table").getByRole("link").first();
+  const href = await link.getAttribute("href");
+  const code = ((await link.textContent()) ?? "").trim();
   expect(href).toMatch(/^\/clients\//);
   await page.getByRole("button", { name: "Uitloggen" }).click();
   await page.waitForURL(/\/login/);
 
   await login(page, "klantmanager2");
   await expect(page.getByRole("heading", { name: "Mijn cliënten" })).toBeVisible();
+  // Not in this case worker's caseload: a reason first, nothing of the file before it.
   const response = await page.goto(href ?? "/");
-  expect(response?.status()).toBe(404);
+  expect(response?.status()).toBe(403);
+  await expect(page.getByRole("heading", { name: "Dit dossier hoort niet bij uw caseload" })).toBeVisible();
   await expect(page.getByTestId("ranking")).toHaveCount(0);
+  await expect(page.getByRole("main")).not.toContainText(code);
+  await expectAccessible(page);
+  const form = page.getByTestId("access-reason");
+  await form.getByLabel("Anders").check();
+  await form.getByRole("button", { name: "Dossier openen" }).click();
+  await expect(form).toContainText("Geef bij 'Anders' een toelichting");
+  await form.getByLabel("Vervanging collega").check();
+  await form.getByRole("button", { name: "Dossier openen" }).click();
+  // The file opens, read only, saying why.
+  await expect(page.getByRole("heading", { name: `Cliënt ${code}` })).toBeVisible();
+  await expect(page.getByTestId("stated-reason")).toContainText("met als reden: Vervanging collega");
+  await expect(page.getByTestId("ranking")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Besluit opslaan" })).toHaveCount(0);
+
+  // The privacy officer's view: this view with its reason.
+  const manager = await (await browser.newContext()).newPage();
+  await login(manager, "manager");
+  await manager.goto(`/audit?client=${code}&action=client.view`);
+  const row = manager.getByTestId("audit").locator("tbody tr").first();
+  await expect(row).toContainText("Klantmanager Twee");
+  await expect(row.getByTestId("audit-reason")).toHaveText("Vervanging collega");
+  await manager.context().close();
 });
 
 test("a wrong password is refused with a clear message", async ({ page }) => {

@@ -28,6 +28,7 @@ test("audit log: names, roles and client codes, local time, filters, and an audi
   await expect(row).toContainText("Klantmanager");
   await expect(row).toContainText(code);
   await expect(row).toContainText("Cliëntdossier ingezien");
+  await expect(row.getByTestId("audit-reason")).toHaveText("Eigen caseload");
   await expect(row).not.toContainText("client.view");
   // Dutch local time: today's date in Amsterdam, written the Dutch way.
   const [y, m, d] = today.split("-");
@@ -39,10 +40,10 @@ test("audit log: names, roles and client codes, local time, filters, and an audi
   const text = await readFile(await (await download).path(), "utf8");
   expect(text.charCodeAt(0)).toBe(0xfeff);
   const lines = text.slice(1).trimEnd().split("\r\n");
-  expect(lines[0]).toBe("Tijd (Europe/Amsterdam);Wie;Wie (id);Rol;Cliënt;Handeling;Handeling (code);Waarom;Resultaat;Object;Herkomst (adres)");
+  expect(lines[0]).toBe("Tijd (Europe/Amsterdam);Wie;Wie (id);Rol;Cliënt;Handeling;Handeling (code);Waarom;Reden van inzage;Resultaat;Object;Herkomst (adres)");
   expect(lines.length).toBeGreaterThan(1);
   for (const line of lines.slice(1)) expect(line).toContain(`;Klantmanager Een;`);
-  expect(lines[1]).toContain(`;${code};Cliëntdossier ingezien;client.view;`);
+  expect(lines[1]).toContain(`;${code};Cliëntdossier ingezien;client.view;Begeleiding van de cliënt naar werk;Eigen caseload;`);
   // The export itself is in the log.
   await page.goto("/audit?action=audit.export");
   await expect(page.getByTestId("audit").locator("tbody tr").first()).toContainText("Auditlog geëxporteerd");
