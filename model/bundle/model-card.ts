@@ -181,12 +181,12 @@ function learnerMarkdown(learner: NonNullable<ModelCard["learner"]>): string[] {
     "",
     `Chosen by ${v.folds}-fold cross-fitted causal validation on the ${v.rows} training rows only (no test data, no ground truth): ${v.reason}.`,
     "",
-    "| learner | DR loss of the gains | policy value | gain over observed assignment (95% interval) |",
-    "|---|---|---|---|",
+    "| learner | DR loss of the gains | R-loss | policy value | gain over observed assignment (95% interval) |",
+    "|---|---|---|---|---|",
   );
   for (const c of v.candidates) {
     const g = c.gainOverObserved;
-    lines.push(`| ${c.kind}${c.kind === v.chosen ? " (chosen)" : ""} | ${c.drLoss.toFixed(4)} | ${c.policyValue.toFixed(3)} | ${signed(g.estimate)} (${signed(g.lower)} to ${signed(g.upper)}) |`);
+    lines.push(`| ${c.kind}${c.kind === v.chosen ? " (chosen)" : ""} | ${c.drLoss.toFixed(4)} | ${c.rLoss === undefined ? "–" : c.rLoss.toFixed(4)} | ${c.policyValue.toFixed(3)} | ${signed(g.estimate)} (${signed(g.lower)} to ${signed(g.upper)}) |`);
   }
   lines.push("", `Observed average outcome under current practice: ${v.observedValue.toFixed(3)}.`, "");
   lines.push(v.advise ? `Advice: ${v.adviceReason}.` : `**Information, not advice**: ${v.adviceReason}.`);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Encoder } from "../table/encoder.js";
-import { assignFolds, crossFitNuisance, gatherRows, pseudoOutcomes, splitFold } from "./cross-fit.js";
+import { assignFolds, crossFitNuisance, gatherRows, type Nuisance, pseudoOutcomes, splitFold } from "./cross-fit.js";
 import { drMemberValues, fitDrLearner } from "./dr.js";
 import { LEARNER_KINDS, type LearnerKind, meanOfMembers, type TrainingData } from "./learner.js";
 import { fitLinearLearner, linearMemberValues } from "./linear.js";
@@ -13,6 +13,11 @@ import { fitLinearLearner, linearMemberValues } from "./linear.js";
  * logistic propensity) fitted on the same other folds:
  *   drLoss        mean over rows and non-control arms of ((Γ_k − Γ_control) − predicted gain)²:
  *                 the error of the gains, up to a constant that is the same for every candidate;
+ *   rLoss         the R-learner's loss (Nie and Wager), mean over rows of
+ *                 ((Y − m) − Σ_k≠control (1[T = k] − e_k) · predicted gain_k)², with m = Σ_k e_k μ_k
+ *                 the cross-fitted outcome expected under current practice: the gains' error
+ *                 weighted by how much the arms vary at that client's covariates (no division by a
+ *                 propensity, so steadier than drLoss where overlap is thin);
  *   policyValue   mean Γ' of the arm the candidate ranks first: the average outcome if its first
  *                 choice were followed. Γ' is augmented with the arms' mean outcomes on the other
  *                 folds instead of the outcome model: an outcome model fitted on the same folds as
@@ -29,6 +34,8 @@ import { fitLinearLearner, linearMemberValues } from "./linear.js";
 export const CandidateScoreSchema = z.object({
   kind: z.enum(LEARNER_KINDS as [LearnerKind, ...LearnerKind[]]),
   drLoss: z.number(),
+  /** Absent in bundles validated before the R-loss was reported. */
+  rLoss: z.number().optional(),
   policyValue: z.number(),
   gainOverObserved: z.object({ estimate: z.number(), lower: z.number(), upper: z.number() }),
   seconds: z.number(),
@@ -49,8 +56,14 @@ export const ValidationSchema = z.object({
 });
 export type Validation = z.infer<typeof ValidationSchema>;
 
-/** Fits a candidate on `fit` rows and returns its expected outcomes for the `held` rows (held × K). */
-export type CandidateFit = (fit: Int32Array, held: Int32Array) => Promise<Float64Array>;
+/**
+ * A candidate's expected outcomes for the held-out rows (held × K) and the seconds its fit took where
+ * it ran (on a worker thread a fit first waits in the queue: that wait is not counted).
+ */
+export type HeldOutFit = { values: Float64Array; seconds: number };
+
+/** Fits a candidate on `fit` rows and predicts the `held` rows. */
+export type CandidateFit = (fit: Int32Array, held: Int32Array) => Promise<HeldOutFit>;
 
 export type SelectOptions = {
   data: TrainingData;
@@ -64,7 +77,7 @@ export type SelectOptions = {
   /** How the network is fitted inside the validation (it lives in model/network and may run on a worker thread). */
   fitNetwork?: CandidateFit;
   /** Fits of the other candidates, e.g. on worker threads; default: in this thread. */
-  fitCandidate?: (kind: LearnerKind, fit: Int32Array, held: Int32Array) => Promise<Float64Array>;
+  fitCandidate?: (kind: LearnerKind, fit: Int32Array, held: Int32Array) => Promise<HeldOutFit>;
   onCandidate?: (kind: LearnerKind, fold: number) => void;
 };
 
@@ -111,23 +124,41 @@ export async function selectLearner(options: SelectOptions): Promise<Validation>
   let observed = 0;
   for (let i = 0; i < n; i++) observed += (data.outcome[i] ?? 0) / n;
   const fitCandidate =
-    options.fitCandidate ?? (async (kind: LearnerKind, fit: Int32Array, held: Int32Array) => fitHeldOut(options, kind as Exclude<LearnerKind, "network">, fit, held));
+    options.fitCandidate ??
+    (async (kind: LearnerKind, fit: Int32Array, held: Int32Array) => {
+      const started = performance.now();
+      const values = fitHeldOut(options, kind as Exclude<LearnerKind, "network">, fit, held);
+      return { values, seconds: (performance.now() - started) / 1000 };
+    });
   const candidates = options.candidates.filter((kind) => kind !== "network" || options.fitNetwork);
+  // Every candidate's fit on every fold is independent: all are handed out at once (a pool of worker
+  // threads runs them side by side) and gathered in candidate and fold order, so the outcome is the same.
+  const fits = await Promise.all(
+    candidates.map((kind) =>
+      Promise.all(
+        Array.from({ length: folds }, async (_, f) => {
+          const { fit, held } = splitFold(all, fold, f);
+          if (held.length === 0) return null;
+          options.onCandidate?.(kind, f);
+          const done = kind === "network" && options.fitNetwork ? await options.fitNetwork(fit, held) : await fitCandidate(kind, fit, held);
+          return { held, ...done };
+        }),
+      ),
+    ),
+  );
   const scores: CandidateScore[] = [];
-  for (const kind of candidates) {
-    const started = performance.now();
+  candidates.forEach((kind, index) => {
     const predicted = new Float64Array(n * K);
-    for (let f = 0; f < folds; f++) {
-      const { fit, held } = splitFold(all, fold, f);
-      if (held.length === 0) continue;
-      options.onCandidate?.(kind, f);
-      const values = kind === "network" && options.fitNetwork ? await options.fitNetwork(fit, held) : await fitCandidate(kind, fit, held);
-      held.forEach((row, j) => {
-        for (let k = 0; k < K; k++) predicted[row * K + k] = values[j * K + k] ?? 0;
+    let seconds = 0;
+    for (const fitted of fits[index] ?? []) {
+      if (!fitted) continue;
+      seconds += fitted.seconds;
+      fitted.held.forEach((row, j) => {
+        for (let k = 0; k < K; k++) predicted[row * K + k] = fitted.values[j * K + k] ?? 0;
       });
     }
-    scores.push({ kind, ...scorePredictions({ predicted, gamma, gammaPolicy, outcome: data.outcome, K, c }), seconds: round((performance.now() - started) / 1000, 1) });
-  }
+    scores.push({ kind, ...scorePredictions({ predicted, gamma, gammaPolicy, nuisance, treatment: data.treatment, outcome: data.outcome, K, c }), seconds: round(seconds, 1) });
+  });
   return decide({ scores, folds, rows: n, observed });
 }
 
@@ -136,24 +167,33 @@ export function scorePredictions(options: {
   predicted: Float64Array;
   gamma: Float64Array;
   gammaPolicy: Float64Array;
+  nuisance: Nuisance;
+  treatment: Int32Array;
   outcome: ArrayLike<number>;
   K: number;
   c: number;
 }) {
-  const { predicted, gamma, gammaPolicy, K, c } = options;
+  const { predicted, gamma, gammaPolicy, nuisance, K, c } = options;
   const n = options.outcome.length;
   let loss = 0;
+  let rLoss = 0;
   let value = 0;
   const diff = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let best = 0;
+    let expected = 0;
+    let fitted = 0;
     for (let k = 0; k < K; k++) {
+      const e = nuisance.propensity[i * K + k] ?? 0;
+      expected += e * (nuisance.mu[i * K + k] ?? 0);
       if ((predicted[i * K + k] ?? 0) > (predicted[i * K + best] ?? 0)) best = k;
       if (k === c) continue;
       const target = (gamma[i * K + k] ?? 0) - (gamma[i * K + c] ?? 0);
       const gain = (predicted[i * K + k] ?? 0) - (predicted[i * K + c] ?? 0);
       loss += (target - gain) ** 2;
+      fitted += ((options.treatment[i] === k ? 1 : 0) - e) * gain;
     }
+    rLoss += (((options.outcome[i] as number) ?? 0) - expected - fitted) ** 2;
     const g = gammaPolicy[i * K + best] ?? 0;
     value += g;
     diff[i] = g - ((options.outcome[i] as number) ?? 0);
@@ -163,6 +203,7 @@ export function scorePredictions(options: {
   const half = 1.96 * Math.sqrt(variance / Math.max(n, 1));
   return {
     drLoss: round(loss / Math.max(n * (K - 1), 1), 6),
+    rLoss: round(rLoss / Math.max(n, 1), 6),
     policyValue: round(value / Math.max(n, 1)),
     gainOverObserved: { estimate: round(mean), lower: round(mean - half), upper: round(mean + half) },
   };

@@ -129,6 +129,7 @@ export async function run(argv: string[]): Promise<void> {
           candidates: learnerFile.validation.candidates.map((c) => ({
             learner: c.kind,
             drLoss: c.drLoss,
+            rLoss: c.rLoss ?? null,
             policyValue: c.policyValue,
             gainOverObserved: [c.gainOverObserved.estimate, c.gainOverObserved.lower, c.gainOverObserved.upper],
             seconds: c.seconds,
