@@ -76,6 +76,10 @@ export const OUTCOME_COLUMN = config.outcomes.primary.column;
 export const SECONDARY_OUTCOMES: readonly string[] = config.outcomes.secondary.map((o) => o.column);
 export const AUDIT_COLUMNS = ["geslacht", "herkomst"] as const;
 export const truthColumn = (arm: string): string => `mu_${arm}`;
+/** Secondary outcomes the generator writes ground truth for (its truth file: one column per outcome and arm). */
+export const SECONDARY_TRUTH_OUTCOMES = ["uren_per_week", "uitstroom_12m", "wmo_12m", "schulden_12m"] as const;
+/** The truth column of a secondary outcome under one arm (evaluation only, never a feature). */
+export const secondaryTruthColumn = (outcome: string, arm: string): string => `mu_${outcome}_${arm}`;
 
 /** The schema `link` writes beside the analysis table. */
 export function reintegrationSchema(options: { withTruth: boolean }): TableSchema {

@@ -25,6 +25,8 @@ export const TableSchemaSchema = z
     features: z.array(FeatureSpecSchema).min(1),
     audit: z.array(z.string().min(1)).optional(),
     truth: z.record(z.string(), z.string()).optional(),
+    /** Per secondary outcome column, per arm, the column holding its true expected value (evaluation only, like `truth`). */
+    secondaryTruth: z.record(z.string(), z.record(z.string(), z.string())).optional(),
   })
   .superRefine((schema, ctx) => {
     if (!schema.treatment.arms.includes(schema.treatment.control)) {
@@ -46,6 +48,7 @@ export const TableSchemaSchema = z
       schema.outcome.column,
       ...(schema.audit ?? []),
       ...Object.values(schema.truth ?? {}),
+      ...Object.values(schema.secondaryTruth ?? {}).flatMap((columns) => Object.values(columns)),
       ...(schema.id ? [schema.id] : []),
     ]);
     schema.features.forEach((f, i) => {
@@ -60,6 +63,13 @@ export const TableSchemaSchema = z
     for (const arm of Object.keys(schema.truth ?? {})) {
       if (!schema.treatment.arms.includes(arm)) {
         ctx.addIssue({ code: "custom", path: ["truth", arm], message: `truth names unknown arm "${arm}"` });
+      }
+    }
+    for (const [outcome, columns] of Object.entries(schema.secondaryTruth ?? {})) {
+      for (const arm of Object.keys(columns)) {
+        if (!schema.treatment.arms.includes(arm)) {
+          ctx.addIssue({ code: "custom", path: ["secondaryTruth", outcome, arm], message: `truth names unknown arm "${arm}"` });
+        }
       }
     }
   });

@@ -39,9 +39,16 @@ export type ColumnMatch = {
 /**
  * Finds each expected column in the header (trimmed, case-insensitive; the first of duplicates).
  * `names[i]` is the name of expected column i in the delivery. Throws one line naming the file,
- * every missing column and the closest column that is present.
+ * every missing column (an optional one may be missing: -1) and the closest column that is present.
  */
-export function matchColumns(options: { file: string; header: readonly string[]; names: readonly string[]; ours: readonly string[] }): ColumnMatch {
+export function matchColumns(options: {
+  file: string;
+  header: readonly string[];
+  names: readonly string[];
+  ours: readonly string[];
+  /** Our columns a file may lack (their index in `order` is then -1). */
+  optional?: ReadonlySet<string>;
+}): ColumnMatch {
   const { file, header, names, ours } = options;
   const normalised = header.map((h) => h.trim().toLowerCase());
   const order = names.map((n) => normalised.indexOf(n.trim().toLowerCase()));
@@ -57,7 +64,7 @@ export function matchColumns(options: { file: string; header: readonly string[];
   // A column already matched is rarely the one meant: suggest among the others first.
   const unmatched = header.filter((h, i) => !used.has(i) && h.trim() !== "");
   const missing = names.flatMap((name, i) => {
-    if ((order[i] as number) !== -1) return [];
+    if ((order[i] as number) !== -1 || options.optional?.has(ours[i] as string)) return [];
     const closest = closestColumn(name, unmatched.length > 0 ? unmatched : header);
     const renamed = name !== ours[i] ? ` (our ${ours[i]})` : "";
     return [`"${name}"${renamed} (closest present: ${closest === null ? "none" : `"${closest}"`})`];

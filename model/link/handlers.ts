@@ -106,6 +106,8 @@ export function fileHandlers(state: JoinState, options: { extraSlots?: Partial<R
       const { arms } = state;
       return eachTrajectory(d[0] as number, (first) => state.dedupeKeyed(first, raw), (_s, t) => {
         for (let a = 0; a < arms; a += 1) state.mu[t * arms + a] = d[a + 1] as number;
+        const secondary = state.secondaryOutcomes * arms;
+        for (let k = 0; k < secondary; k += 1) state.secondaryTruth[t * secondary + k] = d[arms + 1 + k] as number;
       });
     },
   };

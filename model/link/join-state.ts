@@ -20,6 +20,11 @@ export class JoinState {
   readonly personsWithoutTrajectory = new Set<number>();
   /** True chance of work per trajectory and arm (NaN when unknown); allocated once the trajectories are known. */
   mu = new Float32Array(0);
+  /**
+   * The generator's truth for the secondary outcomes per trajectory, outcome (SECONDARY_TRUTH_OUTCOMES'
+   * order) and arm: index (t · outcomes + o) · arms + a; NaN when unknown.
+   */
+  secondaryTruth = new Float32Array(0);
   /** Per extra feature (one the delivery profile names), its checked value per trajectory ("" = missing). */
   extras: string[][] = [];
   /** Number of arms of the catalogue linked to. */
@@ -32,9 +37,13 @@ export class JoinState {
   private seenHash = new Uint32Array(0);
   private fingerprints = new FingerprintSet();
 
-  constructor(options: { arms?: number; extras?: number } = {}) {
+  /** Number of secondary outcomes the truth file may carry. */
+  readonly secondaryOutcomes: number;
+
+  constructor(options: { arms?: number; extras?: number; secondaryOutcomes?: number } = {}) {
     this.arms = options.arms ?? INTERVENTIONS.length;
     this.extraCount = options.extras ?? 0;
+    this.secondaryOutcomes = options.secondaryOutcomes ?? 0;
   }
 
   get persons(): number {
@@ -90,6 +99,7 @@ export class JoinState {
   /** Called once the trajectories file is read: sizes the per-trajectory arrays. */
   trajectoriesKnown(): void {
     this.mu = new Float32Array(this.trajectories.length * this.arms).fill(Number.NaN);
+    this.secondaryTruth = new Float32Array(this.trajectories.length * this.secondaryOutcomes * this.arms).fill(Number.NaN);
     this.extras = Array.from({ length: this.extraCount }, () => new Array<string>(this.trajectories.length).fill(""));
     this.seenHash = new Uint32Array(this.trajectories.length);
   }

@@ -4,9 +4,10 @@ import { type Catalogue, defaultCatalogue } from "../config/municipality.js";
 import { QUASI_IDENTIFIER_COLUMNS, qiKey, quasiIdentifierPlan } from "./anonymise.js";
 import { formatIsoDate } from "./derive.js";
 import { armCode, DELIVERY_FILES, TRUTH_FILE } from "./format.js";
+import { SECONDARY_TRUTH_OUTCOMES } from "../reintegration.js";
 import { fileHandlers } from "./handlers.js";
 import { JoinState } from "./join-state.js";
-import { type DeliveryProfile, parseDeliveryProfile, profileFiles } from "./profile.js";
+import { type DeliveryProfile, parseDeliveryProfile, profileFiles, secondaryTruthColumns } from "./profile.js";
 import { createPseudonymiser } from "./pseudonym.js";
 import { Quarantine } from "./quarantine.js";
 import { readSource } from "./read-source.js";
@@ -47,10 +48,11 @@ function planRun(options: LinkOptions) {
   spec.extras.forEach((e, slot) => {
     extraSlots[e.file] = [...(extraSlots[e.file] ?? []), slot];
   });
-  return { arms, profile, spec, rows: rowsFor({ armIndex: spec.armIndex, arms: arms.length }), extraSlots, columnsOf: fileColumns(spec) };
+  const rows = rowsFor({ armIndex: spec.armIndex, arms: arms.length, secondaryTruth: SECONDARY_TRUTH_OUTCOMES.length * arms.length });
+  return { arms, profile, spec, rows, extraSlots, columnsOf: fileColumns(spec) };
 }
 
-/** Our columns per file for this run: extra features after a file's own columns, one truth column per arm. */
+/** Our columns per file for this run: extra features after a file's own columns, truth columns per arm (primary, then the optional secondary ones). */
 function fileColumns(table: LinkTable): Record<RowFile, readonly string[]> {
   const columns: Record<RowFile, readonly string[]> = { ...DELIVERY_FILES, truth: profileFiles(table.arms)[TRUTH_FILE] as readonly string[] };
   for (const extra of table.extras) columns[extra.file] = [...columns[extra.file], extra.name];
@@ -91,6 +93,8 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
     columns: columnsOf,
     // Columns that may hold decimals (written with a comma in Dutch exports).
     decimalColumns: new Set(columnsOf.truth.slice(1)),
+    // The generator's secondary-outcome truth is optional (an older truth file lacks it).
+    optionalColumns: new Set(secondaryTruthColumns(arms)),
     profile,
     arms,
   });
@@ -101,7 +105,7 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
   for (const name of OUTPUTS) await rm(join(outDir, name), { force: true });
   await rm(join(outDir, "quarantine"), { recursive: true, force: true });
 
-  const state = new JoinState({ arms: arms.length, extras: spec.extras.length });
+  const state = new JoinState({ arms: arms.length, extras: spec.extras.length, secondaryOutcomes: SECONDARY_TRUTH_OUTCOMES.length });
   const reports = {} as Record<RowFile, FileReport>;
   const quarantine = new Quarantine({ dir: join(outDir, "quarantine"), columns: columnsOf, pseudonym, reports });
   try {
@@ -153,9 +157,12 @@ export async function linkDelivery(options: LinkOptions): Promise<LinkageReport>
 
     // 4. The table, its schema and the report; the table gets its final name last.
     const withTruth = sources.truth !== null;
-    const { table, written, missing } = await writeAnalysisTable({ path: join(outDir, "analysis.csv"), state, usable, plan, withTruth, pseudonym, table: spec });
+    // The secondary truth when the truth file has all of its columns (the plan marks a missing one -1).
+    const withSecondaryTruth = sources.truth?.plan.order.slice(1 + arms.length).every((i) => i >= 0) ?? false;
+    const truth = { primary: withTruth, secondary: withSecondaryTruth };
+    const { table, written, missing } = await writeAnalysisTable({ path: join(outDir, "analysis.csv"), state, usable, plan, truth, pseudonym, table: spec });
     await quarantine.close();
-    await writeAtomic(join(outDir, "schema.json"), `${JSON.stringify(linkedSchema(spec, { withTruth }), null, 2)}\n`);
+    await writeAtomic(join(outDir, "schema.json"), `${JSON.stringify(linkedSchema(spec, { withTruth, withSecondaryTruth }), null, 2)}\n`);
     const report: LinkageReport = {
       createdAt: new Date().toISOString(),
       files: Object.fromEntries(ORDER.map((f) => [f === "truth" ? TRUTH_FILE : f, reports[f]])),

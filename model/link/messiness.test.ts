@@ -2,7 +2,8 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANALYSIS_COLUMNS } from "../reintegration.js";
+import { INTERVENTIONS } from "../catalogue.js";
+import { ANALYSIS_COLUMNS, SECONDARY_TRUTH_OUTCOMES, secondaryTruthColumn } from "../reintegration.js";
 import { type DeliveryManifest, generateDelivery } from "../synth/index.js";
 import { type LinkageReport, linkDelivery } from "./index.js";
 
@@ -100,7 +101,9 @@ describe("no direct identifiers in any output", () => {
       }
     }
     const analysis = await readFile(join(out, "analysis.csv"), "utf8");
-    expect(analysis.split("\n")[0]).toBe(ANALYSIS_COLUMNS.join(","));
+    // The contract columns, then (from the generator's truth file) the secondary outcomes' truth.
+    const secondary = SECONDARY_TRUTH_OUTCOMES.flatMap((o) => INTERVENTIONS.map((arm) => secondaryTruthColumn(o, arm)));
+    expect(analysis.split("\n")[0]).toBe([...ANALYSIS_COLUMNS, ...secondary].join(","));
     expect(analysis).not.toMatch(/\d{4}-\d{2}-\d{2}/);
     for (const banned of ["bsn", "geboortedatum", "postcode", "traject_id"]) expect(analysis.split("\n")[0]).not.toContain(banned);
   });

@@ -3,7 +3,7 @@ import { isAbsolute } from "node:path";
 import { z } from "zod";
 import { INTERVENTIONS } from "../catalogue.js";
 import { SchemaError } from "../errors.js";
-import { REINTEGRATION_FEATURES, truthColumn } from "../reintegration.js";
+import { REINTEGRATION_FEATURES, SECONDARY_TRUTH_OUTCOMES, secondaryTruthColumn, truthColumn } from "../reintegration.js";
 import { DATE_FORMATS, type DateFormat } from "./dialect.js";
 import { codedColumnsFor, DELIVERY_FILES, EXTRA_FEATURE_FILES, TRUTH_FILE } from "./format.js";
 
@@ -14,9 +14,16 @@ import { codedColumnsFor, DELIVERY_FILES, EXTRA_FEATURE_FILES, TRUTH_FILE } from
  * Contract: DESIGN.md, "Delivery profile".
  */
 
-/** Our columns per file for a catalogue's arms, the truth file included (`mu_<arm>`; the generator's ground truth can be renamed too). */
+/**
+ * Our columns per file for a catalogue's arms, the truth file included (`mu_<arm>`, then the optional
+ * secondary outcomes' `mu_<outcome>_<arm>`; the generator's ground truth can be renamed too).
+ */
 export function profileFiles(arms: readonly string[]): Record<string, readonly string[]> {
-  return { ...DELIVERY_FILES, [TRUTH_FILE]: ["bsn", ...arms.map(truthColumn)] };
+  return { ...DELIVERY_FILES, [TRUTH_FILE]: ["bsn", ...arms.map(truthColumn), ...secondaryTruthColumns(arms)] };
+}
+/** The truth file's secondary columns (outcome by outcome, arm by arm): optional, an older truth file lacks them. */
+export function secondaryTruthColumns(arms: readonly string[]): string[] {
+  return SECONDARY_TRUTH_OUTCOMES.flatMap((o) => arms.map((arm) => secondaryTruthColumn(o, arm)));
 }
 /** Our columns per file for the default catalogue. */
 export const PROFILE_FILES: Record<string, readonly string[]> = profileFiles(INTERVENTIONS);

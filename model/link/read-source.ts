@@ -56,7 +56,7 @@ export async function readSource(options: {
         await quarantine.add(file, { line: row.line, reason: row.malformed ? "malformed_line" : "field_count", field: "", fields, maskAll });
         continue;
       }
-      if (order !== null) fields = order.map((i) => fields[i] as string);
+      if (order !== null) fields = order.map((i) => (i < 0 ? "" : (fields[i] as string)));
       // Quarantine and duplicate checks see the row as delivered; validation sees it in our formats.
       const values = normalise === null ? fields : normalise(fields);
       const parsed = schema.safeParse(extraChecks.length === 0 ? values : values.slice(0, base));

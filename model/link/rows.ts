@@ -72,6 +72,8 @@ const probability = z.string().refine((s) => {
   const v = s === "" ? Number.NaN : Number(s);
   return Number.isFinite(v) && v >= 0 && v <= 1;
 }, reason("invalid_value"));
+/** A secondary outcome's truth: a non-negative number (a chance, or hours), or empty when the truth file lacks it. */
+const optionalExpectation = z.string().refine((s) => s === "" || (Number.isFinite(Number(s)) && Number(s) >= 0), reason("invalid_value"));
 const trajectId = z.string().regex(/^[\w.-]{1,64}$/, reason("invalid_value"));
 const postcode = z.string().regex(POSTCODE_PATTERN, reason("invalid_value"));
 const optionalYear = z
@@ -122,14 +124,15 @@ export const CONVERT: Record<RowFile, (f: readonly string[]) => (number | string
   ],
   trajecten: (f) => [Number(f[0]), f[1] as string, get(ARM, f[2] as string), day(f[3] as string)],
   uitkomsten: (f) => [Number(f[0]), f[1] as string, Number(f[2]), Number(f[3]), Number(f[4]), Number(f[5]), Number(f[6])],
-  truth: (f) => f.map(Number),
+  truth: (f) => f.map((v) => (v === "" ? Number.NaN : Number(v))),
 };
 
 /**
  * The row schemas and converters for a catalogue's arms: the trajectory column holds one of
- * `armIndex`'s codes (converted to the arm's index), the truth file one probability per arm.
+ * `armIndex`'s codes (converted to the arm's index), the truth file one probability per arm and then
+ * `secondaryTruth` optional expectations (empty when the file lacks them; converted to NaN).
  */
-export function rowsFor(options: { armIndex: ReadonlyMap<string, number>; arms: number }): {
+export function rowsFor(options: { armIndex: ReadonlyMap<string, number>; arms: number; secondaryTruth?: number }): {
   schemas: Record<RowFile, z.ZodType<string[]>>;
   convert: typeof CONVERT;
 } {
@@ -137,7 +140,11 @@ export function rowsFor(options: { armIndex: ReadonlyMap<string, number>; arms: 
   const schemas = {
     ...ROW_SCHEMAS,
     trajecten: z.tuple([bsn, trajectId, code([...armIndex.keys()]), date]),
-    truth: z.tuple([bsn, ...Array.from({ length: options.arms }, () => probability)] as unknown as [typeof bsn]),
+    truth: z.tuple([
+      bsn,
+      ...Array.from({ length: options.arms }, () => probability),
+      ...Array.from({ length: options.secondaryTruth ?? 0 }, () => optionalExpectation),
+    ] as unknown as [typeof bsn]),
   } as unknown as Record<RowFile, z.ZodType<string[]>>;
   const convert: typeof CONVERT = {
     ...CONVERT,

@@ -72,6 +72,8 @@ export async function planSource(options: {
   file: string;
   columns: readonly string[];
   decimalColumns?: ReadonlySet<string>;
+  /** Our columns the file may lack (read as empty). */
+  optionalColumns?: ReadonlySet<string>;
   profile?: DeliveryProfile;
   /** The catalogue's arms, onto which the profile maps trajectory codes (default: ours). */
   arms?: readonly string[];
@@ -91,13 +93,13 @@ export async function planSource(options: {
   const header = parseCsvRecord(headerLine, delimiter) ?? [headerLine];
   // An extra feature's column is named by the profile's `features` (it has no name of ours in the file).
   const names = columns.map((c) => spec?.columns?.[c] ?? profile?.features?.[c]?.column ?? c);
-  const { order, unknown } = matchColumns({ file: name, header, names, ours: columns });
+  const { order, unknown } = matchColumns({ file: name, header, names, ours: columns, optional: options.optionalColumns });
   const identity = order.every((v, i) => v === i) && header.length === columns.length;
 
   // Sample values per column, in our column order, for the format detection.
   const sample = rowLines.slice(0, SAMPLE_ROWS).flatMap((line) => {
     const fields = parseCsvRecord(line, delimiter);
-    return fields && fields.length === header.length ? [order.map((i) => fields[i] as string)] : [];
+    return fields && fields.length === header.length ? [order.map((i) => (i < 0 ? "" : (fields[i] as string)))] : [];
   });
   const valuesOf = (pick: (column: string) => boolean): string[] =>
     columns.flatMap((c, j) => (pick(c) ? sample.map((r) => r[j] as string).filter((v) => v !== "") : []));
@@ -163,6 +165,7 @@ export async function locateSources<F extends string>(options: {
   required: readonly F[];
   columns: Record<F, readonly string[]>;
   decimalColumns: ReadonlySet<string>;
+  optionalColumns?: ReadonlySet<string>;
   profile?: DeliveryProfile;
   arms?: readonly string[];
 }): Promise<Record<F, Source | null>> {
@@ -188,7 +191,7 @@ export async function locateSources<F extends string>(options: {
         : {
             path: file.path,
             size: file.size,
-            plan: await planSource({ path: file.path, name: file.name, file: f, columns: options.columns[f], decimalColumns: options.decimalColumns, profile, arms: options.arms }),
+            plan: await planSource({ path: file.path, name: file.name, file: f, columns: options.columns[f], decimalColumns: options.decimalColumns, optionalColumns: options.optionalColumns, profile, arms: options.arms }),
           };
   }
   return sources;

@@ -1,6 +1,6 @@
 import type { Catalogue, FeatureConfig } from "../config/municipality.js";
 import { SchemaError } from "../errors.js";
-import { AUDIT_COLUMNS, REINTEGRATION_FEATURES, TREATMENT_COLUMN, truthColumn } from "../reintegration.js";
+import { AUDIT_COLUMNS, REINTEGRATION_FEATURES, SECONDARY_TRUTH_OUTCOMES, secondaryTruthColumn, TREATMENT_COLUMN, truthColumn } from "../reintegration.js";
 import type { TableSchema } from "../table-schema.js";
 import { armCode, type ExtraFeatureFile } from "./format.js";
 import type { DeliveryProfile } from "./profile.js";
@@ -93,8 +93,19 @@ export function linkTableFor(config: Catalogue, profile?: DeliveryProfile, where
   return { arms, control: config.control, armIndex, features, extras, outcomes, outcomeType: config.outcomes.primary.type };
 }
 
+/**
+ * The table's secondary outcomes the generator writes truth for, each with its index among
+ * SECONDARY_TRUTH_OUTCOMES (the truth file's order).
+ */
+export function secondaryTruthOutcomes(table: LinkTable): { column: string; index: number }[] {
+  return table.outcomes.slice(1).flatMap((o) => {
+    const index = (SECONDARY_TRUTH_OUTCOMES as readonly string[]).indexOf(o.column);
+    return index < 0 ? [] : [{ column: o.column, index }];
+  });
+}
+
 /** The schema written beside the analysis table (the generic table format). */
-export function linkedSchema(table: LinkTable, options: { withTruth: boolean }): TableSchema {
+export function linkedSchema(table: LinkTable, options: { withTruth: boolean; withSecondaryTruth?: boolean }): TableSchema {
   return {
     name: "reintegration",
     id: "pseudonym",
@@ -103,11 +114,18 @@ export function linkedSchema(table: LinkTable, options: { withTruth: boolean }):
     features: table.features.map((f) => ({ name: f.name, type: f.type, group: f.group })),
     audit: [...AUDIT_COLUMNS],
     ...(options.withTruth ? { truth: Object.fromEntries(table.arms.map((arm) => [arm, truthColumn(arm)])) } : {}),
+    ...(options.withSecondaryTruth
+      ? {
+          secondaryTruth: Object.fromEntries(
+            secondaryTruthOutcomes(table).map((o) => [o.column, Object.fromEntries(table.arms.map((arm) => [arm, secondaryTruthColumn(o.column, arm)]))]),
+          ),
+        }
+      : {}),
   };
 }
 
-/** Column order of the analysis table. */
-export function analysisColumns(table: LinkTable): string[] {
+/** Column order of the analysis table; the secondary outcomes' truth columns last, only when the truth file has them. */
+export function analysisColumns(table: LinkTable, options: { secondaryTruth?: boolean } = {}): string[] {
   return [
     "pseudonym",
     ...table.features.map((f) => f.name),
@@ -115,5 +133,6 @@ export function analysisColumns(table: LinkTable): string[] {
     TREATMENT_COLUMN,
     ...table.outcomes.map((o) => o.column),
     ...table.arms.map(truthColumn),
+    ...(options.secondaryTruth ? secondaryTruthOutcomes(table).flatMap((o) => table.arms.map((arm) => secondaryTruthColumn(o.column, arm))) : []),
   ];
 }

@@ -2,7 +2,7 @@ import { CsvWriter } from "../csv/index.js";
 import { MERGED_ORIGIN, type quasiIdentifierPlan } from "./anonymise.js";
 import { auditValues, deriveFeatures, outcomeValues } from "./derive.js";
 import type { JoinState } from "./join-state.js";
-import { analysisColumns, type LinkTable } from "./table-spec.js";
+import { analysisColumns, type LinkTable, secondaryTruthOutcomes } from "./table-spec.js";
 
 /**
  * Writes the analysis table: one row per usable, unsuppressed trajectory, in delivery order:
@@ -17,13 +17,18 @@ export async function writeAnalysisTable(options: {
   /** Usable trajectories, in the order the anonymisation plan was made for. */
   usable: readonly number[];
   plan: ReturnType<typeof quasiIdentifierPlan>;
-  withTruth: boolean;
+  /** Truth columns to fill (from the generator only): the primary outcome's, the secondary outcomes'. */
+  truth: { primary: boolean; secondary: boolean };
   pseudonym: (bsn: string) => string;
   table: LinkTable;
 }): Promise<{ table: CsvWriter; written: number; missing: number[] }> {
-  const { state, usable, plan, withTruth, pseudonym, table: spec } = options;
+  const { state, usable, plan, pseudonym, table: spec } = options;
+  const withTruth = options.truth.primary;
   const arms = spec.arms.length;
-  const table = await CsvWriter.open(options.path, analysisColumns(spec));
+  const table = await CsvWriter.open(options.path, analysisColumns(spec, { secondaryTruth: options.truth.secondary }));
+  const secondary = options.truth.secondary ? secondaryTruthOutcomes(spec) : [];
+  const perTrajectory = state.secondaryOutcomes * arms;
+  const rounded = (v: number | undefined): number | string => (v !== undefined && !Number.isNaN(v) ? Math.round(v * 10000) / 10000 : "");
   const missing = new Array<number>(spec.features.length).fill(0);
   let written = 0;
   try {
@@ -48,9 +53,9 @@ export async function writeAnalysisTable(options: {
       // Every value is a number, an enum level or a hex pseudonym (an extra category is quoted when it must be).
       row.push(sex, origin, spec.arms[s.arm] as string);
       for (const o of spec.outcomes) row.push(outcomes[o.index] as number | string);
-      for (let a = 0; a < arms; a += 1) {
-        const v = state.mu[t * arms + a];
-        row.push(withTruth && v !== undefined && !Number.isNaN(v) ? Math.round(v * 10000) / 10000 : "");
+      for (let a = 0; a < arms; a += 1) row.push(withTruth ? rounded(state.mu[t * arms + a]) : "");
+      for (const o of secondary) {
+        for (let a = 0; a < arms; a += 1) row.push(rounded(state.secondaryTruth[t * perTrajectory + o.index * arms + a]));
       }
       table.writeLine(row.join(","));
       written += 1;

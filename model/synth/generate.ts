@@ -244,7 +244,8 @@ export async function generateDelivery(options: GenerateOptions): Promise<Delive
         }
         for (const row of list) emit(file, row);
       }
-      truth.write(layout.row(TRUTH_FILE, [bsn, ...p.mu.map((m) => m.toFixed(4))]));
+      // The primary outcome's truth, then each secondary outcome's (outcome by outcome, arm by arm).
+      truth.write(layout.row(TRUTH_FILE, [bsn, ...p.mu.map((m) => m.toFixed(4)), ...p.secondary.flat().map((v) => v.toFixed(4))]));
       if (i % 2000 === 1999) {
         await Promise.all(all.map((w) => w.drain()));
         options.onProgress?.(i + 1, n);

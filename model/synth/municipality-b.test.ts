@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeWindows1252 } from "../csv/windows-1252.js";
 import { type LinkageReport, linkDelivery, loadDeliveryProfile } from "../link/index.js";
 import { TableSchemaSchema } from "../table-schema.js";
+import { SECONDARY_TRUTH_OUTCOMES, secondaryTruthColumn } from "../reintegration.js";
 import { GEMEENTE_B, generateDelivery } from "./index.js";
 
 /** The second synthetic municipality: written in its own terms, linked back with its profile and configuration. */
@@ -45,7 +46,8 @@ describe("generateDelivery for municipality b", () => {
     expect(codes).toContain("WF01");
     expect(codes).toContain("BD01");
     const truthB = await lines(join(dir, "b", "truth.csv"), true);
-    expect(truthB[0]?.split(";").slice(1).sort()).toEqual(B_KEYS.map((k) => `mu_${k}`).sort());
+    const secondary = SECONDARY_TRUTH_OUTCOMES.flatMap((o) => B_KEYS.map((k) => secondaryTruthColumn(o, k)));
+    expect(truthB[0]?.split(";").slice(1).sort()).toEqual([...B_KEYS.map((k) => `mu_${k}`), ...secondary].sort());
     const truthOurs = await lines(join(dir, "ours", "truth.csv"));
     expect(truthB.slice(1).map((l) => l.split(";")[0])).toEqual(truthOurs.slice(1).map((l) => l.split(",")[0]));
   });

@@ -32,6 +32,7 @@ import {
 import { EDUCATION_LEVELS, HOUSEHOLDS, ORIGINS, REGIONS, SEXES } from "../reintegration.js";
 import { clamp, sigmoid } from "../math.js";
 import type { Rng } from "../random.js";
+import { debtChance, HOURS_SD, hoursMean, leaveChance, secondaryTruth, wmoChance } from "./secondary-truth.js";
 
 /**
  * The structural causal model behind the synthetic delivery (documented in docs/synthetic-data.md).
@@ -92,6 +93,8 @@ export type SimPerson = {
   features: FeatureValue[];
   /** True probability of werk_12m under each arm, INTERVENTIONS order. */
   mu: number[];
+  /** True expected secondary outcomes: per SECONDARY_TRUTH_OUTCOMES outcome, per arm (INTERVENTIONS order). */
+  secondary: number[][];
   arm: number;
   werk: number;
   propensity: number[];
@@ -409,26 +412,20 @@ export function simulatePerson(rng: Rng, bsn: string, trajectId: string, options
   const armMu = mu[arm] as number;
   const werk = rng.chance(armMu) ? 1 : 0;
 
-  // Secondary outcomes.
-  const uren = werk
-    ? clamp(Math.round(26 - 6 * Math.max(x.singleParent, x.youngChild) - 3 * healthCount + 8 * rng.normal()), 4, 40)
-    : 0;
-  const uitstroom = werk ? (rng.chance(sigmoid(-1.5 + 0.12 * uren)) ? 1 : 0) : rng.chance(0.05) ? 1 : 0;
-  const wmo12 =
-    x.wmo > 0
-      ? rng.chance(0.85)
-        ? 1
-        : 0
-      : rng.chance(0.02 + 0.03 * healthCount + (arm === ARM.participatieplek ? 0.02 : 0))
-        ? 1
-        : 0;
-  const schulden12 = x.debt
-    ? rng.chance(0.75 - (arm === ARM.schuldhulp ? 0.35 : 0) - 0.1 * werk)
-      ? 1
-      : 0
-    : rng.chance(0.03 + 0.03 * (1 - werk))
-      ? 1
-      : 0;
+  // Secondary outcomes (their chances in secondary-truth.ts, which also gives their truth without a draw).
+  const meanHours = hoursMean({ singleParent: x.singleParent, youngChild: x.youngChild, healthCount });
+  const uren = werk ? clamp(Math.round(meanHours + HOURS_SD * rng.normal()), 4, 40) : 0;
+  const uitstroom = rng.chance(leaveChance(werk, uren)) ? 1 : 0;
+  const wmo12 = rng.chance(wmoChance({ wmoBefore: x.wmo > 0, healthCount, participatieplek: arm === ARM.participatieplek })) ? 1 : 0;
+  const schulden12 = rng.chance(debtChance({ debt: Boolean(x.debt), schuldhulp: arm === ARM.schuldhulp, werk })) ? 1 : 0;
+  const secondary = secondaryTruth({
+    mu,
+    hoursMean: meanHours,
+    wmoBefore: x.wmo > 0,
+    healthCount,
+    debt: Boolean(x.debt),
+    arms: { participatieplek: ARM.participatieplek, schuldhulp: ARM.schuldhulp },
+  });
 
   return {
     bsn,
@@ -461,6 +458,7 @@ export function simulatePerson(rng: Rng, bsn: string, trajectId: string, options
     },
     features: f,
     mu,
+    secondary,
     arm,
     werk,
     propensity,

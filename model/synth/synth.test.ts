@@ -7,7 +7,8 @@ import { INTERVENTIONS } from "../catalogue.js";
 import { FEATURE_INDEX } from "../link/derive.js";
 import { isValidBsn } from "../link/format.js";
 import { createPseudonymiser, linkDelivery } from "../link/index.js";
-import { REINTEGRATION_FEATURES } from "../reintegration.js";
+import { REINTEGRATION_FEATURES, SECONDARY_TRUTH_OUTCOMES } from "../reintegration.js";
+import { TableSchemaSchema } from "../table-schema.js";
 import { fakeBsn, generateDelivery, Rng, type SimPerson, simulatePerson } from "./index.js";
 
 let dir: string;
@@ -34,6 +35,28 @@ describe("generateDelivery", () => {
     expect(Object.keys(a ?? {})).toContain("truth.csv");
     expect(a).toEqual(b);
     expect(a?.["personen.csv"]).not.toBe(c?.["personen.csv"]);
+  });
+
+  it("adds the secondary outcomes' truth without changing anything else (the same draws as before it existed)", async () => {
+    // Digest of every file, truth.csv cut to the primary outcome's columns, as generated before the
+    // secondary truth columns were added (n 300, seed 7; our layout and municipality B's).
+    const before = {
+      ours: "0129ec4ae92f584c1f8ce6d3d2b4b7018f661fb7a8dadd3d92ff052757e2a982",
+      b: "840ccb713983477a1a48e385084b87bcfdfea9e302e4a4cbb21ce0b65924221f",
+    };
+    for (const municipality of ["ours", "b"] as const) {
+      const out = join(dir, `before-${municipality}`);
+      await generateDelivery({ outDir: out, n: 300, seed: 7, clean: false, ...(municipality === "b" ? { municipality } : {}) });
+      const hash = createHash("sha256");
+      for (const f of (await readdir(out)).sort()) {
+        let text = await readFile(join(out, f), "utf8");
+        if (f === "truth.csv") text = text.split("\n").map((l) => l.split(",").slice(0, 1 + INTERVENTIONS.length).join(",")).join("\n");
+        hash.update(`${f}\n${text}`);
+      }
+      expect(hash.digest("hex"), municipality).toBe(before[municipality]);
+      const header = (await readFile(join(out, "truth.csv"), "utf8")).split("\n")[0]?.split(",") ?? [];
+      expect(header).toHaveLength(1 + INTERVENTIONS.length * (1 + SECONDARY_TRUTH_OUTCOMES.length));
+    }
   });
 
   it("issues unique fake BSNs that pass the elfproef, and the same persons whether clean or messy", async () => {
@@ -99,6 +122,21 @@ describe("the structural causal model", () => {
     expect(gain(reduced, "loonkostensubsidie")).toBeGreaterThan(gain(people, "loonkostensubsidie") + 0.03);
   });
 
+  it("gives each secondary outcome's truth as its expectation: the mean truth under the arm received matches the mean outcome", () => {
+    // Outcome columns of the uitkomsten row: werk_12m, uren_per_week, uitstroom_12m, wmo_12m, schulden_12m.
+    SECONDARY_TRUTH_OUTCOMES.forEach((outcome, o) => {
+      const observed = people.map((p) => Number(p.files.uitkomsten[3 + o]));
+      const truth = people.map((p) => (p.secondary[o] as number[])[p.arm] as number);
+      const average = mean(observed);
+      const sd = Math.sqrt(mean(observed.map((v) => (v - average) ** 2)));
+      expect(Math.abs(average - mean(truth)), outcome).toBeLessThan((4 * sd) / Math.sqrt(people.length));
+    });
+    // Debt counselling lowers problem debts among those with debts; the truth says so.
+    const debt = people.filter((p) => f(p, "problematische_schulden") === 1);
+    const debts = (name: (typeof INTERVENTIONS)[number]) => mean(debt.map((p) => (p.secondary[3] as number[])[arm(name)] as number));
+    expect(debts("schuldhulp")).toBeLessThan(debts("regulier") - 0.3);
+  });
+
   it("confounds assignment with the same factors", () => {
     const debt = people.filter((p) => f(p, "problematische_schulden") === 1);
     const noDebt = people.filter((p) => f(p, "problematische_schulden") === 0);
@@ -138,6 +176,12 @@ describe("the SCM and the linker agree", () => {
       expect(cells[columns.indexOf("interventie")]).toBe(INTERVENTIONS[person?.arm ?? -1]);
       expect(Number(cells[columns.indexOf("werk_12m")])).toBe(person?.werk);
       expect(Number(cells[columns.indexOf("mu_taaltraject")])).toBeCloseTo(person?.mu[7] ?? -1, 4);
+      expect(Number(cells[columns.indexOf("mu_schulden_12m_schuldhulp")])).toBeCloseTo(person?.secondary[3]?.[5] ?? -1, 4);
+      expect(Number(cells[columns.indexOf("mu_uren_per_week_scholing")])).toBeCloseTo(person?.secondary[0]?.[2] ?? -1, 4);
     }
+    // The schema names them as truth, so training never reads them as features.
+    const schema = TableSchemaSchema.parse(JSON.parse(await readFile(join(dir, "agree-out", "schema.json"), "utf8")));
+    expect(schema.secondaryTruth?.wmo_12m?.participatieplek).toBe("mu_wmo_12m_participatieplek");
+    expect(schema.features.some((f) => f.name.startsWith("mu_"))).toBe(false);
   });
 });

@@ -6,8 +6,9 @@ import { prepareTable } from "./train.js";
 
 /**
  * The report validated against the generator's truth: on `tables` held-out tables (each its own seed),
- * whether each overall 95% interval of the primary outcome holds the true average effect (about 95% of
- * arm–outcome pairs should), and on the first table whether the subgroup effects find the generator's
+ * whether each overall 95% interval holds the true average effect, for work and for every secondary
+ * outcome the generator writes truth for (about 95% of arm–outcome pairs should; coverage per outcome
+ * and over all pairs), and on the first table whether the subgroup effects find the generator's
  * drivers (the driver's cell has the larger estimated effect, as it has the larger true one).
  */
 type DriverCheck = { driver: string; arm: string; feature: string; inside: (value: string) => boolean };
@@ -65,7 +66,7 @@ function driverRecovery(report: Report, rows: readonly Row[], control: string) {
 export async function reportQuality(options: { bundleDir: string; workDir: string; persons: number; seed: number; tables: number }) {
   const bundle = await loadBundle(options.bundleDir);
   const perTable: { seed: number; seconds: number; covered: number; pairs: number }[] = [];
-  const pairs: { arm: string; truth: number; lower: number | null; upper: number | null; covered: boolean | null }[] = [];
+  const pairs: { outcome: string; arm: string; truth: number; lower: number | null; upper: number | null; covered: boolean | null }[] = [];
   let drivers: ReturnType<typeof driverRecovery> = [];
   let overlapShare = 0;
   try {
@@ -86,7 +87,7 @@ export async function reportQuality(options: { bundleDir: string; workDir: strin
       });
       const seconds = (Date.now() - started) / 1000;
       const coverage = truthCoverage(report, { schema: bundle.schema, rows: table.rows });
-      pairs.push(...coverage.map((c) => ({ arm: c.arm, truth: round(c.truth) as number, lower: c.lower, upper: c.upper, covered: c.covered })));
+      pairs.push(...coverage.map((c) => ({ outcome: c.outcome, arm: c.arm, truth: round(c.truth) as number, lower: c.lower, upper: c.upper, covered: c.covered })));
       perTable.push({ seed, seconds, covered: coverage.filter((c) => c.covered).length, pairs: coverage.length });
       if (t === 0) {
         drivers = driverRecovery(report, table.rows, bundle.schema.treatment.control);
@@ -97,12 +98,20 @@ export async function reportQuality(options: { bundleDir: string; workDir: strin
     disposeBundle(bundle);
   }
   const judged = pairs.filter((p) => p.covered !== null);
+  const share = (list: typeof judged) => (list.length ? round(list.filter((p) => p.covered).length / list.length) : null);
+  const outcomes = [...new Set(judged.map((p) => p.outcome))];
   return {
     tables: options.tables,
     personsPerTable: options.persons,
-    // Only the primary outcome has truth columns in the generator; secondary outcomes are not validated here.
-    coverage: judged.length ? round(judged.filter((p) => p.covered).length / judged.length) : null,
+    // Over all arm–outcome pairs of all tables (work and the secondary outcomes), then per outcome.
+    coverage: share(judged),
     pairs: judged.length,
+    coverageByOutcome: Object.fromEntries(
+      outcomes.map((o) => {
+        const mine = judged.filter((p) => p.outcome === o);
+        return [o, { coverage: share(mine), pairs: mine.length }];
+      }),
+    ),
     perTable,
     overlapShare,
     drivers,
