@@ -58,6 +58,7 @@ export const AUDIT_ACTIONS: Record<string, ActionText> = {
   "capacity.set": a("Aantal plaatsen van een traject vastgelegd", "Places of a trajectory set", PLANNING),
   "setting.keep_effects_measurable": a("Instelling 'effecten meetbaar houden' gewijzigd", "Setting 'keep effects measurable' changed", QUALITY),
   "dashboard.export": a("Kwaliteitstabel gedownload", "Quality table downloaded", QUALITY),
+  "research.export": a("Getoonde adviezen met uitkomsten geëxporteerd (pseudoniem)", "Shown advice with outcomes exported (pseudonymised)", MODELS),
   "audit.export": a("Auditlog geëxporteerd", "Audit log exported", PRIVACY),
   "retention.purge": a("Verlopen gegevens verwijderd (bewaartermijn)", "Expired data removed (retention period)", PRIVACY),
 };
