@@ -34,6 +34,8 @@ export const WorkerJobSchema = z.object({
   seed: z.number().int().min(0),
   members: z.number().int().min(1).max(10),
   maxEpochs: z.number().int().min(1).max(500),
+  /** The learner: "auto" chooses by cross-fitted causal validation; absent, the network without validation. */
+  learner: z.enum(["auto", "network", "t-linear", "s-linear", "dr"]).optional(),
 });
 export type WorkerJob = z.infer<typeof WorkerJobSchema>;
 
@@ -66,6 +68,7 @@ async function main(): Promise<void> {
       seed: job.seed,
       members: job.members,
       maxEpochs: job.maxEpochs,
+      ...(job.learner ? { learner: job.learner } : {}),
       onProgress: (p) => emit({ phase: "training", ...p }),
     });
     emit({ phase: "saving" });

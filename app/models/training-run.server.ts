@@ -10,6 +10,11 @@ export const TrainSettingsSchema = z.object({
   seed: z.coerce.number().int().min(0).max(2 ** 31 - 1),
   members: z.coerce.number().int().min(1).max(10),
   maxEpochs: z.coerce.number().int().min(1).max(500),
+  /**
+   * Which learner the bundle predicts with: "auto" chooses by cross-fitted causal validation on the
+   * training rows (the form's default), or a fixed one. Absent in runs from before the choice (the network).
+   */
+  learner: z.enum(["auto", "network", "t-linear", "s-linear", "dr"]).optional(),
 });
 export type TrainSettings = z.infer<typeof TrainSettingsSchema>;
 

@@ -1,6 +1,7 @@
 import { type ActionFunctionArgs, data, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { z } from "zod";
+import { InformationOnlyWarning, LearnerValidation } from "~/components/learner-validation";
 import { fill, fmt, label } from "~/components/model-ui";
 import { getLatestComparison, getPassedComparison } from "~/models/model-comparison.server";
 import { getActiveModelVersion, getModelVersion } from "~/models/model-version.server";
@@ -11,6 +12,7 @@ import { getLang } from "~/utils/lang.server";
 import { promoteRegisteredModel, readModelCard } from "~/utils/registry/model-registry.server";
 import { promotionImpact } from "~/utils/registry/catalogue.server";
 import { cardText } from "~/utils/registry/model-card-text";
+import { readLearnerSummary } from "~/utils/registry/learner.server";
 import { readForm } from "~/utils/forms/form.server";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: `${data?.version.id ?? "Model"} — Trajectwijzer` }];
@@ -19,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const user = await requireRole(request, ["datascientist", "admin"]);
   const version = await getModelVersion({ id: params.id ?? "" });
   if (!version) throw new Response("Not found", { status: 404 });
-  const card = await readModelCard(version.dir);
+  const [card, learner] = await Promise.all([readModelCard(version.dir), readLearnerSummary(version.dir)]);
   // A candidate with other trajectories or features changes what case workers are asked and shown.
   const impact = version.status === "candidate" ? await promotionImpact(version.dir) : null;
   const active = version.status === "candidate" ? await getActiveModelVersion() : null;
@@ -33,6 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       latest: latest && !passed ? { status: latest.status, verdict: latest.verdict, current: latest.activeId === active?.id } : null,
     },
     canEdit: user.role === "datascientist",
+    learner,
     version: {
       id: version.id,
       status: version.status,
@@ -51,6 +54,7 @@ const ActionSchema = z.object({
   reason: z.string().max(500).default(""),
   confirm: z.literal("1").optional(),
   confirmCatalogue: z.literal("1").optional(),
+  confirmInformation: z.literal("1").optional(),
 });
 
 /**
@@ -76,6 +80,12 @@ export async function action({ request, params }: ActionFunctionArgs) {
     await log(false);
     return refuse(t.confirmCatalogueRequired);
   }
+  // A model whose validation could not show that its advice beats current practice informs case workers
+  // instead of advising them: the data scientist confirms having read what that means.
+  if ((await readLearnerSummary(version.dir))?.advise === false && parsed.data.confirmInformation !== "1") {
+    await log(false);
+    return refuse(t.informationOnlyConfirmRequired);
+  }
   // The registry's promotion rule: reason, passed comparison, loadable bundle with a passing disclosure report.
   const result = await promoteRegisteredModel({ id: version.id, reason: parsed.data.reason, userId: user.id, comparison: "required" });
   await log(result.ok);
@@ -90,7 +100,8 @@ function CardSentence({ text }: { text: string }) {
 }
 
 export default function ModelDetail() {
-  const { version, card, canEdit, impact, promotion } = useLoaderData<typeof loader>();
+  const { version, card, canEdit, impact, promotion, learner } = useLoaderData<typeof loader>();
+  const informationOnly = learner?.advise === false && learner.validation ? learner.validation : null;
   const result = useActionData<typeof action>();
   const t = useT();
   const base = `/models/${encodeURIComponent(version.id)}`;
@@ -110,6 +121,16 @@ export default function ModelDetail() {
       <dl className="profile-list">
         <dt>{t.status}</dt>
         <dd data-testid="model-status">{label(t.modelStatusLabels, version.status)}</dd>
+        {informationOnly ? (
+          <>
+            <dt>{t.learnerAdviceLabel}</dt>
+            <dd>
+              <strong className="badge" data-testid="information-only-badge">
+                {t.informationOnlyBadge}
+              </strong>
+            </dd>
+          </>
+        ) : null}
         <dt>{t.dataHashLabel}</dt>
         <dd>{version.dataHash ? <code className="hash">{version.dataHash}</code> : t.unknownValue}</dd>
         <dt>{t.disclosureCheck}</dt>
@@ -153,6 +174,15 @@ export default function ModelDetail() {
           <Form method="post">
             <input type="hidden" name="intent" value="promote" />
             <p>{t.promoteIntro}</p>
+            {informationOnly ? (
+              <>
+                <InformationOnlyWarning validation={informationOnly} />
+                <div className="checkbox-field">
+                  <input type="checkbox" id="confirm-information" name="confirmInformation" value="1" required />
+                  <label htmlFor="confirm-information">{t.informationOnlyConfirm}</label>
+                </div>
+              </>
+            ) : null}
             <div className="field">
               <label htmlFor="promote-reason">{t.regPromoteReasonLabel}</label>
               <textarea id="promote-reason" name="reason" required minLength={5} maxLength={500} rows={3} aria-describedby="promote-reason-help" />
@@ -310,6 +340,7 @@ export default function ModelDetail() {
               </tbody>
             </table>
           ))}
+          {learner ? <LearnerValidation learner={learner} /> : null}
           <h3>{t.featuresUsedLabel}</h3>
           <table>
             <thead>

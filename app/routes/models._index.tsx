@@ -8,6 +8,7 @@ import { requireRole } from "~/utils/auth/auth.server";
 import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { importBundle, listLinkedTables, rollbackRegisteredModel } from "~/utils/registry/model-registry.server";
+import { readLearnerSummary } from "~/utils/registry/learner.server";
 import { recoverStaleRunsOnce } from "~/utils/registry/training.server";
 import { readForm } from "~/utils/forms/form.server";
 
@@ -33,12 +34,15 @@ export async function loader({ request }: LoaderFunctionArgs) {
   await recoverStaleRunsOnce();
   const [versions, rollbackTargets, tables] = await Promise.all([listModelVersions(), listRollbackTargets(), listLinkedTables()]);
   const passed = new Set(versions.filter((v) => v.disclosureStatus === "passed").map((v) => v.id));
+  // Models whose validation could not show that their advice beats current practice are marked.
+  const learners = await Promise.all(versions.map((v) => readLearnerSummary(v.dir)));
   return {
     canEdit: user.role === "datascientist",
     tables,
     rollbackTargets: rollbackTargets.filter((v) => passed.has(v.id)).map((v) => v.id),
-    versions: versions.map((v) => ({
+    versions: versions.map((v, i) => ({
       id: v.id,
+      informationOnly: learners[i]?.advise === false,
       status: v.status,
       dataHash: shortHash(v.dataHash),
       disclosureStatus: v.disclosureStatus,
@@ -110,7 +114,17 @@ export default function Models() {
               <td>
                 <Link to={`/models/${encodeURIComponent(v.id)}`}>{v.id}</Link>
               </td>
-              <td>{v.status === "active" ? <strong className="badge">{label(t.modelStatusLabels, v.status)}</strong> : label(t.modelStatusLabels, v.status)}</td>
+              <td>
+                {v.status === "active" ? <strong className="badge">{label(t.modelStatusLabels, v.status)}</strong> : label(t.modelStatusLabels, v.status)}
+                {v.informationOnly ? (
+                  <>
+                    {" "}
+                    <span className="badge" data-testid="information-only-badge">
+                      {t.informationOnlyBadge}
+                    </span>
+                  </>
+                ) : null}
+              </td>
               <td>{v.dataHash ? <code title={t.dataHashLabel}>{v.dataHash}</code> : t.unknownValue}</td>
               <td>{label(t.disclosureLabels, v.disclosureStatus)}</td>
               <td>{v.activatedAt ?? v.createdAt}</td>

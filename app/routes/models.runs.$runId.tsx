@@ -1,14 +1,17 @@
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Form, Link, useActionData, useLoaderData, useRevalidator } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { z } from "zod";
 import { LineChart } from "~/components/charts";
+import { LearnerValidation } from "~/components/learner-validation";
 import { fill, label } from "~/components/model-ui";
+import { getModelVersion } from "~/models/model-version.server";
 import { getTrainingRun, type RunView, toRunView } from "~/models/training-run.server";
 import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth/auth.server";
 import { formatNumber, MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
+import { readLearnerSummary } from "~/utils/registry/learner.server";
 import { cancelTraining, recoverStaleRunsOnce } from "~/utils/registry/training.server";
 import { readForm } from "~/utils/forms/form.server";
 
@@ -19,7 +22,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   await recoverStaleRunsOnce();
   const run = await getTrainingRun({ id: params.runId ?? "" });
   if (!run) throw new Response("Not found", { status: 404 });
-  return { run: toRunView(run), canEdit: user.role === "datascientist" };
+  // Once the run made a candidate: which learner it predicts with, and why (its learner.json).
+  const candidate = run.modelVersionId ? await getModelVersion({ id: run.modelVersionId }) : null;
+  const learner = candidate ? await readLearnerSummary(candidate.dir) : null;
+  return { run: toRunView(run), canEdit: user.role === "datascientist", learner };
 }
 
 const ActionSchema = z.object({ intent: z.literal("cancel") });
@@ -79,6 +85,8 @@ export default function TrainingRunPage() {
   const result = useActionData<typeof action>();
   const t = useT();
   const [run, setRun] = useState<RunView>(data.run);
+  // A finished run reloads the page's data once: the candidate's learner and its validation appear.
+  const { revalidate } = useRevalidator();
   useEffect(() => setRun(data.run), [data.run]);
   useEffect(() => {
     if (data.run.finished || typeof EventSource === "undefined") return;
@@ -86,10 +94,13 @@ export default function TrainingRunPage() {
     source.addEventListener("run", (event) => {
       const next = JSON.parse((event as MessageEvent<string>).data) as RunView;
       setRun(next);
-      if (next.finished) source.close();
+      if (next.finished) {
+        source.close();
+        revalidate();
+      }
     });
     return () => source.close();
-  }, [data.run.id, data.run.finished]);
+  }, [data.run.id, data.run.finished, revalidate]);
   const p = run.progress;
   const share = fraction(run);
   // The clock is read in the browser only (the server's render has no estimate, so nothing to mismatch).
@@ -118,6 +129,12 @@ export default function TrainingRunPage() {
         <dt>{t.settingsLabel}</dt>
         <dd>
           {t.seedLabel} {run.settings.seed ?? "–"} · {t.membersLabel} {run.settings.members ?? "–"} · {t.maxEpochsLabel} {run.settings.maxEpochs ?? "–"}
+          {run.settings.learner ? (
+            <>
+              {" "}
+              · {t.learnerLabel} <span data-testid="run-learner">{label(t.learnerOptions, run.settings.learner)}</span>
+            </>
+          ) : null}
         </dd>
         <dt>{t.status}</dt>
         <dd data-testid="run-status">{label(t.runStatusLabels, run.status)}</dd>
@@ -157,6 +174,7 @@ export default function TrainingRunPage() {
             {t.newCandidate}: <Link to={`/models/${encodeURIComponent(run.modelVersionId)}`}>{run.modelVersionId}</Link>
           </p>
         ) : null}
+        {data.learner && run.modelVersionId ? <LearnerValidation learner={data.learner} /> : null}
         {!run.finished ? (
           <p className="muted">
             {t.liveNote} <a href={`/models/runs/${run.id}`}>{t.refresh}</a>

@@ -14,7 +14,9 @@ import { readForm } from "~/utils/forms/form.server";
 
 export const meta = pageTitle((t) => t.trainTitle);
 
-const TrainFormSchema = TrainSettingsSchema.extend({ tableName: z.string().min(1).max(200) });
+/** The form: the learner chosen by validation unless the data scientist fixes one. */
+const LEARNER_CHOICES = TrainSettingsSchema.shape.learner.unwrap().options;
+const TrainFormSchema = TrainSettingsSchema.extend({ tableName: z.string().min(1).max(200), learner: TrainSettingsSchema.shape.learner.unwrap().default("auto") });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ["datascientist", "admin"]);
@@ -105,6 +107,26 @@ export default function Train() {
               <label htmlFor="train-epochs">{t.maxEpochsLabel}</label>
               <input id="train-epochs" name="maxEpochs" type="number" min={1} max={500} step={1} defaultValue={60} required aria-invalid={errorFor("maxEpochs") ? true : undefined} aria-describedby={errorFor("maxEpochs") ? "maxEpochs-error" : undefined} />
               {fieldError("maxEpochs")}
+            </div>
+            <div className="field">
+              <label htmlFor="train-learner">{t.learnerLabel}</label>
+              <select
+                id="train-learner"
+                name="learner"
+                defaultValue="auto"
+                aria-invalid={errorFor("learner") ? true : undefined}
+                aria-describedby={errorFor("learner") ? "learner-help learner-error" : "learner-help"}
+              >
+                {LEARNER_CHOICES.map((kind) => (
+                  <option key={kind} value={kind}>
+                    {label(t.learnerOptions, kind)}
+                  </option>
+                ))}
+              </select>
+              <p className="help" id="learner-help">
+                {t.learnerHelp}
+              </p>
+              {fieldError("learner")}
             </div>
             <button type="submit" className="primary">
               {t.startTraining}

@@ -1,0 +1,89 @@
+import type { Validation } from "../../model/learners/select";
+import { fill, label } from "~/components/model-ui";
+import { formatNumber, type Lang, useT } from "~/utils/i18n";
+
+/** The learner part of a bundle as the pages show it (app/utils/registry/learner.server.ts reads it). */
+export type LearnerView = { kind: string; validation: Validation | null; advise: boolean };
+
+const signed = (v: number, lang: Lang) => `${v >= 0 ? "+" : ""}${formatNumber(v, lang, 3)}`;
+
+/** The gain over the observed assignment as the sentences fill it in. */
+function gainWords(v: Validation, lang: Lang) {
+  const g = v.candidates.find((c) => c.kind === v.chosen)?.gainOverObserved ?? { estimate: 0, lower: 0, upper: 0 };
+  return { estimate: signed(g.estimate, lang), lower: signed(g.lower, lang), upper: signed(g.upper, lang) };
+}
+
+/**
+ * "Information, not advice": what a model whose validation could not show that its first choice beats
+ * current practice means for case workers (shown before promotion and on the model card).
+ */
+export function InformationOnlyWarning({ validation, heading = "h3" }: { validation: Validation; heading?: "h3" | "h4" }) {
+  const t = useT();
+  const Heading = heading;
+  return (
+    <div className="notice notice-warning" data-testid="information-only">
+      <Heading>{t.informationOnlyTitle}</Heading>
+      <p>{fill(t.informationOnlyWarning, gainWords(validation, t.lang))}</p>
+    </div>
+  );
+}
+
+/** Which learner predicts, and why: the cross-fitted validation table (learner.json) in the page's language. */
+export function LearnerValidation({ learner }: { learner: LearnerView }) {
+  const t = useT();
+  const name = (kind: string) => label(t.learnerNames, kind);
+  const v = learner.validation;
+  const auto = v !== null && v.candidates.length > 1;
+  const ranked = v ? [...v.candidates].sort((a, b) => a.drLoss - b.drLoss) : [];
+  const next = ranked.find((c) => c.kind !== v?.chosen);
+  const chosen = ranked.find((c) => c.kind === v?.chosen);
+  return (
+    <section aria-labelledby="learner-heading" data-testid="learner" data-learner={learner.kind} data-advise={String(learner.advise)}>
+      <h3 id="learner-heading">{t.learnerSectionTitle}</h3>
+      <p>{fill(t.learnerChosen, { learner: name(learner.kind) })}</p>
+      {v === null ? (
+        <p>{t.learnerFixed}</p>
+      ) : (
+        <>
+          <p>
+            {fill(t.learnerValidatedBy, { folds: v.folds, rows: v.rows })}{" "}
+            {auto && chosen
+              ? fill(t.learnerWhyAuto, {
+                  loss: formatNumber(chosen.drLoss, t.lang, 4),
+                  next: next ? fill(t.learnerWhyNext, { learner: name(next.kind), loss: formatNumber(next.drLoss, t.lang, 4) }) : "",
+                })
+              : t.learnerWhyFixed}
+          </p>
+          <table>
+            <caption>{t.learnerTableCaption}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t.learnerColumn}</th>
+                <th scope="col">{t.learnerDrLoss}</th>
+                <th scope="col">{t.learnerPolicyValue}</th>
+                <th scope="col">{t.learnerGain}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {v.candidates.map((c) => (
+                <tr key={c.kind} className={c.kind === v.chosen ? "row-active" : undefined}>
+                  <th scope="row">
+                    {name(c.kind)}
+                    {c.kind === v.chosen ? ` ${t.learnerChosenMark}` : ""}
+                  </th>
+                  <td>{formatNumber(c.drLoss, t.lang, 4)}</td>
+                  <td>{formatNumber(c.policyValue, t.lang, 3)}</td>
+                  <td>
+                    {signed(c.gainOverObserved.estimate, t.lang)} ({signed(c.gainOverObserved.lower, t.lang)} – {signed(c.gainOverObserved.upper, t.lang)})
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>{fill(t.learnerObserved, { value: formatNumber(v.observedValue, t.lang, 3) })}</p>
+          {v.advise ? <p>{fill(t.learnerAdvise, gainWords(v, t.lang))}</p> : <InformationOnlyWarning validation={v} heading="h4" />}
+        </>
+      )}
+    </section>
+  );
+}
