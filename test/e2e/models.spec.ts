@@ -1,5 +1,9 @@
-import { cp, mkdir, readdir, readFile, writeFile } from "node:fs/promises";
+import { execFile } from "node:child_process";
+import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
+import { splitTableFile } from "../../model/index";
 import { expect, expectAccessible, login, test } from "./fixtures";
 
 /** The data scientist's journey through the model registry (issue 6, parts 5–7). */
@@ -49,11 +53,18 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   await page.goto("/models/train");
   await expectAccessible(page);
   await page.getByLabel("Ensembleleden (1–10)").fill("1");
-  await page.getByLabel("Maximaal aantal epochs").fill("2");
+  // Enough epochs to see the time estimate while it runs; a fixed learner validated alone keeps it quick.
+  await page.getByLabel("Maximaal aantal epochs").fill("30");
+  await expect(page.getByLabel("Leermethode")).toHaveValue("auto");
+  await expect(page.getByText("Automatisch (aanbevolen)")).toBeVisible();
+  await page.getByLabel("Leermethode").selectOption("t-linear");
   await page.getByRole("button", { name: "Training starten" }).click();
   await page.waitForURL(/\/models\/runs\/[a-z0-9]+$/);
   const runUrl = page.url();
   await expect(page.getByTestId("run-progress")).toBeVisible();
+  await expect(page.getByTestId("run-learner")).toHaveText("Lineaire T-learner (één model per traject)");
+  // While it trains: the time left, from the share done so far.
+  await expect(page.getByTestId("run-estimate")).toHaveText(/^Nog ongeveer \d+ (s|min)$/, { timeout: 60_000 });
   await expectAccessible(page);
   // The event stream moves the page on without a reload.
   await expect(page.getByTestId("run-status")).toHaveText("Geslaagd", { timeout: 180_000 });
@@ -61,9 +72,15 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   // The loss curve of the one member, its values also in words; no time estimate once it has finished.
   const curve = page.getByTestId("loss-curve");
   await expect(curve.getByRole("img")).toBeVisible();
-  await expect(curve.getByRole("img")).toHaveAccessibleName(/Verliescurve.*voor 1 ensembleleden over [12] epochs/);
+  await expect(curve.getByRole("img")).toHaveAccessibleName(/Verliescurve.*voor 1 ensembleleden over \d+ epochs/);
   await expect(page.getByTestId("run-estimate")).toHaveCount(0);
   await expect(page.getByTestId("run-progress")).toContainText("Klaar");
+  // Which learner the candidate predicts with, and why: its validation table, and whether its ranking counts as advice.
+  const learner = page.getByTestId("learner");
+  await expect(learner).toHaveAttribute("data-learner", "t-linear");
+  await expect(learner).toContainText("Getoetst met 3-voudige kruisvalidatie");
+  await expect(learner.getByRole("table", { name: "Validatie van de leermethoden" })).toContainText("Lineaire T-learner (gekozen)");
+  const advises = (await learner.getAttribute("data-advise")) === "true";
   const candidateLink = page.getByTestId("run-candidate").getByRole("link");
   const candidateId = (await candidateLink.textContent())?.trim() ?? "";
   expect(candidateId).not.toBe(activeId);
@@ -112,6 +129,9 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   await expect(page.getByTestId("comparison-passed")).toContainText("linked-heldout");
   await page.getByLabel("Reden voor in gebruik nemen").fill("Op de toetstabel niet slechter; getraind op recentere gegevens.");
   await page.getByLabel("Ik heb de vergelijking bekeken en maak deze versie het actieve model.").check();
+  // A ranking that is information, not advice, is confirmed as such before promotion.
+  await expect(page.getByTestId("information-only")).toHaveCount(advises ? 0 : 2);
+  if (!advises) await page.getByLabel(/Ik begrijp dat klantmanagers met dit model informatie krijgen/).check();
   await page.getByRole("button", { name: "In gebruik nemen" }).click();
   await expect(page.getByTestId("model-result")).toContainText(`Versie ${candidateId} is nu het actieve model.`);
   await expect(page.getByTestId("model-status")).toHaveText("Actief");
@@ -207,5 +227,85 @@ test("only data scientists change the registry; admins may look, other roles are
   await login(page, "klantmanager1");
   for (const url of ["/models", `/models/${activeId}`, `/models/${activeId}/register.json`, `/models/${activeId}/card.md`, "/models/train", `/models/${activeId}/compare`]) {
     expect((await page.request.get(url, { maxRedirects: 0 })).status(), url).toBe(403);
+  }
+});
+
+/**
+ * Information instead of advice: a small generated table (about 1 000 rows) on which the model's own
+ * cross-fitted validation cannot show that following its first choice beats current practice. The
+ * registry marks it, the card says why, and case workers see the ranking without a recommended
+ * trajectory and without a pre-selected choice. Afterwards the previous model is active again.
+ */
+test("a model whose validation does not beat current practice is shown as information, not advice", async ({ page, browser }) => {
+  test.setTimeout(300_000);
+  const run = promisify(execFile);
+  const work = await mkdtemp(path.join(tmpdir(), "tw-information-only-"));
+  const cli = (args: string[]) =>
+    run(process.execPath, ["--import", "tsx", ...args], {
+      env: { ...process.env, DATA_DIR, PSEUDONYM_KEY: "e2e-information-only-0123456789abcdef", TRAJECTWIJZER_QUIET_BACKEND: "1" },
+      maxBuffer: 1 << 24,
+    });
+  try {
+    // A seeded delivery of 1 350 people links to about 1 000 trajectories; half of them train the model.
+    await cli(["scripts/generate.ts", "--out", path.join(work, "source"), "--n", "1350", "--seed", "11"]);
+    await cli(["scripts/link.ts", "--in", path.join(work, "source"), "--out", path.join(work, "linked")]);
+    const table = path.join(work, "linked", "analysis.csv");
+    expect((await readFile(table, "utf8")).trim().split("\n").length - 1).toBeGreaterThan(900);
+    const train = path.join(work, "train.csv");
+    const holdout = path.join(work, "holdout.csv");
+    const bundle = path.join(work, "bundle");
+    await splitTableFile({ table, trainOut: train, holdoutOut: holdout, seed: 3 });
+    await cli(["scripts/train.ts", "--table", train, "--schema", path.join(work, "linked", "schema.json"), "--out", bundle, "--members", "1", "--epochs", "5", "--seed", "2"]);
+    const learnerFile = JSON.parse(await readFile(path.join(bundle, "learner.json"), "utf8"));
+    expect(learnerFile.validation.candidates).toHaveLength(4);
+    expect(learnerFile.validation.advise).toBe(false);
+    await cli(["scripts/check-bundle.ts", "--model", bundle, "--train", train, "--holdout", holdout]);
+
+    await login(page, "datascientist");
+    await page.goto("/models");
+    const previous = (await page.locator('[data-testid="models"] tr[data-status="active"]').getByRole("link").textContent())?.trim() ?? "";
+    // The operator's way in, which warns in words as well.
+    const imported = await cli(["scripts/models.ts", "import", bundle, "--activate", "--reason", "small first extract"]);
+    expect(imported.stderr).toContain("information, not advice");
+    const version = /activated (\S+)/.exec(imported.stdout)?.[1] ?? "";
+    expect(version).not.toBe("");
+
+    await page.goto("/models");
+    const row = page.locator('[data-testid="models"] tr[data-status="active"]');
+    await expect(row).toContainText(version);
+    await expect(row.getByTestId("information-only-badge")).toHaveText("Informatie, geen advies");
+    await row.getByRole("link").click();
+    await expect(page.getByTestId("information-only-badge")).toBeVisible();
+    const learner = page.getByTestId("learner");
+    await expect(learner).toHaveAttribute("data-advise", "false");
+    await expect(learner.getByRole("table", { name: "Validatie van de leermethoden" }).locator("tbody tr")).toHaveCount(4);
+    await expect(learner.getByTestId("information-only")).toContainText("zien klantmanagers de rangorde als informatie");
+    await expectAccessible(page);
+
+    // The case worker's advice page: information, no recommended trajectory, nothing pre-selected.
+    const caseworker = await (await browser.newContext()).newPage();
+    await login(caseworker, "klantmanager1");
+    const href = (await caseworker.getByRole("table").getByRole("link").first().getAttribute("href")) ?? "";
+    await expect(async () => {
+      await caseworker.goto(href);
+      await expect(caseworker.getByTestId("model-version")).toHaveText(version, { timeout: 1000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(caseworker.getByTestId("advice-verdict")).toHaveAttribute("data-advice", "information");
+    await expect(caseworker.getByTestId("advice-verdict")).toContainText("Ter informatie, geen advies");
+    await expect(caseworker.getByTestId("ranking").locator("tr.top-row")).toHaveCount(0);
+    const choice = caseworker.getByLabel("Gekozen traject");
+    await expect(choice).toHaveValue("");
+    expect((await choice.locator("option").allTextContents()).filter((o) => o.includes("(advies)"))).toEqual([]);
+    await expectAccessible(caseworker);
+    await caseworker.context().close();
+
+    // Back to the model that was active before, through the registry's roll-back.
+    await page.goto("/models");
+    await page.getByLabel("Versie", { exact: true }).selectOption(previous);
+    await page.getByLabel("Reden voor terugdraaien").fill("Einde van de proef met informatie in plaats van advies.");
+    await page.getByRole("button", { name: "Terugdraaien", exact: true }).click();
+    await expect(page.locator('[data-testid="models"] tr[data-status="active"]')).toContainText(previous);
+  } finally {
+    await rm(work, { recursive: true, force: true });
   }
 });
