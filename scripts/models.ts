@@ -5,7 +5,6 @@ import { z } from "zod";
 import { auditCli } from "./lib/audit.js";
 import { openAppDatabase } from "./lib/app-env.js";
 import { parseCli, parseCommand, Refused, runCli, textTable } from "./lib/cli.js";
-import { adviceWarning } from "../model/index.js";
 
 const LOCATIONS = [
   "Uses the app's database and model folder exactly as `npm start` does: DATA_DIR (default data/),",
@@ -96,6 +95,8 @@ async function importCommand(argv: string[]): Promise<void> {
       await auditCli({ action: "model.promote", object: `model:${registered.version}`, result: promoted.ok ? "ok" : "failed" });
       if (!promoted.ok) throw new Refused(`${registered.version} was registered but not activated (${promoted.reason})`);
       process.stdout.write(`activated ${promoted.activated}${promoted.retired ? ` (retired ${promoted.retired})` : ""}; a running server serves it within a few seconds\n`);
+      // Loaded here: model/ brings TensorFlow.js, which --help and refusals need not wait for.
+      const { adviceWarning } = await import("../model/bundle/bundle.js");
       const warning = await adviceWarning(target);
       if (warning) process.stderr.write(`models: warning: ${warning}\n`);
     } finally {

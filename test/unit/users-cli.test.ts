@@ -1,13 +1,15 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { type CliRun, runCli } from "../setup/run-cli";
+import { type CliRun, runCli, runInProcess } from "../setup/run-cli";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSecretsFile } from "../../scripts/lib/app-env";
+import { main as usersMain } from "../../scripts/users";
 
 /**
  * `npm run users` as a real process on a fresh DATA_DIR (nothing else: the CLI sets up the database as
- * `npm start` would), and the accounts it makes, used through the app's own route modules as a server
+ * `npm start` would; later commands run its main in this process, on the same DATA_DIR, to keep the
+ * suite fast), and the accounts it makes, used through the app's own route modules as a server
  * on that DATA_DIR would: the first administrator logs in only after the second factor and a new password.
  */
 type Run = CliRun;
@@ -15,8 +17,11 @@ let dataDir: string;
 /** km1's API token, from the token test, for the deactivation test. */
 let km1Token = "";
 
-function users(args: string[]): Promise<Run> {
-  return runCli("users.ts", args, { env: { DATA_DIR: dataDir, DATABASE_URL: "", MODEL_DIR: "" } });
+/** The CLI as a real process (the first run and --help), otherwise its main in this process. */
+async function users(args: string[], asProcess = false): Promise<Run> {
+  if (asProcess) return runCli("users.ts", args, { env: { DATA_DIR: dataDir, DATABASE_URL: "", MODEL_DIR: "" } });
+  const run = await runInProcess(usersMain, args);
+  return { code: run.exit ?? 0, stdout: run.stdout, stderr: run.stderr };
 }
 
 const oneTimePassword = (run: Run) => /one-time password.*\(shown once\): (\S+)/.exec(run.stdout)?.[1] ?? "";
@@ -77,10 +82,10 @@ const ctx = { params: {}, context: {} };
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), "tw-users-cli-"));
-  const empty = await users(["list"]);
+  const empty = await users(["list"], true);
   expect(empty).toMatchObject({ code: 0, stdout: "no accounts\n" });
   // This process stands in for a server on the same DATA_DIR: its database and its secrets.
-  Object.assign(process.env, readSecretsFile(dataDir), { DATABASE_URL: `file:${path.join(dataDir, "trajectwijzer.db")}`, MODEL_DIR: path.join(dataDir, "models") });
+  Object.assign(process.env, readSecretsFile(dataDir), { DATA_DIR: dataDir, DATABASE_URL: `file:${path.join(dataDir, "trajectwijzer.db")}`, MODEL_DIR: path.join(dataDir, "models") });
   routes = {
     login: await import("~/routes/login"),
     totpSetup: await import("~/routes/login_.totp-setup"),
@@ -96,7 +101,7 @@ afterAll(async () => {
 
 describe("npm run users", { timeout: 300_000 }, () => {
   it("--help, bad input and a missing account: usage or one line, exit 0 / 1", async () => {
-    const help = await users(["--help"]);
+    const help = await users(["--help"], true);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/create --username U --role R \[--team T\]/);
     expect((await users(["token", "--help"])).stdout).toMatch(/--expires-days D/);
