@@ -1,7 +1,6 @@
 import { type LearnerFile, type LearnerKind, type TrainingData, fitDrLearner, fitLinearLearner, selectLearner, type Validation } from "../learners/index.js";
-import { gatherRows } from "../learners/cross-fit.js";
-import { disposeEnsemble, loadEnsemble, predictEnsemble, trainEnsemble } from "../network/ensemble.js";
 import type { NetworkConfig } from "../network/tarnet.js";
+import { createTrainingPool, type TrainingPool } from "../parallel/pool.js";
 import type { Encoder } from "../table/encoder.js";
 
 /** How `train` picks the learner that goes into the bundle. */
@@ -33,45 +32,17 @@ type Context = {
   network: NetworkConfig;
   seed: number;
   validationShare: number;
+  /** Where the validation's fits run (default: this thread). */
+  pool?: TrainingPool;
 };
-
-/** Rows `rows` of the training data as a table of their own. */
-function subset(data: TrainingData, rows: Int32Array): TrainingData {
-  return {
-    x: gatherRows(data.x, data.inputs, rows),
-    inputs: data.inputs,
-    treatment: Int32Array.from(rows, (i) => data.treatment[i] ?? 0),
-    outcome: Float32Array.from(rows, (i) => data.outcome[i] ?? 0),
-  };
-}
-
-/** The network inside the validation: trained on the fitting folds (its own early-stopping split within them), predicting the held-out fold. */
-function fitNetworkHeldOut(context: Context, members: number) {
-  return async (fit: Int32Array, held: Int32Array): Promise<Float64Array> => {
-    const { state } = trainEnsemble({
-      data: subset(context.data, fit),
-      arms: context.arms,
-      control: context.control,
-      outcomeType: context.outcomeType,
-      config: context.network,
-      members,
-      seed: context.seed,
-      validationShare: context.validationShare,
-    });
-    const ensemble = loadEnsemble(state);
-    try {
-      return Float64Array.from(predictEnsemble(ensemble, gatherRows(context.data.x, context.data.inputs, held), held.length).mean);
-    } finally {
-      disposeEnsemble(ensemble);
-    }
-  };
-}
 
 /** Validates the candidates (unless the network is fixed) and fits the chosen learner on every training row. */
 export async function chooseLearner(choice: LearnerChoice, context: Context): Promise<LearnerFile> {
   const mode = choice.learner ?? "network";
   if (mode === "network") return { formatVersion: 1, kind: "network", state: null, validation: null };
   const candidates = mode === "auto" ? (choice.candidates ?? DEFAULT_CANDIDATES) : [mode];
+  const pool = context.pool ?? (await createTrainingPool({ threads: 1 }));
+  const heldOut = { data: context.data, arms: context.arms, control: context.control, outcomeType: context.outcomeType, seed: context.seed };
   const validation: Validation = await selectLearner({
     data: context.data,
     encoder: context.encoder,
@@ -81,7 +52,17 @@ export async function chooseLearner(choice: LearnerChoice, context: Context): Pr
     candidates,
     folds: choice.selectionFolds ?? 3,
     seed: context.seed,
-    fitNetwork: fitNetworkHeldOut(context, choice.selectionMembers ?? 1),
+    // Every fold's fit is a job of the pool: the network inside the validation is an ensemble of
+    // `selectionMembers` trained on the fitting folds (its own early-stopping split within them).
+    fitNetwork: async (fit, held) => {
+      const job = { kind: "network-held-out" as const, ...heldOut, fit, held, config: context.network, members: choice.selectionMembers ?? 1, validationShare: context.validationShare };
+      const { result, seconds } = await pool.runTimed(job);
+      return { values: result, seconds };
+    },
+    fitCandidate: async (kind, fit, held) => {
+      const { result, seconds } = await pool.runTimed({ kind: "learner-held-out", learner: kind as Exclude<LearnerKind, "network">, ...heldOut, encoder: context.encoder, fit, held });
+      return { values: result, seconds };
+    },
   });
   const kind = validation.chosen;
   const common = {

@@ -2,7 +2,7 @@ import { basename } from "node:path";
 import { fitBaseline, serializeBaseline } from "../baseline/index.js";
 import { currentBackend, ensureBackend } from "../backend.js";
 import { auc, expectedCalibrationError } from "../metrics/classification.js";
-import { type EnsembleState, loadEnsemble, disposeEnsemble, predictEnsemble, type TrainProgress, trainEnsemble } from "../network/ensemble.js";
+import { type EnsembleState, loadEnsemble, disposeEnsemble, predictEnsemble, type TrainProgress, trainEnsembleInPool } from "../network/ensemble.js";
 import { type NetworkConfig, NetworkConfigSchema } from "../network/tarnet.js";
 import { encodeRows, fitEncoder } from "../table/encoder.js";
 import { type Row, readSchemaFile, readTableCsv, toNumber, validateTable } from "../table/read.js";
@@ -15,6 +15,7 @@ import { chooseLearner, type LearnerChoice } from "./choose-learner.js";
 import { buildModelCard, modelCardMarkdown, type Performance, type ValidationMetrics } from "./model-card.js";
 import { computeReferenceStats, MIN_CELL } from "./reference.js";
 import { addSecondaryHeads } from "../secondary/bundle-file.js";
+import { trainingThreads, withTrainingPool } from "../parallel/pool.js";
 
 export type TrainOptions = {
   table: string;
@@ -35,6 +36,11 @@ export type TrainOptions = {
   catalogue?: Catalogue;
   /** Fit the T-learner baseline on the same table into the bundle (default true). */
   baseline?: boolean;
+  /**
+   * Threads the ensemble members and the learners' validation fits run on (default TRAIN_THREADS,
+   * else one per core; 1 = this thread only). The bundle is the same for every number.
+   */
+  threads?: number;
 } & LearnerChoice & {
   onProgress?: (p: TrainProgress) => void;
 };
@@ -86,27 +92,35 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
   const members = options.members ?? 5;
   const validationShare = options.validationShare ?? 0.2;
   const network = NetworkConfigSchema.parse({ ...options.config, ...(options.maxEpochs ? { maxEpochs: options.maxEpochs } : {}) });
-  const { state, split } = trainEnsemble({
-    data,
-    arms: schema.treatment.arms,
-    control: schema.treatment.control,
-    outcomeType: schema.outcome.type,
-    config: network,
-    members,
-    seed,
-    validationShare,
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-  const learner = await chooseLearner(options, {
-    data,
-    encoder,
-    arms: schema.treatment.arms,
-    control: schema.treatment.control,
-    outcomeType: schema.outcome.type,
-    network,
-    seed,
-    validationShare,
-  });
+  const threads = options.threads ?? trainingThreads({ rows: data.treatment.length });
+  // The members and the learners' validation are independent jobs: one pool runs them side by side.
+  const [{ state, split }, learner] = await withTrainingPool({ threads }, (pool) =>
+    Promise.all([
+      trainEnsembleInPool({
+        data,
+        arms: schema.treatment.arms,
+        control: schema.treatment.control,
+        outcomeType: schema.outcome.type,
+        config: network,
+        members,
+        seed,
+        validationShare,
+        pool,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      }),
+      chooseLearner(options, {
+        data,
+        encoder,
+        arms: schema.treatment.arms,
+        control: schema.treatment.control,
+        outcomeType: schema.outcome.type,
+        network,
+        seed,
+        validationShare,
+        pool,
+      }),
+    ]),
+  );
   const reference = computeReferenceStats({ schema, encoder, rows: table.rows, treatment: data.treatment, outcome: data.outcome });
   const metrics = validationMetrics({ schema, state, rows: table.rows, x: data.x, inputs: data.inputs, treatment: data.treatment, outcome: data.outcome, validation: split.validation });
   const createdAt = new Date();

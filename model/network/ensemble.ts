@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { type ArmCalibration, type Calibration, fitLinear, fitPlatt } from "./calibration.js";
 import { createRandom, gamma, shuffleInPlace } from "../random.js";
+import type { JobProgress, MemberFit, NetworkMemberJob } from "../parallel/jobs.js";
+import type { TrainingPool } from "../parallel/pool.js";
 import {
   disposeParams,
   type EncodedData,
@@ -93,12 +95,7 @@ export function splitRows(treatment: Int32Array, arms: number, share: number, se
   return { train: Int32Array.from(train).sort(), validation: Int32Array.from(validation).sort() };
 }
 
-/**
- * Trains `members` networks on bootstrap samples of the training rows (each with its
- * own seed), early-stopped on one shared validation split, then fits per-arm calibration
- * on the arm's rows (all of them, or the validation split: NetworkConfig.calibrationRows). Deterministic for a fixed seed and backend.
- */
-export function trainEnsemble(options: {
+export type EnsembleOptions = {
   data: EncodedData;
   arms: string[];
   control: string;
@@ -108,7 +105,50 @@ export function trainEnsemble(options: {
   seed: number;
   validationShare?: number;
   onProgress?: (p: TrainProgress) => void;
-}): { state: EnsembleState; split: { train: Int32Array; validation: Int32Array } } {
+};
+
+type EnsemblePlan = {
+  split: { train: Int32Array; validation: Int32Array };
+  outcomeScale: { mean: number; sd: number };
+  /** One job per member: its seed and (bootstrap-weighted) rows, fitted wherever it runs. */
+  jobs: NetworkMemberJob[];
+};
+
+/**
+ * Trains `members` networks on bootstrap samples of the training rows (each with its
+ * own seed), early-stopped on one shared validation split, then fits per-arm calibration
+ * on the arm's rows (all of them, or the validation split: NetworkConfig.calibrationRows). Deterministic for a fixed seed and backend.
+ * The members are fitted one after another in this thread; `trainEnsembleInPool` fits them on
+ * worker threads and gives the very same ensemble.
+ */
+export function trainEnsemble(options: EnsembleOptions): { state: EnsembleState; split: { train: Int32Array; validation: Int32Array } } {
+  const plan = planEnsemble(options);
+  const fits = plan.jobs.map((job, m) => fitMember(job, memberProgress(options, m)));
+  return assembleEnsemble(options, plan, fits);
+}
+
+/** `trainEnsemble` with the members as jobs of a training pool (model/parallel): the same members, in the same order. */
+export async function trainEnsembleInPool(
+  options: EnsembleOptions & { pool: TrainingPool },
+): Promise<{ state: EnsembleState; split: { train: Int32Array; validation: Int32Array } }> {
+  const plan = planEnsemble(options);
+  const fits = await Promise.all(plan.jobs.map((job, m) => options.pool.run(job, { onProgress: memberProgress(options, m) })));
+  return assembleEnsemble(options, plan, fits);
+}
+
+/** One member's fit (the pool's "network-member" job). */
+export function fitMember({ kind: _, ...job }: NetworkMemberJob, onProgress?: (p: JobProgress) => void): MemberFit {
+  return fitNetwork({ ...job, ...(onProgress ? { onEpoch: (epoch: number, loss: number) => onProgress({ epoch, loss }) } : {}) });
+}
+
+function memberProgress(options: EnsembleOptions, m: number): ((p: JobProgress) => void) | undefined {
+  const report = options.onProgress;
+  if (!report) return undefined;
+  return ({ epoch, loss }) => report({ member: m + 1, members: options.members, epoch, maxEpochs: options.config.maxEpochs, loss });
+}
+
+/** The validation split, the outcome scale and every member's job (seed, bootstrap rows or weights). */
+function planEnsemble(options: EnsembleOptions): EnsemblePlan {
   const { data, arms, config } = options;
   const K = arms.length;
   const split = splitRows(data.treatment, K, options.validationShare ?? 0.2, options.seed);
@@ -128,7 +168,7 @@ export function trainEnsemble(options: {
     outcome = data.outcome.map((v) => (v - mean) / sd);
   }
   const scaled: EncodedData = { ...data, outcome };
-  const members: EnsembleState["members"] = [];
+  const jobs: NetworkMemberJob[] = [];
   for (let m = 0; m < options.members; m++) {
     const seed = options.seed * 7919 + m * 104729 + 1;
     const random = createRandom(seed);
@@ -154,7 +194,8 @@ export function trainEnsemble(options: {
       const scale = split.train.length / sum;
       for (const i of split.train) rowWeights[i] = (rowWeights[i] ?? 0) * scale;
     }
-    const fit = fitNetwork({
+    jobs.push({
+      kind: "network-member",
       data: scaled,
       arms: K,
       outcomeType: options.outcomeType,
@@ -163,17 +204,32 @@ export function trainEnsemble(options: {
       validationRows: split.validation,
       config,
       seed,
-      onEpoch: (epoch, loss) =>
-        options.onProgress?.({ member: m + 1, members: options.members, epoch, maxEpochs: config.maxEpochs, loss }),
     });
-    members.push({ seed, epochs: fit.epochs, bestEpoch: fit.bestEpoch, validationLoss: fit.validationLoss, weights: fit.weights });
   }
+  return { split, outcomeScale, jobs };
+}
+
+/** The members' fits, in member order, with the calibration fitted on top. */
+function assembleEnsemble(
+  options: EnsembleOptions,
+  plan: EnsemblePlan,
+  fits: readonly MemberFit[],
+): { state: EnsembleState; split: { train: Int32Array; validation: Int32Array } } {
+  const { data, arms, config } = options;
+  const { split } = plan;
+  const members: EnsembleState["members"] = fits.map((fit, m) => ({
+    seed: plan.jobs[m]?.seed ?? 0,
+    epochs: fit.epochs,
+    bestEpoch: fit.bestEpoch,
+    validationLoss: fit.validationLoss,
+    weights: fit.weights,
+  }));
   const uncalibrated: EnsembleState = {
     arms,
     control: options.control,
     outcomeType: options.outcomeType,
     config,
-    outcomeScale,
+    outcomeScale: plan.outcomeScale,
     members,
     calibration: {
       method: options.outcomeType === "binary" ? "platt" : "linear",
