@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { getDb } from "~/utils/db.server";
+import { LEARNER_CHOICES } from "~/utils/registry/learner-choices";
 
 /** A retraining run (app/utils/registry/training.server.ts starts the worker, scripts/train-worker.ts trains). */
 export const RUN_STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"] as const;
@@ -14,7 +15,7 @@ export const TrainSettingsSchema = z.object({
    * Which learner the bundle predicts with: "auto" chooses by cross-fitted causal validation on the
    * training rows (the form's default), or a fixed one. Absent in runs from before the choice (the network).
    */
-  learner: z.enum(["auto", "network", "t-linear", "s-linear", "dr"]).optional(),
+  learner: z.enum(LEARNER_CHOICES).optional(),
 });
 export type TrainSettings = z.infer<typeof TrainSettingsSchema>;
 

@@ -8,6 +8,7 @@ import { audit } from "~/utils/audit.server";
 import { requireRole } from "~/utils/auth/auth.server";
 import { MESSAGES, pageTitle, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
+import { LEARNER_CHOICES } from "~/utils/registry/learner-choices";
 import { listLinkedTables } from "~/utils/registry/model-registry.server";
 import { recoverStaleRunsOnce, startTraining } from "~/utils/registry/training.server";
 import { readForm } from "~/utils/forms/form.server";
@@ -15,8 +16,7 @@ import { readForm } from "~/utils/forms/form.server";
 export const meta = pageTitle((t) => t.trainTitle);
 
 /** The form: the learner chosen by validation unless the data scientist fixes one. */
-const LEARNER_CHOICES = TrainSettingsSchema.shape.learner.unwrap().options;
-const TrainFormSchema = TrainSettingsSchema.extend({ tableName: z.string().min(1).max(200), learner: TrainSettingsSchema.shape.learner.unwrap().default("auto") });
+const TrainFormSchema = TrainSettingsSchema.extend({ tableName: z.string().min(1).max(200), learner: z.enum(LEARNER_CHOICES).default("auto") });
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireRole(request, ["datascientist", "admin"]);
