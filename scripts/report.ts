@@ -17,7 +17,10 @@ const spec = {
     "covers at least 10 people (suppressed otherwise). Use a table the model was not trained on.",
     "",
     "  --model DIR   a model bundle (verified before use); its network is the primary outcome's model",
-    "  --table CSV   a labelled table: features, treatment and outcomes",
+    "  --table CSV   a labelled table: features, treatment and outcomes; the app's export of shown advice",
+    "                (npm run export-decisions) also carries the logged first-position probabilities",
+    "                (shownFirst, shownFirstProbability, chosenShownFirstProbability), which then condition",
+    "                the propensities of those rows (the report says how many rows used them)",
     "  --out DIR     where to write report.json, report.html, effects.csv and factors.csv",
     "  --lang L      language of the report's texts and labels: nl (default) or en",
     "  --seed S      seed of the cross-fitting folds (default 1)",
@@ -70,6 +73,11 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
         process.stdout.write(`  ${e.arm.padEnd(22)} ${shown}\n`);
       }
       process.stdout.write(`Share of clients with too little overlap: ${report.overlap.share}\n`);
+      const logged = report.loggedProbabilities;
+      if (logged) {
+        const rows = logged.rows === null ? `fewer than ${report.minCell}` : String(logged.rows);
+        process.stdout.write(`Rows whose propensity used logged first-position probabilities: ${rows} (share following the arm shown first: ${logged.followShare ?? "-"})\n`);
+      }
     } finally {
       disposeBundle(bundle);
     }

@@ -8,6 +8,7 @@ import { MIN_CELL, suppressList } from "../privacy/suppression.js";
 import { encodeRows, fitEncoder } from "../table/encoder.js";
 import { isMissing, type Row, toNumber } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
+import { conditionOnLoggedDraw, readLoggedShown } from "./logged.js";
 import { crossFitOutcome, crossFitPropensity } from "./nuisance.js";
 import { type Effect, type Factor, REPORT_FORMAT, REPORT_FORMAT_VERSION, type Report, ReportSchema } from "./schema.js";
 
@@ -244,7 +245,11 @@ export function buildReport(input: BuildReportInput): Report {
   const encoder = fitEncoder(schema, rows);
   const design = { x: encodeRows(encoder, rows), width: encoder.width };
   const folds = crossFitFolds({ n, folds: options.folds ?? 5, seed: options.seed ?? 1, strata: treatment });
-  const propensity = crossFitPropensity({ design, treatment, arms: arms.length, folds });
+  // Where the app logged which tied arm it drew to show first, the propensity is conditioned on that draw.
+  const logged = readLoggedShown({ rows, columns: input.columns, arms });
+  const fitted = crossFitPropensity({ design, treatment, arms: arms.length, folds });
+  const conditioned = logged ? conditionOnLoggedDraw({ propensity: fitted, treatment, logged }) : null;
+  const propensity = conditioned?.propensity ?? fitted;
   const subgroups = subgroupFeatures(schema, catalogue, rows);
   const factors = factorDesign(schema, rows);
 
@@ -400,6 +405,15 @@ export function buildReport(input: BuildReportInput): Report {
     },
     effects,
     factors: factorRows,
+    ...(conditioned
+      ? {
+          loggedProbabilities: {
+            // A count of a few rows is a small count: shown as "fewer than MIN_CELL".
+            rows: conditioned.rows > 0 && conditioned.rows < MIN_CELL ? null : conditioned.rows,
+            followShare: conditioned.followShare === null ? null : round(conditioned.followShare),
+          },
+        }
+      : {}),
   };
   return ReportSchema.parse(report);
 }

@@ -129,6 +129,11 @@ export function renderReportHtml(report: Report): string {
       clip: formatShare(report.overlap.clip, lang),
     })}</p>`,
   );
+  const logged = report.loggedProbabilities;
+  if (logged) {
+    const rows = logged.rows === null ? `<${report.minCell}` : formatCount(logged.rows, lang);
+    out.push(`<p>${t("logged", { rows, follow: logged.followShare === null ? "–" : formatShare(logged.followShare, lang) })}</p>`);
+  }
   out.push(`<p>${t("limits4", { min: report.minCell })}</p><p>${t("limits5")}</p><p>${t("files")}</p></section>`);
 
   report.outcomes.forEach((outcome, o) => {

@@ -85,5 +85,11 @@ export const ReportSchema = z.strictObject({
   }),
   effects: z.array(EffectSchema),
   factors: z.array(FactorSchema),
+  /**
+   * Present when the table carries the app's logged first-position probabilities (shownFirst …):
+   * how many rows' propensities used them (null: fewer than minCell) and the estimated share of
+   * case workers who followed the arm shown first.
+   */
+  loggedProbabilities: z.strictObject({ rows: z.number().int().min(0).nullable(), followShare: z.number().min(0).max(1).nullable() }).optional(),
 });
 export type Report = z.infer<typeof ReportSchema>;

@@ -24,6 +24,10 @@ const TEXT = {
     nl: "Overlap: {share} van de cliënten had voor minstens één traject te weinig vergelijkbare cliënten (een kans onder {threshold} op dat traject of op reguliere begeleiding). Kansen onder {clip} tellen als {clip}.",
     en: "Overlap: {share} of the clients had too few comparable clients for at least one trajectory (a chance below {threshold} of that trajectory or of regular guidance). Chances below {clip} count as {clip}.",
   },
+  logged: {
+    nl: "Vastgelegde kansen: bij {rows} trajecten legde Trajectwijzer vast met welke kans het eerst getoonde traject werd gekozen om als eerste te tonen ('effecten meetbaar houden'); daar is de kans op het gekregen traject op die loting afgestemd. Geschat aandeel dat het eerst getoonde traject volgde: {follow}.",
+    en: "Logged probabilities: for {rows} trajectories Trajectwijzer logged the probability with which the trajectory shown first was drawn to be shown first ('keep effects measurable'); there the chance of the trajectory received is conditioned on that draw. Estimated share that followed the trajectory shown first: {follow}.",
+  },
   limits4: {
     nl: "Elk cijfer gaat over minstens {min} mensen, met minstens {min} in het traject en {min} in reguliere begeleiding; kleinere groepen staan er niet in (<{min}), en waar nodig ook een tweede groep, zodat een verborgen cijfer niet uit de andere is af te leiden. Het interval is een 95%-betrouwbaarheidsinterval. Herkomst en geslacht staan er alleen in om gelijke behandeling te toetsen: het model gebruikt ze nooit.",
     en: "Every figure covers at least {min} people, with at least {min} in the trajectory and {min} in regular guidance; smaller groups are left out (<{min}), and where needed a second group too, so that a hidden figure cannot be derived from the others. The interval is a 95% confidence interval. Origin and sex are included only to audit equal treatment: the model never uses them.",
