@@ -16,6 +16,9 @@
  *     causal validation on the training rows and writes learner.json; `bundle.learner` predicts
  *     for recommend / predictTable / explanations; `adviceWarning(dir)` says when the validation
  *     could not show that following the advice beats the observed assignment.
+ *   Training threads (model/parallel/): the ensemble members and the validation's fold fits run as
+ *     seeded jobs on `trainingThreads({ rows })` worker threads (TRAIN_THREADS, else one per core;
+ *     `trainBundle({ threads })` overrides); the bundle is the same for every thread count.
  *   disposeBundle(bundle)              frees its tensors.
  *
  * Prediction (for evaluate / metrics)
@@ -100,6 +103,7 @@ export type { PolicyOptions } from "./recommend/policy.js";
 export { predictTable, type TablePrediction } from "./recommend/predict-table.js";
 export { explainClient, type RecommendOptions, recommend } from "./recommend/recommend.js";
 export { createRecommendPool, PoolError, RECOMMEND_WORKER_FILE, type RecommendPool } from "./recommend/recommend-pool.js";
+export { createTrainingPool, type TrainingPool, trainingThreads, withTrainingPool } from "./parallel/pool.js";
 export { type Row, readSchemaFile, readTableCsv, type Table, validateTable } from "./table/read.js";
 export {
   applyWhatIf,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
 import { currentBackend, ensureBackend } from "../../model/backend.js";
-import { trainBundle } from "../../model/index.js";
+import { readTableCsv, trainBundle, trainingThreads } from "../../model/index.js";
 import { linkDelivery } from "../../model/link/index.js";
 import { generateDelivery } from "../../model/synth/index.js";
 import { parseCli } from "../lib/cli.js";
@@ -17,16 +17,30 @@ export async function prepareTable(dir: string, persons: number, seed: number): 
 
 const spec = {
   name: "bench train",
-  usage: "npm run bench -- train [--persons N] [--seed S] [--members M] [--epochs E] [--table CSV --schema JSON]",
+  usage:
+    "npm run bench -- train [--persons N] [--seed S] [--members M] [--epochs E] [--learner auto|network|t-linear|s-linear|dr] [--threads T] [--table CSV --schema JSON]",
   description:
     "Generates and links N synthetic clients (default 20000; or uses --table/--schema), then times training\n" +
-    "of the M-member ensemble (default 5) and prints {rows, members, seconds, epochs, backend, ...} as JSON.",
-  options: { persons: "string", seed: "string", members: "string", epochs: "string", table: "string", schema: "string" } as const,
+    "as npm run train does (the M-member ensemble, default 5, and the learner choice, default auto) on T\n" +
+    "threads (default TRAIN_THREADS, else one per core; 1 = one thread) and prints\n" +
+    "{rows, members, learner, threads, seconds, cpuSeconds, epochs, backend, ...} as JSON.",
+  options: {
+    persons: "string",
+    seed: "string",
+    members: "string",
+    epochs: "string",
+    learner: "string",
+    threads: "string",
+    table: "string",
+    schema: "string",
+  } as const,
   schema: z.object({
     persons: z.coerce.number().int().min(500).max(1_000_000).default(20_000),
     seed: z.coerce.number().int().min(0).default(1),
     members: z.coerce.number().int().min(1).max(20).default(5),
     epochs: z.coerce.number().int().min(1).max(500).default(40),
+    learner: z.enum(["auto", "network", "t-linear", "s-linear", "dr"]).default("auto"),
+    threads: z.coerce.number().int().min(1).max(64).optional(),
     table: z.string().optional(),
     schema: z.string().optional(),
   }),
@@ -38,9 +52,11 @@ export async function run(argv: string[]): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), "trajectwijzer-bench-train-"));
   try {
     const input = args.table && args.schema ? { table: args.table, schema: args.schema } : await prepareTable(dir, args.persons, args.seed);
+    const rows = (await readTableCsv(input.table)).rows.length;
+    const threads = args.threads ?? trainingThreads({ rows });
     const cpu = process.cpuUsage();
     const started = performance.now();
-    const result = await trainBundle({ ...input, outDir: join(dir, "bundle"), members: args.members, maxEpochs: args.epochs, seed: 42 });
+    const result = await trainBundle({ ...input, outDir: join(dir, "bundle"), members: args.members, maxEpochs: args.epochs, seed: 42, learner: args.learner, threads });
     const seconds = (performance.now() - started) / 1000;
     const used = process.cpuUsage(cpu);
     const model = JSON.parse(await readFile(join(result.dir, "model.json"), "utf8")) as {
@@ -56,6 +72,8 @@ export async function run(argv: string[]): Promise<void> {
         bench: "train",
         rows: model.training.rows,
         members: args.members,
+        learner: args.learner,
+        threads,
         seconds: Math.round(seconds * 10) / 10,
         cpuSeconds: Math.round((used.user + used.system) / 1e5) / 10,
         targetSeconds: 120,
