@@ -54,15 +54,15 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   await expectAccessible(page);
   await page.getByLabel("Ensembleleden (1–10)").fill("1");
   // Enough epochs to see the time estimate while it runs; a fixed learner validated alone keeps it quick.
-  await page.getByLabel("Maximaal aantal epochs").fill("30");
+  await page.getByLabel("Maximaal aantal epochs").fill("15");
   await expect(page.getByLabel("Leermethode")).toHaveValue("auto");
   await expect(page.getByText("Automatisch (aanbevolen)")).toBeVisible();
-  await page.getByLabel("Leermethode").selectOption("t-linear");
+  await page.getByLabel("Leermethode").selectOption("s-linear");
   await page.getByRole("button", { name: "Training starten" }).click();
   await page.waitForURL(/\/models\/runs\/[a-z0-9]+$/);
   const runUrl = page.url();
   await expect(page.getByTestId("run-progress")).toBeVisible();
-  await expect(page.getByTestId("run-learner")).toHaveText("Lineaire T-learner (één model per traject)");
+  await expect(page.getByTestId("run-learner")).toHaveText("Lineaire S-learner (één model voor alle trajecten)");
   // While it trains: the time left, from the share done so far.
   await expect(page.getByTestId("run-estimate")).toHaveText(/^Nog ongeveer \d+ (s|min)$/, { timeout: 60_000 });
   await expectAccessible(page);
@@ -77,9 +77,9 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   await expect(page.getByTestId("run-progress")).toContainText("Klaar");
   // Which learner the candidate predicts with, and why: its validation table, and whether its ranking counts as advice.
   const learner = page.getByTestId("learner");
-  await expect(learner).toHaveAttribute("data-learner", "t-linear");
+  await expect(learner).toHaveAttribute("data-learner", "s-linear");
   await expect(learner).toContainText("Getoetst met 3-voudige kruisvalidatie");
-  await expect(learner.getByRole("table", { name: "Validatie van de leermethoden" })).toContainText("Lineaire T-learner (gekozen)");
+  await expect(learner.getByRole("table", { name: "Validatie van de leermethoden" })).toContainText("Lineaire S-learner (gekozen)");
   const advises = (await learner.getAttribute("data-advise")) === "true";
   const candidateLink = page.getByTestId("run-candidate").getByRole("link");
   const candidateId = (await candidateLink.textContent())?.trim() ?? "";
@@ -281,6 +281,14 @@ test("a model whose validation does not beat current practice is shown as inform
     await expect(learner.getByRole("table", { name: "Validatie van de leermethoden" }).locator("tbody tr")).toHaveCount(4);
     await expect(learner.getByTestId("information-only")).toContainText("zien klantmanagers de rangorde als informatie");
     await expectAccessible(page);
+    // Promoting it without confirming "information, not advice" is refused in words (a forged request).
+    const refused = await page.request.post(page.url(), {
+      form: { intent: "promote", reason: "Proef met informatie", confirm: "1" },
+      headers: { Origin: new URL(page.url()).origin },
+      maxRedirects: 0,
+    });
+    expect(refused.status()).toBe(400);
+    expect(await refused.text()).toContain("Bevestig dat dit model informatie geeft en geen advies.");
 
     // The case worker's advice page: information, no recommended trajectory, nothing pre-selected.
     const caseworker = await (await browser.newContext()).newPage();
