@@ -1,7 +1,7 @@
 import type { Catalogue } from "../../model/config/municipality";
 import type { ArmAdvice, RecommendationResult, SecondaryEffect, SecondaryOutcome } from "../../model/recommendation";
 import type { AdviceColumn } from "~/components/ranking-table";
-import { formatNumber, formatPoints, useT } from "~/utils/i18n";
+import { formatDifference, formatNumber, formatPoints, useT } from "~/utils/i18n";
 import { armLabel } from "~/utils/forms/profile-labels";
 
 type T = ReturnType<typeof useT>;
@@ -10,6 +10,19 @@ type T = ReturnType<typeof useT>;
 function outcomeLabel(outcome: string, lang: T["lang"], catalogue: Catalogue | undefined, lower = false): string {
   const label = catalogue?.outcomes.secondary.find((o) => o.column === outcome)?.label[lang] ?? outcome;
   return lower && /^[A-Z][a-z]/.test(label) ? label.charAt(0).toLowerCase() + label.slice(1) : label;
+}
+
+const isContinuous = (outcome: string, catalogue: Catalogue | undefined): boolean =>
+  catalogue?.outcomes.secondary.find((o) => o.column === outcome)?.type === "continuous";
+
+/**
+ * A difference against regular guidance on the outcome's scale: percentage points for a chance, the
+ * configuration's unit for a continuous outcome (hours a week); without the unit where a header names it.
+ */
+function formatGain(gain: number, outcome: string, lang: T["lang"], catalogue: Catalogue | undefined, unit = true): string {
+  const spec = catalogue?.outcomes.secondary.find((o) => o.column === outcome);
+  if (spec?.type === "continuous") return formatDifference(gain, lang, { unit: unit ? (spec.unit?.[lang] ?? null) : null });
+  return formatPoints(gain, lang, { unit });
 }
 
 /** Whether a difference is clearly in the better direction, clearly in the worse one, or neither (its 95% interval holds zero). */
@@ -26,14 +39,14 @@ function SecondaryCell({ arm, control, how, catalogue }: { arm: ArmAdvice; contr
   const verdict = secondaryVerdict(effect, how.better);
   const text = t.secondaryCellText
     .replace("{outcome}", outcomeLabel(how.outcome, t.lang, catalogue))
-    .replace("{gain}", formatPoints(effect.gain, t.lang))
-    .replace("{lower}", formatPoints(effect.gainLower, t.lang))
-    .replace("{upper}", formatPoints(effect.gainUpper, t.lang));
+    .replace("{gain}", formatGain(effect.gain, how.outcome, t.lang, catalogue))
+    .replace("{lower}", formatGain(effect.gainLower, how.outcome, t.lang, catalogue))
+    .replace("{upper}", formatGain(effect.gainUpper, how.outcome, t.lang, catalogue));
   return (
     <span data-testid="secondary-effect" data-outcome={how.outcome} data-verdict={verdict} title={text}>
-      <span className="gain-value">{formatPoints(effect.gain, t.lang)}</span>{" "}
+      <span className="gain-value">{formatGain(effect.gain, how.outcome, t.lang, catalogue)}</span>{" "}
       <span className="muted interval">
-        ({formatPoints(effect.gainLower, t.lang, { unit: false })} … {formatPoints(effect.gainUpper, t.lang, { unit: false })})
+        ({formatGain(effect.gainLower, how.outcome, t.lang, catalogue, false)} … {formatGain(effect.gainUpper, how.outcome, t.lang, catalogue, false)})
       </span>
       <span className={verdict === "unclear" ? "muted secondary-verdict" : "secondary-verdict"}>
         {" "}
@@ -75,7 +88,10 @@ export function SecondaryNote({ recommendation, catalogue }: { recommendation: R
             .replace("{work}", formatPoints(top.gain, t.lang))
             .replace(
               "{effects}",
-              topEffects.map((e) => `${formatPoints(e.gain, t.lang)} ${outcomeLabel(e.outcome, t.lang, catalogue, true)}`).join(", "),
+              // A continuous outcome's label names its unit ("hours of paid work per week"): the number goes without it.
+              topEffects
+                .map((e) => `${formatGain(e.gain, e.outcome, t.lang, catalogue, !isContinuous(e.outcome, catalogue))} ${outcomeLabel(e.outcome, t.lang, catalogue, true)}`)
+                .join(", "),
             )}
         </p>
       ) : null}

@@ -1374,6 +1374,18 @@ export function formatPoints(difference: number, lang: Lang, options: { unit?: b
   return options.unit === false ? number : `${number} ${lang === "nl" ? "procentpunt" : "percentage points"}`;
 }
 
+/**
+ * A difference on an outcome's own scale, always signed, one decimal by default: "+1,5 uur per week",
+ * "−0.4 hours per week", "±0,0"; without a unit where a heading already names it.
+ */
+export function formatDifference(difference: number, lang: Lang, options: { unit?: string | null; digits?: number } = {}): string {
+  const digits = options.digits ?? 1;
+  const rounded = Number(difference.toFixed(digits));
+  const sign = rounded > 0 ? "+" : rounded < 0 ? "−" : "±";
+  const number = `${sign}${formatNumber(Math.abs(rounded), lang, digits)}`;
+  return options.unit ? `${number} ${options.unit}` : number;
+}
+
 /** A date (a Date, an ISO timestamp or yyyy-mm-dd) as the language writes it: 29-11-2026 in Dutch, 29/11/2026 in English. */
 export function formatDate(value: Date | string, lang: Lang): string {
   const date = typeof value === "string" ? new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T12:00:00Z` : value) : value;

@@ -198,7 +198,7 @@ function interceptHeads(file: SecondaryFile): SecondaryFile {
     covariance: { intercept: 0.01, cross: zeros(), weights: Array.from({ length: w }, (_, i) => zeros().map((_, j) => (i === j ? 1e-6 : 0))) },
     l2: 10,
   });
-  return { ...file, outcomes: [{ column: "schulden_12m", heads: file.arms.map((arm) => head(arm === "schuldhulp" ? -3 : 0)) }] };
+  return { ...file, outcomes: [{ column: "schulden_12m", type: "binary" as const, heads: file.arms.map((arm) => head(arm === "schuldhulp" ? -3 : 0)) }] };
 }
 
 function weighted(catalogue: Catalogue, weight: number): Catalogue {
@@ -207,21 +207,27 @@ function weighted(catalogue: Catalogue, weight: number): Catalogue {
 }
 
 describe("secondary outcomes in the advice", () => {
-  it("training writes secondary.json into the bundle (in its manifest) for the configuration's binary secondary outcomes", () => {
+  it("training writes secondary.json into the bundle (in its manifest) for the configuration's secondary outcomes, hours on their own scale", () => {
     expect(bundle.manifest.files.some((f) => f.path === "secondary.json")).toBe(true);
-    expect(bundle.secondary?.outcomes.map((o) => o.column)).toEqual(["uitstroom_12m", "wmo_12m", "schulden_12m"]);
+    expect(bundle.secondary?.outcomes.map((o) => [o.column, o.type])).toEqual([
+      ["uren_per_week", "continuous"],
+      ["uitstroom_12m", "binary"],
+      ["wmo_12m", "binary"],
+      ["schulden_12m", "binary"],
+    ]);
   });
 
   it("gives every arm its chance and difference against regular guidance per secondary outcome, with 95% intervals", () => {
     const result = recommend(bundle, debtsClient(), { explain: false });
     expect(RecommendationResultSchema.safeParse(result).success).toBe(true);
     expect(result.secondaryOutcomes).toEqual([
+      { outcome: "uren_per_week", better: "higher", weight: 0 },
       { outcome: "uitstroom_12m", better: "higher", weight: 0 },
       { outcome: "wmo_12m", better: "lower", weight: 0 },
       { outcome: "schulden_12m", better: "lower", weight: 0 },
     ]);
     for (const arm of result.arms) {
-      expect(arm.secondary?.map((s) => s.outcome)).toEqual(["uitstroom_12m", "wmo_12m", "schulden_12m"]);
+      expect(arm.secondary?.map((s) => s.outcome)).toEqual(["uren_per_week", "uitstroom_12m", "wmo_12m", "schulden_12m"]);
       for (const s of arm.secondary ?? []) {
         expect(s.lower).toBeLessThanOrEqual(s.expected);
         expect(s.upper).toBeGreaterThanOrEqual(s.expected);

@@ -7,7 +7,7 @@ import { type FitSecondaryOptions, fitSecondaryHeads, SECONDARY_FILE, type Secon
  * The training pipeline's secondary step: fits the heads for the catalogue's secondary outcomes
  * on the encoded training table and adds `secondary.json` to the saved bundle (manifest updated,
  * so check-bundle's static rules cover it). Returns the file, or null when the catalogue declares
- * no binary secondary outcome that the table has.
+ * no secondary outcome that the table has.
  */
 export async function addSecondaryHeads(options: {
   dir: string;

@@ -24,7 +24,9 @@ function toyRows(n: number): Row[] {
     const debts = i % 2;
     const arm = i < 6 ? "rare" : i % 3 === 0 ? "debthelp" : "ctrl";
     const chance = debts ? (arm === "debthelp" ? 0.3 : 0.7) : 0.1;
-    return { debts, age: 20 + (i % 40), arm, work: i % 4 === 0 ? 1 : 0, schulden_12m: random() < chance ? 1 : 0, uren: 12 };
+    // Hours a week: 10 + 0.1 per year of age, 6 more under debt help, noise with SD 3.
+    const hours = 10 + 0.1 * (20 + (i % 40)) + (arm === "debthelp" ? 6 : 0) + 3 * (random() + random() + random() + random() - 2) * Math.sqrt(3);
+    return { debts, age: 20 + (i % 40), arm, work: i % 4 === 0 ? 1 : 0, schulden_12m: random() < chance ? 1 : 0, uren: hours };
   });
 }
 
@@ -41,11 +43,33 @@ describe("secondary-outcome heads", () => {
     { debts: 0, age: 40 },
   ]);
 
-  it("fits one head per arm with enough rows, only for binary outcomes the table has", () => {
-    expect(file?.outcomes.map((o) => o.column)).toEqual(["schulden_12m"]);
+  it("fits one head per arm with enough rows, only for outcomes the table has", () => {
+    expect(file?.outcomes.map((o) => [o.column, o.type])).toEqual([["schulden_12m", "binary"]]);
     expect(file?.outcomes[0]?.heads.map((h) => h !== null)).toEqual([true, true, false]);
+    expect(heads([outcome("absent")])).toBeNull();
+  });
+
+  it("a continuous outcome gets ridge heads on its own scale: the known effect of 6 hours, inside a 95% interval in hours", () => {
     const continuous: OutcomeSpec = { column: "uren", type: "continuous", label: { nl: "u", en: "h" } };
-    expect(heads([continuous, outcome("absent")])).toBeNull();
+    const hours = heads([continuous]);
+    if (!hours) throw new Error("no heads");
+    expect(hours.outcomes[0]?.type).toBe("continuous");
+    const [client] = predictSecondary(hours, clients, 2);
+    const help = client?.[0]?.arms[1];
+    expect(help?.gain).toBeGreaterThan(5);
+    expect(help?.gain).toBeLessThan(7);
+    expect(help?.gainLower).toBeLessThan(6);
+    expect(help?.gainUpper).toBeGreaterThan(6);
+    // Not a chance: the expected hours under the control arm at age 40 is about 14, with an interval around it.
+    const control = client?.[0]?.arms[0];
+    expect(control?.expected).toBeGreaterThan(12);
+    expect(control?.expected).toBeLessThan(16);
+    expect(control?.upper).toBeGreaterThan(control?.expected ?? 0);
+    expect((control?.upper ?? 0) - (control?.lower ?? 0)).toBeLessThan(2);
+    // An older secondary.json without a type reads as binary.
+    const old = JSON.parse(JSON.stringify(file));
+    delete old.outcomes[0].type;
+    expect(parseSecondaryFile(old).outcomes[0]?.type).toBe("binary");
   });
 
   it("finds that debt help lowers problem debts for clients with debts, with a 95% interval excluding zero", () => {

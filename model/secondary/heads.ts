@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type DesignMatrix, fitLogistic, type LinearModel, solveSpd } from "../baseline/index.js";
+import { type DesignMatrix, fitLogistic, fitRidge, type LinearModel, solveSpd } from "../baseline/index.js";
 import { linearPredictor } from "../baseline/linear.js";
 import type { OutcomeSpec } from "../config/municipality.js";
 import { ModelError } from "../errors.js";
@@ -16,8 +16,10 @@ import { type Row, toNumber } from "../table/read.js";
  * and for the difference against the control arm (the arms' heads are fitted on disjoint rows,
  * so their errors are independent).
  *
- * Only binary outcomes get a head: their figures read as percentage points beside the chance of
- * work. An arm with fewer than MIN_CELL rows with the outcome known gets no head (null).
+ * A continuous outcome (hours of work per week) gets a ridge regression per arm on its own scale
+ * instead: the coefficients' covariance is σ²·(XᵀX + λ·diag(0, 1, …, 1))⁻¹ with σ² the residual
+ * variance on the effective degrees of freedom, so its intervals are in the outcome's unit.
+ * An arm with fewer than MIN_CELL rows with the outcome known gets no head (null).
  */
 export const SECONDARY_FILE = "secondary.json";
 export const SECONDARY_FORMAT_VERSION = 1;
@@ -42,7 +44,14 @@ export const SecondaryFileSchema = z
     control: z.string().min(1),
     width: z.number().int().positive(),
     level: z.literal(0.95),
-    outcomes: z.array(z.object({ column: z.string().min(1), heads: z.array(HeadSchema.nullable()) })),
+    outcomes: z.array(
+      z.object({
+        column: z.string().min(1),
+        /** binary: logistic heads, figures are chances; continuous: ridge heads, figures in the outcome's unit. */
+        type: z.enum(["binary", "continuous"]).default("binary"),
+        heads: z.array(HeadSchema.nullable()),
+      }),
+    ),
   })
   .superRefine((file, ctx) => {
     if (!file.arms.includes(file.control)) ctx.addIssue({ code: "custom", path: ["control"], message: "control is not one of the arms" });
@@ -58,7 +67,7 @@ export const SecondaryFileSchema = z
   });
 export type SecondaryFile = z.infer<typeof SecondaryFileSchema>;
 
-/** One arm's figures for one secondary outcome: chance and difference against the control arm, each with a 95% interval. */
+/** One arm's figures for one secondary outcome: chance (or expected value) and difference against the control arm, each with a 95% interval. */
 export type SecondaryArmPrediction = {
   expected: number;
   lower: number;
@@ -78,7 +87,7 @@ export type FitSecondaryOptions = {
   rows: readonly Row[];
   arms: readonly string[];
   control: string;
-  /** The configuration's secondary outcomes; binary ones present in the table get heads. */
+  /** The configuration's secondary outcomes; those present in the table get heads. */
   outcomes: readonly OutcomeSpec[];
   l2Grid?: readonly number[];
   folds?: number;
@@ -87,29 +96,44 @@ export type FitSecondaryOptions = {
 const L2_GRID = [1, 10, 100] as const;
 const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
-/** Held-out log-loss of one penalty, folds by position among the arm's rows. */
-function crossValidatedLoss(design: DesignMatrix, y: Float64Array, rows: readonly number[], l2: number, folds: number): number {
+type OutcomeType = "binary" | "continuous";
+
+const fitHead = (type: OutcomeType, design: DesignMatrix, y: Float64Array, options: { l2: number; rows: readonly number[] }): LinearModel =>
+  type === "binary" ? fitLogistic(design, y, options) : fitRidge(design, y, options);
+
+/** Held-out loss of one penalty (log-loss, or squared error for a continuous outcome), folds by position among the arm's rows. */
+function crossValidatedLoss(type: OutcomeType, design: DesignMatrix, y: Float64Array, rows: readonly number[], l2: number, folds: number): number {
   let loss = 0;
   for (let fold = 0; fold < folds; fold++) {
-    const model = fitLogistic(design, y, { l2, rows: rows.filter((_, k) => k % folds !== fold) });
+    const model = fitHead(type, design, y, { l2, rows: rows.filter((_, k) => k % folds !== fold) });
     rows.forEach((row, k) => {
       if (k % folds !== fold) return;
-      const p = Math.min(Math.max(sigmoid(linearPredictor(model, design, row)), 1e-12), 1 - 1e-12);
-      loss -= (y[row] as number) * Math.log(p) + (1 - (y[row] as number)) * Math.log(1 - p);
+      const z = linearPredictor(model, design, row);
+      const v = y[row] as number;
+      if (type === "continuous") {
+        loss += (v - z) ** 2;
+        return;
+      }
+      const p = Math.min(Math.max(sigmoid(z), 1e-12), 1 - 1e-12);
+      loss -= v * Math.log(p) + (1 - v) * Math.log(1 - p);
     });
   }
   return loss;
 }
 
-/** (Σ p(1−p) x̃x̃ᵀ + λ·diag(0, 1, …, 1))⁻¹ with x̃ = (1, x): the coefficients' approximate covariance. */
-function covarianceOf(model: LinearModel, design: DesignMatrix, rows: readonly number[], l2: number): SecondaryHead["covariance"] {
+/**
+ * The coefficients' approximate covariance, with x̃ = (1, x): binary (Σ p(1−p) x̃x̃ᵀ + λ·diag(0, 1, …, 1))⁻¹;
+ * continuous σ²·(Σ x̃x̃ᵀ + λ·diag(0, 1, …, 1))⁻¹ with σ² = residual sum of squares / (n − df) and
+ * df = tr((XᵀX + λD)⁻¹ XᵀX) = k − λ·Σⱼ₌₁ (XᵀX + λD)⁻¹ⱼⱼ, the ridge fit's effective degrees of freedom.
+ */
+function covarianceOf(type: OutcomeType, model: LinearModel, design: DesignMatrix, y: Float64Array, rows: readonly number[], l2: number): SecondaryHead["covariance"] {
   const w = design.width;
   const k = w + 1;
   const info = new Float64Array(k * k);
   const v = new Float64Array(k);
   for (const row of rows) {
     const p = sigmoid(linearPredictor(model, design, row));
-    const weight = Math.max(p * (1 - p), 1e-10);
+    const weight = type === "continuous" ? 1 : Math.max(p * (1 - p), 1e-10);
     v[0] = 1;
     for (let j = 0; j < w; j++) v[j + 1] = design.x[row * w + j] as number;
     for (let a = 0; a < k; a++) {
@@ -126,7 +150,15 @@ function covarianceOf(model: LinearModel, design: DesignMatrix, rows: readonly n
     e[c] = 1;
     return solveSpd(info, e);
   });
-  const at = (a: number, b: number) => (columns[b] as Float64Array)[a] as number;
+  let scale = 1;
+  if (type === "continuous") {
+    let rss = 0;
+    for (const row of rows) rss += ((y[row] as number) - linearPredictor(model, design, row)) ** 2;
+    let df = k;
+    for (let a = 1; a < k; a++) df -= l2 * ((columns[a] as Float64Array)[a] as number);
+    scale = rss / Math.max(rows.length - df, 1);
+  }
+  const at = (a: number, b: number) => scale * ((columns[b] as Float64Array)[a] as number);
   return {
     intercept: at(0, 0),
     cross: Array.from({ length: w }, (_, j) => at(0, j + 1)),
@@ -135,13 +167,13 @@ function covarianceOf(model: LinearModel, design: DesignMatrix, rows: readonly n
 }
 
 /**
- * Fits the heads; null when the configuration declares no binary secondary outcome that the
- * table has (then the bundle gets no secondary.json and the advice shows work only).
+ * Fits the heads; null when the configuration declares no secondary outcome that the table has
+ * (then the bundle gets no secondary.json and the advice shows work only).
  */
 export function fitSecondaryHeads(options: FitSecondaryOptions): SecondaryFile | null {
   const { x, width, treatment, rows, arms } = options;
   const first = rows[0] ?? {};
-  const outcomes = options.outcomes.filter((o) => o.type === "binary" && o.column in first);
+  const outcomes = options.outcomes.filter((o) => o.column in first);
   if (outcomes.length === 0) return null;
   const design: DesignMatrix = { x, width };
   const folds = options.folds ?? 3;
@@ -149,7 +181,7 @@ export function fitSecondaryHeads(options: FitSecondaryOptions): SecondaryFile |
     const y = new Float64Array(rows.length);
     const known: boolean[] = rows.map((row, i) => {
       const value = toNumber(row[outcome.column]);
-      if (value !== 0 && value !== 1) return false;
+      if (value === null || !Number.isFinite(value) || (outcome.type === "binary" && value !== 0 && value !== 1)) return false;
       y[i] = value;
       return true;
     });
@@ -163,17 +195,17 @@ export function fitSecondaryHeads(options: FitSecondaryOptions): SecondaryFile |
       if (armRows.length >= folds * 2) {
         let best = Number.POSITIVE_INFINITY;
         for (const candidate of options.l2Grid ?? L2_GRID) {
-          const loss = crossValidatedLoss(design, y, armRows, candidate, folds);
+          const loss = crossValidatedLoss(outcome.type, design, y, armRows, candidate, folds);
           if (loss < best - 1e-12) {
             best = loss;
             l2 = candidate;
           }
         }
       }
-      const model = fitLogistic(design, y, { l2, rows: armRows });
-      return { intercept: model.intercept, weights: model.weights, covariance: covarianceOf(model, design, armRows, l2), l2 };
+      const model = fitHead(outcome.type, design, y, { l2, rows: armRows });
+      return { intercept: model.intercept, weights: model.weights, covariance: covarianceOf(outcome.type, model, design, y, armRows, l2), l2 };
     });
-    return { column: outcome.column, heads };
+    return { column: outcome.column, type: outcome.type, heads };
   });
   return { formatVersion: SECONDARY_FORMAT_VERSION, arms: [...arms], control: options.control, width, level: 0.95, outcomes: fitted };
 }
@@ -197,9 +229,9 @@ function logitWithVariance(head: SecondaryHead, x: Float32Array, offset: number,
 }
 
 /**
- * Per encoded row, per outcome (the file's order), per arm (the file's order): the chance under
- * that arm and its difference against the control arm, each with a 95% interval; null for an arm
- * (or the control) without a head.
+ * Per encoded row, per outcome (the file's order), per arm (the file's order): the chance (a
+ * continuous outcome: the expected value) under that arm and its difference against the control
+ * arm, each with a 95% interval; null for an arm (or the control) without a head.
  */
 export function predictSecondary(file: SecondaryFile, x: Float32Array, n: number): { column: string; arms: (SecondaryArmPrediction | null)[] }[][] {
   const width = file.width;
@@ -211,6 +243,7 @@ export function predictSecondary(file: SecondaryFile, x: Float32Array, n: number
         if (!head) return null;
         const { z, variance } = logitWithVariance(head, x, r * width, width);
         const sd = Math.sqrt(variance);
+        if (outcome.type === "continuous") return { p: z, lower: z - Z95 * sd, upper: z + Z95 * sd, slopeSd: sd };
         const p = sigmoid(z);
         return { p, lower: sigmoid(z - Z95 * sd), upper: sigmoid(z + Z95 * sd), slopeSd: p * (1 - p) * sd };
       });
@@ -220,7 +253,7 @@ export function predictSecondary(file: SecondaryFile, x: Float32Array, n: number
         arms: per.map((a) => {
           if (!a || !control) return null;
           const gain = a.p - control.p;
-          // Delta method: d p / d z = p(1 − p); the arms' fits are independent (disjoint rows).
+          // Delta method: d p / d z = p(1 − p) (1 for a continuous outcome); the arms' fits are independent (disjoint rows).
           const se = a === control ? 0 : Math.sqrt(a.slopeSd ** 2 + control.slopeSd ** 2);
           return { expected: a.p, lower: a.lower, upper: a.upper, gain, gainLower: gain - Z95 * se, gainUpper: gain + Z95 * se };
         }),
