@@ -125,6 +125,8 @@ describe("export of shown advice → report with logged probabilities", () => {
     // Case workers here always took the arm shown first: a clear share followed it.
     expect(logged.loggedProbabilities?.followShare).toBeGreaterThan(0.3);
     expect(await readFile(join(out, "report.html"), "utf8")).toContain(`Logged probabilities: for ${CLIENTS} trajectories`);
+    // Hours a week are reported on their own scale.
+    expect(logged.outcomes.find((o) => o.column === "uren_per_week")).toMatchObject({ type: "continuous", unit: "hours per week" });
 
     // The same table without the logged columns: the drawn arms' estimates change, nothing says "logged".
     const text = await readFile(table, "utf8");
