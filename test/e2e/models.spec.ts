@@ -94,7 +94,7 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   const candidateUrl = page.url();
   const origin = new URL(candidateUrl).origin;
   const promote = (form: Record<string, string>) =>
-    page.request.post(candidateUrl, { form: { intent: "promote", ...form }, headers: { Origin: origin }, maxRedirects: 0 });
+    page.request.post(candidateUrl, { form: { intent: "promote", confirmInformation: "1", ...form }, headers: { Origin: origin }, maxRedirects: 0 });
   let refused = await promote({ reason: "Beter op nieuwe gegevens", confirm: "1" });
   expect(refused.status()).toBe(400);
   expect(await refused.text()).toContain("geen geslaagde vergelijking");
