@@ -103,7 +103,8 @@ export type { PolicyOptions } from "./recommend/policy.js";
 export { predictTable, type TablePrediction } from "./recommend/predict-table.js";
 export { explainClient, type RecommendOptions, recommend } from "./recommend/recommend.js";
 export { createRecommendPool, PoolError, RECOMMEND_WORKER_FILE, type RecommendPool } from "./recommend/recommend-pool.js";
-export { createTrainingPool, type TrainingPool, trainingThreads, withTrainingPool } from "./parallel/pool.js";
+export { createTrainingPool, type TrainingPool, withTrainingPool } from "./parallel/pool.js";
+export { TrainThreadsSchema, trainingThreads } from "./parallel/threads.js";
 export { type Row, readSchemaFile, readTableCsv, type Table, validateTable } from "./table/read.js";
 export {
   applyWhatIf,

@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { TrainThreadsSchema } from "../../model/parallel/threads";
 import { ROLES, type Role } from "./auth/roles";
 import { LogLevelSchema } from "./log.server";
 import { RetentionEnvShape } from "./retention";
@@ -82,6 +83,8 @@ const EnvSchema = z.object({
   MODEL_DIR: z.string().min(1).default(path.resolve("data/models")),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   MODEL_THREADS: ModelThreadsSchema,
+  /** Threads of a retraining run (read by the training process itself; unset: one per core). */
+  TRAIN_THREADS: optional(TrainThreadsSchema),
   /** "1" (default): the demo (demo accounts, synthetic data, a demo model); "0": production mode. */
   TRAJECTWIJZER_DEMO: z
     .enum(["0", "1"], { message: 'must be "0" (production) or "1" (demo)' })

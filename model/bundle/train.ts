@@ -15,7 +15,8 @@ import { chooseLearner, type LearnerChoice } from "./choose-learner.js";
 import { buildModelCard, modelCardMarkdown, type Performance, type ValidationMetrics } from "./model-card.js";
 import { computeReferenceStats, MIN_CELL } from "./reference.js";
 import { addSecondaryHeads } from "../secondary/bundle-file.js";
-import { trainingThreads, withTrainingPool } from "../parallel/pool.js";
+import { withTrainingPool } from "../parallel/pool.js";
+import { trainingThreads } from "../parallel/threads.js";
 
 export type TrainOptions = {
   table: string;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { gatherRows } from "../learners/cross-fit.js";
 import { LEARNER_KINDS, type LearnerKind, type TrainingData } from "../learners/learner.js";
-import { fitHeldOut } from "../learners/select.js";
+import { fitHeldOut, type HeldOutKind } from "../learners/select.js";
 import { disposeEnsemble, fitMember, loadEnsemble, predictEnsemble, trainEnsemble } from "../network/ensemble.js";
 import { type NamedWeights, NetworkConfigSchema } from "../network/tarnet.js";
 import { EncoderSchema } from "../table/encoder.js";
@@ -77,7 +77,7 @@ function runAny(job: TrainingJob, onProgress?: (p: JobProgress) => void): Member
     case "network-held-out":
       return networkHeldOut(job);
     case "learner-held-out":
-      return fitHeldOut(job, job.learner as Exclude<LearnerKind, "network">, job.fit, job.held);
+      return fitHeldOut(job, job.learner as HeldOutKind, job.fit, job.held);
   }
 }
 

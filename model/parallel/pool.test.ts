@@ -8,7 +8,8 @@ import { chooseLearner } from "../bundle/choose-learner.js";
 import { encodeTrainingTable } from "../bundle/train.js";
 import { disposeEnsemble, loadEnsemble, predictEnsemble, trainEnsemble, trainEnsembleInPool } from "../network/ensemble.js";
 import { NetworkConfigSchema } from "../network/tarnet.js";
-import { createTrainingPool, MIN_ROWS_FOR_THREADS, type TrainingPool, trainingThreads } from "./pool.js";
+import { createTrainingPool, type TrainingPool } from "./pool.js";
+import { MIN_ROWS_FOR_THREADS, trainingThreads } from "./threads.js";
 
 const config = NetworkConfigSchema.parse({ hidden: [16, 16], headHidden: 8, maxEpochs: 2 });
 const tiny = makeTinyTable({ n: 300, seed: 11 });
