@@ -1,6 +1,6 @@
 import { answerChoicesAndNumbers, answerYesNo, expect, expectAccessible, login, test } from "./fixtures";
 
-test("the advice shows per trajectory the effects on work, care need, problem debts and leaving benefits", async ({ page }) => {
+test("the advice shows per trajectory the effects on work, hours, care need, problem debts and leaving benefits", async ({ page }) => {
   test.setTimeout(90_000);
   await login(page, "klantmanager2");
   await page.goto("/clients/new");
@@ -11,9 +11,15 @@ test("the advice shows per trajectory the effects on work, care need, problem de
 
   const ranking = page.getByTestId("ranking");
   await expect(ranking).toBeVisible();
-  // One column per outcome: work (chance and gain) and the three secondary outcomes of the configuration.
+  // One column per outcome: work (chance and gain) and the four secondary outcomes of the configuration (hours a week among them).
   const headers = ranking.locator("thead th");
-  for (const name of ["Kans op werk", "Uitkering beëindigd binnen 12 maanden", "Wmo-ondersteuning na 12 maanden", "Problematische schulden na 12 maanden"]) {
+  for (const name of [
+    "Kans op werk",
+    "Uren betaald werk per week",
+    "Uitkering beëindigd binnen 12 maanden",
+    "Wmo-ondersteuning na 12 maanden",
+    "Problematische schulden na 12 maanden",
+  ]) {
     await expect(headers.filter({ hasText: name })).toHaveCount(1);
   }
   // Every eligible trajectory other than regular guidance has a difference with a 95% interval and a verdict per outcome.
@@ -23,12 +29,15 @@ test("the advice shows per trajectory the effects on work, care need, problem de
   expect(eligible).toBeGreaterThan(0);
   expect(await others.count()).toBeGreaterThan(0);
   const effects = ranking.getByTestId("secondary-effect");
-  expect(await effects.count()).toBe(eligible * 3);
+  expect(await effects.count()).toBe(eligible * 4);
   for (const outcome of ["uitstroom_12m", "wmo_12m", "schulden_12m"]) {
     const first = effects.and(page.locator(`[data-outcome="${outcome}"]`)).first();
     await expect(first).toContainText(/[+−±]\d+ procentpunt \([+−±]\d+ … [+−±]\d+\) (niet duidelijk anders|duidelijk gunstiger|duidelijk ongunstiger)/);
     await expect(first).toHaveAttribute("title", /95%-interval/);
   }
+  // Hours a week on their own scale: a difference in hours with its interval, not in percentage points.
+  const hours = effects.and(page.locator('[data-outcome="uren_per_week"]')).first();
+  await expect(hours).toContainText(/[+−±]\d+,\d uur per week \([+−±]\d+,\d … [+−±]\d+,\d\) (niet duidelijk anders|duidelijk gunstiger|duidelijk ongunstiger)/);
   // Regular guidance is the comparison: no difference of its own.
   await expect(ranking.locator('tr[data-arm="regulier"]').getByTestId("secondary-effect")).toHaveCount(0);
   // The note: what the columns mean, the order is on work only (no weights in the default configuration).
