@@ -56,6 +56,7 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       cliProgress.Presets.shades_classic,
     );
     let started = false;
+    let epochsDone = 0;
     const catalogue = args.config ? await loadMunicipalConfig(args.config) : undefined;
     const result = await trainBundle({
       ...(catalogue ? { catalogue } : {}),
@@ -69,7 +70,9 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
       learner: args.learner,
       onProgress: (p) => {
         const payload = { ...p, loss: p.loss === undefined ? "–" : p.loss.toFixed(4) };
-        const value = (p.member - 1) * p.maxEpochs + p.epoch;
+        // Members train side by side on the training threads: the bar counts the epochs done so far.
+        epochsDone += 1;
+        const value = epochsDone;
         if (!started) {
           bar.start(p.members * p.maxEpochs, value, payload);
           started = true;
