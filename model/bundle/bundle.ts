@@ -13,7 +13,7 @@ import { type TableSchema, TableSchemaSchema } from "../table-schema.js";
 import { catalogueForSchema, catalogueSchemaMismatch } from "../config/catalogue.js";
 import { loadMunicipalConfig } from "../config/load.js";
 import { type Catalogue, CatalogueSchema } from "../config/municipality.js";
-import { LEARNER_FILE, type Learner, type LearnerFile, LearnerFileSchema, restoreLearner } from "../learners/index.js";
+import { LEARNER_FILE, type Learner, type LearnerFile, LearnerFileSchema, learnerBases, restoreLearner } from "../learners/index.js";
 import { type MetricsFile, MetricsFileSchema, type ModelCard, ModelCardSchema } from "./model-card.js";
 import { type ReferenceStats, ReferenceStatsSchema } from "./reference.js";
 import { SECONDARY_FILE, type SecondaryFile, SecondaryFileSchema } from "../secondary/heads.js";
@@ -381,7 +381,7 @@ export async function loadBundle(dir: string): Promise<Bundle> {
   if (learnerFile?.state && learnerFile.state.arms.join("\u0000") !== schema.treatment.arms.join("\u0000")) {
     throw new BundleError(`${join(root, LEARNER_FILE)}: arms do not match schema.json`);
   }
-  if (learnerFile?.state && learnerFile.state.basis.width !== encoder.width) {
+  if (learnerFile?.state && learnerBases(learnerFile.state).some((basis) => basis.width !== encoder.width)) {
     throw new BundleError(`${join(root, LEARNER_FILE)}: encoded width does not match encoder.json`);
   }
   const ensemble = loadEnsemble(state);

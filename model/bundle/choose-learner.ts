@@ -1,4 +1,4 @@
-import { type LearnerFile, type LearnerKind, type TrainingData, fitDrLearner, fitLinearLearner, selectLearner, type Validation } from "../learners/index.js";
+import { type LearnerFile, type LearnerKind, type TrainingData, fitLearnerState, type HeldOutKind, selectLearner, type Validation } from "../learners/index.js";
 import type { NetworkConfig } from "../network/tarnet.js";
 import { createTrainingPool, type TrainingPool } from "../parallel/pool.js";
 import type { Encoder } from "../table/encoder.js";
@@ -60,7 +60,7 @@ export async function chooseLearner(choice: LearnerChoice, context: Context): Pr
       return { values: result, seconds };
     },
     fitCandidate: async (kind, fit, held) => {
-      const { result, seconds } = await pool.runTimed({ kind: "learner-held-out", learner: kind as Exclude<LearnerKind, "network">, ...heldOut, encoder: context.encoder, fit, held });
+      const { result, seconds } = await pool.runTimed({ kind: "learner-held-out", learner: kind as HeldOutKind, ...heldOut, encoder: context.encoder, fit, held });
       return { values: result, seconds };
     },
   });
@@ -72,7 +72,6 @@ export async function chooseLearner(choice: LearnerChoice, context: Context): Pr
     encoder: context.encoder,
     seed: context.seed,
   };
-  const state =
-    kind === "network" ? null : kind === "dr" ? fitDrLearner(context.data, common) : fitLinearLearner(context.data, { ...common, kind });
+  const state = fitLearnerState(kind, validation, context.data, common);
   return { formatVersion: 1, kind, state, validation };
 }

@@ -10,9 +10,9 @@ import type { Encoder } from "../table/encoder.js";
  * give). The recommend path, what-ifs, overlap and low-evidence rules only use these two functions,
  * so they work for every learner.
  */
-export type LearnerKind = "network" | "t-linear" | "s-linear" | "dr";
+export type LearnerKind = "network" | "t-linear" | "s-linear" | "dr" | "stack";
 
-export const LEARNER_KINDS: readonly LearnerKind[] = ["network", "t-linear", "s-linear", "dr"];
+export const LEARNER_KINDS: readonly LearnerKind[] = ["network", "t-linear", "s-linear", "dr", "stack"];
 
 export type Learner = {
   kind: LearnerKind;

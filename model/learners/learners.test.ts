@@ -6,7 +6,9 @@ import type { Row } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
 import { drLearner, fitDrLearner } from "./dr.js";
 import { fitLinearLearner, linearLearner } from "./linear.js";
+import { fitLearnerState } from "./fit.js";
 import { scorePredictions, selectLearner } from "./select.js";
+import { type StackLearnerState, stackLearner, stackWeights } from "./stack.js";
 
 const schemaOf = (type: "binary" | "continuous"): TableSchema => ({
   name: "toy",
@@ -120,7 +122,9 @@ describe("selection by cross-fitted causal validation", () => {
   it("scores every candidate on held-out folds and says when the advice beats the observed assignment", async () => {
     const { data, common } = setup("binary", toyRows(900));
     const v = await selectLearner({ data, ...common, candidates: ["t-linear", "s-linear", "dr"], folds: 3 });
-    expect(v.candidates.map((c) => c.kind)).toEqual(["t-linear", "s-linear", "dr"]);
+    // The three candidates, and their stack unless its weights put everything on one of them.
+    expect(v.candidates.map((c) => c.kind).slice(0, 3)).toEqual(["t-linear", "s-linear", "dr"]);
+    expect(v.candidates.slice(3).map((c) => c.kind)).toEqual(v.candidates.length > 3 ? ["stack"] : []);
     expect(v.candidates.map((c) => c.kind)).toContain(v.chosen);
     const best = Math.min(...v.candidates.map((c) => c.drLoss));
     expect(v.candidates.find((c) => c.kind === v.chosen)?.drLoss).toBe(best);
@@ -166,5 +170,53 @@ describe("the validation criteria", () => {
     expect(score.rLoss).toBeCloseTo(0.205, 6);
     // DR loss: row 0 ((1.1 − 0.2) − 0.3)² = 0.36, row 1 ((0.4 − 0) − 0)² = 0.16; mean 0.26.
     expect(score.drLoss).toBeCloseTo(0.26, 6);
+  });
+});
+
+describe("the stacked learner", () => {
+  it("finds the convex weights that reproduce a target mixed from the learners' gains", () => {
+    const random = createRandom(9);
+    const K = 3;
+    const gains = [0, 1, 2].map(() => Float64Array.from({ length: 300 * K }, (_, o) => (o % K === 0 ? 0 : random() - 0.5)));
+    const target = Float64Array.from({ length: 300 * K }, (_, o) => 0.3 * (gains[0]?.[o] ?? 0) + 0.7 * (gains[2]?.[o] ?? 0));
+    const w = stackWeights({ gains, target, K, c: 0 });
+    expect(w[0]).toBeCloseTo(0.3, 6);
+    expect(w[1]).toBeCloseTo(0, 6);
+    expect(w[2]).toBeCloseTo(0.7, 6);
+    // A target beyond every learner (twice the first one's gains) ends at a vertex, never outside the simplex.
+    const beyond = Float64Array.from(gains[0] ?? [], (v) => 2 * v);
+    expect(stackWeights({ gains, target: beyond, K, c: 0 })).toEqual([1, 0, 0]);
+  });
+
+  it("is scored beside its parts, and predicts and explains as the weighted sum of them", async () => {
+    const { encoder, data, common } = setup("binary", toyRows(900, { seed: 3 }));
+    const v = await selectLearner({ data, ...common, candidates: ["t-linear", "s-linear", "dr"], folds: 3 });
+    const row = v.candidates.find((c) => c.kind === "stack");
+    if (row) {
+      const weights = Object.values(row.weights ?? {});
+      expect(weights.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 9);
+      // Fitted on the same out-of-fold predictions, the stack's loss is at most its best part's.
+      expect(row.drLoss).toBeLessThanOrEqual(Math.min(...v.candidates.filter((c) => c.kind !== "stack").map((c) => c.drLoss)) + 1e-6);
+    }
+    const state = fitLearnerState("stack", {
+      ...v,
+      candidates: [...v.candidates.filter((c) => c.kind !== "stack"), { ...(v.candidates[0] as (typeof v.candidates)[number]), kind: "stack", weights: { "t-linear": 0.25, dr: 0.75 } }],
+    }, data, { ...common, seed: 1 }) as StackLearnerState;
+    expect(state.parts.map((p) => [p.kind, p.weight])).toEqual([["t-linear", 0.25], ["dr", 0.75]]);
+    const parts = [linearLearner(state.parts[0]?.state as never, encoder), drLearner(state.parts[1]?.state as never, encoder)];
+    const stack = stackLearner(state, parts);
+    const x = encodeRows(encoder, [{ debts: "0", months: "90", region: "noord" }]);
+    const [a, b] = parts.map((p) => p.predict(x, 1));
+    const p = stack.predict(x, 1);
+    for (let k = 0; k < 3; k++) {
+      expect(p.mean[k]).toBeCloseTo(0.25 * (a?.mean[k] ?? 0) + 0.75 * (b?.mean[k] ?? 0), 5);
+      expect(p.lower[k] ?? 0).toBeLessThanOrEqual((p.mean[k] ?? 0) + 1e-6);
+      expect(p.upper[k] ?? 0).toBeGreaterThanOrEqual((p.mean[k] ?? 0) - 1e-6);
+    }
+    const [attribution] = stack.attribute(x, 1);
+    for (const [k, arm] of common.arms.entries()) {
+      const total = Object.values(attribution?.chance[arm] ?? {}).reduce((s, v) => s + v, 0);
+      expect(Math.abs(total - ((p.mean[k] ?? 0) - (attribution?.baselineExpected[arm] ?? 0)))).toBeLessThan(0.015);
+    }
   });
 });

@@ -4,6 +4,7 @@ import { assignFolds, crossFitNuisance, gatherRows, type Nuisance, pseudoOutcome
 import { drMemberValues, fitDrLearner } from "./dr.js";
 import { LEARNER_KINDS, type LearnerKind, meanOfMembers, type TrainingData } from "./learner.js";
 import { fitLinearLearner, linearMemberValues } from "./linear.js";
+import { stackWeights } from "./stack.js";
 
 /**
  * Choosing a learner by causal validation on the training rows only. The rows are split into
@@ -26,6 +27,9 @@ import { fitLinearLearner, linearMemberValues } from "./linear.js";
  *                 advisable); with a constant augmentation that bias is gone, at some variance;
  *   gainOverObserved  policyValue minus the observed average outcome, with a 95% interval from
  *                 the per-row differences: does following the advice beat current practice?
+ * With more than one candidate, their out-of-fold predictions are also stacked: the convex
+ * combination whose gains have the lowest drLoss (stack.ts), scored as one more row (its few
+ * weights are fitted on the same rows: an optimism far below the differences that decide).
  * The candidate with the lowest drLoss is chosen (the gains are what the advice ranks on, and
  * the loss is far less noisy than a policy value); the advice is marked as information only
  * when the chosen learner's gain over the observed assignment is not clearly above zero.
@@ -39,8 +43,13 @@ export const CandidateScoreSchema = z.object({
   policyValue: z.number(),
   gainOverObserved: z.object({ estimate: z.number(), lower: z.number(), upper: z.number() }),
   seconds: z.number(),
+  /** The stack's weight per learner (only the stack's row). */
+  weights: z.record(z.string(), z.number()).optional(),
 });
 export type CandidateScore = z.infer<typeof CandidateScoreSchema>;
+
+/** Learners fitted inside the validation by `fitHeldOut` (the network has its own fit; the stack is made of the others). */
+export type HeldOutKind = Exclude<LearnerKind, "network" | "stack">;
 
 export const ValidationSchema = z.object({
   criterion: z.literal("dr-loss"),
@@ -79,12 +88,14 @@ export type SelectOptions = {
   /** Fits of the other candidates, e.g. on worker threads; default: in this thread. */
   fitCandidate?: (kind: LearnerKind, fit: Int32Array, held: Int32Array) => Promise<HeldOutFit>;
   onCandidate?: (kind: LearnerKind, fold: number) => void;
+  /** Also score the stack of the candidates (default true). */
+  stack?: boolean;
 };
 
 /** A linear, S- or DR-learner's held-out predictions, in this thread (the default `fitCandidate`). */
 export function fitHeldOut(
   options: Pick<SelectOptions, "data" | "encoder" | "arms" | "control" | "outcomeType" | "seed">,
-  kind: Exclude<LearnerKind, "network">,
+  kind: HeldOutKind,
   fit: Int32Array,
   held: Int32Array,
 ): Float64Array {
@@ -127,10 +138,10 @@ export async function selectLearner(options: SelectOptions): Promise<Validation>
     options.fitCandidate ??
     (async (kind: LearnerKind, fit: Int32Array, held: Int32Array) => {
       const started = performance.now();
-      const values = fitHeldOut(options, kind as Exclude<LearnerKind, "network">, fit, held);
+      const values = fitHeldOut(options, kind as HeldOutKind, fit, held);
       return { values, seconds: (performance.now() - started) / 1000 };
     });
-  const candidates = options.candidates.filter((kind) => kind !== "network" || options.fitNetwork);
+  const candidates = options.candidates.filter((kind) => kind !== "stack" && (kind !== "network" || options.fitNetwork));
   // Every candidate's fit on every fold is independent: all are handed out at once (a pool of worker
   // threads runs them side by side) and gathered in candidate and fold order, so the outcome is the same.
   const fits = await Promise.all(
@@ -147,6 +158,7 @@ export async function selectLearner(options: SelectOptions): Promise<Validation>
     ),
   );
   const scores: CandidateScore[] = [];
+  const outOfFold: Float64Array[] = [];
   candidates.forEach((kind, index) => {
     const predicted = new Float64Array(n * K);
     let seconds = 0;
@@ -157,9 +169,46 @@ export async function selectLearner(options: SelectOptions): Promise<Validation>
         for (let k = 0; k < K; k++) predicted[row * K + k] = fitted.values[j * K + k] ?? 0;
       });
     }
+    outOfFold.push(predicted);
     scores.push({ kind, ...scorePredictions({ predicted, gamma, gammaPolicy, nuisance, treatment: data.treatment, outcome: data.outcome, K, c }), seconds: round(seconds, 1) });
   });
+  const stack = options.stack === false ? null : stackOutOfFold({ kinds: candidates, outOfFold, gamma, K, c });
+  if (stack) {
+    const score = scorePredictions({ predicted: stack.predicted, gamma, gammaPolicy, nuisance, treatment: data.treatment, outcome: data.outcome, K, c });
+    scores.push({ kind: "stack", ...score, seconds: 0, weights: stack.weights });
+  }
   return decide({ scores, folds, rows: n, observed });
+}
+
+/** Smallest weight a stack keeps; smaller ones go to the others (a part costs a fit and a prediction). */
+const MIN_STACK_WEIGHT = 0.02;
+
+/** The DR-loss stack of the candidates' out-of-fold predictions, or null when it is one of them. */
+function stackOutOfFold(options: { kinds: readonly LearnerKind[]; outOfFold: readonly Float64Array[]; gamma: Float64Array; K: number; c: number }) {
+  const { kinds, outOfFold, gamma, K, c } = options;
+  if (outOfFold.length < 2) return null;
+  const n = gamma.length / K;
+  const target = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) target[i * K + k] = (gamma[i * K + k] ?? 0) - (gamma[i * K + c] ?? 0);
+  const gains = outOfFold.map((p) => {
+    const g = new Float64Array(n * K);
+    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) g[i * K + k] = (p[i * K + k] ?? 0) - (p[i * K + c] ?? 0);
+    return g;
+  });
+  const raw = stackWeights({ gains, target, K, c });
+  const kept = raw.map((w) => (w >= MIN_STACK_WEIGHT ? w : 0));
+  if (kept.filter((w) => w > 0).length < 2) return null;
+  const total = kept.reduce((s, w) => s + w, 0);
+  const weights: Record<string, number> = {};
+  const predicted = new Float64Array(n * K);
+  kept.forEach((w, j) => {
+    if (w === 0) return;
+    const share = w / total;
+    weights[kinds[j] as string] = share;
+    const p = outOfFold[j] as Float64Array;
+    for (let o = 0; o < predicted.length; o++) predicted[o] = (predicted[o] ?? 0) + share * (p[o] ?? 0);
+  });
+  return { weights, predicted };
 }
 
 /** The criteria for one candidate's out-of-fold predictions (n × K) against the pseudo-outcomes. */

@@ -338,17 +338,24 @@ function arrayLimitOf(parsed: Map<string, Json>): number {
 }
 
 /**
- * A linear or DR learner's coefficient vectors (learner.json) are as long as its basis (the encoded
+ * A linear or DR learner's coefficient vectors (learner.json, also as parts of a stack) are as long as its basis (the encoded
  * columns plus spline terms) plus one shift per arm: model coefficients, not rows. The basis is read
  * from the file itself, so a longer array than it describes is still flagged.
  */
 function learnerCoefficients(parsed: Map<string, Json>): number {
   const state = asObject(asObject(parsed.get("learner.json"))?.state);
-  const basis = asObject(state?.basis);
-  const width = basis?.width;
-  if (typeof width !== "number") return 0;
-  const knots = asArray(basis?.splines).reduce<number>((s, sp) => s + asArray(asObject(sp)?.knots).length, 0);
-  return width + knots + asArray(state?.arms).length;
+  // A stack holds its parts' states, each with its own basis.
+  const states = [state, ...asArray(state?.parts).map((part) => asObject(asObject(part)?.state))];
+  return Math.max(
+    0,
+    ...states.map((s) => {
+      const basis = asObject(s?.basis);
+      const width = basis?.width;
+      if (typeof width !== "number") return 0;
+      const knots = asArray(basis?.splines).reduce<number>((sum, sp) => sum + asArray(asObject(sp)?.knots).length, 0);
+      return width + knots + asArray(s?.arms).length;
+    }),
+  );
 }
 
 const TEXT_DECODER = new TextDecoder("utf-8", { fatal: true });
