@@ -2,7 +2,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { z } from "zod";
-import { exportTable } from "../app/utils/research-export.js";
+import { exportTable } from "../app/utils/research-export.server.js";
 import { formatCsvRecord } from "../model/csv/index.js";
 import { disposeBundle, loadBundle } from "../model/index.js";
 import { openAppDatabase } from "./lib/app-env.js";

@@ -8,7 +8,9 @@
  *   writeReport(outDir, report) → file names   report.json, report.html (self-contained), effects.csv, factors.csv.
  *   readReport(dir) → Report   zod-validated (ModelError otherwise).
  *   renderReportHtml(report) · reportCsvFiles(report)
- *   truthCoverage(report, { schema, rows }) → per arm the true average effect and whether the interval holds it.
+ *   truthCoverage(report, { schema, rows }) → per outcome with truth columns and arm, the true average effect and whether the interval holds it.
+ *   readLoggedShown / conditionOnLoggedDraw   the app's logged first-position probabilities (LOGGED_COLUMNS) and
+ *     the propensities conditioned on them (buildReport does this when the table has the columns).
  */
 export { type BuildReportInput, type BuildReportOptions, buildReport, subgroupValueLabel } from "./build.js";
 export { REPORT_CSV_FILES, readReport, removePartial, reportCsvFiles, writeReport } from "./files.js";
@@ -24,4 +26,5 @@ export {
   type Report,
   ReportSchema,
 } from "./schema.js";
+export { conditionOnLoggedDraw, LOGGED_COLUMNS, type LoggedShown, readLoggedShown } from "./logged.js";
 export { type TruthCoverage, truthCoverage } from "./truth.js";

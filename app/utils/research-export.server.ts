@@ -1,5 +1,5 @@
 import type { Catalogue } from "../../model/config/municipality";
-import { LOGGED_COLUMNS } from "../../model/report/logged";
+import { LOGGED_COLUMNS } from "../../model/report/index";
 import type { TableSchema } from "../../model/table-schema";
 
 /**
