@@ -1,7 +1,7 @@
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { Worker } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
+import type { Worker } from "node:worker_threads";
 import { z } from "zod";
+import { startTsWorker } from "../parallel/ts-worker.js";
 import type { RecommendationResult } from "../recommendation.js";
 
 /**
@@ -29,17 +29,6 @@ const ReplySchema = z.union([
 /** An error thrown inside a worker, with the worker's error name (e.g. ModelError) kept. */
 export class PoolError extends Error {}
 
-/**
- * Worker threads do not inherit the parent's `--import tsx` loader: the thread loads tsx's API by
- * absolute path and imports the TypeScript worker through it.
- */
-function bootstrap(workerFile: string): string {
-  // The ESM entry (the CommonJS one resolves its own parts wrongly from an eval'd thread).
-  const api = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/index\.cjs$/, "index.mjs")).href;
-  const file = pathToFileURL(workerFile).href;
-  return `import(${JSON.stringify(api)}).then(({ tsImport }) => tsImport(${JSON.stringify(file)}, ${JSON.stringify(file)}));`;
-}
-
 type Pending = { resolve: (r: RecommendationResult) => void; reject: (e: Error) => void };
 type Thread = { worker: Worker; pending: Map<number, Pending> };
 
@@ -50,10 +39,8 @@ export async function createRecommendPool(options: { bundleDir: string; threads:
   let closing = false;
   const start = (): Promise<{ thread: Thread; version: string }> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(bootstrap(options.workerFile ?? RECOMMEND_WORKER_FILE), {
-        eval: true,
-        workerData: { bundleDir: options.bundleDir },
-      });
+      // Under the tsx loader, as every TypeScript worker (model/parallel/ts-worker.ts).
+      const worker = startTsWorker(options.workerFile ?? RECOMMEND_WORKER_FILE, { workerData: { bundleDir: options.bundleDir } });
       const thread: Thread = { worker, pending: new Map() };
       const fail = (error: Error) => {
         if (closing) return;
