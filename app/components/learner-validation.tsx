@@ -1,6 +1,6 @@
 import type { Validation } from "../../model/learners/select";
 import { fill, label } from "~/components/model-ui";
-import { formatNumber, type Lang, useT } from "~/utils/i18n";
+import { formatNumber, formatPercent, type Lang, useT } from "~/utils/i18n";
 
 /** The learner part of a bundle as the pages show it (app/utils/registry/learner.server.ts reads it). */
 export type LearnerView = { kind: string; validation: Validation | null; advise: boolean };
@@ -37,6 +37,15 @@ export function LearnerValidation({ learner }: { learner: LearnerView }) {
   const ranked = v ? [...v.candidates].sort((a, b) => a.drLoss - b.drLoss) : [];
   const next = ranked.find((c) => c.kind !== v?.chosen);
   const chosen = ranked.find((c) => c.kind === v?.chosen);
+  // Bundles validated before the R-loss was reported have no such column.
+  const rLoss = v?.candidates.some((c) => c.rLoss !== undefined) ?? false;
+  // A weighted combination names its parts: "Gewogen combinatie (Neuraal netwerk 45%, …)".
+  const described = (c: Validation["candidates"][number]) =>
+    c.weights
+      ? `${name(c.kind)} (${Object.entries(c.weights)
+          .map(([kind, w]) => `${name(kind)} ${formatPercent(w, t.lang)}`)
+          .join(", ")})`
+      : name(c.kind);
   return (
     <section aria-labelledby="learner-heading" data-testid="learner" data-learner={learner.kind} data-advise={String(learner.advise)}>
       <h3 id="learner-heading">{t.learnerSectionTitle}</h3>
@@ -60,6 +69,7 @@ export function LearnerValidation({ learner }: { learner: LearnerView }) {
               <tr>
                 <th scope="col">{t.learnerColumn}</th>
                 <th scope="col">{t.learnerDrLoss}</th>
+                {rLoss ? <th scope="col">{t.learnerRLoss}</th> : null}
                 <th scope="col">{t.learnerPolicyValue}</th>
                 <th scope="col">{t.learnerGain}</th>
               </tr>
@@ -68,10 +78,11 @@ export function LearnerValidation({ learner }: { learner: LearnerView }) {
               {v.candidates.map((c) => (
                 <tr key={c.kind} className={c.kind === v.chosen ? "row-active" : undefined}>
                   <th scope="row">
-                    {name(c.kind)}
+                    {described(c)}
                     {c.kind === v.chosen ? ` ${t.learnerChosenMark}` : ""}
                   </th>
                   <td>{formatNumber(c.drLoss, t.lang, 4)}</td>
+                  {rLoss ? <td>{c.rLoss === undefined ? "–" : formatNumber(c.rLoss, t.lang, 4)}</td> : null}
                   <td>{formatNumber(c.policyValue, t.lang, 3)}</td>
                   <td>
                     {signed(c.gainOverObserved.estimate, t.lang)} ({signed(c.gainOverObserved.lower, t.lang)} – {signed(c.gainOverObserved.upper, t.lang)})
