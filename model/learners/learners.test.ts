@@ -7,7 +7,7 @@ import type { TableSchema } from "../table-schema.js";
 import { drLearner, fitDrLearner } from "./dr.js";
 import { fitLinearLearner, linearLearner } from "./linear.js";
 import { fitLearnerState } from "./fit.js";
-import { scorePredictions, selectLearner } from "./select.js";
+import { fitHeldOut, scorePredictions, selectLearner } from "./select.js";
 import { type StackLearnerState, stackLearner, stackWeights } from "./stack.js";
 
 const schemaOf = (type: "binary" | "continuous"): TableSchema => ({
@@ -218,5 +218,26 @@ describe("the stacked learner", () => {
       const total = Object.values(attribution?.chance[arm] ?? {}).reduce((s, v) => s + v, 0);
       expect(Math.abs(total - ((p.mean[k] ?? 0) - (attribution?.baselineExpected[arm] ?? 0)))).toBeLessThan(0.015);
     }
+  });
+});
+
+describe("keeping the network unless another learner is clearly better", () => {
+  // Strong effects on 1 500 rows: a learner without gains is then clearly worse (on 900 rows of the weaker toy it is not).
+  const { data, common } = setup("binary", toyRows(1500, { seed: 3, effect: 2 }));
+  const K = common.arms.length;
+  // A stand-in for the network: the t-linear fit with its gains scaled (1 = the same fit, 0 = no gains at all).
+  const network = (scale: number) => async (fit: Int32Array, held: Int32Array) => {
+    const values = fitHeldOut({ data, ...common }, "t-linear", fit, held);
+    for (let i = 0; i < held.length; i++) for (let k = 1; k < K; k++) values[i * K + k] = (values[i * K] ?? 0) + scale * ((values[i * K + k] ?? 0) - (values[i * K] ?? 0));
+    return { values, seconds: 0 };
+  };
+
+  it("keeps it when another learner's loss is lower by less than the noise, and replaces it when clearly worse", async () => {
+    const close = await selectLearner({ data, ...common, candidates: ["network", "t-linear"], folds: 3, stack: false, fitNetwork: network(1.1) });
+    expect(close.chosen).toBe("network");
+    expect(close.reason).toMatch(/the network is kept/);
+    const flat = await selectLearner({ data, ...common, candidates: ["network", "t-linear"], folds: 3, stack: false, fitNetwork: network(0) });
+    expect(flat.chosen).toBe("t-linear");
+    expect(flat.reason).toMatch(/clearly below the network's/);
   });
 });
