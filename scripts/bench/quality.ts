@@ -133,7 +133,9 @@ export async function run(argv: string[]): Promise<void> {
             policyValue: c.policyValue,
             gainOverObserved: [c.gainOverObserved.estimate, c.gainOverObserved.lower, c.gainOverObserved.upper],
             seconds: c.seconds,
+            ...(c.weights ? { weights: c.weights } : {}),
           })),
+          reason: learnerFile.validation.reason,
         }
       : null;
     process.stdout.write(
