@@ -28,7 +28,7 @@ beforeAll(async () => {
   const fixture = await makeTinyBundle({ n: 700, seed: 3 });
   bundleDir = fixture.dir;
   fixtureRoot = fixture.root;
-  await generateDelivery({ outDir: join(root, "source"), n: 2500, seed: 21, clean: true });
+  await generateDelivery({ outDir: join(root, "source"), n: 5000, seed: 21, clean: true });
   await linkDelivery({ inDir: join(root, "source"), outDir: join(root, "linked"), pseudonymKey: "report-test-key-0123456789abcdef" });
   table = await readTableCsv(join(root, "linked", "analysis.csv"));
   const bundle = await loadBundle(bundleDir);
