@@ -277,6 +277,7 @@ test("a model whose validation does not beat current practice is shown as inform
     await expect(row).toContainText(version);
     await expect(row.getByTestId("information-only-badge")).toHaveText("Informatie, geen advies");
     await row.getByRole("link").click();
+    await expect(page.getByTestId("model-version")).toHaveText(version);
     await expect(page.getByTestId("information-only-badge")).toBeVisible();
     const learner = page.getByTestId("learner");
     await expect(learner).toHaveAttribute("data-advise", "false");
