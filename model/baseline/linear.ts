@@ -1,3 +1,5 @@
+import { stableSigmoid as sigmoid } from "../math.js";
+
 /**
  * L2-penalised generalised linear models fitted in plain TypeScript:
  * logistic regression by Newton–Raphson (IRLS) and linear (ridge) regression in closed form.
@@ -24,7 +26,6 @@ export type FitOptions = {
   tolerance?: number;
 };
 
-const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 export function linearPredictor(model: LinearModel, design: DesignMatrix, row: number): number {
   let z = model.intercept;

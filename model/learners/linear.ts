@@ -4,6 +4,7 @@ import { type DesignMatrix, fitLogistic, fitRidge, type LinearModel, linearPredi
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import { type Learner, meanOfMembers, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
+import { stableSigmoid as sigmoid } from "../math.js";
 
 /**
  * Regularised linear learners on a spline basis of the encoded features (model/baseline/basis.ts):
@@ -56,7 +57,6 @@ export type LinearLearnerOptions = {
 /** Penalties tried by cross-validation (summed-loss scale); coarse, since every arm of every fold is fitted for each. */
 export const LEARNER_L2_GRID = [0.3, 3, 30, 300] as const;
 
-const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 function fitGlm(
   binary: boolean,

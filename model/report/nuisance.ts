@@ -1,5 +1,6 @@
 import { type DesignMatrix, fitLogistic, fitRidge, type LinearModel } from "../baseline/linear.js";
 import type { Matrix } from "../metrics/policy.js";
+import { stableSigmoid as sigmoid } from "../math.js";
 
 /**
  * Cross-fitted nuisance models for the report's AIPW estimates: each row's propensity and outcome
@@ -8,7 +9,6 @@ import type { Matrix } from "../metrics/policy.js";
  * Plain L2-penalised linear models (model/baseline): deterministic and fast on a table of thousands.
  */
 
-const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 function predict(model: LinearModel, design: DesignMatrix, row: number): number {
   let z = model.intercept;

@@ -5,6 +5,7 @@ import type { OutcomeSpec } from "../config/municipality.js";
 import { ModelError } from "../errors.js";
 import { MIN_CELL } from "../bundle/reference.js";
 import { type Row, toNumber } from "../table/read.js";
+import { stableSigmoid as sigmoid } from "../math.js";
 
 /**
  * Secondary-outcome heads: per secondary outcome of the municipal configuration (care need after
@@ -94,7 +95,6 @@ export type FitSecondaryOptions = {
 };
 
 const L2_GRID = [1, 10, 100] as const;
-const sigmoid = (z: number): number => (z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z)));
 
 type OutcomeType = "binary" | "continuous";
 
