@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { z } from "zod";
+import { LEARNER_CHOICES } from "../model/learners/kinds.js";
 import { log } from "../app/utils/log.server.js";
 import { migrateDatabase, resolveAppLocations } from "./lib/app-env.js";
 import { sourceFingerprint } from "./lib/source-fingerprint.js";
@@ -22,7 +23,7 @@ const StartEnvSchema = z.object({
    * The demo model's learner (npm run train --learner). The network by default: a first start stays
    * quick and always gives advice; `auto` runs the learner selection as `npm run train` does.
    */
-  TRAIN_LEARNER: z.enum(["auto", "network", "t-linear", "s-linear", "dr"]).default("network"),
+  TRAIN_LEARNER: z.enum(LEARNER_CHOICES).default("network"),
   CASELOAD_SIZE: z.coerce.number().int().min(1).max(500).default(40),
   /** Past clients with shown advice, decisions and outcomes for the quality dashboard (0: none). */
   DEMO_HISTORY: z.coerce.number().int().min(0).max(100_000).default(3000),

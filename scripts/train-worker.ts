@@ -3,6 +3,7 @@ import { mkdtemp, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { z } from "zod";
+import { LEARNER_CHOICES } from "../model/learners/kinds.js";
 import {
   disposeBundle,
   loadBundle,
@@ -35,7 +36,7 @@ export const WorkerJobSchema = z.object({
   members: z.number().int().min(1).max(10),
   maxEpochs: z.number().int().min(1).max(500),
   /** The learner: "auto" chooses by cross-fitted causal validation; absent, the network without validation. */
-  learner: z.enum(["auto", "network", "t-linear", "s-linear", "dr"]).optional(),
+  learner: z.enum(LEARNER_CHOICES).optional(),
 });
 export type WorkerJob = z.infer<typeof WorkerJobSchema>;
 

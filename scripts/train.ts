@@ -1,13 +1,14 @@
 import { pathToFileURL } from "node:url";
 import cliProgress from "cli-progress";
 import { z } from "zod";
+import { LEARNER_CHOICES } from "../model/learners/kinds.js";
 import { loadMunicipalConfig, trainBundle } from "../model/index.js";
 import { parseCli, runCli } from "./lib/cli.js";
 
 const spec = {
   name: "train",
   usage:
-    "usage: npm run train -- --table CSV --schema JSON --out DIR [--config FILE] [--seed S] [--members M] [--epochs E] [--calibration-rows all|validation] [--learner auto|network|t-linear|s-linear|dr]",
+    "usage: npm run train -- --table CSV --schema JSON --out DIR [--config FILE] [--seed S] [--members M] [--epochs E] [--calibration-rows all|validation] [--learner " + LEARNER_CHOICES.join("|") + "]",
   description: [
     "Trains the causal trajectory model (an ensemble of multi-head networks) on a table in the",
     "generic table format and writes a model bundle directory (replaced atomically).",
@@ -39,7 +40,7 @@ const spec = {
     members: z.coerce.number().int().min(1).max(50).default(5),
     epochs: z.coerce.number().int().min(1).max(1000).default(40),
     "calibration-rows": z.enum(["all", "validation"]).default("all"),
-    learner: z.enum(["auto", "network", "t-linear", "s-linear", "dr"]).default("auto"),
+    learner: z.enum(LEARNER_CHOICES).default("auto"),
   }),
 } as const;
 

@@ -3,7 +3,7 @@ import type { Basis } from "../baseline/basis.js";
 import type { Ensemble } from "../network/ensemble.js";
 import type { Encoder } from "../table/encoder.js";
 import { type DrLearnerState, DrLearnerStateSchema, drLearner } from "./dr.js";
-import { LEARNER_KINDS, type Learner, type LearnerKind } from "./learner.js";
+import { LEARNER_KINDS, type Learner } from "./learner.js";
 import { type LinearLearnerState, LinearLearnerStateSchema, linearLearner } from "./linear.js";
 import { networkLearner } from "./network.js";
 import { ValidationSchema } from "./select.js";
@@ -20,7 +20,7 @@ export const LEARNER_FILE = "learner.json";
 
 export const LearnerFileSchema = z.object({
   formatVersion: z.literal(1),
-  kind: z.enum(LEARNER_KINDS as [LearnerKind, ...LearnerKind[]]),
+  kind: z.enum(LEARNER_KINDS),
   state: z.union([LinearLearnerStateSchema, DrLearnerStateSchema, StackLearnerStateSchema]).nullable(),
   validation: ValidationSchema.nullable(),
 }).refine((file) => (file.state === null ? file.kind === "network" : file.state.kind === file.kind), {

@@ -1,6 +1,9 @@
 import type { Attribution } from "../explain/integrated-gradients.js";
 import { type EnsemblePrediction, intervalMultiplier } from "../network/ensemble.js";
 import type { Encoder } from "../table/encoder.js";
+import type { LearnerKind } from "./kinds.js";
+
+export { LEARNER_CHOICES, LEARNER_KINDS, type LearnerKind } from "./kinds.js";
 
 /**
  * One interface for every learner a bundle can hold. A learner predicts, for n encoded rows
@@ -10,9 +13,6 @@ import type { Encoder } from "../table/encoder.js";
  * give). The recommend path, what-ifs, overlap and low-evidence rules only use these two functions,
  * so they work for every learner.
  */
-export type LearnerKind = "network" | "t-linear" | "s-linear" | "dr" | "stack";
-
-export const LEARNER_KINDS: readonly LearnerKind[] = ["network", "t-linear", "s-linear", "dr", "stack"];
 
 export type Learner = {
   kind: LearnerKind;

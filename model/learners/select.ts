@@ -42,7 +42,7 @@ import { stackWeights } from "./stack.js";
  * No truth column, test table or audit column is read: only features, arm and outcome.
  */
 export const CandidateScoreSchema = z.object({
-  kind: z.enum(LEARNER_KINDS as [LearnerKind, ...LearnerKind[]]),
+  kind: z.enum(LEARNER_KINDS),
   drLoss: z.number(),
   /** Absent in bundles validated before the R-loss was reported. */
   rLoss: z.number().optional(),
@@ -63,7 +63,7 @@ export const ValidationSchema = z.object({
   rows: z.number().int().min(0),
   observedValue: z.number(),
   candidates: z.array(CandidateScoreSchema).min(1),
-  chosen: z.enum(LEARNER_KINDS as [LearnerKind, ...LearnerKind[]]),
+  chosen: z.enum(LEARNER_KINDS),
   reason: z.string(),
   /** Whether following the chosen learner's first choice clearly beats the observed assignment. */
   advise: z.boolean(),

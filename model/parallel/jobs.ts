@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { gatherRows } from "../learners/cross-fit.js";
-import { LEARNER_KINDS, type LearnerKind, type TrainingData } from "../learners/learner.js";
+import { LEARNER_KINDS, type TrainingData } from "../learners/learner.js";
 import { fitHeldOut, type HeldOutKind } from "../learners/select.js";
 import { disposeEnsemble, fitMember, loadEnsemble, predictEnsemble, trainEnsemble } from "../network/ensemble.js";
 import { type NamedWeights, NetworkConfigSchema } from "../network/tarnet.js";
@@ -53,7 +53,7 @@ const NetworkHeldOutJobSchema = z.object({
 const LearnerHeldOutJobSchema = z.object({
   kind: z.literal("learner-held-out"),
   ...HeldOutCommon,
-  learner: z.enum(LEARNER_KINDS as [LearnerKind, ...LearnerKind[]]).refine((k) => k !== "network", "the network has a job of its own"),
+  learner: z.enum(LEARNER_KINDS).refine((k) => k !== "network", "the network has a job of its own"),
   encoder: EncoderSchema,
 });
 

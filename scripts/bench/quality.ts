@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { LEARNER_CHOICES } from "../../model/learners/kinds.js";
 import { checkTargets, meanOverArms, readLogged } from "../../model/evaluate/index.js";
 import type { EvaluationReport } from "../../model/evaluate/index.js";
 import { faithfulness, loadBundle, readSchemaFile, readTableCsv, trainBundle } from "../../model/index.js";
@@ -21,7 +22,7 @@ import { prepareTable } from "./train.js";
 const spec = {
   name: "bench quality",
   usage:
-    "npm run bench -- quality [--train-persons N] [--test-persons N] [--seed S] [--report-tables R] [--continuous] [--learner auto|network|t-linear|s-linear|dr]",
+    "npm run bench -- quality [--train-persons N] [--test-persons N] [--seed S] [--report-tables R] [--continuous] [--learner " + LEARNER_CHOICES.join("|") + "]",
   description:
     "Prints the evaluation's target checks, headline figures, the learners' validation table (training rows\n" +
     "only, next to the truth-based figures) and explanation faithfulness as JSON, and the\n" +
@@ -36,7 +37,7 @@ const spec = {
     seed: z.coerce.number().int().min(0).default(1),
     "report-tables": z.coerce.number().int().min(0).max(50).default(4),
     continuous: z.boolean().default(false),
-    learner: z.enum(["auto", "network", "t-linear", "s-linear", "dr"]).default("auto"),
+    learner: z.enum(LEARNER_CHOICES).default("auto"),
   }),
 };
 

@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import { LEARNER_CHOICES } from "../../model/learners/kinds.js";
 import { currentBackend, ensureBackend } from "../../model/backend.js";
 import { readTableCsv, trainBundle, trainingThreads } from "../../model/index.js";
 import { linkDelivery } from "../../model/link/index.js";
@@ -18,7 +19,7 @@ export async function prepareTable(dir: string, persons: number, seed: number): 
 const spec = {
   name: "bench train",
   usage:
-    "npm run bench -- train [--persons N] [--seed S] [--members M] [--epochs E] [--learner auto|network|t-linear|s-linear|dr] [--threads T] [--table CSV --schema JSON]",
+    "npm run bench -- train [--persons N] [--seed S] [--members M] [--epochs E] [--learner " + LEARNER_CHOICES.join("|") + "] [--threads T] [--table CSV --schema JSON]",
   description:
     "Generates and links N synthetic clients (default 20000; or uses --table/--schema), then times training\n" +
     "as npm run train does (the M-member ensemble, default 5, and the learner choice, default auto) on T\n" +
@@ -39,7 +40,7 @@ const spec = {
     seed: z.coerce.number().int().min(0).default(1),
     members: z.coerce.number().int().min(1).max(20).default(5),
     epochs: z.coerce.number().int().min(1).max(500).default(40),
-    learner: z.enum(["auto", "network", "t-linear", "s-linear", "dr"]).default("auto"),
+    learner: z.enum(LEARNER_CHOICES).default("auto"),
     threads: z.coerce.number().int().min(1).max(64).optional(),
     table: z.string().optional(),
     schema: z.string().optional(),

@@ -1,7 +1,6 @@
 /**
  * The learners a retraining run may ask for (the train command's --learner): "auto" chooses by
  * cross-fitted causal validation on the training rows, the others fix one. Shared by the form (client)
- * and the run's settings schema (server).
+ * and the run's settings schema (server); the list itself lives with the learners.
  */
-export const LEARNER_CHOICES = ["auto", "network", "t-linear", "s-linear", "dr"] as const;
-export type LearnerChoice = (typeof LEARNER_CHOICES)[number];
+export { LEARNER_CHOICES, type LearnerChoiceName as LearnerChoice } from "../../../model/learners/kinds";
