@@ -3,7 +3,7 @@ import type { Catalogue } from "../../model/config/municipality";
 import type { ArmAdvice, RecommendationResult } from "../../model/recommendation";
 import { ChanceBar } from "~/components/chance-bar";
 import { GainChart, gainScale } from "~/components/gain-chart";
-import { formatPercent, formatPoints, useT } from "~/utils/i18n";
+import { formatPercent, formatPoints, type Lang, MESSAGES, useT } from "~/utils/i18n";
 import { armLabel, groupLabel } from "~/utils/forms/profile-labels";
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -89,9 +89,8 @@ export function AdviceRow({
 }) {
   const t = useT();
   const name = armLabel(arm.arm, t.lang, catalogue);
-  const moved = before !== null && (Math.round(before.expected * 100) !== Math.round(arm.expected * 100) || before.rank !== arm.rank);
+  const moved = movedByWhatIf(arm, before);
   const classes = [arm.rank === 1 && advise ? "top-row" : null, arm.eligible ? null : "not-eligible", moved ? "moved" : null].filter(Boolean).join(" ");
-  const rule = catalogue?.trajectories.find((c) => c.key === arm.arm)?.eligibility?.text[t.lang] ?? arm.excludedBy;
   return (
     <tr data-arm={arm.arm} data-rank={arm.rank ?? ""} className={classes || undefined}>
       <td data-label={t.rank}>{arm.rank ?? "—"}</td>
@@ -99,7 +98,7 @@ export function AdviceRow({
         {name}
         {arm.eligible ? null : (
           <div className="muted excluded-by">
-            {t.notEligible}: {rule}
+            {t.notEligible}: {excludedRule(arm, t.lang, catalogue)}
           </div>
         )}
         {arm.eligible && arm.reasons.length > 0 && arm.arm !== control ? (
@@ -165,11 +164,7 @@ export function AdviceRow({
         {arm.lowEvidence && arm.eligible ? (
           <div className="low-evidence">
             <span className="badge">{t.lowEvidence}</span>
-            <p className="help">
-              {arm.comparableClients === null
-                ? t.lowEvidenceFew
-                : t.lowEvidenceRare.replace("{share}", formatPercent(arm.propensity, t.lang, arm.propensity < 0.1 ? 1 : 0))}
-            </p>
+            <p className="help">{lowEvidenceExplanation(arm, t.lang)}</p>
           </div>
         ) : null}
       </td>
@@ -183,35 +178,71 @@ export function AdviceRow({
 }
 
 /**
+ * Whether a what-if moved what a trajectory's row shows: its chance (in whole percent), its rank, or
+ * whether it applies at all. A row that does not apply shows no chance, so nothing in it can move.
+ */
+export function movedByWhatIf(arm: ArmAdvice, before: ArmAdvice | null): boolean {
+  if (before === null) return false;
+  if (before.eligible !== arm.eligible) return true;
+  return arm.eligible && (Math.round(before.expected * 100) !== Math.round(arm.expected * 100) || before.rank !== arm.rank);
+}
+
+/** The rule of a trajectory that does not apply, in the catalogue's words for the language. */
+export function excludedRule(arm: ArmAdvice, lang: Lang, catalogue: Catalogue | undefined): string | null {
+  return catalogue?.trajectories.find((c) => c.key === arm.arm)?.eligibility?.text[lang] ?? arm.excludedBy;
+}
+
+/** Why the low-evidence badge is shown: fewer than 10 comparable clients, or clients like this one rarely got it. */
+export function lowEvidenceExplanation(arm: ArmAdvice, lang: Lang): string {
+  const t = MESSAGES[lang];
+  return arm.comparableClients === null
+    ? t.lowEvidenceFew
+    : t.lowEvidenceRare.replace("{share}", formatPercent(arm.propensity, lang, arm.propensity < 0.1 ? 1 : 0));
+}
+
+/**
+ * The advice in one plain sentence (see AdviceVerdict), and whether it is open: the first trajectory is
+ * not clearly better than regular guidance, or the ranking is information only. Null without a ranking.
+ */
+export function adviceVerdict(
+  recommendation: RecommendationResult,
+  lang: Lang,
+  catalogue: Catalogue | undefined,
+): { text: string; unclear: boolean; information: boolean } | null {
+  const t = MESSAGES[lang];
+  if (recommendation.advise === false) return { text: t.informationOnly, unclear: true, information: true };
+  const top = recommendation.arms.find((a) => a.rank === 1);
+  if (!top) return null;
+  if (top.arm === recommendation.control) return { text: t.controlFirst, unclear: false, information: false };
+  const arm = armLabel(top.arm, lang, catalogue);
+  if (top.gainLower > 0) {
+    return { text: t.clearlyBetter.replace("{arm}", arm).replace("{lower}", formatPoints(top.gainLower, lang)), unclear: false, information: false };
+  }
+  const text = t.notClearlyBetter
+    .replace("{arm}", arm)
+    .replace("{gain}", formatPoints(top.gain, lang))
+    .replace("{lower}", formatPoints(top.gainLower, lang))
+    .replace("{upper}", formatPoints(top.gainUpper, lang));
+  return { text, unclear: true, information: false };
+}
+
+/**
  * The advice in one plain sentence: whether the first trajectory is clearly better than regular
  * guidance; or, when the model's validation could not show that its advice beats current practice,
  * that the ranking is information only.
  */
 export function AdviceVerdict({ recommendation, catalogue }: { recommendation: RecommendationResult; catalogue?: Catalogue }) {
   const t = useT();
-  const top = recommendation.arms.find((a) => a.rank === 1);
-  if (recommendation.advise === false) {
-    return (
-      <p className="verdict verdict-unclear" role="note" data-testid="advice-verdict" data-advice="information">
-        {t.informationOnly}
-      </p>
-    );
-  }
-  if (!top) return null;
-  const arm = armLabel(top.arm, t.lang, catalogue);
-  const text =
-    top.arm === recommendation.control
-      ? t.controlFirst
-      : top.gainLower > 0
-        ? t.clearlyBetter.replace("{arm}", arm).replace("{lower}", formatPoints(top.gainLower, t.lang))
-        : t.notClearlyBetter
-            .replace("{arm}", arm)
-            .replace("{gain}", formatPoints(top.gain, t.lang))
-            .replace("{lower}", formatPoints(top.gainLower, t.lang))
-            .replace("{upper}", formatPoints(top.gainUpper, t.lang));
+  const verdict = adviceVerdict(recommendation, t.lang, catalogue);
+  if (!verdict) return null;
   return (
-    <p className={top.arm !== recommendation.control && top.gainLower <= 0 ? "verdict verdict-unclear" : "verdict"} data-testid="advice-verdict">
-      {text}
+    <p
+      className={verdict.unclear ? "verdict verdict-unclear" : "verdict"}
+      role={verdict.information ? "note" : undefined}
+      data-testid="advice-verdict"
+      data-advice={verdict.information ? "information" : undefined}
+    >
+      {verdict.text}
     </p>
   );
 }

@@ -308,9 +308,9 @@ export default function ModelDetail() {
                 <tr key={name}>
                   <th scope="row">{name}</th>
                   <td>{p.rows ?? "<10"}</td>
-                  <td>{fmt(p.auc)}</td>
-                  <td>{fmt(p.brier)}</td>
-                  <td>{fmt(p.ece)}</td>
+                  <td>{fmt(p.auc, t.lang)}</td>
+                  <td>{fmt(p.brier, t.lang)}</td>
+                  <td>{fmt(p.ece, t.lang)}</td>
                 </tr>
               ))}
             </tbody>
@@ -332,9 +332,9 @@ export default function ModelDetail() {
                   <tr key={group}>
                     <th scope="row">{group}</th>
                     <td>{p.rows ?? "<10"}</td>
-                    <td>{fmt(p.auc)}</td>
-                    <td>{fmt(p.brier)}</td>
-                    <td>{fmt(p.ece)}</td>
+                    <td>{fmt(p.auc, t.lang)}</td>
+                    <td>{fmt(p.brier, t.lang)}</td>
+                    <td>{fmt(p.ece, t.lang)}</td>
                   </tr>
                 ))}
               </tbody>

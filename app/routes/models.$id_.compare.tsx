@@ -107,8 +107,8 @@ function SliceTable({ caption, slices, names, withAuc }: { caption: string; slic
             <td>{shown(s.adviceChanged, (v) => formatPercent(v, t.lang))}</td>
             {withAuc ? (
               <>
-                <td>{fmt(s.aucCandidate)}</td>
-                <td>{fmt(s.aucActive)}</td>
+                <td>{fmt(s.aucCandidate, t.lang)}</td>
+                <td>{fmt(s.aucActive, t.lang)}</td>
               </>
             ) : null}
           </tr>
@@ -223,11 +223,11 @@ export default function CompareModels() {
               {result.metrics.map((m) => (
                 <tr key={m.metric}>
                   <th scope="row">{label(t.metricLabels, m.metric)}</th>
-                  <td>{fmt(m.candidate)}</td>
-                  <td>{fmt(m.active)}</td>
+                  <td>{fmt(m.candidate, t.lang)}</td>
+                  <td>{fmt(m.active, t.lang)}</td>
                   <td>
                     {m.difference
-                      ? `${m.difference.value >= 0 ? "+" : ""}${fmt(m.difference.value)} (${fmt(m.difference.lower95)} – ${fmt(m.difference.upper95)})`
+                      ? `${m.difference.value >= 0 ? "+" : ""}${fmt(m.difference.value, t.lang)} (${fmt(m.difference.lower95, t.lang)} – ${fmt(m.difference.upper95, t.lang)})`
                       : "–"}
                   </td>
                   <td>{m.better === "higher" ? t.higherLabel : t.lowerLabel}</td>
