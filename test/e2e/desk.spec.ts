@@ -25,6 +25,10 @@ test("the desk at 390 px: an intake that invents nothing, advice that names unkn
     .locator("select:not([name^='fairness'])")
     .evaluateAll((selects) => selects.filter((s) => !(s as HTMLSelectElement).selectedOptions[0]?.disabled).map((s) => (s as HTMLSelectElement).name));
   expect(preselected).toEqual([]);
+  // Reflow down to the narrowest width WCAG 1.4.10 asks for.
+  await page.setViewportSize({ width: 320, height: 700 });
+  await expectNoSidewaysScroll(page);
+  await page.setViewportSize({ width: 390, height: 844 });
   await expectAccessible(page);
 
   await page.getByLabel("Dossiernummer gemeente").fill(`E2E-DESK-${Date.now()}`);
@@ -44,6 +48,24 @@ test("the desk at 390 px: an intake that invents nothing, advice that names unkn
   const charts = page.getByTestId("ranking").getByRole("img");
   expect(await charts.count()).toBeGreaterThan(0);
   await expect(charts.first()).toHaveAttribute("aria-label", /Winst ten opzichte van regulier: [+−±]\d+ procentpunt, 80%-interval/);
+  // Every "little evidence" badge says why, in the words that fit the row's evidence. This unusual
+  // profile has few comparable clients for most trajectories (the sentences themselves: advice-words.test.ts).
+  const lowEvidence = await page
+    .locator('[data-testid="ranking"] tbody tr:has(.low-evidence)')
+    .evaluateAll((rows) => rows.map((r) => [r.querySelector('td[data-label="Onderbouwing"]')?.textContent ?? "", r.querySelector(".low-evidence .help")?.textContent ?? ""]));
+  expect(lowEvidence.length).toBeGreaterThan(0);
+  for (const [evidence = "", why = ""] of lowEvidence) {
+    if (evidence.startsWith("minder dan 10 vergelijkbare cliënten")) expect(why).toMatch(/^Minder dan 10 vergelijkbare cliënten kregen dit traject/);
+    else expect(why).toMatch(/^Cliënten zoals deze kregen dit traject zelden \(naar schatting \d+(,\d)?%\)/);
+  }
+  // No debts answered: debt counselling does not apply. No chance for it, its rule in plain words.
+  const excluded = page.locator('[data-testid="ranking"] tr[data-arm="schuldhulp"]');
+  await expect(excluded).toHaveClass(/not-eligible/);
+  await expect(excluded.locator('td[data-label="Kans op werk (12 mnd)"]')).toHaveText("geen kans berekend");
+  await expect(excluded.locator(".excluded-by")).toHaveText(
+    "Niet van toepassing: Schuldhulpverlening alleen bij problematische schulden of als de cliënt eerder in de schuldhulpverlening zat.",
+  );
+  expect(await excluded.textContent()).not.toMatch(/%|_|=/);
   await expectNoSidewaysScroll(page);
   await expectAccessible(page);
 
@@ -66,12 +88,46 @@ test("the desk at 390 px: an intake that invents nothing, advice that names unkn
   await expect(page.getByRole("button", { name: "Besluit opslaan" })).toBeHidden();
   await expectAccessible(page);
 
-  // What-if: the changed chances beside the original ones, marked as hypothetical.
+  // The printed file at desktop width: the summary (code, status, last contact), advice, reasons, unknown
+  // facts and the decision on one or two A4 pages.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.emulateMedia({ media: "print" });
+  const code = /TW-[A-Z0-9]{10}/.exec(await page.title())?.[0] ?? "no code in the title";
+  const summary = page.getByTestId("client-summary");
+  const summaryItem = (term: string) => summary.locator("dl > div").filter({ has: page.locator("dt", { hasText: term }) }).locator("dd");
+  await expect(summaryItem("Cliëntcode")).toHaveText(code);
+  await expect(summaryItem("Status")).toHaveText(/^(Intake|Traject loopt)$/);
+  await expect(summaryItem("Laatste contact")).toHaveText(/^\d{2}-\d{2}-\d{4}$/);
+  const pdf = await page.pdf({ format: "A4" });
+  const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page(?![A-Za-z])/g) ?? []).length;
+  expect(pages, "A4 pages printed").toBeGreaterThanOrEqual(1);
+  expect(pages, "A4 pages printed").toBeLessThanOrEqual(2);
+  await page.emulateMedia({ media: "screen" });
+  await page.setViewportSize({ width: 390, height: 844 });
+
+  // What-if: the changed chances beside the original ones, marked as hypothetical, what moved highlighted.
+  const ranking = page.getByTestId("ranking");
+  await expect(ranking.locator("tr.moved")).toHaveCount(0);
   const whatIf = page.getByLabel("Stel: de cliënt heeft een opleiding afgerond");
   await whatIf.check();
   await expect(page.getByTestId("hypothetical")).toBeVisible();
   await expect(page.getByTestId("before-chance").first()).toContainText(/^Nu: \d+%$/);
   expect(await page.getByTestId("before-chance").count()).toBeGreaterThan(1);
+  const rows = await ranking.locator("tbody tr").evaluateAll((trs) =>
+    trs.map((tr) => ({
+      arm: tr.getAttribute("data-arm"),
+      moved: tr.classList.contains("moved"),
+      eligible: !tr.classList.contains("not-eligible"),
+      before: tr.querySelector('[data-testid="before-chance"]')?.textContent?.replace(/^[^\d]*/, "") ?? null,
+      after: tr.querySelector(".chance-value")?.textContent ?? null,
+    })),
+  );
+  // Finishing an education changes chances; every row whose chance changed is marked, a row without a chance never.
+  expect(rows.filter((r) => r.moved).length).toBeGreaterThan(0);
+  for (const r of rows) {
+    if (!r.eligible) expect(r.moved, `${r.arm} shows no chance`).toBe(false);
+    else if (r.before !== r.after) expect(r.moved, `${r.arm}: ${r.before} → ${r.after}`).toBe(true);
+  }
   await expectNoSidewaysScroll(page);
   await expectAccessible(page);
 });
