@@ -32,6 +32,9 @@ test("a data scientist inspects, retrains, compares, promotes and rolls back a m
   await activeRow.getByRole("link").click();
   await expect(page.getByTestId("model-version")).toHaveText(activeId);
   await expect(page.getByTestId("model-card")).toContainText("Gebruikte kenmerken");
+  // Metrics in the page's notation: a decimal comma on a Dutch page (AUC, Brier score, calibration error).
+  const overall = await page.getByTestId("model-card").locator("tr", { has: page.getByRole("rowheader", { name: "Alle", exact: true }) }).first().locator("td").allTextContents();
+  expect(overall.slice(1)).toEqual([expect.stringMatching(/^\d,\d{3}$/), expect.stringMatching(/^\d,\d{3}$/), expect.stringMatching(/^\d,\d{3}$/)]);
   await expectAccessible(page);
   const registerHref = await page.getByRole("link", { name: "Registerinvoer downloaden (JSON)" }).getAttribute("href");
   const registerResponse = await page.request.get(registerHref ?? "");
