@@ -13,7 +13,7 @@ export type LearnerChoice = {
    * then shown as advice, as before).
    */
   learner?: "auto" | LearnerKind;
-  /** Candidates of "auto" (default: all four). */
+  /** Candidates of "auto" (default: every learner but the stack, which the validation makes of them). */
   candidates?: readonly LearnerKind[];
   /** Folds of the validation (default 3). */
   selectionFolds?: number;
@@ -21,7 +21,7 @@ export type LearnerChoice = {
   selectionMembers?: number;
 };
 
-export const DEFAULT_CANDIDATES: readonly LearnerKind[] = ["network", "t-linear", "s-linear", "dr"];
+export const DEFAULT_CANDIDATES: readonly LearnerKind[] = ["network", "t-linear", "s-linear", "dr", "dr-trees"];
 
 type Context = {
   data: TrainingData;

@@ -38,12 +38,22 @@ export type Nuisance = {
 };
 
 /**
- * Cross-fitted nuisance on `rows`: a t-linear outcome learner (one member) and one-vs-rest
+ * Cross-fitted nuisance on `rows`: a t-linear (or s-linear) outcome learner (one member) and one-vs-rest
  * logistic propensities, each fitted on the other folds.
  */
 export function crossFitNuisance(
   data: TrainingData,
-  options: { rows: Int32Array; folds: number; seed: number; arms: string[]; control: string; outcomeType: "binary" | "continuous"; encoder: Encoder },
+  options: {
+    rows: Int32Array;
+    folds: number;
+    seed: number;
+    arms: string[];
+    control: string;
+    outcomeType: "binary" | "continuous";
+    encoder: Encoder;
+    /** The outcome model's learner (default t-linear). */
+    baseKind?: "t-linear" | "s-linear";
+  },
 ): Nuisance {
   const n = data.treatment.length;
   const K = options.arms.length;
@@ -54,7 +64,7 @@ export function crossFitNuisance(
     const { fit, held } = splitFold(options.rows, fold, f);
     if (held.length === 0) continue;
     const state = fitLinearLearner(data, {
-      kind: "t-linear",
+      kind: options.baseKind ?? "t-linear",
       arms: options.arms,
       control: options.control,
       outcomeType: options.outcomeType,

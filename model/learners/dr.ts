@@ -4,6 +4,8 @@ import { fitRidge, type LinearModel, linearPredictor } from "../baseline/linear.
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import { crossFitNuisance, type Nuisance, pseudoOutcomes } from "./cross-fit.js";
+import { binData, type BoostedTrees, BoostedTreesSchema, boostedScore, fitBoostedTrees, fitBoostedTreesCv, MAX_TREES } from "./trees.js";
+import type { Attribution } from "../explain/integrated-gradients.js";
 import { type Learner, meanOfMembers, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
 import {
   chooseL2,
@@ -17,27 +19,40 @@ import {
 } from "./linear.js";
 
 /**
- * The DR-learner: the gain of every arm over the control arm regressed (ridge, on the spline basis)
- * on cross-fitted doubly robust pseudo-outcomes Γ_k − Γ_control; the expected outcome under an arm
- * is the base learner's expected outcome under the control arm plus that gain. The pseudo-outcomes
- * stay unbiased when either the outcome or the propensity model is right, which is what makes the
- * gain estimates hold up under confounded assignment. The base learner is any linear learner.
+ * The DR-learner (Kennedy): the gain of every arm over the control arm regressed on cross-fitted
+ * doubly robust pseudo-outcomes Γ_k − Γ_control; the expected outcome under an arm is the base
+ * learner's expected outcome under the control arm plus that gain. The pseudo-outcomes stay
+ * unbiased when either the outcome or the propensity model is right, which is what makes the gain
+ * estimates hold up under confounded assignment. Both stages take a base learner of their own:
+ *   first stage   the outcome model behind the pseudo-outcomes and the control arm's expectation:
+ *                 a t-linear or s-linear learner (`baseKind`);
+ *   second stage  the regression of the pseudo-outcome differences: ridge on the spline basis
+ *                 (kind "dr"), or boosted additive trees (kind "dr-trees": stumps, the number of
+ *                 trees chosen by cross-validation on the pseudo-outcomes, leaves of at least
+ *                 1/64 of the rows: thresholds and jumps a spline smooths over, and no
+ *                 interaction it could overfit on a target this noisy).
  */
-export const DrLearnerStateSchema = z.object({
-  kind: z.literal("dr"),
-  outcomeType: z.enum(["binary", "continuous"]),
-  arms: z.array(z.string()).min(2),
-  control: z.string(),
-  base: LinearLearnerStateSchema,
-  basis: BasisSchema,
-  l2: z.array(z.number().min(0)),
-  /** Member → per non-control arm (schema order) the gain regression. */
-  members: z.array(z.array(LinearModelSchema)).min(1),
-});
+export const DrLearnerStateSchema = z
+  .object({
+    kind: z.enum(["dr", "dr-trees"]),
+    outcomeType: z.enum(["binary", "continuous"]),
+    arms: z.array(z.string()).min(2),
+    control: z.string(),
+    base: LinearLearnerStateSchema,
+    basis: BasisSchema,
+    l2: z.array(z.number().min(0)),
+    /** Member → per non-control arm (schema order) the gain regression (kind "dr"). */
+    members: z.array(z.array(LinearModelSchema)),
+    /** Member → per non-control arm the gain's boosted trees (kind "dr-trees"). */
+    trees: z.array(z.array(BoostedTreesSchema)).optional(),
+  })
+  .refine((s) => (s.kind === "dr" ? s.members.length > 0 : (s.trees?.length ?? 0) > 0), { message: "a DR learner needs its second-stage members" });
 export type DrLearnerState = z.infer<typeof DrLearnerStateSchema>;
 
 export type DrLearnerOptions = Omit<LinearLearnerOptions, "kind"> & {
-  /** The base learner's kind (default t-linear). */
+  /** Second stage: ridge on the spline basis ("dr", the default) or boosted additive trees ("dr-trees"). */
+  kind?: "dr" | "dr-trees";
+  /** The first stage's learner (default t-linear). */
   baseKind?: LinearLearnerOptions["kind"];
   /** Cross-fitted nuisance for the fitting rows; computed here (`folds`-fold) when absent. */
   nuisance?: Nuisance;
@@ -60,9 +75,11 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
       control: options.control,
       outcomeType: options.outcomeType,
       encoder: options.encoder,
+      baseKind: options.baseKind ?? "t-linear",
     });
   const gamma = pseudoOutcomes(data, nuisance, rows, K);
   const base = fitLinearLearner(data, { ...options, kind: options.baseKind ?? "t-linear", rows });
+  const kind = options.kind ?? "dr";
   const basis = basisFor(options.encoder);
   const design = { x: expandBasis(basis, data.x, n), width: basisWidth(basis) };
   const M = options.members ?? 5;
@@ -70,6 +87,18 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
   const targets = options.arms.map((_, k) => Float64Array.from({ length: n }, (_, i) => (gamma[i * K + k] ?? 0) - (gamma[i * K + c] ?? 0)));
   const effectArms = options.arms.flatMap((_, k) => (k === c ? [] : [k]));
   const list = Array.from(rows);
+  const common = { kind, outcomeType: options.outcomeType, arms: options.arms, control: options.control, base, basis };
+  if (kind === "dr-trees") {
+    const binned = binData(data.x, n, data.inputs, list);
+    const boost = { loss: "squared" as const, depth: 1, learningRate: 0.05, trees: MAX_TREES, minLeaf: Math.max(30, Math.round(list.length / 64)), seed };
+    const first = effectArms.map((k) => fitBoostedTreesCv(binned, targets[k] ?? new Float64Array(0), list, boost));
+    const trees = Array.from({ length: M }, (_, m) => {
+      if (m === 0 || M === 1) return first;
+      const sample = list.map(() => list[Math.floor(random() * list.length)] ?? 0);
+      return effectArms.map((k, a) => fitBoostedTrees(binned, targets[k] ?? new Float64Array(0), sample, { ...boost, trees: first[a]?.trees.length ?? 1, stopShare: 0, seed: seed + m }));
+    });
+    return { ...common, l2: [], members: [], trees };
+  }
   // Pseudo-outcome differences are noisy: a stronger penalty grid than the outcome models'.
   const grid = [10, 100, 1000, 10000];
   const l2 = effectArms.map((k) => chooseL2({ design, y: targets[k] ?? new Float64Array(0), rows: list, binary: false, grid }));
@@ -77,7 +106,7 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
     const sample = M === 1 ? list : list.map(() => list[Math.floor(random() * list.length)] ?? 0);
     return effectArms.map((k, a) => fitRidge(design, targets[k] ?? new Float64Array(0), { l2: l2[a] ?? 100, rows: sample }));
   });
-  return { kind: "dr", outcomeType: options.outcomeType, arms: options.arms, control: options.control, base, basis, l2, members };
+  return { ...common, l2, members };
 }
 
 export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: number): Float64Array[] {
@@ -85,8 +114,12 @@ export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: n
   const c = state.arms.indexOf(state.control);
   const binary = state.outcomeType === "binary";
   const baseMembers = linearMemberValues(state.base, x, n);
-  const design = { x: expandBasis(state.basis, x, n), width: basisWidth(state.basis) };
-  return state.members.map((effects, m) => {
+  const design = state.kind === "dr" ? { x: expandBasis(state.basis, x, n), width: basisWidth(state.basis) } : null;
+  const width = state.base.basis.width;
+  const gainOf = (m: number, a: number, i: number): number =>
+    design ? linearPredictor(state.members[m]?.[a] as LinearModel, design, i) : boostedScore(state.trees?.[m]?.[a] as BoostedTrees, x, width, i);
+  const memberCount = design ? state.members.length : (state.trees?.length ?? 0);
+  return Array.from({ length: memberCount }, (_, m) => {
     const base = baseMembers[m % baseMembers.length] ?? new Float64Array(n * K);
     const out = new Float64Array(n * K);
     for (let i = 0; i < n; i++) {
@@ -97,7 +130,7 @@ export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: n
           out[i * K + k] = control;
           continue;
         }
-        const tau = linearPredictor(effects[a++] as LinearModel, design, i);
+        const tau = gainOf(m, a++, i);
         const value = control + tau;
         out[i * K + k] = binary ? Math.min(1, Math.max(0, value)) : value;
       }
@@ -110,7 +143,7 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
   const K = state.arms.length;
   const expected = (x: Float32Array, n: number) => meanOfMembers(drMemberValues(state, x, n));
   return {
-    kind: "dr",
+    kind: state.kind,
     arms: state.arms,
     control: state.control,
     outcomeType: state.outcomeType,
@@ -123,9 +156,61 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
         control: state.control,
         binary: state.outcomeType === "binary",
       }),
-    attribute: (x, n, options = {}) =>
-      numericIntegratedGradients({ expected, encoder, arms: state.arms, control: state.control, x, n, ...(options.steps ? { steps: options.steps } : {}) }),
+    attribute: (x, n, options = {}) => {
+      const steps = options.steps ? { steps: options.steps } : {};
+      if (state.kind === "dr") return numericIntegratedGradients({ expected, encoder, arms: state.arms, control: state.control, x, n, ...steps });
+      // Trees are step functions, which a path of finite differences mostly misses: the smooth
+      // first stage (the control arm's expectation, the same for every arm) by integrated
+      // gradients, the stumps' gains exactly (additive over columns: each tree's jump belongs to its column's group).
+      const c = state.arms.indexOf(state.control);
+      const controlOnly = (points: Float32Array, m: number) => {
+        const values = expected(points, m);
+        for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) values[i * K + k] = values[i * K + c] ?? 0;
+        return values;
+      };
+      const smooth = numericIntegratedGradients({ expected: controlOnly, encoder, arms: state.arms, control: state.control, x, n, ...steps });
+      const atBase = expected(Float32Array.from(encoder.baseline), 1);
+      return smooth.map((attribution, i) => {
+        const jumps = treeGroupJumps(state, encoder, x.subarray(i * encoder.width, (i + 1) * encoder.width));
+        const chance: Attribution["chance"] = {};
+        const gain: Attribution["gain"] = {};
+        state.arms.forEach((arm, k) => {
+          const own = jumps[k] ?? {};
+          chance[arm] = Object.fromEntries(Object.entries(attribution.chance[arm] ?? {}).map(([g, v]) => [g, v + (own[g] ?? 0)]));
+          gain[arm] = Object.fromEntries(Object.keys(attribution.chance[arm] ?? {}).map((g) => [g, own[g] ?? 0]));
+        });
+        return { chance, gain, baselineExpected: Object.fromEntries(state.arms.map((arm, k) => [arm, atBase[k] ?? 0])) };
+      });
+    },
   };
+}
+
+/**
+ * Per arm (schema order; the control arm empty) and feature group, the change of the trees' gain
+ * from the baseline client to this client, averaged over members: Σ over trees on the group's
+ * columns of value(client) − value(baseline). Exact for stumps, whose gain is a sum over columns.
+ */
+function treeGroupJumps(state: DrLearnerState, encoder: Encoder, client: ArrayLike<number>): Record<string, number>[] {
+  const K = state.arms.length;
+  const c = state.arms.indexOf(state.control);
+  const members = state.trees ?? [];
+  const base = encoder.baseline;
+  const out: Record<string, number>[] = Array.from({ length: K }, () => ({}));
+  const arms = state.arms.flatMap((_, k) => (k === c ? [] : [k]));
+  for (const models of members) {
+    arms.forEach((k, a) => {
+      const sums = out[k] as Record<string, number>;
+      for (const tree of models[a]?.trees ?? []) {
+        const column = tree.feature[0] ?? -1;
+        if (column < 0) continue;
+        const group = encoder.features[encoder.columnFeature[column] ?? 0]?.group ?? "";
+        const leaf = (v: number) => (v <= (tree.threshold[0] as number) ? (tree.left[0] as number) : (tree.right[0] as number));
+        const jump = (tree.value[leaf(client[column] as number)] as number) - (tree.value[leaf(base[column] as number)] as number);
+        sums[group] = (sums[group] ?? 0) + jump / members.length;
+      }
+    });
+  }
+  return out;
 }
 
 export { linearLearner };

@@ -43,6 +43,6 @@ export function fitLearnerState(
 
 function fitPart(kind: Exclude<LearnerKind, "stack">, data: TrainingData, options: FitLearnerOptions): StackPartState | null {
   if (kind === "network") return null;
-  if (kind === "dr") return fitDrLearner(data, options);
+  if (kind === "dr" || kind === "dr-trees") return fitDrLearner(data, { ...options, kind });
   return fitLinearLearner(data, { ...options, kind });
 }

@@ -46,7 +46,7 @@ export function learnerBases(state: LearnerState): Basis[] {
 
 function restorePart(state: StackPartState | null, ensemble: Ensemble, encoder: Encoder): Learner {
   if (state === null) return networkLearner(ensemble, encoder);
-  return state.kind === "dr" ? drLearner(state, encoder) : linearLearner(state, encoder);
+  return "base" in state ? drLearner(state, encoder) : linearLearner(state, encoder);
 }
 
 export { LEARNER_KINDS, type Learner, type LearnerKind, type TrainingData } from "./learner.js";

@@ -2,7 +2,7 @@
  * The learner kinds, in one place (no imports, so the app's client code can read them too).
  * A stack is only ever made by the validation ("auto"); every other kind can also be fixed.
  */
-const FIXED_KINDS = ["network", "t-linear", "s-linear", "dr"] as const;
+const FIXED_KINDS = ["network", "t-linear", "s-linear", "dr", "dr-trees"] as const;
 
 export const LEARNER_KINDS = [...FIXED_KINDS, "stack"] as const;
 export type LearnerKind = (typeof LEARNER_KINDS)[number];

@@ -4,7 +4,7 @@ import { createRandom } from "../random.js";
 import { encodeRows } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
-import { drLearner, fitDrLearner } from "./dr.js";
+import { DrLearnerStateSchema, drLearner, fitDrLearner } from "./dr.js";
 import { fitLinearLearner, linearLearner } from "./linear.js";
 import { fitLearnerState } from "./fit.js";
 import { fitHeldOut, scorePredictions, selectLearner } from "./select.js";
@@ -77,8 +77,9 @@ describe("linear and DR learners", () => {
     linearLearner(fitLinearLearner(data, { ...common, kind: "s-linear", members: 3 }), encoder),
     drLearner(fitDrLearner(data, { ...common, members: 3 }), encoder),
   ];
+  const trees = drLearner(fitDrLearner(data, { ...common, kind: "dr-trees", members: 3 }), encoder);
 
-  it.each(learners.map((l) => [l.kind, l] as const))("%s: per-arm expected outcomes with intervals, gain over control, propensity", (_, learner) => {
+  it.each([...learners, trees].map((l) => [l.kind, l] as const))("%s: per-arm expected outcomes with intervals, gain over control, propensity", (_, learner) => {
     const p = learner.predict(x, probe.length);
     expect(p.mean).toHaveLength(6);
     for (let o = 0; o < 6; o++) {
@@ -105,6 +106,31 @@ describe("linear and DR learners", () => {
     // The months since the last job raise the course's gain for the client out of work for 90 months and lower it at 10 months.
     expect(attribution?.gain.course?.months).toBeGreaterThan(0.02);
     expect(other?.gain.course?.months).toBeLessThan(-0.02);
+  });
+
+  it("dr-trees: the stumps find the threshold, and the attributions add up exactly", () => {
+    const state = fitDrLearner(data, { ...common, kind: "dr-trees", members: 2 });
+    expect(DrLearnerStateSchema.parse(JSON.parse(JSON.stringify(state)))).toEqual(state);
+    // The course's gain jumps at 48 months (true −0.05 below, +0.25 above; shrunk by the boosting on 900 noisy rows): apart across it, close on one side.
+    const months = [10, 30, 60, 90].map((m) => ({ debts: "0", months: String(m), region: "noord" }));
+    const p = trees.predict(encodeRows(encoder, months), 4);
+    const course = [0, 1, 2, 3].map((i) => p.gain[i * 3 + 2] ?? 0);
+    expect((course[2] ?? 0) - (course[1] ?? 0)).toBeGreaterThan(0.08);
+    expect(Math.abs((course[1] ?? 0) - (course[0] ?? 0))).toBeLessThan(0.08);
+    const [attribution, other] = trees.attribute(x, 2);
+    const q = trees.predict(x, 2);
+    for (const [i, a] of [attribution, other].entries()) {
+      for (const [k, arm] of common.arms.entries()) {
+        const total = Object.values(a?.chance[arm] ?? {}).reduce((sum, v) => sum + v, 0);
+        expect(Math.abs(total - ((q.mean[i * 3 + k] ?? 0) - (a?.baselineExpected[arm] ?? 0)))).toBeLessThan(0.015);
+        const gain = Object.values(a?.gain[arm] ?? {}).reduce((sum, v) => sum + v, 0);
+        const baseGain = (a?.baselineExpected[arm] ?? 0) - (a?.baselineExpected.ctrl ?? 0);
+        expect(gain).toBeCloseTo((q.gain[i * 3 + k] ?? 0) - baseGain, 6);
+      }
+    }
+    // 90 months lies above the threshold, 10 months below it: the months carry the difference of the course's gain.
+    expect(attribution?.gain.course?.months).toBeGreaterThan(0);
+    expect((attribution?.gain.course?.months ?? 0) - (other?.gain.course?.months ?? 0)).toBeGreaterThan(0.08);
   });
 
   it("keeps a continuous outcome on its own scale", () => {

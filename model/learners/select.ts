@@ -116,8 +116,8 @@ export function fitHeldOut(
     seed: options.seed ?? 42,
   };
   const x = gatherRows(options.data.x, options.data.inputs, held);
-  if (kind === "dr") {
-    const state = fitDrLearner(options.data, { ...common, propensity: false });
+  if (kind === "dr" || kind === "dr-trees") {
+    const state = fitDrLearner(options.data, { ...common, kind, propensity: false });
     return meanOfMembers(drMemberValues(state, x, held.length));
   }
   const state = fitLinearLearner(options.data, { ...common, kind });

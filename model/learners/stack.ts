@@ -13,7 +13,7 @@ import { type LinearLearnerState, LinearLearnerStateSchema } from "./linear.js";
  * everything on a winner whose lead is within the noise. The network's weights are in the bundle
  * anyway; the state holds the weights and the other parts' states.
  */
-export const STACKABLE: readonly Exclude<LearnerKind, "stack">[] = ["network", "t-linear", "s-linear", "dr"];
+export const STACKABLE: readonly Exclude<LearnerKind, "stack">[] = ["network", "t-linear", "s-linear", "dr", "dr-trees"];
 const StackableSchema = z.enum(STACKABLE as [Exclude<LearnerKind, "stack">, ...Exclude<LearnerKind, "stack">[]]);
 
 export const StackLearnerStateSchema = z

@@ -3,6 +3,7 @@ import { extname, join, resolve } from "node:path";
 import { CATALOGUE_FILE } from "../bundle/bundle.js";
 import { parseCsvRecord } from "../csv/index.js";
 import { MIN_CELL } from "../bundle/reference.js";
+import { MAX_TREES } from "../learners/trees.js";
 import { CatalogueSchema } from "../config/municipality.js";
 import { TableSchemaSchema } from "../table-schema.js";
 
@@ -340,7 +341,8 @@ function arrayLimitOf(parsed: Map<string, Json>): number {
 /**
  * A linear or DR learner's coefficient vectors (learner.json, also as parts of a stack) are as long as its basis (the encoded
  * columns plus spline terms) plus one shift per arm: model coefficients, not rows. The basis is read
- * from the file itself, so a longer array than it describes is still flagged.
+ * from the file itself, so a longer array than it describes is still flagged. A DR learner with
+ * boosted trees holds up to MAX_TREES trees per arm (each a few nodes: a split and two leaves).
  */
 function learnerCoefficients(parsed: Map<string, Json>): number {
   const state = asObject(asObject(parsed.get("learner.json"))?.state);
@@ -353,7 +355,7 @@ function learnerCoefficients(parsed: Map<string, Json>): number {
       const width = basis?.width;
       if (typeof width !== "number") return 0;
       const knots = asArray(basis?.splines).reduce<number>((sum, sp) => sum + asArray(asObject(sp)?.knots).length, 0);
-      return width + knots + asArray(s?.arms).length;
+      return Math.max(width + knots + asArray(s?.arms).length, s?.kind === "dr-trees" ? MAX_TREES : 0);
     }),
   );
 }
