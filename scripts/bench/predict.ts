@@ -2,6 +2,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { z } from "zod";
+import type { LearnerChoiceName } from "../../model/learners/kinds.js";
 import { currentBackend } from "../../model/backend.js";
 import { type Bundle, disposeBundle, loadBundle, predictTable, readTableCsv, trainBundle } from "../../model/index.js";
 import { parseCli } from "../lib/cli.js";
@@ -13,10 +14,11 @@ export async function benchBundle(
   model: string | undefined,
   persons: number,
   table?: string,
+  learner: LearnerChoiceName = "network",
 ): Promise<{ bundle: Bundle; table: string }> {
   if (model && table) return { bundle: await loadBundle(model), table };
   const input = await prepareTable(dir, persons, 3);
-  const bundleDir = model ?? (await trainBundle({ ...input, outDir: join(dir, "bundle"), members: 5, maxEpochs: 2, seed: 1 })).dir;
+  const bundleDir = model ?? (await trainBundle({ ...input, outDir: join(dir, "bundle"), members: 5, maxEpochs: 2, seed: 1, learner })).dir;
   return { bundle: await loadBundle(bundleDir), table: input.table };
 }
 

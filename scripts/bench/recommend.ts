@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { z } from "zod";
+import { LEARNER_CHOICES } from "../../model/learners/kinds.js";
 import { currentBackend } from "../../model/backend.js";
 import { disposeBundle, faithfulness, readTableCsv, recommend } from "../../model/index.js";
 import { parseCli } from "../lib/cli.js";
@@ -10,14 +11,16 @@ import { benchBundle } from "./predict.js";
 
 const spec = {
   name: "bench recommend",
-  usage: "npm run bench -- recommend [--clients N] [--model DIR] [--table CSV]",
+  usage: `npm run bench -- recommend [--clients N] [--model DIR] [--table CSV] [--learner ${LEARNER_CHOICES.join("|")}]`,
   description:
     "Times one in-process `recommend` with explanations and what-ifs for N clients (default 200) and prints\n" +
     "{clients, p50Ms, p95Ms, maxMs} as JSON, plus the faithfulness of the gain explanations to the generator's\n" +
     "drivers (share of clients whose driver group is in the top 3). Uses --model or a 5-member bundle trained\n" +
-    "briefly on generated data; clients come from --table or a generated table.",
-  options: { clients: "string", model: "string", table: "string" } as const,
+    "briefly on generated data (with --learner, default network; auto validates and may choose another learner\n" +
+    "or a stack); clients come from --table or a generated table.",
+  options: { clients: "string", model: "string", table: "string", learner: "string" } as const,
   schema: z.object({
+    learner: z.enum(LEARNER_CHOICES).default("network"),
     clients: z.coerce.number().int().min(1).max(100_000).default(200),
     model: z.string().optional(),
     table: z.string().optional(),
@@ -30,7 +33,7 @@ export async function run(argv: string[]): Promise<void> {
   const args = parseCli(spec, argv);
   const dir = await mkdtemp(join(tmpdir(), "trajectwijzer-bench-recommend-"));
   try {
-    const { bundle, table } = await benchBundle(dir, args.model, 3000, args.table);
+    const { bundle, table } = await benchBundle(dir, args.model, 3000, args.table, args.learner);
     const rows = (await readTableCsv(table)).rows;
     const features = bundle.schema.features.map((f) => f.name);
     const clients = Array.from({ length: args.clients }, (_, i) => {
@@ -54,6 +57,7 @@ export async function run(argv: string[]): Promise<void> {
         bench: "recommend",
         clients: args.clients,
         members: bundle.model.members.length,
+        learner: bundle.learner.kind,
         arms: bundle.schema.treatment.arms.length,
         p50Ms: ms(quantile(times, 0.5)),
         p95Ms: ms(quantile(times, 0.95)),
