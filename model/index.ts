@@ -10,7 +10,7 @@
  *     directory itself) with catalogue.json: `catalogue` (must describe the table), else the
  *     configuration in effect when it does, else generic defaults (`source` says which).
  *   loadBundle(dir) → Promise<Bundle>   verifies manifest checksums and every file (BundleError).
- *   Learners (model/learners/): the network, t-linear, s-linear and dr behind one interface
+ *   Learners (model/learners/): the network, t-linear, s-linear, dr, dr-trees and their stack behind one interface
  *     (predict → per-arm expected outcome, 80% interval, gain, propensity; attribute → grouped
  *     attributions). `trainBundle({ learner: "auto" })` (npm run train's default) chooses one by cross-fitted
  *     causal validation on the training rows and writes learner.json; `bundle.learner` predicts

@@ -30,11 +30,12 @@ import { SECONDARY_FILE, type SecondaryFile, SecondaryFileSchema } from "../seco
  *   catalogue.json  the trajectory and feature catalogue (labels, rules, what-ifs; no data).
  *                   Optional: a bundle made before it existed gets the catalogue derived
  *                   from its schema on load.
- *   learner.json    which learner predicts (network, t-linear, s-linear, dr), a linear or DR
- *                   learner's coefficients, and the cross-fitted validation that chose it.
+ *   learner.json    which learner predicts (network, t-linear, s-linear, dr, dr-trees, stack), a
+ *                   linear or DR learner's coefficients and trees, a stack's weights and parts, and
+ *                   the cross-fitted validation that chose it.
  *                   Optional: without it the network predicts, as in every older bundle.
- *   secondary.json  per secondary outcome and arm a logistic head's coefficients and their
- *                   covariance (model/secondary). Optional: without it the advice shows work only.
+ *   secondary.json  per secondary outcome and arm a head's coefficients and their covariance
+ *                   (model/secondary: logistic for a 0/1 outcome, ridge for hours on their own scale). Optional: without it the advice shows work only.
  * Other tools (evaluate, check-bundle) add or replace files through `writeBundleFile`,
  * which keeps the manifest right.
  */
