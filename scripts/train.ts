@@ -26,9 +26,10 @@ const spec = {
     "  --calibration-rows all|validation",
     "                  rows each arm's calibration is fitted on (default all: the validation split",
     "                  alone has a few hundred rows per arm)",
-    "  --learner K     which learner predicts: auto (default) chooses among the network, t-linear, s-linear",
-    "                  and dr by cross-fitted causal validation on the table's own rows (the model card shows",
-    "                  the table and why); one kind fixes it; network skips the validation (fastest)",
+    "  --learner K     which learner predicts: auto (default) chooses among the network, t-linear, s-linear,",
+    "                  dr, dr-trees and a weighted stack of them by cross-fitted causal validation on the",
+    "                  table's own rows (the model card shows the table and why); one kind fixes it;",
+    "                  network skips the validation (fastest)",
   ].join("\n"),
   options: { table: "string", schema: "string", out: "string", config: "string", seed: "string", members: "string", epochs: "string", "calibration-rows": "string", learner: "string" },
   schema: z.object({
