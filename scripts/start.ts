@@ -39,10 +39,13 @@ function step(n: number, text: string) {
 /** A line of a program's output without terminal colour codes or trailing space. */
 const plain = (line: string) => stripVTControlCharacters(line).trimEnd();
 
-/** A step's own program (generate, link, train, build): each line of its output becomes a log line of its own. */
-function run(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * A step's own program (generate, link, train, build): each line of its output becomes a log line of its own.
+ * An aborted signal ends the program (a start that fails does not leave the build running behind it).
+ */
+function run(args: string[], env: NodeJS.ProcessEnv, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "pipe", "pipe"], env });
+    const child = spawn(process.execPath, ["--import", "tsx", ...args], { stdio: ["ignore", "pipe", "pipe"], env, signal });
     const source = path.basename(args[0] ?? "step", ".ts").replace(/\.js$/, "");
     for (const [stream, level] of [
       [child.stdout, "info"],
@@ -118,6 +121,11 @@ async function main() {
   if (active && activeChecked === false && !path.basename(active.dir).startsWith("demo-")) {
     throw new Error(`the active model ${active.id} has no passing disclosure report; run npm run check-bundle on it or promote a checked model`);
   }
+  // The production build needs nothing of steps 3 and 4, so it runs beside them (a core each on a
+  // two-core machine: the end-to-end server's cold start went from the sum of the two to the longer one).
+  // It starts only after the checks above, so a start that refuses a broken installation builds nothing.
+  const buildDir = process.env.BUILD_DIR ?? "build";
+  const build = startBuild(buildDir, env);
   if (active && activeChecked) {
     step(3, `Model: actief model ${active.id}`);
   } else if (!demo) {
@@ -181,22 +189,36 @@ async function main() {
   }
   await db.$disconnect();
 
-  const fingerprint = sourceFingerprint();
-  const buildDir = process.env.BUILD_DIR ?? "build";
-  const stamp = path.join(buildDir, ".source-fingerprint");
-  if (existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) {
+  if (build === null) {
     step(5, "App: productiebuild is actueel");
   } else {
     step(5, "App: productiebuild maken");
-    await run(["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { ...env, NODE_ENV: "production" });
-    writeFileSync(stamp, fingerprint);
+    await build;
   }
   const { serve } = await import("./lib/server.js");
   await serve({ port: config.PORT, buildDir });
   log.info({ seconds: seconds() }, `Klaar na ${seconds()} s`);
 }
 
+/** Ends the production build of a start that failed before the build was done. */
+const buildAbort = new AbortController();
+
+/** Starts the production build into buildDir, stamped with the source fingerprint; null when the stamp says it is current. */
+function startBuild(buildDir: string, env: NodeJS.ProcessEnv): Promise<void> | null {
+  const fingerprint = sourceFingerprint();
+  const stamp = path.join(buildDir, ".source-fingerprint");
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === fingerprint) return null;
+  log.info({ seconds: seconds() }, "App: productiebuild gestart, naast stap 3 en 4");
+  const build = run(["node_modules/@remix-run/dev/dist/cli.js", "vite:build"], { ...env, NODE_ENV: "production" }, buildAbort.signal).then(() =>
+    writeFileSync(stamp, fingerprint),
+  );
+  // Awaited in step 5; a build that fails before then is reported there, not as an unhandled rejection.
+  build.catch(() => undefined);
+  return build;
+}
+
 main().catch((error: unknown) => {
+  buildAbort.abort();
   log.fatal(`start: error: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });
