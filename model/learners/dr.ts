@@ -4,7 +4,7 @@ import { fitRidge, type LinearModel, linearPredictor } from "../baseline/linear.
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import { crossFitNuisance, type Nuisance, pseudoOutcomes } from "./cross-fit.js";
-import { binData, type BoostedTrees, BoostedTreesSchema, boostedScore, fitBoostedTrees, fitBoostedTreesCv, MAX_TREES } from "./trees.js";
+import { binData, type BoostedTrees, BoostedTreesSchema, boostedScore, fitStumps, fitStumpsCv } from "./trees.js";
 import type { Attribution } from "../explain/integrated-gradients.js";
 import { type Learner, meanOfMembers, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
 import {
@@ -90,13 +90,13 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
   const common = { kind, outcomeType: options.outcomeType, arms: options.arms, control: options.control, base, basis };
   if (kind === "dr-trees") {
     const binned = binData(data.x, n, data.inputs, list);
-    const boost = { loss: "squared" as const, depth: 1, learningRate: 0.05, trees: MAX_TREES, minLeaf: Math.max(30, Math.round(list.length / 64)), seed };
-    const first = effectArms.map((k) => fitBoostedTreesCv(binned, targets[k] ?? new Float64Array(0), list, boost));
-    const trees = Array.from({ length: M }, (_, m) => {
-      if (m === 0 || M === 1) return first;
-      const sample = list.map(() => list[Math.floor(random() * list.length)] ?? 0);
-      return effectArms.map((k, a) => fitBoostedTrees(binned, targets[k] ?? new Float64Array(0), sample, { ...boost, trees: first[a]?.trees.length ?? 1, stopShare: 0, seed: seed + m }));
-    });
+    const effectTargets = effectArms.map((k) => targets[k] ?? new Float64Array(0));
+    const first = fitStumpsCv(binned, effectTargets, list);
+    // Further members: the same number of trees per arm on bootstrap samples (their spread is the interval).
+    const counts = first.map((model) => model.trees.length);
+    const trees = Array.from({ length: M }, (_, m) =>
+      m === 0 ? first : fitStumps(binned, effectTargets, list.map(() => list[Math.floor(random() * list.length)] ?? 0), counts),
+    );
     return { ...common, l2: [], members: [], trees };
   }
   // Pseudo-outcome differences are noisy: a stronger penalty grid than the outcome models'.

@@ -1,19 +1,23 @@
 import { z } from "zod";
-import { stableSigmoid as sigmoid } from "../math.js";
-import { createRandom } from "../random.js";
 
 /**
- * Gradient-boosted regression trees on histogram bins (the LightGBM idea, small): every column is
- * cut at up to `bins` − 1 quantiles of the fitting rows, trees grow level by level to `depth`,
- * each split maximising the second-order gain G²/(H + λ) with at least `minLeaf` rows a side, and
- * each leaf adds −G/(H + λ) times the learning rate. Squared loss for a continuous target (and the
- * DR-learner's pseudo-outcomes), logistic loss for a 0/1 one. The number of trees is chosen by
- * early stopping on a seeded share of the fitting rows, then the trees are kept as fitted.
- * Thresholds are stored as values, so prediction needs no bins.
+ * Gradient-boosted stumps for a continuous target (squared loss): an additive model of step
+ * functions, one column per tree, learned by boosting with shrinkage. The DR-learner's second stage
+ * uses them (dr.ts) for effects with thresholds and jumps that a spline smooths over, without
+ * interactions it could overfit on a target as noisy as a pseudo-outcome.
+ *
+ * Every column is cut at up to `bins` − 1 quantiles of the fitting rows (the LightGBM idea), and
+ * boosting runs in histogram space: the gradient histogram of a column is the histogram of the
+ * current scores minus that of the target, and a stump on column f moves the score histogram of
+ * every column by its two leaf values times how many rows of each bin fall on each side of the cut
+ * (the co-occurrence counts of f's bins and every column's bins, counted once per row set and
+ * shared by every target fitted on it). A tree then costs columns × bins × bins instead of
+ * rows × columns. Thresholds are stored as values (a stump is a tree of three nodes), so prediction
+ * needs no bins.
  */
 export const BoostedTreesSchema = z.object({
-  loss: z.enum(["squared", "logistic"]),
-  /** Starting value on the link scale. */
+  loss: z.literal("squared"),
+  /** Starting value (the target's mean on the fitting rows). */
   base: z.number(),
   /** Per tree, flat arrays over its nodes: split column (−1 for a leaf), threshold (x ≤ t goes left), children, leaf value. */
   trees: z.array(
@@ -27,28 +31,27 @@ export const BoostedTreesSchema = z.object({
   ),
 });
 export type BoostedTrees = z.infer<typeof BoostedTreesSchema>;
+type Tree = BoostedTrees["trees"][number];
 
 /** The most trees one boosted model may hold (the disclosure check allows arrays this long in learner.json). */
 export const MAX_TREES = 400;
 
-export type BoostOptions = {
-  loss: "squared" | "logistic";
-  /** Most trees (default 300); early stopping usually keeps fewer. */
+export type StumpOptions = {
+  /** Most trees (default MAX_TREES). */
   trees?: number;
-  depth?: number;
   learningRate?: number;
+  /** Fewest rows on either side of a cut. */
   minLeaf?: number;
-  /** L2 penalty on leaf values, in Hessian units (default 1). */
+  /** L2 penalty on leaf values, in rows (default 1). */
   l2?: number;
-  /** Share of the fitting rows each tree sees (default 0.7). */
-  subsample?: number;
-  /** Share of the fitting rows held out for early stopping (default 0.2; 0 = no early stopping). */
-  stopShare?: number;
-  /** Trees without improvement on the stopping rows before stopping (default 30). */
+  /** Cross-validation folds that choose the number of trees (default 3). */
+  folds?: number;
+  /** A fold stops once its held-out loss has not improved for this many trees (default 100). */
   patience?: number;
-  bins?: number;
-  seed?: number;
 };
+
+/** Binned rows shared by several fits on the same columns. */
+export type BinnedData = { bins: Uint8Array; edges: Float64Array[]; width: number; stride: number };
 
 /** Cut points per column: up to bins − 1 midpoints between distinct quantile values of the rows. */
 export function binEdges(x: ArrayLike<number>, width: number, rows: ArrayLike<number>, bins: number): Float64Array[] {
@@ -77,8 +80,9 @@ export function binEdges(x: ArrayLike<number>, width: number, rows: ArrayLike<nu
   return edges;
 }
 
-/** Bin index of every cell (n × width): the number of cut points below the value. */
-export function binRows(x: ArrayLike<number>, n: number, width: number, edges: readonly Float64Array[]): Uint8Array {
+/** Bins every row of x (n × width) by cut points chosen on `rows`. */
+export function binData(x: ArrayLike<number>, n: number, width: number, rows: ArrayLike<number>, bins = 32): BinnedData {
+  const edges = binEdges(x, width, rows, bins);
   const out = new Uint8Array(n * width);
   for (let j = 0; j < width; j++) {
     const cuts = edges[j] as Float64Array;
@@ -94,193 +98,175 @@ export function binRows(x: ArrayLike<number>, n: number, width: number, edges: r
       out[i * width + j] = lo;
     }
   }
-  return out;
+  return { bins: out, edges, width, stride: Math.max(1, ...edges.map((e) => e.length + 1)) };
 }
 
-type Tree = BoostedTrees["trees"][number];
+/** Counts of a row set (a row may repeat, as in a bootstrap sample): per column and bin, and per pair of them. */
+type RowTable = { rows: ArrayLike<number>; count: Float64Array; pair: Float32Array };
 
-/** Binned rows shared by several fits on the same columns (the arms, the members, the folds). */
-export type BinnedData = { bins: Uint8Array; edges: Float64Array[]; width: number };
-
-export function binData(x: ArrayLike<number>, n: number, width: number, rows: ArrayLike<number>, bins = 32): BinnedData {
-  const edges = binEdges(x, width, rows, bins);
-  return { bins: binRows(x, n, width, edges), edges, width };
+function rowTable(data: BinnedData, rows: ArrayLike<number>): RowTable {
+  const { width, bins, stride: B } = data;
+  const block = width * B;
+  const count = new Float64Array(block);
+  const pair = new Float32Array(block * block);
+  // Column by column: one column's block of pair counts stays in cache while the rows pass.
+  for (let f = 0; f < width; f++) {
+    for (let r = 0; r < rows.length; r++) {
+      const o = (rows[r] as number) * width;
+      const cf = f * B + (bins[o + f] as number);
+      count[cf] = (count[cf] as number) + 1;
+      const base = cf * block;
+      for (let j = 0; j < width; j++) {
+        const cell = base + j * B + (bins[o + j] as number);
+        pair[cell] = (pair[cell] as number) + 1;
+      }
+    }
+  }
+  return { rows, count, pair };
 }
 
 /**
- * Fits boosted trees to `y` on `rows` of the binned data. `weight` (optional) weights rows;
- * `offset` (optional) is added to the link before the trees.
+ * Boosts stumps for target y on a row table: at most `trees` of them, or, with `held` rows, until
+ * the held-out squared error has not improved for `patience` trees. Returns the trees and the
+ * held-out loss after 0, 1, 2, … trees (empty without held rows).
  */
-export function fitBoostedTrees(
+function boostStumps(
   data: BinnedData,
+  table: RowTable,
   y: ArrayLike<number>,
-  rows: ArrayLike<number>,
-  options: BoostOptions,
-): BoostedTrees {
-  const maxTrees = options.trees ?? 300;
-  const depth = options.depth ?? 3;
-  const rate = options.learningRate ?? 0.05;
-  const minLeaf = options.minLeaf ?? 50;
-  const lambda = options.l2 ?? 1;
-  const subsample = options.subsample ?? 0.7;
-  const stopShare = options.stopShare ?? 0.2;
-  const patience = options.patience ?? 30;
-  const random = createRandom((options.seed ?? 42) * 7 + 11);
-  const logistic = options.loss === "logistic";
-  const all = Array.from(rows);
-  const stop: number[] = [];
-  const fit: number[] = [];
-  for (const i of all) (stopShare > 0 && random() < stopShare ? stop : fit).push(i);
+  options: { trees: number; rate: number; minLeaf: number; lambda: number; patience: number; held?: ArrayLike<number> },
+): { model: BoostedTrees; heldLoss: number[] } {
+  const { width, bins, edges, stride: B } = data;
+  const block = width * B;
+  const { rows, count, pair } = table;
+  const m = rows.length;
+  const target = new Float64Array(block);
   let mean = 0;
-  for (const i of fit) mean += (y[i] as number) / Math.max(fit.length, 1);
-  const base = logistic ? Math.log(Math.min(Math.max(mean, 1e-4), 1 - 1e-4) / (1 - Math.min(Math.max(mean, 1e-4), 1 - 1e-4))) : mean;
-  const n = data.bins.length / data.width;
-  const score = new Float64Array(n).fill(base);
-  const trees: Tree[] = [];
-  let bestLoss = Number.POSITIVE_INFINITY;
-  let bestCount = 0;
-  const grad = new Float64Array(n);
-  const hess = new Float64Array(n);
-  const lossOf = (i: number) => {
+  for (let r = 0; r < m; r++) {
+    const i = rows[r] as number;
     const t = y[i] as number;
-    if (!logistic) return ((score[i] as number) - t) ** 2;
-    const p = Math.min(Math.max(sigmoid(score[i] as number), 1e-12), 1 - 1e-12);
-    return -(t * Math.log(p) + (1 - t) * Math.log(1 - p));
+    mean += t / Math.max(m, 1);
+    const o = i * width;
+    for (let j = 0; j < width; j++) {
+      const c = j * B + (bins[o + j] as number);
+      target[c] = (target[c] as number) + t;
+    }
+  }
+  const score = new Float64Array(block);
+  for (let c = 0; c < block; c++) score[c] = mean * (count[c] as number);
+  const held = options.held ?? [];
+  const heldScore = new Float64Array(held.length).fill(mean);
+  const heldLossNow = () => {
+    let loss = 0;
+    for (let r = 0; r < held.length; r++) loss += ((heldScore[r] as number) - (y[held[r] as number] as number)) ** 2;
+    return loss;
   };
-  for (let t = 0; t < maxTrees; t++) {
-    const sample = subsample < 1 ? fit.filter(() => random() < subsample) : fit;
-    for (const i of sample) {
-      if (logistic) {
-        const p = sigmoid(score[i] as number);
-        grad[i] = p - (y[i] as number);
-        hess[i] = Math.max(p * (1 - p), 1e-6);
-      } else {
-        grad[i] = (score[i] as number) - (y[i] as number);
-        hess[i] = 1;
+  const heldLoss = held.length > 0 ? [heldLossNow()] : [];
+  let best = 0;
+  const trees: Tree[] = [];
+  const shift = new Float64Array(block);
+  for (let t = 0; t < options.trees; t++) {
+    // Every column's histograms add up to the same totals: take them from column 0.
+    let G = 0;
+    for (let b = 0; b < B; b++) G += (score[b] as number) - (target[b] as number);
+    const parent = (G * G) / (m + options.lambda);
+    let bestGain = 1e-12;
+    let split: { f: number; cut: number; gl: number; hl: number } | null = null;
+    for (let f = 0; f < width; f++) {
+      const cuts = (edges[f] as Float64Array).length;
+      let gl = 0;
+      let hl = 0;
+      for (let b = 0; b < cuts; b++) {
+        const c = f * B + b;
+        gl += (score[c] as number) - (target[c] as number);
+        hl += count[c] as number;
+        if (hl < options.minLeaf) continue;
+        if (m - hl < options.minLeaf) break;
+        const gr = G - gl;
+        const gain = (gl * gl) / (hl + options.lambda) + (gr * gr) / (m - hl + options.lambda) - parent;
+        if (gain > bestGain) {
+          bestGain = gain;
+          split = { f, cut: b, gl, hl };
+        }
       }
     }
-    const { tree, cutBin } = growTree(data, sample, grad, hess, { depth, minLeaf, lambda, rate });
-    trees.push(tree);
-    for (const i of all) score[i] = (score[i] as number) + treeValueBinned(tree, cutBin, data, i);
-    if (stop.length > 0) {
-      let loss = 0;
-      for (const i of stop) loss += lossOf(i);
-      if (loss < bestLoss - 1e-9) {
-        bestLoss = loss;
-        bestCount = trees.length;
-      } else if (trees.length - bestCount >= patience) break;
-    } else bestCount = trees.length;
+    if (!split) break;
+    const { f, cut } = split;
+    const left = (-split.gl / (split.hl + options.lambda)) * options.rate;
+    const right = (-(G - split.gl) / (m - split.hl + options.lambda)) * options.rate;
+    trees.push({ feature: [f, -1, -1], threshold: [(edges[f] as Float64Array)[cut] as number, 0, 0], left: [1, -1, -1], right: [2, -1, -1], value: [0, left, right] });
+    // Every row moves by one leaf value: all by the value of the larger side, and the rows of the
+    // smaller side's bins by the difference (their pair counts summed), the fewer bins to add.
+    const bins_f = (edges[f] as Float64Array).length + 1;
+    const leftSmaller = cut + 1 <= bins_f - (cut + 1);
+    const [from, to, common, delta] = leftSmaller ? [0, cut + 1, right, left - right] : [cut + 1, bins_f, left, right - left];
+    shift.fill(0);
+    for (let bf = from; bf < to; bf++) {
+      const base = (f * B + bf) * block;
+      for (let c = 0; c < block; c++) shift[c] = (shift[c] as number) + (pair[base + c] as number);
+    }
+    for (let c = 0; c < block; c++) score[c] = (score[c] as number) + common * (count[c] as number) + delta * (shift[c] as number);
+    if (held.length === 0) continue;
+    for (let r = 0; r < held.length; r++) heldScore[r] = (heldScore[r] as number) + ((bins[(held[r] as number) * width + f] as number) <= cut ? left : right);
+    const loss = heldLossNow();
+    heldLoss.push(loss);
+    if (loss < (heldLoss[best] as number) - 1e-12) best = trees.length;
+    else if (trees.length - best >= options.patience) break;
   }
-  return { loss: options.loss, base, trees: trees.slice(0, Math.max(bestCount, 1)) };
+  return { model: { loss: "squared", base: mean, trees }, heldLoss };
 }
 
-function growTree(
+const settingsOf = (options: StumpOptions, rows: number) => ({
+  trees: Math.min(options.trees ?? MAX_TREES, MAX_TREES),
+  rate: options.learningRate ?? 0.05,
+  minLeaf: options.minLeaf ?? Math.max(30, Math.round(rows / 64)),
+  lambda: options.l2 ?? 1,
+  patience: options.patience ?? 100,
+});
+
+/**
+ * Per target, boosted stumps on `rows` whose number of trees is chosen by `folds`-fold
+ * cross-validation (the held-out loss after every tree, summed over the folds; folds by position
+ * within `rows`); then fitted on all of `rows` with that number. Every fold's counts are shared by
+ * all targets.
+ */
+export function fitStumpsCv(data: BinnedData, targets: readonly ArrayLike<number>[], rows: readonly number[], options: StumpOptions = {}): BoostedTrees[] {
+  const folds = options.folds ?? 3;
+  const settings = settingsOf(options, rows.length);
+  const curves = targets.map(() => new Float64Array(settings.trees + 1));
+  for (let f = 0; f < folds; f++) {
+    const fit = rows.filter((_, j) => j % folds !== f);
+    const held = rows.filter((_, j) => j % folds === f);
+    const table = rowTable(data, fit);
+    targets.forEach((y, k) => {
+      const { heldLoss } = boostStumps(data, table, y, { ...settings, held });
+      const curve = curves[k] as Float64Array;
+      // After a fold stopped, its loss stays where it was (later trees only added to it).
+      for (let step = 0; step <= settings.trees; step++) curve[step] = (curve[step] as number) + (heldLoss[Math.min(step, heldLoss.length - 1)] ?? 0);
+    });
+  }
+  const counts = curves.map((curve) => {
+    let best = 0;
+    for (let step = 1; step < curve.length; step++) if ((curve[step] as number) < (curve[best] as number) - 1e-12) best = step;
+    return best;
+  });
+  return fitStumps(data, targets, rows, counts, options);
+}
+
+/** Per target, exactly counts[k] boosted stumps (fewer when no cut is left) on `rows` (which may repeat rows). */
+export function fitStumps(
   data: BinnedData,
-  rows: readonly number[],
-  grad: Float64Array,
-  hess: Float64Array,
-  options: { depth: number; minLeaf: number; lambda: number; rate: number },
-): { tree: Tree; cutBin: number[] } {
-  const { width, bins, edges } = data;
-  const tree: Tree = { feature: [], threshold: [], left: [], right: [], value: [] };
-  const cutBin: number[] = [];
-  const B = 256;
-  const histG = new Float64Array(width * B);
-  const histH = new Float64Array(width * B);
-  const histN = new Int32Array(width * B);
-  const addNode = () => {
-    tree.feature.push(-1);
-    tree.threshold.push(0);
-    tree.left.push(-1);
-    tree.right.push(-1);
-    tree.value.push(0);
-    cutBin.push(-1);
-    return tree.feature.length - 1;
-  };
-  let frontier: { node: number; rows: number[] }[] = [{ node: addNode(), rows: [...rows] }];
-  for (let level = 0; level <= options.depth; level++) {
-    const next: { node: number; rows: number[] }[] = [];
-    for (const { node, rows: nodeRows } of frontier) {
-      let G = 0;
-      let H = 0;
-      for (const i of nodeRows) {
-        G += grad[i] as number;
-        H += hess[i] as number;
-      }
-      tree.value[node] = (-G / (H + options.lambda)) * options.rate;
-      if (level === options.depth || nodeRows.length < 2 * options.minLeaf) continue;
-      histG.fill(0);
-      histH.fill(0);
-      histN.fill(0);
-      for (const i of nodeRows) {
-        const g = grad[i] as number;
-        const h = hess[i] as number;
-        const offset = i * width;
-        for (let j = 0; j < width; j++) {
-          const cell = j * B + (bins[offset + j] as number);
-          histG[cell] = (histG[cell] as number) + g;
-          histH[cell] = (histH[cell] as number) + h;
-          histN[cell] = (histN[cell] as number) + 1;
-        }
-      }
-      const parent = (G * G) / (H + options.lambda);
-      let bestGain = 1e-12;
-      let bestFeature = -1;
-      let bestBin = -1;
-      for (let j = 0; j < width; j++) {
-        const cuts = (edges[j] as Float64Array).length;
-        let gl = 0;
-        let hl = 0;
-        let nl = 0;
-        for (let b = 0; b < cuts; b++) {
-          const cell = j * B + b;
-          gl += histG[cell] as number;
-          hl += histH[cell] as number;
-          nl += histN[cell] as number;
-          const nr = nodeRows.length - nl;
-          if (nl < options.minLeaf) continue;
-          if (nr < options.minLeaf) break;
-          const gr = G - gl;
-          const hr = H - hl;
-          const gain = (gl * gl) / (hl + options.lambda) + (gr * gr) / (hr + options.lambda) - parent;
-          if (gain > bestGain) {
-            bestGain = gain;
-            bestFeature = j;
-            bestBin = b;
-          }
-        }
-      }
-      if (bestFeature < 0) continue;
-      const leftRows: number[] = [];
-      const rightRows: number[] = [];
-      for (const i of nodeRows) ((bins[i * width + bestFeature] as number) <= bestBin ? leftRows : rightRows).push(i);
-      const l = addNode();
-      const r = addNode();
-      tree.feature[node] = bestFeature;
-      tree.threshold[node] = (edges[bestFeature] as Float64Array)[bestBin] as number;
-      cutBin[node] = bestBin;
-      tree.left[node] = l;
-      tree.right[node] = r;
-      tree.value[node] = 0;
-      next.push({ node: l, rows: leftRows }, { node: r, rows: rightRows });
-    }
-    frontier = next;
-  }
-  return { tree, cutBin };
+  targets: readonly ArrayLike<number>[],
+  rows: ArrayLike<number>,
+  counts: readonly number[],
+  options: StumpOptions = {},
+): BoostedTrees[] {
+  const settings = settingsOf(options, rows.length);
+  const table = rowTable(data, rows);
+  return targets.map((y, k) => boostStumps(data, table, y, { ...settings, trees: Math.min(counts[k] ?? 0, settings.trees) }).model);
 }
 
-/** A fitted tree's value for binned row i: bin ≤ the split's cut index ⇔ value ≤ threshold. */
-function treeValueBinned(tree: Tree, cutBin: readonly number[], data: BinnedData, i: number): number {
-  let node = 0;
-  const offset = i * data.width;
-  for (;;) {
-    const f = tree.feature[node] as number;
-    if (f < 0) return tree.value[node] as number;
-    node = (data.bins[offset + f] as number) <= (cutBin[node] as number) ? (tree.left[node] as number) : (tree.right[node] as number);
-  }
-}
-
-/** The trees' link-scale score of row i of x (width columns). */
+/** The trees' sum for row i of x (width columns). */
 export function boostedScore(model: BoostedTrees, x: ArrayLike<number>, width: number, i: number): number {
   let s = model.base;
   const offset = i * width;
@@ -296,58 +282,4 @@ export function boostedScore(model: BoostedTrees, x: ArrayLike<number>, width: n
     }
   }
   return s;
-}
-
-/** Predictions on the outcome's scale (a chance for the logistic loss) for n rows. */
-export function predictBoosted(model: BoostedTrees, x: ArrayLike<number>, n: number, width: number): Float64Array {
-  const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = boostedScore(model, x, width, i);
-    out[i] = model.loss === "logistic" ? sigmoid(s) : s;
-  }
-  return out;
-}
-
-/**
- * Boosted trees whose number of trees is chosen by `folds`-fold cross-validation on `rows` (the
- * held-out loss after every tree, summed over the folds; folds by position within `rows`), then
- * fitted on all of `rows` with that number. Steadier than one early-stopping share when the target
- * is as noisy as a pseudo-outcome.
- */
-export function fitBoostedTreesCv(
-  data: BinnedData,
-  y: ArrayLike<number>,
-  rows: ArrayLike<number>,
-  options: BoostOptions & { folds?: number },
-): BoostedTrees {
-  const folds = options.folds ?? 3;
-  const maxTrees = options.trees ?? 300;
-  const list = Array.from(rows);
-  const loss = new Float64Array(maxTrees + 1);
-  const logistic = options.loss === "logistic";
-  for (let f = 0; f < folds; f++) {
-    const fit = list.filter((_, j) => j % folds !== f);
-    const held = list.filter((_, j) => j % folds === f);
-    const model = fitBoostedTrees(data, y, fit, { ...options, trees: maxTrees, stopShare: 0 });
-    const cuts = model.trees.map((tree) => tree.feature.map((feature, node) => (feature < 0 ? -1 : (data.edges[feature] as Float64Array).indexOf(tree.threshold[node] as number))));
-    for (const i of held) {
-      let s = model.base;
-      const t = y[i] as number;
-      const add = (step: number) => {
-        if (logistic) {
-          const p = Math.min(Math.max(sigmoid(s), 1e-12), 1 - 1e-12);
-          loss[step] = (loss[step] as number) - (t * Math.log(p) + (1 - t) * Math.log(1 - p));
-        } else loss[step] = (loss[step] as number) + (s - t) ** 2;
-      };
-      add(0);
-      model.trees.forEach((tree, step) => {
-        s += treeValueBinned(tree, cuts[step] as number[], data, i);
-        add(step + 1);
-      });
-      for (let step = model.trees.length + 1; step <= maxTrees; step++) add(step);
-    }
-  }
-  let best = 0;
-  for (let step = 1; step <= maxTrees; step++) if ((loss[step] as number) < (loss[best] as number) - 1e-12) best = step;
-  return fitBoostedTrees(data, y, list, { ...options, trees: Math.max(best, 1), stopShare: 0 });
 }
