@@ -1,9 +1,9 @@
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { hash } from "@node-rs/argon2";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { createDbClient } from "~/utils/db.server";
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET } from "~/utils/auth/demo-credentials";
 import { accountsWithDemoCredentials, demoCredentialsRefusal } from "~/models/demo-credentials.server";
@@ -15,12 +15,22 @@ process.env.PSEUDONYM_KEY ??= "test-pseudonym-key-0123456789abcdef";
 // The started server decrypts TOTP keys with the SESSION_SECRET these tests encrypt them with.
 const SECRETS = { SESSION_SECRET: process.env.SESSION_SECRET, PSEUDONYM_KEY: process.env.PSEUDONYM_KEY };
 
-/** A data directory with a database migrated the way npm start migrates it. */
+/** One database migrated the way npm start migrates it (prisma migrate deploy), copied for each test. */
+let migratedBase = "";
+beforeAll(() => {
+  migratedBase = path.join(mkdtempSync(path.join(tmpdir(), "tw-prod-base-")), "trajectwijzer.db");
+  execFileSync(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "deploy"], {
+    env: { ...process.env, DATABASE_URL: `file:${migratedBase}` },
+    stdio: "ignore",
+  });
+});
+
+/** A data directory of its own with a copy of the migrated database. */
 function migratedDataDir(): { dataDir: string; url: string } {
   const dataDir = mkdtempSync(path.join(tmpdir(), "tw-prod-"));
-  const url = `file:${path.join(dataDir, "trajectwijzer.db")}`;
-  execFileSync(process.execPath, ["node_modules/prisma/build/index.js", "migrate", "deploy"], { env: { ...process.env, DATABASE_URL: url }, stdio: "ignore" });
-  return { dataDir, url };
+  const file = path.join(dataDir, "trajectwijzer.db");
+  copyFileSync(migratedBase, file);
+  return { dataDir, url: `file:${file}` };
 }
 
 function start(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
