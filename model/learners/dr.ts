@@ -163,9 +163,18 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
       // first stage (the control arm's expectation, the same for every arm) by integrated
       // gradients, the stumps' gains exactly (additive over columns: each tree's jump belongs to its column's group).
       const c = state.arms.indexOf(state.control);
+      // The control arm's expectation alone (the first stage's members as the DR members cycle through them), without the trees.
+      const members = state.trees?.length ?? 1;
       const controlOnly = (points: Float32Array, m: number) => {
-        const values = expected(points, m);
-        for (let i = 0; i < m; i++) for (let k = 0; k < K; k++) values[i * K + k] = values[i * K + c] ?? 0;
+        const base = linearMemberValues(state.base, points, m);
+        const values = new Float64Array(m * K);
+        for (let member = 0; member < members; member++) {
+          const own = base[member % base.length] as Float64Array;
+          for (let i = 0; i < m; i++) {
+            const v = (own[i * K + c] ?? 0) / members;
+            for (let k = 0; k < K; k++) values[i * K + k] = (values[i * K + k] ?? 0) + v;
+          }
+        }
         return values;
       };
       const smooth = numericIntegratedGradients({ expected: controlOnly, encoder, arms: state.arms, control: state.control, x, n, ...steps });
