@@ -133,6 +133,17 @@ describe("linear and DR learners", () => {
     expect((attribution?.gain.course?.months ?? 0) - (other?.gain.course?.months ?? 0)).toBeGreaterThan(0.08);
   });
 
+  it("takes either first stage: an s-linear outcome model behind the pseudo-outcomes and the control arm", () => {
+    const state = fitDrLearner(data, { ...common, kind: "dr-trees", baseKind: "s-linear", members: 2 });
+    expect(state.base.kind).toBe("s-linear");
+    const p = drLearner(state, encoder).predict(x, probe.length);
+    const q = trees.predict(x, probe.length);
+    // Another first stage, another control expectation; the gains still put coaching and the course where they belong.
+    expect(p.mean[0]).not.toBeCloseTo(q.mean[0] ?? 0, 6);
+    expect(p.gain[1] ?? 0).toBeGreaterThan(p.gain[4] ?? 0);
+    expect(p.gain[2] ?? 0).toBeGreaterThan(p.gain[5] ?? 0);
+  });
+
   it("keeps a continuous outcome on its own scale", () => {
     const c = setup("continuous", toyRows(600, { type: "continuous" }));
     const learner = linearLearner(fitLinearLearner(c.data, { ...c.common, kind: "t-linear", members: 2 }), c.encoder);
