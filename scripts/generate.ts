@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 import { SingleBar } from "cli-progress";
 import { z } from "zod";
 import { DELIVERY_FORMATS, GEMEENTE_B_CONFIG_FILE, generateDelivery, MUNICIPALITIES } from "../model/synth/index.js";
@@ -32,27 +33,32 @@ const spec = {
   }).refine((a) => !(a.rename && a.municipality), { message: "--rename and --municipality exclude each other (municipality b has its own names)", path: ["municipality"] }),
 };
 
-await runCli("generate", async () => {
-  const args = parseCli(spec);
-  const bar = new SingleBar({ format: "generate [{bar}] {percentage}% | {value}/{total} persons | eta {eta}s", stream: process.stderr });
-  bar.start(args.n, 0);
-  try {
-    const manifest = await generateDelivery({
-      outDir: args.out,
-      n: args.n,
-      seed: args.seed,
-      clean: args.clean,
-      format: args.format ?? (args.municipality ? "dutch-export" : "ours"),
-      rename: args.rename,
-      ...(args.municipality ? { municipality: args.municipality } : {}),
-      onProgress: (done) => bar.update(done),
-    });
-    bar.stop();
-    process.stdout.write(
-      `${JSON.stringify({ out: args.out, format: manifest.format, ...(manifest.municipality ? { municipality: manifest.municipality } : {}), profile: manifest.profile, ...manifest.summary, rows: manifest.rows })}\n`,
-    );
-  } catch (error) {
-    bar.stop();
-    throw error;
-  }
-});
+/** The CLI on its arguments: `npm run generate` through the line at the end, a test in its own process. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const args = parseCli(spec, argv);
+  await runCli("generate", async () => {
+    const bar = new SingleBar({ format: "generate [{bar}] {percentage}% | {value}/{total} persons | eta {eta}s", stream: process.stderr });
+    bar.start(args.n, 0);
+    try {
+      const manifest = await generateDelivery({
+        outDir: args.out,
+        n: args.n,
+        seed: args.seed,
+        clean: args.clean,
+        format: args.format ?? (args.municipality ? "dutch-export" : "ours"),
+        rename: args.rename,
+        ...(args.municipality ? { municipality: args.municipality } : {}),
+        onProgress: (done) => bar.update(done),
+      });
+      bar.stop();
+      process.stdout.write(
+        `${JSON.stringify({ out: args.out, format: manifest.format, ...(manifest.municipality ? { municipality: manifest.municipality } : {}), profile: manifest.profile, ...manifest.summary, rows: manifest.rows })}\n`,
+      );
+    } catch (error) {
+      bar.stop();
+      throw error;
+    }
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

@@ -2,12 +2,19 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorLines, secureSideCli } from "../test/setup/run-cli.js";
+import { errorLines, secureSideCli, secureSideInProcess } from "../test/setup/run-cli.js";
+import { main as generateMain } from "./generate.js";
+import { main as linkMain } from "./link.js";
 
-/** `generate --format dutch-export --rename` and `link --profile` as real processes (DESIGN.md, commands). */
+/**
+ * `generate --format dutch-export --rename` and `link --profile` (DESIGN.md, commands): the export and
+ * its linking as real processes, --help and the refusals through each CLI's main in this process.
+ */
 const KEY = "cli-test-key-0123456789-0123456789-abcdef";
 
 const cli = (script: string, args: string[]) => secureSideCli(script, args, KEY);
+const MAINS = { "generate.ts": generateMain, "link.ts": linkMain };
+const inProcess = (script: keyof typeof MAINS, args: string[]) => secureSideInProcess(MAINS[script], args, KEY);
 
 let dir: string;
 beforeAll(async () => {
@@ -19,11 +26,11 @@ afterAll(async () => {
 
 describe("generate --format dutch-export --rename → link --profile", () => {
   it("documents the options in --help", async () => {
-    const generate = await cli("generate.ts", ["--help"]);
+    const generate = await inProcess("generate.ts", ["--help"]);
     expect(generate.code).toBe(0);
     expect(generate.stdout).toContain("--format dutch-export");
     expect(generate.stdout).toContain("--rename");
-    const link = await cli("link.ts", ["--help"]);
+    const link = await inProcess("link.ts", ["--help"]);
     expect(link.code).toBe(0);
     expect(link.stdout).toContain("--profile FILE");
   });
@@ -48,14 +55,14 @@ describe("generate --format dutch-export --rename → link --profile", () => {
 
   it("a bad profile or a missing column ends in one line and exit 1", async () => {
     await writeFile(join(dir, "bad.json"), JSON.stringify({ files: { personen: { path: "Clienten.csv", encoding: "latin-9" } } }));
-    const bad = await cli("link.ts", ["--in", join(dir, "nl"), "--out", join(dir, "out-bad"), "--profile", join(dir, "bad.json")]);
+    const bad = await inProcess("link.ts", ["--in", join(dir, "nl"), "--out", join(dir, "out-bad"), "--profile", join(dir, "bad.json")]);
     expect(bad.code).toBe(1);
     expect(errorLines(bad)).toEqual([`link: error: ${join(dir, "bad.json")}: files.personen.encoding: expected utf-8 or windows-1252`]);
 
     const profile = JSON.parse(await readFile(join(dir, "nl", "profile.json"), "utf8"));
     profile.files.trajecten.columns.startdatum = "Begindatum";
     await writeFile(join(dir, "wrong-column.json"), JSON.stringify(profile));
-    const wrong = await cli("link.ts", ["--in", join(dir, "nl"), "--out", join(dir, "out-wrong"), "--profile", join(dir, "wrong-column.json")]);
+    const wrong = await inProcess("link.ts", ["--in", join(dir, "nl"), "--out", join(dir, "out-wrong"), "--profile", join(dir, "wrong-column.json")]);
     expect(wrong.code).toBe(1);
     expect(errorLines(wrong)).toEqual([
       'link: error: Re-integratietrajecten.csv: missing column "Begindatum" (our startdatum) (closest present: "Startdatum")',

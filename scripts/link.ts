@@ -1,3 +1,4 @@
+import { pathToFileURL } from "node:url";
 import { SingleBar } from "cli-progress";
 import { z } from "zod";
 import { loadMunicipalConfig } from "../model/config/load.js";
@@ -34,38 +35,43 @@ const spec = {
   }),
 };
 
-await runCli("link", async () => {
-  const args = parseCli(spec);
-  const pseudonymKey = requirePseudonymKey(process.env);
-  // The repository's configuration unless one is named (MUNICIPALITY_CONFIG is the app's, not the secure side's).
-  const catalogue = args.config === undefined ? defaultCatalogue() : await loadMunicipalConfig(args.config);
-  const arms = catalogue.trajectories.map((t) => t.key);
-  const profile = args.profile === undefined ? undefined : await loadDeliveryProfile(args.profile, { arms });
-  const bar = new SingleBar({ format: "link [{bar}] {percentage}% | eta {eta}s", stream: process.stderr });
-  bar.start(1, 0);
-  try {
-    const report = await linkDelivery({
-      inDir: args.in,
-      outDir: args.out,
-      pseudonymKey,
-      minGroupSize: args["min-group-size"],
-      profile,
-      catalogue,
-      onProgress: (done, total) => {
-        bar.setTotal(total);
-        bar.update(done);
-      },
-    });
-    bar.stop();
-    const quarantined = Object.values(report.files).reduce(
-      (sum, f) => sum + Object.values(f.quarantined).reduce((a, b) => a + (b ?? 0), 0),
-      0,
-    );
-    process.stdout.write(
-      `${JSON.stringify({ out: args.out, trajectories: report.trajectories, quarantined, smallestGroup: report.quasiIdentifiers.smallestGroupAfter })}\n`,
-    );
-  } catch (error) {
-    bar.stop();
-    throw error;
-  }
-});
+/** The CLI on its arguments: `npm run link` through the line at the end, a test in its own process. */
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+  const args = parseCli(spec, argv);
+  await runCli("link", async () => {
+    const pseudonymKey = requirePseudonymKey(process.env);
+    // The repository's configuration unless one is named (MUNICIPALITY_CONFIG is the app's, not the secure side's).
+    const catalogue = args.config === undefined ? defaultCatalogue() : await loadMunicipalConfig(args.config);
+    const arms = catalogue.trajectories.map((t) => t.key);
+    const profile = args.profile === undefined ? undefined : await loadDeliveryProfile(args.profile, { arms });
+    const bar = new SingleBar({ format: "link [{bar}] {percentage}% | eta {eta}s", stream: process.stderr });
+    bar.start(1, 0);
+    try {
+      const report = await linkDelivery({
+        inDir: args.in,
+        outDir: args.out,
+        pseudonymKey,
+        minGroupSize: args["min-group-size"],
+        profile,
+        catalogue,
+        onProgress: (done, total) => {
+          bar.setTotal(total);
+          bar.update(done);
+        },
+      });
+      bar.stop();
+      const quarantined = Object.values(report.files).reduce(
+        (sum, f) => sum + Object.values(f.quarantined).reduce((a, b) => a + (b ?? 0), 0),
+        0,
+      );
+      process.stdout.write(
+        `${JSON.stringify({ out: args.out, trajectories: report.trajectories, quarantined, smallestGroup: report.quasiIdentifiers.smallestGroupAfter })}\n`,
+      );
+    } catch (error) {
+      bar.stop();
+      throw error;
+    }
+  });
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await main();

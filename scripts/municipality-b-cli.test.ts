@@ -2,13 +2,20 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorLines, secureSideCli } from "../test/setup/run-cli.js";
+import { errorLines, secureSideCli, secureSideInProcess } from "../test/setup/run-cli.js";
+import { main as generateMain } from "./generate.js";
+import { main as linkMain } from "./link.js";
 
-/** `generate --municipality b` and `link --profile --config` as real processes. */
+/**
+ * `generate --municipality b` and `link --profile --config`: the delivery and its linking as real
+ * processes, --help and the refusals through each CLI's main in this process.
+ */
 const KEY = "cli-test-key-0123456789-0123456789-abcdef";
 const CONFIG = "config/examples/gemeente-b.json";
 
 const cli = (script: string, args: string[]) => secureSideCli(script, args, KEY);
+const MAINS = { "generate.ts": generateMain, "link.ts": linkMain };
+const inProcess = (script: keyof typeof MAINS, args: string[]) => secureSideInProcess(MAINS[script], args, KEY);
 
 let dir: string;
 beforeAll(async () => {
@@ -20,10 +27,10 @@ afterAll(async () => {
 
 describe("generate --municipality b → link --profile --config", () => {
   it("documents the options in --help", async () => {
-    const generate = await cli("generate.ts", ["--help"]);
+    const generate = await inProcess("generate.ts", ["--help"]);
     expect(generate.code).toBe(0);
     expect(generate.stdout).toContain("--municipality b");
-    const link = await cli("link.ts", ["--help"]);
+    const link = await inProcess("link.ts", ["--help"]);
     expect(link.code).toBe(0);
     expect(link.stdout).toContain("--config FILE");
     expect(link.stdout).toContain('"features"');
@@ -45,17 +52,17 @@ describe("generate --municipality b → link --profile --config", () => {
     expect(schema.features.map((f: { name: string }) => f.name)).toContain("rijbewijs");
 
     // The default catalogue knows none of B's trajectory keys: the profile is refused before any work.
-    const ours = await cli("link.ts", ["--in", join(dir, "b"), "--out", join(dir, "out-default"), "--profile", profile]);
+    const ours = await inProcess("link.ts", ["--in", join(dir, "b"), "--out", join(dir, "out-default"), "--profile", profile]);
     expect(ours.code).toBe(1);
     expect(errorLines(ours)).toHaveLength(1);
     expect(errorLines(ours)[0]).toMatch(/^link: error: .*profile\.json: codes\.interventie\.BD01: "basis" is not one of our codes \(REG, regulier,/);
   });
 
   it("a missing configuration file or --rename with --municipality ends in one line and exit 1", async () => {
-    const missing = await cli("link.ts", ["--in", join(dir, "b"), "--out", join(dir, "out-x"), "--config", join(dir, "nope.json")]);
+    const missing = await inProcess("link.ts", ["--in", join(dir, "b"), "--out", join(dir, "out-x"), "--config", join(dir, "nope.json")]);
     expect(missing.code).toBe(1);
     expect(errorLines(missing)).toEqual([`link: error: ${join(dir, "nope.json")}: cannot read the municipal configuration`]);
-    const both = await cli("generate.ts", ["--out", join(dir, "x"), "--n", "10", "--municipality", "b", "--rename"]);
+    const both = await inProcess("generate.ts", ["--out", join(dir, "x"), "--n", "10", "--municipality", "b", "--rename"]);
     expect(both.code).toBe(1);
     expect(errorLines(both)).toHaveLength(1);
     expect(errorLines(both)[0]).toContain("--rename and --municipality exclude each other");

@@ -76,3 +76,16 @@ export async function runInProcess(main: (argv: string[]) => Promise<void>, argv
   }
   return { exit, stdout, stderr };
 }
+
+/** A secure-side CLI's main (generate, link) in this process, with the pseudonym key secureSideCli gives the real ones. */
+export async function secureSideInProcess(main: (argv: string[]) => Promise<void>, argv: string[], pseudonymKey: string): Promise<CliRun> {
+  const previousKey = process.env.PSEUDONYM_KEY;
+  process.env.PSEUDONYM_KEY = pseudonymKey;
+  try {
+    const { exit, stdout, stderr } = await runInProcess(main, argv);
+    return { code: exit ?? 0, stdout, stderr };
+  } finally {
+    if (previousKey === undefined) delete process.env.PSEUDONYM_KEY;
+    else process.env.PSEUDONYM_KEY = previousKey;
+  }
+}
