@@ -62,7 +62,7 @@ afterAll(async () => {
 
 describe("npm run models", { timeout: 300_000 }, () => {
   it("--help, a missing or unknown command and a missing directory: usage or one line, exit 0 / 1", async () => {
-    const help = await models(["--help"], true);
+    const help = await models(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/import DIR \[--activate --reason TEXT\]/);
     expect((await models(["import", "--help"])).stdout).toMatch(/passing disclosure report/);

@@ -101,7 +101,7 @@ afterAll(async () => {
 
 describe("npm run users", { timeout: 300_000 }, () => {
   it("--help, bad input and a missing account: usage or one line, exit 0 / 1", async () => {
-    const help = await users(["--help"], true);
+    const help = await users(["--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/create --username U --role R \[--team T\]/);
     expect((await users(["token", "--help"])).stdout).toMatch(/--expires-days D/);
