@@ -93,11 +93,13 @@ export function summariseMembers(options: {
 }
 
 /**
- * Integrated gradients for a learner given as a plain function of encoded rows (the linear
+ * Integrated gradients for a learner given as a plain function of encoded rows (the linear and DR
  * learners): the straight path from the mean training client to the client, `steps` midpoints,
- * and at each the directional derivative along each feature group's part of the path by central
- * differences (exact for a model linear in the columns, and for a smooth one up to O(h²)).
- * The group attributions sum to expected − expected at the baseline, as the network's do.
+ * and at each the directional derivative along each feature group's part of the path by a forward
+ * difference from the midpoint (exact for a model linear in the columns, and for the linear
+ * learners' hinge bases and their link up to O(h)): one evaluation per group and one for the point
+ * itself, the point shared by every group. The group attributions sum to expected − expected at the
+ * baseline, as the network's do.
  */
 export function numericIntegratedGradients(options: {
   expected: (x: Float32Array, n: number) => Float64Array;
@@ -120,33 +122,30 @@ export function numericIntegratedGradients(options: {
   const base = Float32Array.from(encoder.baseline);
   const atBase = options.expected(base, 1);
   const baselineExpected = Object.fromEntries(arms.map((arm, k) => [arm, atBase[k] ?? 0]));
-  // Per client: steps × groups × {+h, −h} points, evaluated in one call.
-  const points = new Float32Array(n * steps * G * 2 * D);
+  // Per client and step: the path point, then the point moved along each group's part of the path.
+  const points = new Float32Array(n * steps * (G + 1) * D);
   for (let i = 0; i < n; i++) {
     for (let s = 0; s < steps; s++) {
       const alpha = (s + 0.5) / steps;
-      for (let g = 0; g < G; g++) {
-        for (const sign of [1, -1]) {
-          const p = (((i * steps + s) * G + g) * 2 + (sign > 0 ? 0 : 1)) * D;
-          for (let j = 0; j < D; j++) {
-            const b = base[j] ?? 0;
-            const delta = (options.x[i * D + j] ?? 0) - b;
-            const move = groupOfColumn[j] === g ? sign * h : 0;
-            points[p + j] = b + (alpha + move) * delta;
-          }
+      for (let g = -1; g < G; g++) {
+        const p = ((i * steps + s) * (G + 1) + g + 1) * D;
+        for (let j = 0; j < D; j++) {
+          const b = base[j] ?? 0;
+          const delta = (options.x[i * D + j] ?? 0) - b;
+          points[p + j] = b + (alpha + (groupOfColumn[j] === g ? h : 0)) * delta;
         }
       }
     }
   }
-  const values = options.expected(points, n * steps * G * 2);
+  const values = options.expected(points, n * steps * (G + 1));
   return Array.from({ length: n }, (_, i) => {
     const perArm = arms.map((_, k) => {
       const byGroup: Record<string, number> = {};
       groups.forEach((group, g) => {
         let sum = 0;
         for (let s = 0; s < steps; s++) {
-          const p = ((i * steps + s) * G + g) * 2;
-          sum += ((values[p * K + k] ?? 0) - (values[(p + 1) * K + k] ?? 0)) / (2 * h);
+          const p = (i * steps + s) * (G + 1);
+          sum += ((values[(p + g + 1) * K + k] ?? 0) - (values[p * K + k] ?? 0)) / h;
         }
         byGroup[group] = sum / steps;
       });
