@@ -78,6 +78,31 @@ describe("static disclosure checks", () => {
     }
   });
 
+  it("pass on a bundle whose learner is the DR-learner over boosted stumps, but not with more trees than a model holds", async () => {
+    const { dir } = await trainBundle({
+      table: fixture.table,
+      schema: fixture.schema,
+      outDir: join(fixture.root, "dr-trees"),
+      seed: 31,
+      members: 1,
+      maxEpochs: 2,
+      config: { hidden: [8], headHidden: 4 },
+      learner: "dr-trees",
+    });
+    const learner = JSON.parse(await readFile(join(dir, "learner.json"), "utf8")) as { kind: string; state: { trees: { trees: unknown[] }[][] } };
+    expect(learner.kind).toBe("dr-trees");
+    expect(findingsText(await checkBundleFiles(dir))).toBe("[]");
+    // A tree list longer than MAX_TREES (400) is no model a fit makes: a per-row array in disguise.
+    const padded = await variant(async (copy) => {
+      await cp(dir, copy, { recursive: true, force: true });
+      await editJson(copy, "learner.json", (file) => {
+        const model = (file.state as typeof learner.state).trees[0]?.[0];
+        if (model) model.trees = Array.from({ length: 600 }, (_, i) => model.trees[i % Math.max(model.trees.length, 1)] ?? {});
+      });
+    });
+    expect(failed(padded)).toEqual(["record-level-data"]);
+  });
+
   it("fail record-level-data for a planted CSV file", async () => {
     const checks = await variant((dir) => writeFile(join(dir, "rows.csv"), "a,b,c\n1,2,3\n"));
     expect(failed(checks)).toEqual(["record-level-data"]);
