@@ -4,7 +4,7 @@ import { fitRidge, type LinearModel, linearPredictor } from "../baseline/linear.
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import { crossFitNuisance, type Nuisance, pseudoOutcomes } from "./cross-fit.js";
-import { binData, type BoostedTrees, BoostedTreesSchema, boostedScore, fitStumps, fitStumpsCv } from "./trees.js";
+import { binData, type BoostedTrees, BoostedTreesSchema, boostedScore, fitStumps, fitStumpsCv, type StumpOptions } from "./trees.js";
 import type { Attribution } from "../explain/integrated-gradients.js";
 import { type Learner, meanOfMembers, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
 import {
@@ -52,6 +52,8 @@ export type DrLearnerState = z.infer<typeof DrLearnerStateSchema>;
 export type DrLearnerOptions = Omit<LinearLearnerOptions, "kind"> & {
   /** Second stage: ridge on the spline basis ("dr", the default) or boosted additive trees ("dr-trees"). */
   kind?: "dr" | "dr-trees";
+  /** Settings of the boosted stumps (kind "dr-trees"; defaults in trees.ts). */
+  stumps?: StumpOptions;
   /** The first stage's learner (default t-linear). */
   baseKind?: LinearLearnerOptions["kind"];
   /** Cross-fitted nuisance for the fitting rows; computed here (`folds`-fold) when absent. */
@@ -91,11 +93,11 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
   if (kind === "dr-trees") {
     const binned = binData(data.x, n, data.inputs, list);
     const effectTargets = effectArms.map((k) => targets[k] ?? new Float64Array(0));
-    const first = fitStumpsCv(binned, effectTargets, list);
+    const first = fitStumpsCv(binned, effectTargets, list, options.stumps);
     // Further members: the same number of trees per arm on bootstrap samples (their spread is the interval).
     const counts = first.map((model) => model.trees.length);
     const trees = Array.from({ length: M }, (_, m) =>
-      m === 0 ? first : fitStumps(binned, effectTargets, list.map(() => list[Math.floor(random() * list.length)] ?? 0), counts),
+      m === 0 ? first : fitStumps(binned, effectTargets, list.map(() => list[Math.floor(random() * list.length)] ?? 0), counts, options.stumps),
     );
     return { ...common, l2: [], members: [], trees };
   }
