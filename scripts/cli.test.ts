@@ -105,8 +105,8 @@ describe("train CLI", () => {
     }
   }, 60_000);
 
-  it("prints help and exits 0 (as a real process)", async () => {
-    const run = await cli("train.ts", ["--help"]);
+  it("prints help and exits 0", async () => {
+    const run = await inProcess(trainMain, ["--help"]);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("usage: npm run train");
   }, 30_000);
