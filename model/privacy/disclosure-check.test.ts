@@ -3,7 +3,9 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writeGenericTable } from "../../test/fixtures/generic-table.js";
 import { makeTinyBundle } from "../../test/fixtures/tiny-bundle.js";
-import { trainBundle } from "../bundle/train.js";
+import { encodeTrainingTable, trainBundle } from "../bundle/train.js";
+import { fitDrLearner } from "../learners/dr.js";
+import type { Row } from "../table/read.js";
 import { checkBundleFiles, identifierValueReasons, isElfproef, type StaticCheck, type StaticCheckName } from "./disclosure-check.js";
 
 let fixture: Awaited<ReturnType<typeof makeTinyBundle>>;
@@ -79,27 +81,20 @@ describe("static disclosure checks", () => {
   });
 
   it("pass on a bundle whose learner is the DR-learner over boosted stumps, but not with more trees than a model holds", async () => {
-    const { dir } = await trainBundle({
-      table: fixture.table,
-      schema: fixture.schema,
-      outDir: join(fixture.root, "dr-trees"),
-      seed: 31,
-      members: 1,
-      maxEpochs: 2,
-      config: { hidden: [8], headHidden: 4 },
-      learner: "dr-trees",
-    });
-    const learner = JSON.parse(await readFile(join(dir, "learner.json"), "utf8")) as { kind: string; state: { trees: { trees: unknown[] }[][] } };
-    expect(learner.kind).toBe("dr-trees");
-    expect(findingsText(await checkBundleFiles(dir))).toBe("[]");
-    // A tree list longer than MAX_TREES (400) is no model a fit makes: a per-row array in disguise.
-    const padded = await variant(async (copy) => {
-      await cp(dir, copy, { recursive: true, force: true });
-      await editJson(copy, "learner.json", (file) => {
-        const model = (file.state as typeof learner.state).trees[0]?.[0];
-        if (model) model.trees = Array.from({ length: 600 }, (_, i) => model.trees[i % Math.max(model.trees.length, 1)] ?? {});
-      });
-    });
+    // The tiny bundle with a dr-trees learner fitted on its own table (as `train --learner dr-trees` writes it).
+    const { encoder, data } = encodeTrainingTable(fixture.tiny.schema, fixture.tiny.rows as Row[]);
+    const { arms, control } = fixture.tiny.schema.treatment;
+    const state = fitDrLearner(data, { kind: "dr-trees", arms, control, outcomeType: "binary", encoder, members: 2, seed: 31, stumps: { minLeaf: 10 } });
+    // As many trees as a fit may keep (MAX_TREES, 400), or more: the first arm's list repeated to that length.
+    const withCount = (count: number) => {
+      const [first, ...others] = state.trees?.[0] ?? [];
+      const trees = Array.from({ length: count }, (_, i) => first?.trees[i % Math.max(first.trees.length, 1)]);
+      return JSON.stringify({ formatVersion: 1, kind: "dr-trees", state: { ...state, trees: [[{ ...first, trees }, ...others]] }, validation: null });
+    };
+    const fitted = await variant((dir) => writeFile(join(dir, "learner.json"), withCount(400)));
+    expect(findingsText(fitted)).toBe("[]");
+    // A longer tree list is no model a fit makes: a per-row array in disguise.
+    const padded = await variant((dir) => writeFile(join(dir, "learner.json"), withCount(600)));
     expect(failed(padded)).toEqual(["record-level-data"]);
   });
 
