@@ -83,12 +83,12 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
   const base = fitLinearLearner(data, { ...options, kind: options.baseKind ?? "t-linear", rows });
   const kind = options.kind ?? "dr";
   const basis = basisFor(options.encoder);
-  const design = { x: expandBasis(basis, data.x, n), width: basisWidth(basis) };
   const M = options.members ?? 5;
   const random = createRandom(seed * 17 + 3);
   const targets = options.arms.map((_, k) => Float64Array.from({ length: n }, (_, i) => (gamma[i * K + k] ?? 0) - (gamma[i * K + c] ?? 0)));
   const effectArms = options.arms.flatMap((_, k) => (k === c ? [] : [k]));
   const list = Array.from(rows);
+  const bootstrap = () => list.map(() => list[Math.floor(random() * list.length)] ?? 0);
   const common = { kind, outcomeType: options.outcomeType, arms: options.arms, control: options.control, base, basis };
   if (kind === "dr-trees") {
     const binned = binData(data.x, n, data.inputs, list);
@@ -97,15 +97,17 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
     // Further members: the same number of trees per arm on bootstrap samples (their spread is the interval).
     const counts = first.map((model) => model.trees.length);
     const trees = Array.from({ length: M }, (_, m) =>
-      m === 0 ? first : fitStumps(binned, effectTargets, list.map(() => list[Math.floor(random() * list.length)] ?? 0), counts, options.stumps),
+      m === 0 ? first : fitStumps(binned, effectTargets, bootstrap(), counts, options.stumps),
     );
     return { ...common, l2: [], members: [], trees };
   }
+  // Only the ridge second stage needs the rows on the spline basis.
+  const design = { x: expandBasis(basis, data.x, n), width: basisWidth(basis) };
   // Pseudo-outcome differences are noisy: a stronger penalty grid than the outcome models'.
   const grid = [10, 100, 1000, 10000];
   const l2 = effectArms.map((k) => chooseL2({ design, y: targets[k] ?? new Float64Array(0), rows: list, binary: false, grid }));
   const members = Array.from({ length: M }, () => {
-    const sample = M === 1 ? list : list.map(() => list[Math.floor(random() * list.length)] ?? 0);
+    const sample = M === 1 ? list : bootstrap();
     return effectArms.map((k, a) => fitRidge(design, targets[k] ?? new Float64Array(0), { l2: l2[a] ?? 100, rows: sample }));
   });
   return { ...common, l2, members };
