@@ -41,7 +41,6 @@ export function integratedGradientsMany(options: { ensemble: Ensemble; encoder: 
   const c = ensemble.arms.indexOf(ensemble.control);
   if (n === 0) return [];
   let grads: Float32Array = new Float32Array(0);
-  let atBaseline: Float32Array = new Float32Array(0);
   tf.tidy(() => {
     const x = tf.tensor3d(options.x.subarray(0, n * D), [1, n, D]);
     const base = tf.tensor2d(encoder.baseline, [1, D]);
@@ -56,10 +55,9 @@ export function integratedGradientsMany(options: { ensemble: Ensemble; encoder: 
     // The path integral of the ensemble mean: Σ over members and steps of the gradient, / (M·S).
     const meanGrad = tf.div(summedInputGradients(ensemble, path, n), M * steps); // K × n × D
     const attributions = tf.mul(meanGrad, delta); // K × n × D
-    const baseValues = tf.mean(ensembleTensors(ensemble, base).values, 0); // 1 × K
     grads = attributions.dataSync() as Float32Array;
-    atBaseline = baseValues.dataSync() as Float32Array;
   });
+  const atBaseline = baselineValues(ensemble, encoder);
   const groups = [...new Set(encoder.features.map((f) => f.group))];
   const groupOfColumn = Array.from({ length: D }, (_, col) => encoder.features[encoder.columnFeature[col] ?? 0]?.group);
   const baselineExpected = Object.fromEntries(ensemble.arms.map((arm, k) => [arm, atBaseline[k] ?? 0]));
@@ -83,6 +81,22 @@ export function integratedGradientsMany(options: { ensemble: Ensemble; encoder: 
     });
     return { chance, gain, baselineExpected: { ...baselineExpected } };
   });
+}
+
+/** Per loaded ensemble, its expected outcome per arm at the baseline client (the mean over members). */
+const baselineCache = new WeakMap<Ensemble, { baseline: Encoder["baseline"]; values: Float32Array }>();
+
+/** The same for every explanation with this encoder: computed once instead of one forward pass per call. */
+function baselineValues(ensemble: Ensemble, encoder: Encoder): Float32Array {
+  const cached = baselineCache.get(ensemble);
+  if (cached && cached.baseline === encoder.baseline) return cached.values;
+  let values: Float32Array = new Float32Array(0);
+  tf.tidy(() => {
+    const base = tf.tensor2d(encoder.baseline, [1, encoder.width]);
+    values = tf.mean(ensembleTensors(ensemble, base).values, 0).dataSync() as Float32Array; // 1 × K
+  });
+  baselineCache.set(ensemble, { baseline: encoder.baseline, values });
+  return values;
 }
 
 /** Groups sorted by |effect|, largest first, the top `limit` with a non-zero effect. */

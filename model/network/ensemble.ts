@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { type ArmCalibration, type Calibration, fitLinear, fitPlatt } from "./calibration.js";
 import { createRandom, gamma, shuffleInPlace } from "../random.js";
+import { type BackwardWeights, backwardWeights, disposeBackwardWeights } from "./input-gradients.js";
 import type { JobProgress, MemberFit, NetworkMemberJob } from "../parallel/jobs.js";
 import type { TrainingPool } from "../parallel/pool.js";
 import {
@@ -33,6 +34,8 @@ export type EnsembleState = {
  */
 export type Ensemble = EnsembleState & {
   params: NetworkParams[];
+  /** Per member, the weights as the explanations' backward pass reads them. */
+  backward: BackwardWeights[];
   calibrationA: tf.Tensor1D;
   calibrationB: tf.Tensor1D;
 };
@@ -45,6 +48,7 @@ export function loadEnsemble(state: EnsembleState): Ensemble {
   return {
     ...state,
     params,
+    backward: params.map(backwardWeights),
     calibrationA: tf.tensor1d(state.arms.map((arm) => state.calibration.arms[arm]?.a ?? 1)),
     calibrationB: tf.tensor1d(state.arms.map((arm) => state.calibration.arms[arm]?.b ?? 0)),
   };
@@ -52,6 +56,7 @@ export function loadEnsemble(state: EnsembleState): Ensemble {
 
 export function disposeEnsemble(ensemble: Ensemble): void {
   for (const p of ensemble.params) disposeParams(p);
+  for (const w of ensemble.backward) disposeBackwardWeights(w);
   tf.dispose([ensemble.calibrationA, ensemble.calibrationB]);
 }
 

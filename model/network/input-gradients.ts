@@ -22,16 +22,59 @@ export function summedInputGradients(ensemble: Ensemble, points: tf.Tensor3D, gr
   ensemble.params.forEach((p, m) => {
     if (m >= M) return;
     const x = tf.reshape(tf.slice(points, [m, 0, 0], [1, P, D]), [P, D]) as tf.Tensor2D;
-    const perPoint = memberGradients(ensemble, p, x); // K × P × D
+    const perPoint = memberGradients(ensemble, p, ensemble.backward[m] as BackwardWeights, x); // K × P × D
     total = tf.add(total, tf.sum(tf.reshape(perPoint, [K, groups, P / groups, D]), 2)) as tf.Tensor3D;
   });
   return total;
 }
 
-function memberGradients(ensemble: Ensemble, p: NetworkParams, x: tf.Tensor2D): tf.Tensor3D {
-  const S = x.shape[0];
+/**
+ * One member's weights as the backward pass reads them, arranged once when the ensemble is loaded.
+ * On wasm a transpose per call costs a kernel, a matmul against a new weight tensor packs it anew
+ * (XNNPACK keeps the packed operator per weight tensor), and a batched matmul takes a slow
+ * non-XNNPACK path: the arm heads' part is a block matrix instead, so every product is one 2-D matmul
+ * against a weight tensor that lives as long as the ensemble.
+ */
+export type BackwardWeights = {
+  /** Per shared layer, its weights transposed (units × inputs). */
+  shared: tf.Tensor2D[];
+  /** The arm heads' first layer transposed: K·hh × H. */
+  headW1: tf.Tensor2D;
+  /** The arm heads' second layer in blocks, K × 1 × K·hh: row k holds arm k's weights in arm k's hidden units, zero elsewhere. */
+  headW2: tf.Tensor3D;
+  /** The same blocks as columns (K·hh × K): arm k's output from all hidden units in one matmul. */
+  headW2Columns: tf.Tensor2D;
+  /** The base head's second layer as a row (1 × hh) and its first layer transposed (hh × H). */
+  base: { w2: tf.Tensor2D; w1: tf.Tensor2D } | null;
+};
+
+export function backwardWeights(p: NetworkParams): BackwardWeights {
   const K = p.arms;
   const hh = p.headHidden;
+  const base = p.base;
+  const blocks = tf.tidy(() => {
+    // Arm k's own hidden units: a K × K·hh indicator, times arm k's weights repeated over the arms.
+    const own = tf.reshape(tf.tile(tf.expandDims(tf.eye(K), 2), [1, 1, hh]), [K, K * hh]);
+    return tf.mul(own, tf.tile(tf.reshape(p.headW2, [1, K * hh]), [K, 1])) as tf.Tensor2D; // K × K·hh
+  });
+  const weights: BackwardWeights = {
+    shared: p.shared.map((layer) => tf.tidy(() => tf.transpose(layer.w))),
+    headW1: tf.tidy(() => tf.transpose(p.headW1)),
+    headW2: tf.reshape(blocks, [K, 1, K * hh]),
+    headW2Columns: tf.transpose(blocks),
+    base: base ? { w2: tf.tidy(() => tf.reshape(base.w2, [1, -1]) as tf.Tensor2D), w1: tf.tidy(() => tf.transpose(base.w1)) } : null,
+  };
+  blocks.dispose();
+  return weights;
+}
+
+export function disposeBackwardWeights(weights: BackwardWeights): void {
+  tf.dispose([...weights.shared, weights.headW1, weights.headW2, weights.headW2Columns, ...(weights.base ? [weights.base.w2, weights.base.w1] : [])]);
+}
+
+function memberGradients(ensemble: Ensemble, p: NetworkParams, weights: BackwardWeights, x: tf.Tensor2D): tf.Tensor3D {
+  const S = x.shape[0];
+  const K = p.arms;
   // Forward, keeping each hidden layer's ReLU mask.
   const masks: tf.Tensor2D[] = [];
   let h: tf.Tensor2D = x;
@@ -40,18 +83,16 @@ function memberGradients(ensemble: Ensemble, p: NetworkParams, x: tf.Tensor2D): 
     masks.push(tf.step(a) as tf.Tensor2D);
     h = tf.relu(a) as tf.Tensor2D;
   }
-  const H = h.shape[1];
   const z = tf.add(tf.matMul(h, p.headW1), p.headB1); // S × K·hh
-  const heads = tf.reshape(tf.relu(z), [S, K, hh]);
-  let out = tf.add(tf.sum(tf.mul(heads, p.headW2), 2), p.headB2) as tf.Tensor2D; // S × K
-  // d out_k / d h for every arm: through arm k's head (and the shared base head).
-  const headSlope = tf.mul(tf.reshape(tf.step(z), [S, K, hh]), p.headW2); // S × K × hh
-  const w1 = tf.transpose(tf.reshape(p.headW1, [H, K, hh]), [1, 2, 0]); // K × hh × H
-  let dOut = tf.matMul(tf.transpose(headSlope, [1, 0, 2]), w1) as tf.Tensor3D; // K × S × H
-  if (p.base) {
+  let out = tf.add(tf.matMul(tf.relu(z), weights.headW2Columns), p.headB2) as tf.Tensor2D; // S × K
+  // d out_k / d h for every arm: row (k, s) holds arm k's head slope at point s in arm k's hidden
+  // units (zero in the other arms'), so one matmul with the heads' first layer gives K × S × H.
+  const slopes = tf.reshape(tf.mul(tf.reshape(tf.step(z), [1, S, K * p.headHidden]), weights.headW2), [K * S, -1]) as tf.Tensor2D;
+  let dOut = tf.reshape(tf.matMul(slopes, weights.headW1), [K, S, -1]) as tf.Tensor3D; // K × S × H
+  if (p.base && weights.base) {
     const zb = tf.add(tf.matMul(h, p.base.w1), p.base.b1); // S × hh
     out = tf.add(out, tf.add(tf.matMul(tf.relu(zb), p.base.w2), p.base.b2)) as tf.Tensor2D;
-    const baseSlope = tf.matMul(tf.mul(tf.step(zb), tf.reshape(p.base.w2, [1, -1])), tf.transpose(p.base.w1)); // S × H
+    const baseSlope = tf.matMul(tf.mul(tf.step(zb), weights.base.w2), weights.base.w1); // S × H
     dOut = tf.add(dOut, tf.expandDims(baseSlope, 0)) as tf.Tensor3D;
   }
   // Chain through the calibration: binary p = sigmoid(a·out + b); continuous y = a·(out·sd + mean) + b.
@@ -64,11 +105,10 @@ function memberGradients(ensemble: Ensemble, p: NetworkParams, x: tf.Tensor2D): 
       : tf.mul(tf.onesLike(out), tf.mul(ensemble.calibrationA, ensemble.outcomeScale.sd));
   let delta = tf.mul(dOut, tf.expandDims(tf.transpose(slope), 2)) as tf.Tensor3D; // K × S × H
   // Backward through the trunk for all arms at once (K·S rows). Masks broadcast over the arms, and
-  // weights are transposed explicitly: on wasm, Tile and matMul's transposeB are many times slower.
+  // the weights come transposed (backwardWeights): on wasm, Tile and matMul's transposeB are many times slower.
   for (let l = p.shared.length - 1; l >= 0; l--) {
-    const w = (p.shared[l] as { w: tf.Tensor2D }).w;
     const masked = tf.reshape(tf.mul(delta, masks[l] as tf.Tensor2D), [K * S, -1]) as tf.Tensor2D;
-    delta = tf.reshape(tf.matMul(masked, tf.transpose(w)), [K, S, -1]) as tf.Tensor3D;
+    delta = tf.reshape(tf.matMul(masked, weights.shared[l] as tf.Tensor2D), [K, S, -1]) as tf.Tensor3D;
   }
   return delta; // K × S × D
 }
