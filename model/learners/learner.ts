@@ -95,14 +95,18 @@ export function summariseMembers(options: {
 /**
  * Integrated gradients for a learner given as a plain function of encoded rows (the linear and DR
  * learners): the straight path from the mean training client to the client, `steps` midpoints,
- * and at each the directional derivative along each feature group's part of the path by a forward
- * difference from the midpoint (exact for a model linear in the columns, and for the linear
- * learners' hinge bases and their link up to O(h)): one evaluation per group and one for the point
- * itself, the point shared by every group. The group attributions sum to expected − expected at the
- * baseline, as the network's do.
+ * and at each the directional derivative along each feature group's part of the path. With
+ * `gradient` (the learner's exact input gradient) that is the gradient times the path's step, summed
+ * over the group's columns: one gradient per midpoint. Without it, a forward difference from the
+ * midpoint (exact for a model linear in the columns, and for the linear learners' hinge bases and
+ * their link up to O(h)): one evaluation per group and one for the point itself, the point shared
+ * by every group. The group attributions sum to expected − expected at the baseline, as the
+ * network's do.
  */
 export function numericIntegratedGradients(options: {
   expected: (x: Float32Array, n: number) => Float64Array;
+  /** Input gradient of every arm's expected outcome at m rows (m × K × D, row-major). */
+  gradient?: (x: Float32Array, m: number) => Float64Array;
   encoder: Encoder;
   arms: string[];
   control: string;
@@ -118,10 +122,66 @@ export function numericIntegratedGradients(options: {
   const groups = [...new Set(encoder.features.map((f) => f.group))];
   const groupOfColumn = Array.from({ length: D }, (_, col) => groups.indexOf(encoder.features[encoder.columnFeature[col] ?? 0]?.group ?? ""));
   const G = groups.length;
-  const h = 1e-3;
   const base = Float32Array.from(encoder.baseline);
   const atBase = options.expected(base, 1);
   const baselineExpected = Object.fromEntries(arms.map((arm, k) => [arm, atBase[k] ?? 0]));
+  const path = { x: options.x, n, base, steps, groupOfColumn, G, K };
+  // Per client, arm and group: the attribution (n × K × G).
+  const sums = options.gradient ? pathGradients(path, options.gradient) : forwardDifferences(path, options.expected);
+  return Array.from({ length: n }, (_, i) => {
+    const chance: Attribution["chance"] = {};
+    const gain: Attribution["gain"] = {};
+    arms.forEach((arm, k) => {
+      const own: Record<string, number> = {};
+      const vsControl: Record<string, number> = {};
+      groups.forEach((group, g) => {
+        const value = sums[(i * K + k) * G + g] ?? 0;
+        own[group] = value;
+        vsControl[group] = k === c ? 0 : value - (sums[(i * K + c) * G + g] ?? 0);
+      });
+      chance[arm] = own;
+      gain[arm] = vsControl;
+    });
+    return { chance, gain, baselineExpected: { ...baselineExpected } };
+  });
+}
+
+type PathSetup = { x: Float32Array; n: number; base: Float32Array; steps: number; groupOfColumn: number[]; G: number; K: number };
+
+/** Σ over the midpoints of gradient · step, by group, / steps (n × K × G). */
+function pathGradients(path: PathSetup, gradient: (x: Float32Array, m: number) => Float64Array): Float64Array {
+  const { x, n, base, steps, groupOfColumn, G, K } = path;
+  const D = base.length;
+  const points = new Float32Array(n * steps * D);
+  for (let i = 0; i < n; i++) {
+    for (let s = 0; s < steps; s++) {
+      const alpha = (s + 0.5) / steps;
+      const p = (i * steps + s) * D;
+      for (let j = 0; j < D; j++) points[p + j] = (base[j] as number) + alpha * ((x[i * D + j] as number) - (base[j] as number));
+    }
+  }
+  const grad = gradient(points, n * steps);
+  const sums = new Float64Array(n * K * G);
+  for (let i = 0; i < n; i++) {
+    for (let s = 0; s < steps; s++) {
+      for (let k = 0; k < K; k++) {
+        const o = ((i * steps + s) * K + k) * D;
+        const out = (i * K + k) * G;
+        for (let j = 0; j < D; j++) {
+          const g = groupOfColumn[j] as number;
+          sums[out + g] = (sums[out + g] as number) + ((grad[o + j] as number) * ((x[i * D + j] as number) - (base[j] as number))) / steps;
+        }
+      }
+    }
+  }
+  return sums;
+}
+
+/** The same by forward differences from each midpoint along each group's part of the path (n × K × G). */
+function forwardDifferences(path: PathSetup, expected: (x: Float32Array, n: number) => Float64Array): Float64Array {
+  const { x, n, base, steps, groupOfColumn, G, K } = path;
+  const D = base.length;
+  const h = 1e-3;
   // Per client and step: the path point, then the point moved along each group's part of the path.
   const points = new Float32Array(n * steps * (G + 1) * D);
   for (let i = 0; i < n; i++) {
@@ -131,36 +191,27 @@ export function numericIntegratedGradients(options: {
         const p = ((i * steps + s) * (G + 1) + g + 1) * D;
         for (let j = 0; j < D; j++) {
           const b = base[j] ?? 0;
-          const delta = (options.x[i * D + j] ?? 0) - b;
+          const delta = (x[i * D + j] ?? 0) - b;
           points[p + j] = b + (alpha + (groupOfColumn[j] === g ? h : 0)) * delta;
         }
       }
     }
   }
-  const values = options.expected(points, n * steps * (G + 1));
-  return Array.from({ length: n }, (_, i) => {
-    const perArm = arms.map((_, k) => {
-      const byGroup: Record<string, number> = {};
-      groups.forEach((group, g) => {
+  const values = expected(points, n * steps * (G + 1));
+  const sums = new Float64Array(n * K * G);
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < K; k++) {
+      for (let g = 0; g < G; g++) {
         let sum = 0;
         for (let s = 0; s < steps; s++) {
           const p = (i * steps + s) * (G + 1);
           sum += ((values[(p + g + 1) * K + k] ?? 0) - (values[p * K + k] ?? 0)) / h;
         }
-        byGroup[group] = sum / steps;
-      });
-      return byGroup;
-    });
-    const chance: Attribution["chance"] = {};
-    const gain: Attribution["gain"] = {};
-    arms.forEach((arm, k) => {
-      const own = perArm[k] ?? {};
-      const control = perArm[c] ?? {};
-      chance[arm] = own;
-      gain[arm] = Object.fromEntries(groups.map((g) => [g, k === c ? 0 : (own[g] ?? 0) - (control[g] ?? 0)]));
-    });
-    return { chance, gain, baselineExpected: { ...baselineExpected } };
-  });
+        sums[(i * K + k) * G + g] = sum / steps;
+      }
+    }
+  }
+  return sums;
 }
 
 /** Mean over members of per-member expected outcomes (n × K each). */

@@ -5,7 +5,8 @@ import { encodeRows } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
 import { DrLearnerStateSchema, drLearner, fitDrLearner } from "./dr.js";
-import { fitLinearLearner, linearLearner } from "./linear.js";
+import { meanOfMembers } from "./learner.js";
+import { fitLinearLearner, linearGradient, linearLearner, linearMemberValues } from "./linear.js";
 import { fitLearnerState } from "./fit.js";
 import { fitHeldOut, scorePredictions, selectLearner } from "./select.js";
 import { type StackLearnerState, stackLearner, stackWeights } from "./stack.js";
@@ -106,6 +107,27 @@ describe("linear and DR learners", () => {
     // The months since the last job raise the course's gain for the client out of work for 90 months and lower it at 10 months.
     expect(attribution?.gain.course?.months).toBeGreaterThan(0.02);
     expect(other?.gain.course?.months).toBeLessThan(-0.02);
+  });
+
+  it.each(["t-linear", "s-linear"] as const)("%s: the input gradient equals central differences of the expected outcomes", (kind) => {
+    const state = fitLinearLearner(data, { ...common, kind, members: 2 });
+    const K = common.arms.length;
+    const D = encoder.width;
+    const gradient = linearGradient(state, x, probe.length);
+    const h = 1e-5;
+    for (let i = 0; i < probe.length; i++) {
+      for (let j = 0; j < D; j++) {
+        const moved = (by: number) => {
+          const row = Float64Array.from(x.subarray(i * D, (i + 1) * D));
+          row[j] = (row[j] ?? 0) + by;
+          return meanOfMembers(linearMemberValues(state, row, 1));
+        };
+        const [up, down] = [moved(h), moved(-h)];
+        for (let k = 0; k < K; k++) {
+          expect(gradient[(i * K + k) * D + j]).toBeCloseTo(((up[k] ?? 0) - (down[k] ?? 0)) / (2 * h), 5);
+        }
+      }
+    }
   });
 
   it("dr-trees: the stumps find the threshold, and the attributions add up exactly", () => {

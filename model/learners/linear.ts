@@ -221,6 +221,72 @@ export function linearMemberValues(state: LinearLearnerState, x: ArrayLike<numbe
   });
 }
 
+/**
+ * Input gradient of the members' mean expected outcome, per row and arm (n × K × D): exact, since
+ * the basis is piecewise linear (a column's slope is its own weight plus the weights of the hinges
+ * whose knot it lies beyond) and the link's slope is σ(z)(1 − σ(z)) for a binary outcome, 1 for a
+ * continuous one.
+ */
+export function linearGradient(state: LinearLearnerState, x: ArrayLike<number>, n: number): Float64Array {
+  const K = state.arms.length;
+  const c = state.arms.indexOf(state.control);
+  const binary = state.outcomeType === "binary";
+  const D = state.basis.width;
+  const B = basisWidth(state.basis);
+  const M = state.members.length;
+  const expanded = expandBasis(state.basis, x, n);
+  const out = new Float64Array(n * K * D);
+  // Per row, a column's slope through the basis: weight of the column plus its active hinges'.
+  const slopeOf = new Float64Array(D);
+  const basisSlope = (model: LinearModel, i: number) => {
+    for (let j = 0; j < D; j++) slopeOf[j] = model.weights[j] as number;
+    let h = D;
+    for (const sp of state.basis.splines) {
+      const v = x[i * D + sp.column] as number;
+      for (const knot of sp.knots) {
+        if (v > knot) slopeOf[sp.column] = (slopeOf[sp.column] as number) + (model.weights[h] as number);
+        h++;
+      }
+    }
+  };
+  const linkSlope = (z: number) => {
+    if (!binary) return 1 / M;
+    const p = sigmoid(z);
+    return (p * (1 - p)) / M;
+  };
+  const design = { x: expanded, width: B };
+  for (let i = 0; i < n; i++) {
+    for (const models of state.members) {
+      if (state.kind === "t-linear") {
+        for (let k = 0; k < K; k++) {
+          const model = models[k] as LinearModel;
+          const w = linkSlope(linearPredictor(model, design, i));
+          basisSlope(model, i);
+          const o = (i * K + k) * D;
+          for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + w * (slopeOf[j] as number);
+        }
+        continue;
+      }
+      // S-learner: the shared model's slope through the basis, plus each arm's deviation on the encoded columns.
+      const [shared, ...deviations] = models as [LinearModel, ...LinearModel[]];
+      const common = linearPredictor(shared, design, i);
+      basisSlope(shared, i);
+      for (let k = 0; k < K; k++) {
+        const d = deviations[k];
+        let z = common + (k === c ? 0 : (shared.weights[B + (k < c ? k : k - 1)] ?? 0));
+        if (d) {
+          z += d.intercept;
+          for (let j = 0; j < D; j++) z += (d.weights[j] ?? 0) * ((x[i * D + j] as number) ?? 0);
+        }
+        const w = linkSlope(z);
+        const o = (i * K + k) * D;
+        for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + w * ((slopeOf[j] as number) + (d ? (d.weights[j] as number) : 0));
+      }
+    }
+  }
+  return out;
+}
+
 /** Propensity per row and arm (n × K), one-vs-rest logistic normalised to sum to 1; uniform without models. */
 export function linearPropensity(models: readonly LinearModel[], x: ArrayLike<number>, n: number, width: number, K: number): Float64Array {
   const out = new Float64Array(n * K);
@@ -255,7 +321,16 @@ export function linearLearner(state: LinearLearnerState, encoder: Encoder): Lear
         binary: state.outcomeType === "binary",
       }),
     attribute: (x, n, options = {}) =>
-      numericIntegratedGradients({ expected, encoder, arms: state.arms, control: state.control, x, n, ...(options.steps ? { steps: options.steps } : {}) }),
+      numericIntegratedGradients({
+        expected,
+        gradient: (points, m) => linearGradient(state, points, m),
+        encoder,
+        arms: state.arms,
+        control: state.control,
+        x,
+        n,
+        ...(options.steps ? { steps: options.steps } : {}),
+      }),
   };
 }
 
