@@ -210,22 +210,39 @@ export function fitSecondaryHeads(options: FitSecondaryOptions): SecondaryFile |
   return { formatVersion: SECONDARY_FORMAT_VERSION, arms: [...arms], control: options.control, width, level: 0.95, outcomes: fitted };
 }
 
-/** Linear predictor and its variance x̃ᵀ Σ x̃ for one encoded row. */
-function logitWithVariance(head: SecondaryHead, x: Float32Array, offset: number, width: number): { z: number; variance: number } {
+/**
+ * Linear predictor and its variance x̃ᵀ Σ x̃ for one encoded row, given as the columns where it is
+ * not zero (most of an encoded row is zero: one-hot levels and flags; the row's list is made once
+ * and shared by every head).
+ */
+function logitWithVariance(head: SecondaryHead, columns: Int32Array, values: Float64Array): { z: number; variance: number } {
   let z = head.intercept;
   let variance = head.covariance.intercept;
-  for (let i = 0; i < width; i++) {
-    const xi = x[offset + i] as number;
-    if (xi === 0) continue;
+  for (let a = 0; a < columns.length; a++) {
+    const i = columns[a] as number;
+    const xi = values[a] as number;
     z += (head.weights[i] as number) * xi;
     variance += 2 * xi * (head.covariance.cross[i] as number);
     const row = head.covariance.weights[i] as number[];
-    for (let j = 0; j < width; j++) {
-      const xj = x[offset + j] as number;
-      if (xj !== 0) variance += xi * xj * (row[j] as number);
-    }
+    for (let b = 0; b < columns.length; b++) variance += xi * (values[b] as number) * (row[columns[b] as number] as number);
   }
   return { z, variance: Math.max(variance, 0) };
+}
+
+/** The columns of row r where it is not zero, and their values. */
+function nonZero(x: Float32Array, offset: number, width: number): { columns: Int32Array; values: Float64Array } {
+  let count = 0;
+  for (let i = 0; i < width; i++) if (x[offset + i] !== 0) count++;
+  const columns = new Int32Array(count);
+  const values = new Float64Array(count);
+  let a = 0;
+  for (let i = 0; i < width; i++) {
+    const v = x[offset + i] as number;
+    if (v === 0) continue;
+    columns[a] = i;
+    values[a++] = v;
+  }
+  return { columns, values };
 }
 
 /**
@@ -237,11 +254,12 @@ export function predictSecondary(file: SecondaryFile, x: Float32Array, n: number
   const width = file.width;
   if (x.length !== n * width) throw new ModelError(`secondary heads: expected ${n} rows of ${width} encoded values`);
   const c = file.arms.indexOf(file.control);
-  return Array.from({ length: n }, (_, r) =>
-    file.outcomes.map((outcome) => {
+  return Array.from({ length: n }, (_, r) => {
+    const row = nonZero(x, r * width, width);
+    return file.outcomes.map((outcome) => {
       const per = outcome.heads.map((head) => {
         if (!head) return null;
-        const { z, variance } = logitWithVariance(head, x, r * width, width);
+        const { z, variance } = logitWithVariance(head, row.columns, row.values);
         const sd = Math.sqrt(variance);
         if (outcome.type === "continuous") return { p: z, lower: z - Z95 * sd, upper: z + Z95 * sd, slopeSd: sd };
         const p = sigmoid(z);
@@ -258,8 +276,8 @@ export function predictSecondary(file: SecondaryFile, x: Float32Array, n: number
           return { expected: a.p, lower: a.lower, upper: a.upper, gain, gainLower: gain - Z95 * se, gainUpper: gain + Z95 * se };
         }),
       };
-    }),
-  );
+    });
+  });
 }
 
 /** Parses secondary.json; the error names the path. */
