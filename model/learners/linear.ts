@@ -227,7 +227,13 @@ export function linearMemberValues(state: LinearLearnerState, x: ArrayLike<numbe
  * whose knot it lies beyond) and the link's slope is σ(z)(1 − σ(z)) for a binary outcome, 1 for a
  * continuous one.
  */
-export function linearGradient(state: LinearLearnerState, x: ArrayLike<number>, n: number): Float64Array {
+export function linearGradient(
+  state: LinearLearnerState,
+  x: ArrayLike<number>,
+  n: number,
+  /** Per member its weight in the mean (default equal; the DR learner's members cycle through the first stage's). */
+  memberWeights?: readonly number[],
+): Float64Array {
   const K = state.arms.length;
   const c = state.arms.indexOf(state.control);
   const binary = state.outcomeType === "binary";
@@ -249,18 +255,15 @@ export function linearGradient(state: LinearLearnerState, x: ArrayLike<number>, 
       }
     }
   };
-  const linkSlope = (z: number) => {
-    if (!binary) return 1 / M;
-    const p = sigmoid(z);
-    return (p * (1 - p)) / M;
-  };
+  const weights = memberWeights ?? state.members.map(() => 1 / M);
   const design = { x: expanded, width: B };
   for (let i = 0; i < n; i++) {
-    for (const models of state.members) {
+    for (const [member, models] of state.members.entries()) {
+      const weight = weights[member] ?? 0;
       if (state.kind === "t-linear") {
         for (let k = 0; k < K; k++) {
           const model = models[k] as LinearModel;
-          const w = linkSlope(linearPredictor(model, design, i));
+          const w = weight * linkSlope(binary, linearPredictor(model, design, i));
           basisSlope(model, i);
           const o = (i * K + k) * D;
           for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + w * (slopeOf[j] as number);
@@ -278,13 +281,20 @@ export function linearGradient(state: LinearLearnerState, x: ArrayLike<number>, 
           z += d.intercept;
           for (let j = 0; j < D; j++) z += (d.weights[j] ?? 0) * ((x[i * D + j] as number) ?? 0);
         }
-        const w = linkSlope(z);
+        const w = weight * linkSlope(binary, z);
         const o = (i * K + k) * D;
         for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + w * ((slopeOf[j] as number) + (d ? (d.weights[j] as number) : 0));
       }
     }
   }
   return out;
+}
+
+/** The link's slope at z: σ(z)(1 − σ(z)) for a binary outcome, 1 for a continuous one. */
+function linkSlope(binary: boolean, z: number): number {
+  if (!binary) return 1;
+  const p = sigmoid(z);
+  return p * (1 - p);
 }
 
 /** Propensity per row and arm (n × K), one-vs-rest logistic normalised to sum to 1; uniform without models. */
