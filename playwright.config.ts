@@ -7,13 +7,23 @@ const PORT = Number(process.env.E2E_PORT ?? 3100);
 export const DATA_DIR = process.env.E2E_DATA_DIR ?? "data/e2e";
 // Debian's chromium on the closed-network machines; Playwright's own browser on a laptop.
 const executablePath = existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined;
+/** Specs with a production server of their own (test/e2e/production-server.ts): nothing of the demo server's state. */
+const OWN_SERVER_SPECS = /(production|second-municipality)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: "test/e2e",
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
-  workers: 1,
+  // The specs of the demo server share its seeded database, so they run one at a time, in name order
+  // (zz-logs.spec.ts last). The specs that start a production server of their own on an empty data
+  // directory (and train its model through the CLIs) share nothing with them: they run beside them at
+  // a lower priority (test/e2e/production-server.ts), on the cycles the demo specs leave idle.
+  workers: 2,
+  projects: [
+    { name: "demo", testIgnore: OWN_SERVER_SPECS, workers: 1 },
+    { name: "own-server", testMatch: OWN_SERVER_SPECS, workers: 1 },
+  ],
   retries: 0,
   reporter: [["list"]],
   use: {

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { constants, setPriority, tmpdir } from "node:os";
 import path from "node:path";
 
 /**
@@ -18,6 +18,9 @@ export type ProductionServer = {
 };
 
 export async function startProductionServer(options: { portOffset: number; name: string; timeoutMs?: number }): Promise<ProductionServer> {
+  // These specs run beside the demo server's (playwright.config.ts, project own-server): this worker,
+  // and the server, CLIs and browser it starts from now on, take the cycles the demo specs leave.
+  setPriority(constants.priority.PRIORITY_BELOW_NORMAL);
   const port = Number(process.env.E2E_PORT ?? 3100) + options.portOffset;
   const base = `http://localhost:${port}`;
   const dataDir = mkdtempSync(path.join(tmpdir(), `tw-${options.name}-`));

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { DEMO_PASSWORD, DEMO_TOTP_SECRET, expect, test } from "./fixtures";
 
-// Runs last (files run in name order with one worker): by now every other spec has exercised the server.
+// Runs last (the demo server's specs run in name order on one worker): by now every other spec has exercised the server.
 const DATA_DIR = process.env.E2E_DATA_DIR ?? "data/e2e";
 
 test("the server log of the whole run holds no secrets and no personal data", async () => {
