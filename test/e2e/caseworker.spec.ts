@@ -3,7 +3,7 @@ import { expect, expectAccessible, login, test } from "./fixtures";
 test("a case worker logs in, opens a client and sees trajectories ranked by the real model", async ({ page }) => {
   // The first visit after start-up and two axe passes over the full advice page: more than a minute on a busy machine.
   test.setTimeout(120_000);
-  await login(page, "klantmanager1");
+  await login(page, "klantmanager1", undefined, { fresh: true });
   await expect(page.getByRole("heading", { name: "Mijn cliënten" })).toBeVisible();
   await expectAccessible(page);
 

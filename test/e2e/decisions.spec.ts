@@ -75,7 +75,7 @@ test("what-if: resolving the debts recomputes the chances through the model", as
 test.describe("without JavaScript", () => {
   test.use({ javaScriptEnabled: false });
   test("login, caseload and client advice work as plain HTML forms", async ({ page }) => {
-    await login(page, "klantmanager1");
+    await login(page, "klantmanager1", undefined, { fresh: true });
     await expect(page.getByRole("heading", { name: "Mijn cliënten" })).toBeVisible();
     await page.getByRole("table").getByRole("link").first().click();
     await expect(page.getByTestId("ranking").locator("tbody tr")).toHaveCount(8);

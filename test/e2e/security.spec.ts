@@ -37,7 +37,7 @@ test("CSRF: a state-changing request from another origin, or without any origin,
 });
 
 test("the session cookie is httpOnly and SameSite; a forged cookie is not a session", async ({ page, request }) => {
-  await login(page, "klantmanager1");
+  await login(page, "klantmanager1", undefined, { fresh: true });
   const session = (await page.context().cookies()).find((c) => c.name === "tw_session");
   expect(session?.httpOnly).toBe(true);
   expect(session?.sameSite).toBe("Lax");
