@@ -32,44 +32,49 @@ export function summedInputGradients(ensemble: Ensemble, points: tf.Tensor3D, gr
  * One member's weights as the backward pass reads them, arranged once when the ensemble is loaded.
  * On wasm a transpose per call costs a kernel, a matmul against a new weight tensor packs it anew
  * (XNNPACK keeps the packed operator per weight tensor), and a batched matmul takes a slow
- * non-XNNPACK path: the arm heads' part is a block matrix instead, so every product is one 2-D matmul
- * against a weight tensor that lives as long as the ensemble.
+ * non-XNNPACK path: the heads are block matrices instead, so every product is one 2-D matmul
+ * against a weight tensor that lives as long as the ensemble. The base head shared by every arm is
+ * folded in as U = K·hh + hb hidden units that every arm reads (hb = the base head's, 0 without one).
  */
 export type BackwardWeights = {
   /** Per shared layer, its weights transposed (units × inputs). */
   shared: tf.Tensor2D[];
-  /** The arm heads' first layer transposed: K·hh × H. */
+  /** The heads' first layer, the arms' hidden units then the base head's: H × U, its bias U, and transposed U × H. */
   headW1: tf.Tensor2D;
-  /** The arm heads' second layer in blocks, K × 1 × K·hh: row k holds arm k's weights in arm k's hidden units, zero elsewhere. */
+  headB1: tf.Tensor1D;
+  headW1T: tf.Tensor2D;
+  /** The heads' second layer in blocks, K × 1 × U: row k holds arm k's weights in arm k's hidden units and the base head's in the base's, zero elsewhere. */
   headW2: tf.Tensor3D;
-  /** The same blocks as columns (K·hh × K): arm k's output from all hidden units in one matmul. */
+  /** The same blocks as columns (U × K) and the output bias (the arm's plus the base head's): every arm's output in one matmul. */
   headW2Columns: tf.Tensor2D;
-  /** The base head's second layer as a row (1 × hh) and its first layer transposed (hh × H). */
-  base: { w2: tf.Tensor2D; w1: tf.Tensor2D } | null;
+  headB2: tf.Tensor1D;
 };
 
 export function backwardWeights(p: NetworkParams): BackwardWeights {
   const K = p.arms;
   const hh = p.headHidden;
   const base = p.base;
-  const blocks = tf.tidy(() => {
+  return tf.tidy(() => {
     // Arm k's own hidden units: a K × K·hh indicator, times arm k's weights repeated over the arms.
     const own = tf.reshape(tf.tile(tf.expandDims(tf.eye(K), 2), [1, 1, hh]), [K, K * hh]);
-    return tf.mul(own, tf.tile(tf.reshape(p.headW2, [1, K * hh]), [K, 1])) as tf.Tensor2D; // K × K·hh
+    const armBlocks = tf.mul(own, tf.tile(tf.reshape(p.headW2, [1, K * hh]), [K, 1])) as tf.Tensor2D; // K × K·hh
+    const blocks: tf.Tensor2D = base ? tf.concat([armBlocks, tf.tile(tf.reshape(base.w2, [1, -1]), [K, 1]) as tf.Tensor2D], 1) : armBlocks; // K × U
+    const headW1 = base ? tf.concat([p.headW1, base.w1], 1) : tf.clone(p.headW1);
+    const U = blocks.shape[1] as number;
+    return {
+      shared: p.shared.map((layer) => tf.transpose(layer.w)),
+      headW1,
+      headB1: base ? tf.concat([p.headB1, base.b1]) : tf.clone(p.headB1),
+      headW1T: tf.transpose(headW1),
+      headW2: tf.reshape(blocks, [K, 1, U]),
+      headW2Columns: tf.transpose(blocks),
+      headB2: base ? tf.add(p.headB2, base.b2) : tf.clone(p.headB2),
+    };
   });
-  const weights: BackwardWeights = {
-    shared: p.shared.map((layer) => tf.tidy(() => tf.transpose(layer.w))),
-    headW1: tf.tidy(() => tf.transpose(p.headW1)),
-    headW2: tf.reshape(blocks, [K, 1, K * hh]),
-    headW2Columns: tf.transpose(blocks),
-    base: base ? { w2: tf.tidy(() => tf.reshape(base.w2, [1, -1]) as tf.Tensor2D), w1: tf.tidy(() => tf.transpose(base.w1)) } : null,
-  };
-  blocks.dispose();
-  return weights;
 }
 
 export function disposeBackwardWeights(weights: BackwardWeights): void {
-  tf.dispose([...weights.shared, weights.headW1, weights.headW2, weights.headW2Columns, ...(weights.base ? [weights.base.w2, weights.base.w1] : [])]);
+  tf.dispose([...weights.shared, weights.headW1, weights.headB1, weights.headW1T, weights.headW2, weights.headW2Columns, weights.headB2]);
 }
 
 function memberGradients(ensemble: Ensemble, p: NetworkParams, weights: BackwardWeights, x: tf.Tensor2D): tf.Tensor3D {
@@ -83,18 +88,12 @@ function memberGradients(ensemble: Ensemble, p: NetworkParams, weights: Backward
     masks.push(tf.step(a) as tf.Tensor2D);
     h = tf.relu(a) as tf.Tensor2D;
   }
-  const z = tf.add(tf.matMul(h, p.headW1), p.headB1); // S × K·hh
-  let out = tf.add(tf.matMul(tf.relu(z), weights.headW2Columns), p.headB2) as tf.Tensor2D; // S × K
-  // d out_k / d h for every arm: row (k, s) holds arm k's head slope at point s in arm k's hidden
-  // units (zero in the other arms'), so one matmul with the heads' first layer gives K × S × H.
-  const slopes = tf.reshape(tf.mul(tf.reshape(tf.step(z), [1, S, K * p.headHidden]), weights.headW2), [K * S, -1]) as tf.Tensor2D;
-  let dOut = tf.reshape(tf.matMul(slopes, weights.headW1), [K, S, -1]) as tf.Tensor3D; // K × S × H
-  if (p.base && weights.base) {
-    const zb = tf.add(tf.matMul(h, p.base.w1), p.base.b1); // S × hh
-    out = tf.add(out, tf.add(tf.matMul(tf.relu(zb), p.base.w2), p.base.b2)) as tf.Tensor2D;
-    const baseSlope = tf.matMul(tf.mul(tf.step(zb), weights.base.w2), weights.base.w1); // S × H
-    dOut = tf.add(dOut, tf.expandDims(baseSlope, 0)) as tf.Tensor3D;
-  }
+  const z = tf.add(tf.matMul(h, weights.headW1), weights.headB1); // S × U
+  const out = tf.add(tf.matMul(tf.relu(z), weights.headW2Columns), weights.headB2) as tf.Tensor2D; // S × K
+  // d out_k / d h for every arm: row (k, s) holds arm k's head slope at point s in arm k's and the
+  // base head's hidden units (zero in the other arms'), so one matmul with the heads' first layer gives K × S × H.
+  const slopes = tf.reshape(tf.mul(tf.reshape(tf.step(z), [1, S, -1]), weights.headW2), [K * S, -1]) as tf.Tensor2D;
+  const dOut = tf.reshape(tf.matMul(slopes, weights.headW1T), [K, S, -1]) as tf.Tensor3D; // K × S × H
   // Chain through the calibration: binary p = sigmoid(a·out + b); continuous y = a·(out·sd + mean) + b.
   const slope =
     ensemble.outcomeType === "binary"
