@@ -51,6 +51,8 @@ export type LinearLearnerOptions = {
   /** How much harder the S-learner's deviations are shrunk than its shared model, at least (default 3). */
   interactionPenalty?: number;
   l2Grid?: readonly number[];
+  /** Penalties to use as they are (a state's `l2`), instead of choosing them by cross-validation. */
+  l2?: readonly number[];
 };
 
 
@@ -141,7 +143,7 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
   if (options.kind === "t-linear") {
     const design = { x: expanded, width: B };
     const armRows = options.arms.map((_, k) => Array.from(rows).filter((i) => data.treatment[i] === k));
-    l2 = armRows.map((r) => chooseL2({ design, y: data.outcome, rows: r, binary, grid }));
+    l2 = armRows.map((r, k) => options.l2?.[k] ?? chooseL2({ design, y: data.outcome, rows: r, binary, grid }));
     members = samples.map((sample) =>
       options.arms.map((_, k) => {
         const own = sample.filter((i) => data.treatment[i] === k);
@@ -153,13 +155,15 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
     const sharedDesign = { x: shared.x, width: shared.width };
     const encoded = { x: data.x, width: data.inputs };
     const all = Array.from(rows);
-    const sharedL2 = chooseL2({ design: sharedDesign, y: data.outcome, rows: all, binary, grid });
+    const sharedL2 = options.l2?.[0] ?? chooseL2({ design: sharedDesign, y: data.outcome, rows: all, binary, grid });
     const armRows = options.arms.map((_, k) => all.filter((i) => data.treatment[i] === k));
     const offsetOf = (model: LinearModel) => Float64Array.from({ length: n }, (_, i) => linearPredictor(model, sharedDesign, i));
     const full = fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: all });
     const fullOffset = offsetOf(full);
     const deviationGrid = grid.map((g) => Math.max(g, sharedL2) * interactionPenalty);
-    const deviationL2 = armRows.map((r) => chooseL2({ design: encoded, y: data.outcome, rows: r, binary, grid: deviationGrid, offset: fullOffset }));
+    const deviationL2 = armRows.map(
+      (r, k) => options.l2?.[k + 1] ?? chooseL2({ design: encoded, y: data.outcome, rows: r, binary, grid: deviationGrid, offset: fullOffset }),
+    );
     l2 = [sharedL2, ...deviationL2];
     members = samples.map((sample) => {
       const model = M === 1 ? full : fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: sample });
@@ -241,49 +245,49 @@ export function linearGradient(
   const B = basisWidth(state.basis);
   const M = state.members.length;
   const expanded = expandBasis(state.basis, x, n);
+  const splines = state.basis.splines;
   const out = new Float64Array(n * K * D);
-  // Per row, a column's slope through the basis: weight of the column plus its active hinges'.
-  const slopeOf = new Float64Array(D);
-  const basisSlope = (model: LinearModel, i: number) => {
-    for (let j = 0; j < D; j++) slopeOf[j] = model.weights[j] as number;
+  // Adds slope × (each column's weight plus its active hinges' weights) of one model to out[o…o+D).
+  const addSlopes = (weights: readonly number[], slope: number, i: number, o: number) => {
+    for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + slope * (weights[j] as number);
     let h = D;
-    for (const sp of state.basis.splines) {
-      const v = x[i * D + sp.column] as number;
-      for (const knot of sp.knots) {
-        if (v > knot) slopeOf[sp.column] = (slopeOf[sp.column] as number) + (model.weights[h] as number);
-        h++;
-      }
+    for (let s = 0; s < splines.length; s++) {
+      const { column, knots } = splines[s] as Basis["splines"][number];
+      const v = x[i * D + column] as number;
+      for (let t = 0; t < knots.length; t++, h++) if (v > (knots[t] as number)) out[o + column] = (out[o + column] as number) + slope * (weights[h] as number);
     }
   };
-  const weights = memberWeights ?? state.members.map(() => 1 / M);
-  const design = { x: expanded, width: B };
-  for (let i = 0; i < n; i++) {
-    for (const [member, models] of state.members.entries()) {
-      const weight = weights[member] ?? 0;
+  // Loops with plain indices and the linear predictor written out: this runs for every path point
+  // of every explanation, and a shared helper called from here boxes its result.
+  for (let m = 0; m < M; m++) {
+    const models = state.members[m] as LinearModel[];
+    const weight = memberWeights ? (memberWeights[m] ?? 0) : 1 / M;
+    for (let i = 0; i < n; i++) {
+      const row = i * B;
       if (state.kind === "t-linear") {
         for (let k = 0; k < K; k++) {
           const model = models[k] as LinearModel;
-          const w = weight * linkSlope(binary, linearPredictor(model, design, i));
-          basisSlope(model, i);
-          const o = (i * K + k) * D;
-          for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + w * (slopeOf[j] as number);
+          let z = model.intercept;
+          for (let j = 0; j < B; j++) z += (model.weights[j] as number) * (expanded[row + j] as number);
+          addSlopes(model.weights, weight * linkSlope(binary, z), i, (i * K + k) * D);
         }
         continue;
       }
-      // S-learner: the shared model's slope through the basis, plus each arm's deviation on the encoded columns.
-      const [shared, ...deviations] = models as [LinearModel, ...LinearModel[]];
-      const common = linearPredictor(shared, design, i);
-      basisSlope(shared, i);
+      // S-learner: the shared model through the basis (with the arm's shift), plus the arm's deviation on the encoded columns.
+      const shared = models[0] as LinearModel;
+      let common = shared.intercept;
+      for (let j = 0; j < B; j++) common += (shared.weights[j] as number) * (expanded[row + j] as number);
       for (let k = 0; k < K; k++) {
-        const d = deviations[k];
+        const d = models[k + 1];
         let z = common + (k === c ? 0 : (shared.weights[B + (k < c ? k : k - 1)] ?? 0));
         if (d) {
           z += d.intercept;
-          for (let j = 0; j < D; j++) z += (d.weights[j] ?? 0) * ((x[i * D + j] as number) ?? 0);
+          for (let j = 0; j < D; j++) z += (d.weights[j] as number) * (x[i * D + j] as number);
         }
-        const w = weight * linkSlope(binary, z);
+        const slope = weight * linkSlope(binary, z);
         const o = (i * K + k) * D;
-        for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + w * ((slopeOf[j] as number) + (d ? (d.weights[j] as number) : 0));
+        addSlopes(shared.weights, slope, i, o);
+        if (d) for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + slope * (d.weights[j] as number);
       }
     }
   }
