@@ -51,8 +51,6 @@ export type LinearLearnerOptions = {
   /** How much harder the S-learner's deviations are shrunk than its shared model, at least (default 3). */
   interactionPenalty?: number;
   l2Grid?: readonly number[];
-  /** Penalties to use as they are (a state's `l2`), instead of choosing them by cross-validation. */
-  l2?: readonly number[];
 };
 
 
@@ -143,7 +141,7 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
   if (options.kind === "t-linear") {
     const design = { x: expanded, width: B };
     const armRows = options.arms.map((_, k) => Array.from(rows).filter((i) => data.treatment[i] === k));
-    l2 = armRows.map((r, k) => options.l2?.[k] ?? chooseL2({ design, y: data.outcome, rows: r, binary, grid }));
+    l2 = armRows.map((r) => chooseL2({ design, y: data.outcome, rows: r, binary, grid }));
     members = samples.map((sample) =>
       options.arms.map((_, k) => {
         const own = sample.filter((i) => data.treatment[i] === k);
@@ -155,15 +153,13 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
     const sharedDesign = { x: shared.x, width: shared.width };
     const encoded = { x: data.x, width: data.inputs };
     const all = Array.from(rows);
-    const sharedL2 = options.l2?.[0] ?? chooseL2({ design: sharedDesign, y: data.outcome, rows: all, binary, grid });
+    const sharedL2 = chooseL2({ design: sharedDesign, y: data.outcome, rows: all, binary, grid });
     const armRows = options.arms.map((_, k) => all.filter((i) => data.treatment[i] === k));
     const offsetOf = (model: LinearModel) => Float64Array.from({ length: n }, (_, i) => linearPredictor(model, sharedDesign, i));
     const full = fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: all });
     const fullOffset = offsetOf(full);
     const deviationGrid = grid.map((g) => Math.max(g, sharedL2) * interactionPenalty);
-    const deviationL2 = armRows.map(
-      (r, k) => options.l2?.[k + 1] ?? chooseL2({ design: encoded, y: data.outcome, rows: r, binary, grid: deviationGrid, offset: fullOffset }),
-    );
+    const deviationL2 = armRows.map((r) => chooseL2({ design: encoded, y: data.outcome, rows: r, binary, grid: deviationGrid, offset: fullOffset }));
     l2 = [sharedL2, ...deviationL2];
     members = samples.map((sample) => {
       const model = M === 1 ? full : fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: sample });
