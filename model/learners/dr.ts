@@ -13,6 +13,7 @@ import {
   type LinearLearnerOptions,
   LinearLearnerStateSchema,
   LinearModelSchema,
+  linearGradient,
   linearLearner,
   linearMemberValues,
   linearPropensity,
@@ -181,7 +182,19 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
         }
         return values;
       };
-      const smooth = numericIntegratedGradients({ expected: controlOnly, encoder, arms: state.arms, control: state.control, x, n, ...steps });
+      // Its exact input gradient: every arm's is the control arm's, the first stage's members weighted by how many DR members use each.
+      const baseMembers = state.base.members.length;
+      const uses = state.base.members.map((_, b) => Math.ceil((members - b) / baseMembers) / members);
+      const controlGradient = (points: Float32Array, m: number) => {
+        const D = encoder.width;
+        const gradient = linearGradient(state.base, points, m, uses);
+        for (let i = 0; i < m; i++) {
+          const control = gradient.slice((i * K + c) * D, (i * K + c + 1) * D);
+          for (let k = 0; k < K; k++) gradient.set(control, (i * K + k) * D);
+        }
+        return gradient;
+      };
+      const smooth = numericIntegratedGradients({ expected: controlOnly, gradient: controlGradient, encoder, arms: state.arms, control: state.control, x, n, ...steps });
       const atBase = expected(Float32Array.from(encoder.baseline), 1);
       return smooth.map((attribution, i) => {
         const jumps = treeGroupJumps(state, encoder, x.subarray(i * encoder.width, (i + 1) * encoder.width));
@@ -210,18 +223,22 @@ function treeGroupJumps(state: DrLearnerState, encoder: Encoder, client: ArrayLi
   const base = encoder.baseline;
   const out: Record<string, number>[] = Array.from({ length: K }, () => ({}));
   const arms = state.arms.flatMap((_, k) => (k === c ? [] : [k]));
+  const groupOf = encoder.columnFeature.map((f) => encoder.features[f]?.group ?? "");
   for (const models of members) {
-    arms.forEach((k, a) => {
+    for (const [a, k] of arms.entries()) {
       const sums = out[k] as Record<string, number>;
       for (const tree of models[a]?.trees ?? []) {
         const column = tree.feature[0] ?? -1;
         if (column < 0) continue;
-        const group = encoder.features[encoder.columnFeature[column] ?? 0]?.group ?? "";
-        const leaf = (v: number) => (v <= (tree.threshold[0] as number) ? (tree.left[0] as number) : (tree.right[0] as number));
-        const jump = (tree.value[leaf(client[column] as number)] as number) - (tree.value[leaf(base[column] as number)] as number);
+        const group = groupOf[column] ?? "";
+        // A stump's leaf: x ≤ threshold goes left.
+        const threshold = tree.threshold[0] as number;
+        const atClient = (client[column] as number) <= threshold ? (tree.left[0] as number) : (tree.right[0] as number);
+        const atBase = (base[column] as number) <= threshold ? (tree.left[0] as number) : (tree.right[0] as number);
+        const jump = (tree.value[atClient] as number) - (tree.value[atBase] as number);
         sums[group] = (sums[group] ?? 0) + jump / members.length;
       }
-    });
+    }
   }
   return out;
 }
