@@ -13,6 +13,7 @@ import {
   type LinearLearnerOptions,
   LinearLearnerStateSchema,
   LinearModelSchema,
+  addBasisSlopes,
   linearGradient,
   linearLearner,
   linearMemberValues,
@@ -163,7 +164,10 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
       }),
     attribute: (x, n, options = {}) => {
       const steps = options.steps ? { steps: options.steps } : {};
-      if (state.kind === "dr") return numericIntegratedGradients({ expected, encoder, arms: state.arms, control: state.control, x, n, ...steps });
+      if (state.kind === "dr") {
+        const gradient = (points: Float32Array, m: number) => drRidgeGradient(state, points, m);
+        return numericIntegratedGradients({ expected, gradient, encoder, arms: state.arms, control: state.control, x, n, ...steps });
+      }
       // Trees are step functions, which a path of finite differences mostly misses: the smooth
       // first stage (the control arm's expectation, the same for every arm) by integrated
       // gradients, the stumps' gains exactly (additive over columns: each tree's jump belongs to its column's group).
@@ -209,6 +213,43 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
       });
     },
   };
+}
+
+/**
+ * Input gradient of the members' mean expected outcome for the ridge second stage (n × K × D): per
+ * member, the first stage's control arm (its member cycled to, as in drMemberValues) plus, for the
+ * other arms, the gain regression on the spline basis; nothing where a binary chance is clipped at
+ * 0 or 1. Exact, as the linear learners' gradients are.
+ */
+export function drRidgeGradient(state: DrLearnerState, x: ArrayLike<number>, n: number): Float64Array {
+  const K = state.arms.length;
+  const c = state.arms.indexOf(state.control);
+  const D = state.base.basis.width;
+  const M = state.members.length;
+  const baseCount = state.base.members.length;
+  const binary = state.outcomeType === "binary";
+  const values = drMemberValues(state, x, n);
+  // The control arm's gradient under each first-stage member alone.
+  const controls = state.base.members.map((_, b) => linearGradient(state.base, x, n, state.base.members.map((_, j) => (j === b ? 1 : 0))));
+  const out = new Float64Array(n * K * D);
+  for (let m = 0; m < M; m++) {
+    const own = values[m] as Float64Array;
+    const control = controls[m % baseCount] as Float64Array;
+    const models = state.members[m] as LinearModel[];
+    for (let i = 0; i < n; i++) {
+      const from = (i * K + c) * D;
+      let a = 0;
+      for (let k = 0; k < K; k++) {
+        const model = k === c ? null : (models[a++] as LinearModel);
+        const v = own[i * K + k] as number;
+        if (k !== c && binary && (v <= 0 || v >= 1)) continue;
+        const o = (i * K + k) * D;
+        for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + (control[from + j] as number) / M;
+        if (model) addBasisSlopes(state.basis, model.weights, 1 / M, x, i, out, o);
+      }
+    }
+  }
+  return out;
 }
 
 /**

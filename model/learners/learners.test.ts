@@ -4,7 +4,7 @@ import { createRandom } from "../random.js";
 import { encodeRows } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
-import { DrLearnerStateSchema, drLearner, fitDrLearner } from "./dr.js";
+import { DrLearnerStateSchema, drLearner, drMemberValues, drRidgeGradient, fitDrLearner } from "./dr.js";
 import { meanOfMembers } from "./learner.js";
 import { fitLinearLearner, linearGradient, linearLearner, linearMemberValues } from "./linear.js";
 import { fitLearnerState } from "./fit.js";
@@ -128,6 +128,31 @@ describe("linear and DR learners", () => {
         }
       }
     }
+  });
+
+  it("dr: the input gradient equals central differences of the expected outcomes", () => {
+    const state = fitDrLearner(data, { ...common, kind: "dr", members: 3 });
+    const K = common.arms.length;
+    const D = encoder.width;
+    const gradient = drRidgeGradient(state, x, probe.length);
+    const h = 1e-5;
+    let nonZero = 0;
+    for (let i = 0; i < probe.length; i++) {
+      for (let j = 0; j < D; j++) {
+        const moved = (by: number) => {
+          const row = Float64Array.from(x.subarray(i * D, (i + 1) * D));
+          row[j] = (row[j] ?? 0) + by;
+          return meanOfMembers(drMemberValues(state, row, 1));
+        };
+        const [up, down] = [moved(h), moved(-h)];
+        for (let k = 0; k < K; k++) {
+          const g = gradient[(i * K + k) * D + j] ?? 0;
+          if (Math.abs(g) > 1e-6) nonZero++;
+          expect(g).toBeCloseTo(((up[k] ?? 0) - (down[k] ?? 0)) / (2 * h), 5);
+        }
+      }
+    }
+    expect(nonZero).toBeGreaterThan(0);
   });
 
   it("dr-trees: the stumps find the threshold, and the attributions add up exactly", () => {

@@ -241,18 +241,8 @@ export function linearGradient(
   const B = basisWidth(state.basis);
   const M = state.members.length;
   const expanded = expandBasis(state.basis, x, n);
-  const splines = state.basis.splines;
   const out = new Float64Array(n * K * D);
-  // Adds slope × (each column's weight plus its active hinges' weights) of one model to out[o…o+D).
-  const addSlopes = (weights: readonly number[], slope: number, i: number, o: number) => {
-    for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + slope * (weights[j] as number);
-    let h = D;
-    for (let s = 0; s < splines.length; s++) {
-      const { column, knots } = splines[s] as Basis["splines"][number];
-      const v = x[i * D + column] as number;
-      for (let t = 0; t < knots.length; t++, h++) if (v > (knots[t] as number)) out[o + column] = (out[o + column] as number) + slope * (weights[h] as number);
-    }
-  };
+  const addSlopes = (weights: readonly number[], slope: number, i: number, o: number) => addBasisSlopes(state.basis, weights, slope, x, i, out, o);
   // Loops with plain indices and the linear predictor written out: this runs for every path point
   // of every explanation, and a shared helper called from here boxes its result.
   for (let m = 0; m < M; m++) {
@@ -288,6 +278,20 @@ export function linearGradient(
     }
   }
   return out;
+}
+
+/**
+ * Adds slope × the input gradient of one linear model on the spline basis at row i of x to out[o…o+D):
+ * each column's own weight plus the weights of the hinges whose knot its value lies beyond.
+ */
+export function addBasisSlopes(basis: Basis, weights: readonly number[], slope: number, x: ArrayLike<number>, i: number, out: Float64Array, o: number): void {
+  const D = basis.width;
+  for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + slope * (weights[j] as number);
+  let h = D;
+  for (const { column, knots } of basis.splines) {
+    const v = x[i * D + column] as number;
+    for (let t = 0; t < knots.length; t++, h++) if (v > (knots[t] as number)) out[o + column] = (out[o + column] as number) + slope * (weights[h] as number);
+  }
 }
 
 /** The link's slope at z: σ(z)(1 − σ(z)) for a binary outcome, 1 for a continuous one. */
