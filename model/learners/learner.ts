@@ -95,18 +95,15 @@ export function summariseMembers(options: {
 /**
  * Integrated gradients for a learner given as a plain function of encoded rows (the linear and DR
  * learners): the straight path from the mean training client to the client, `steps` midpoints,
- * and at each the directional derivative along each feature group's part of the path. With
- * `gradient` (the learner's exact input gradient) that is the gradient times the path's step, summed
- * over the group's columns: one gradient per midpoint. Without it, a forward difference from the
- * midpoint (exact for a model linear in the columns, and for the linear learners' hinge bases and
- * their link up to O(h)): one evaluation per group and one for the point itself, the point shared
- * by every group. The group attributions sum to expected − expected at the baseline, as the
- * network's do.
+ * and at each the directional derivative along each feature group's part of the path: the
+ * learner's exact input gradient times the path's step, summed over the group's columns (one
+ * gradient per midpoint). The group attributions sum to expected − expected at the baseline, up to
+ * the midpoint rule's error, as the network's do.
  */
 export function numericIntegratedGradients(options: {
   expected: (x: Float32Array, n: number) => Float64Array;
   /** Input gradient of every arm's expected outcome at m rows (m × K × D, row-major). */
-  gradient?: (x: Float32Array, m: number) => Float64Array;
+  gradient: (x: Float32Array, m: number) => Float64Array;
   encoder: Encoder;
   arms: string[];
   control: string;
@@ -127,7 +124,7 @@ export function numericIntegratedGradients(options: {
   const baselineExpected = Object.fromEntries(arms.map((arm, k) => [arm, atBase[k] ?? 0]));
   const path = { x: options.x, n, base, steps, groupOfColumn, G, K };
   // Per client, arm and group: the attribution (n × K × G).
-  const sums = options.gradient ? pathGradients(path, options.gradient) : forwardDifferences(path, options.expected);
+  const sums = pathGradients(path, options.gradient);
   return Array.from({ length: n }, (_, i) => {
     const chance: Attribution["chance"] = {};
     const gain: Attribution["gain"] = {};
@@ -171,43 +168,6 @@ function pathGradients(path: PathSetup, gradient: (x: Float32Array, m: number) =
           const g = groupOfColumn[j] as number;
           sums[out + g] = (sums[out + g] as number) + ((grad[o + j] as number) * ((x[i * D + j] as number) - (base[j] as number))) / steps;
         }
-      }
-    }
-  }
-  return sums;
-}
-
-/** The same by forward differences from each midpoint along each group's part of the path (n × K × G). */
-function forwardDifferences(path: PathSetup, expected: (x: Float32Array, n: number) => Float64Array): Float64Array {
-  const { x, n, base, steps, groupOfColumn, G, K } = path;
-  const D = base.length;
-  const h = 1e-3;
-  // Per client and step: the path point, then the point moved along each group's part of the path.
-  const points = new Float32Array(n * steps * (G + 1) * D);
-  for (let i = 0; i < n; i++) {
-    for (let s = 0; s < steps; s++) {
-      const alpha = (s + 0.5) / steps;
-      for (let g = -1; g < G; g++) {
-        const p = ((i * steps + s) * (G + 1) + g + 1) * D;
-        for (let j = 0; j < D; j++) {
-          const b = base[j] ?? 0;
-          const delta = (x[i * D + j] ?? 0) - b;
-          points[p + j] = b + (alpha + (groupOfColumn[j] === g ? h : 0)) * delta;
-        }
-      }
-    }
-  }
-  const values = expected(points, n * steps * (G + 1));
-  const sums = new Float64Array(n * K * G);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < K; k++) {
-      for (let g = 0; g < G; g++) {
-        let sum = 0;
-        for (let s = 0; s < steps; s++) {
-          const p = (i * steps + s) * (G + 1);
-          sum += ((values[(p + g + 1) * K + k] ?? 0) - (values[p * K + k] ?? 0)) / h;
-        }
-        sums[(i * K + k) * G + g] = sum / steps;
       }
     }
   }
