@@ -109,32 +109,10 @@ describe("linear and DR learners", () => {
     expect(other?.gain.course?.months).toBeLessThan(-0.02);
   });
 
-  it.each(["t-linear", "s-linear"] as const)("%s: the input gradient equals central differences of the expected outcomes", (kind) => {
-    const state = fitLinearLearner(data, { ...common, kind, members: 2 });
+  /** Every entry of an input gradient (probe rows × K × D) against central differences of the expected outcomes. */
+  const expectCentralDifferences = (gradient: Float64Array, expected: (row: Float64Array) => Float64Array) => {
     const K = common.arms.length;
     const D = encoder.width;
-    const gradient = linearGradient(state, x, probe.length);
-    const h = 1e-5;
-    for (let i = 0; i < probe.length; i++) {
-      for (let j = 0; j < D; j++) {
-        const moved = (by: number) => {
-          const row = Float64Array.from(x.subarray(i * D, (i + 1) * D));
-          row[j] = (row[j] ?? 0) + by;
-          return meanOfMembers(linearMemberValues(state, row, 1));
-        };
-        const [up, down] = [moved(h), moved(-h)];
-        for (let k = 0; k < K; k++) {
-          expect(gradient[(i * K + k) * D + j]).toBeCloseTo(((up[k] ?? 0) - (down[k] ?? 0)) / (2 * h), 5);
-        }
-      }
-    }
-  });
-
-  it("dr: the input gradient equals central differences of the expected outcomes", () => {
-    const state = fitDrLearner(data, { ...common, kind: "dr", members: 3 });
-    const K = common.arms.length;
-    const D = encoder.width;
-    const gradient = drRidgeGradient(state, x, probe.length);
     const h = 1e-5;
     let nonZero = 0;
     for (let i = 0; i < probe.length; i++) {
@@ -142,7 +120,7 @@ describe("linear and DR learners", () => {
         const moved = (by: number) => {
           const row = Float64Array.from(x.subarray(i * D, (i + 1) * D));
           row[j] = (row[j] ?? 0) + by;
-          return meanOfMembers(drMemberValues(state, row, 1));
+          return expected(row);
         };
         const [up, down] = [moved(h), moved(-h)];
         for (let k = 0; k < K; k++) {
@@ -153,6 +131,16 @@ describe("linear and DR learners", () => {
       }
     }
     expect(nonZero).toBeGreaterThan(0);
+  };
+
+  it.each(["t-linear", "s-linear"] as const)("%s: the input gradient equals central differences of the expected outcomes", (kind) => {
+    const state = fitLinearLearner(data, { ...common, kind, members: 2 });
+    expectCentralDifferences(linearGradient(state, x, probe.length), (row) => meanOfMembers(linearMemberValues(state, row, 1)));
+  });
+
+  it("dr: the input gradient equals central differences of the expected outcomes", () => {
+    const state = fitDrLearner(data, { ...common, kind: "dr", members: 3 });
+    expectCentralDifferences(drRidgeGradient(state, x, probe.length), (row) => meanOfMembers(drMemberValues(state, row, 1)));
   });
 
   it("dr-trees: the stumps find the threshold, and the attributions add up exactly", () => {
