@@ -124,9 +124,8 @@ export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: n
   const width = state.base.basis.width;
   const gainOf = (m: number, a: number, i: number): number =>
     design ? linearPredictor(state.members[m]?.[a] as LinearModel, design, i) : boostedScore(state.trees?.[m]?.[a] as BoostedTrees, x, width, i);
-  const memberCount = design ? state.members.length : (state.trees?.length ?? 0);
-  return Array.from({ length: memberCount }, (_, m) => {
-    const base = baseMembers[m % baseMembers.length] ?? new Float64Array(n * K);
+  return Array.from({ length: drMemberCount(state) }, (_, m) => {
+    const base = baseMembers[firstStageMember(state, m)] ?? new Float64Array(n * K);
     const out = new Float64Array(n * K);
     for (let i = 0; i < n; i++) {
       const control = base[i * K + c] ?? 0;
@@ -143,6 +142,23 @@ export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: n
     }
     return out;
   });
+}
+
+/** How many second-stage members the learner holds. */
+const drMemberCount = (state: DrLearnerState): number => (state.kind === "dr" ? state.members.length : (state.trees?.length ?? 0));
+
+/** The first stage's member that DR member m builds on: they cycle through the first stage's. */
+const firstStageMember = (state: DrLearnerState, m: number): number => m % state.base.members.length;
+
+/** Per first-stage member, the share of the DR members built on it. */
+function firstStageShares(state: DrLearnerState): number[] {
+  const members = drMemberCount(state);
+  const shares = state.base.members.map(() => 0);
+  for (let m = 0; m < members; m++) {
+    const b = firstStageMember(state, m);
+    shares[b] = (shares[b] ?? 0) + 1 / members;
+  }
+  return shares;
 }
 
 export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
@@ -168,30 +184,27 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
         const gradient = (points: Float32Array, m: number) => drRidgeGradient(state, points, m);
         return numericIntegratedGradients({ expected, gradient, encoder, arms: state.arms, control: state.control, x, n, ...steps });
       }
-      // Trees are step functions, which a path of finite differences mostly misses: the smooth
+      // Trees are step functions, whose gradient is zero almost everywhere on the path: the smooth
       // first stage (the control arm's expectation, the same for every arm) by integrated
       // gradients, the stumps' gains exactly (additive over columns: each tree's jump belongs to its column's group).
       const c = state.arms.indexOf(state.control);
-      // The control arm's expectation alone (the first stage's members as the DR members cycle through them), without the trees.
-      const members = state.trees?.length ?? 1;
+      // The control arm's expectation alone (the first stage's members weighted as the DR members
+      // build on them), without the trees, for every arm; and its exact input gradient.
+      const shares = firstStageShares(state);
       const controlOnly = (points: Float32Array, m: number) => {
         const base = linearMemberValues(state.base, points, m);
         const values = new Float64Array(m * K);
-        for (let member = 0; member < members; member++) {
-          const own = base[member % base.length] as Float64Array;
+        base.forEach((own, b) => {
           for (let i = 0; i < m; i++) {
-            const v = (own[i * K + c] ?? 0) / members;
+            const v = (own[i * K + c] ?? 0) * (shares[b] ?? 0);
             for (let k = 0; k < K; k++) values[i * K + k] = (values[i * K + k] ?? 0) + v;
           }
-        }
+        });
         return values;
       };
-      // Its exact input gradient: every arm's is the control arm's, the first stage's members weighted by how many DR members use each.
-      const baseMembers = state.base.members.length;
-      const uses = state.base.members.map((_, b) => Math.ceil((members - b) / baseMembers) / members);
       const controlGradient = (points: Float32Array, m: number) => {
         const D = encoder.width;
-        const gradient = linearGradient(state.base, points, m, uses);
+        const gradient = linearGradient(state.base, points, m, shares);
         for (let i = 0; i < m; i++) {
           const control = gradient.slice((i * K + c) * D, (i * K + c + 1) * D);
           for (let k = 0; k < K; k++) gradient.set(control, (i * K + k) * D);
@@ -226,7 +239,6 @@ export function drRidgeGradient(state: DrLearnerState, x: ArrayLike<number>, n: 
   const c = state.arms.indexOf(state.control);
   const D = state.base.basis.width;
   const M = state.members.length;
-  const baseCount = state.base.members.length;
   const binary = state.outcomeType === "binary";
   const values = drMemberValues(state, x, n);
   // The control arm's gradient under each first-stage member alone.
@@ -234,7 +246,7 @@ export function drRidgeGradient(state: DrLearnerState, x: ArrayLike<number>, n: 
   const out = new Float64Array(n * K * D);
   for (let m = 0; m < M; m++) {
     const own = values[m] as Float64Array;
-    const control = controls[m % baseCount] as Float64Array;
+    const control = controls[firstStageMember(state, m)] as Float64Array;
     const models = state.members[m] as LinearModel[];
     for (let i = 0; i < n; i++) {
       const from = (i * K + c) * D;
