@@ -6,7 +6,8 @@ import { getLoadedModelVersion } from "./registry/predictor.server";
  * Readiness for a load balancer. Ready means: the database answers. An instance without an active
  * model is still ready (200, `model: null`): a fresh production installation has no model until one is
  * imported, and its login and administration pages must stay reachable. 503 only when the database
- * does not answer (within `timeoutMs`), or, in the HTTP server, while the process shuts down.
+ * does not answer (within `timeoutMs`, 5 s by default: a load balancer's usual timeout, and room for a
+ * first connection on a busy machine), or, in the HTTP server, while the process shuts down.
  * One small query (the active model's row) per `ttlMs` at most, shared by concurrent checks.
  * Nothing personal: versions and statuses only.
  */
@@ -26,7 +27,7 @@ export function createHealthCheck(options: {
   now?: () => number;
 }) {
   const ttlMs = options.ttlMs ?? 1000;
-  const timeoutMs = options.timeoutMs ?? 2000;
+  const timeoutMs = options.timeoutMs ?? 5000;
   const now = options.now ?? Date.now;
   let cached: { at: number; probe: Promise<Probe> } | undefined;
 

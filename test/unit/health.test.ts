@@ -14,6 +14,7 @@ beforeAll(async () => {
   route = await import("~/routes/health");
   health = await import("~/utils/health.server");
   dbModule = await import("~/utils/db.server");
+  await dbModule.getDb().$connect(); // the first connection is not what these tests time
 });
 
 describe("GET /health", () => {

@@ -36,6 +36,13 @@ afterAll(async () => {
 
 const ask = () => predictor.recommendForClient(clientFrom(fixture.tiny));
 
+/** The tensor count once disposal (which waits for the old bundle's promise) has run: polled, for a busy machine. */
+async function settledTensors(expected: number): Promise<number> {
+  const until = Date.now() + 10_000;
+  while (tf.memory().numTensors !== expected && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  return tf.memory().numTensors;
+}
+
 describe("served model lifecycle", () => {
   it("frees the previous bundle after a change of model, and does not grow over many changes", async () => {
     const before = tf.memory().numTensors;
@@ -46,15 +53,13 @@ describe("served model lifecycle", () => {
 
     expect(await versions.promoteModelVersion({ id: "life-b" })).toMatchObject({ ok: true });
     expect((await ask())?.arms.length).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 20)); // disposal waits for the old bundle's promise
-    expect(tf.memory().numTensors - before).toBe(oneBundle);
+    expect((await settledTensors(before + oneBundle)) - before).toBe(oneBundle);
 
     for (let i = 0; i < 6; i++) {
       expect(await versions.rollbackModelVersion()).toMatchObject({ ok: true });
       expect((await ask())?.arms.length).toBeGreaterThan(0);
     }
-    await new Promise((r) => setTimeout(r, 20));
-    expect(tf.memory().numTensors - before).toBe(oneBundle);
+    expect((await settledTensors(before + oneBundle)) - before).toBe(oneBundle);
   });
 
   it("finishes requests that were in flight when the model changed", async () => {
@@ -66,7 +71,6 @@ describe("served model lifecycle", () => {
     expect(await change).toMatchObject({ ok: true });
     for (const r of results) expect(r?.arms.length).toBeGreaterThan(0);
     expect((await ask())?.arms.length).toBeGreaterThan(0);
-    await new Promise((r) => setTimeout(r, 20));
-    expect(tf.memory().numTensors).toBe(before);
+    expect(await settledTensors(before)).toBe(before);
   });
 });

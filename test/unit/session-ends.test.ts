@@ -37,7 +37,7 @@ describe("the training event stream", () => {
       (async () => {
         for (;;) if ((await reader.read()).done) return true;
       })(),
-      new Promise<false>((resolve) => setTimeout(() => resolve(false), 5000)),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 15_000)),
     ]);
     controller.abort();
     expect(ended).toBe(true);
