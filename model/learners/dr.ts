@@ -45,7 +45,11 @@ export const DrLearnerStateSchema = z
     l2: z.array(z.number().min(0)),
     /** Member → per non-control arm (schema order) the gain regression (kind "dr"). */
     members: z.array(z.array(LinearModelSchema)),
-    /** Member → per non-control arm the gain's boosted trees (kind "dr-trees"). */
+    /**
+     * Member → per non-control arm the gain's boosted trees (kind "dr-trees"). Member 0 is the fit on
+     * all rows, with the number of trees cross-validation chose: the estimate. The others refit that
+     * many trees on bootstrap samples: their spread is the interval.
+     */
     trees: z.array(z.array(BoostedTreesSchema)).optional(),
   })
   .refine((s) => (s.kind === "dr" ? s.members.length > 0 : (s.trees?.length ?? 0) > 0), { message: "a DR learner needs its second-stage members" });
@@ -96,7 +100,10 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
     const binned = binData(data.x, n, data.inputs, list);
     const effectTargets = effectArms.map((k) => targets[k] ?? new Float64Array(0));
     const first = fitStumpsCv(binned, effectTargets, list, options.stumps);
-    // Further members: the same number of trees per arm on bootstrap samples (their spread is the interval).
+    // Further members: the same number of trees per arm on bootstrap samples, for the interval only.
+    // They are not averaged into the estimate: with the count chosen for all rows, a bootstrap
+    // sample (about 63 % distinct rows) is overfitted, and their mean had a higher √PEHE than the
+    // fit on all rows on every generated table tried (README, "Causal quality on the generator").
     const counts = first.map((model) => model.trees.length);
     const trees = Array.from({ length: M }, (_, m) =>
       m === 0 ? first : fitStumps(binned, effectTargets, bootstrap(), counts, options.stumps),
@@ -144,6 +151,39 @@ export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: n
   });
 }
 
+/**
+ * The learner's estimate (n × K): for "dr", the members' mean; for "dr-trees", the first stage's
+ * control arm (its members weighted as the DR members build on them) plus the gains of the trees
+ * fitted on all rows (member 0), which is what the validation scored.
+ */
+export function drPointValues(state: DrLearnerState, x: ArrayLike<number>, n: number): Float64Array {
+  if (state.kind === "dr") return meanOfMembers(drMemberValues(state, x, n));
+  const K = state.arms.length;
+  const c = state.arms.indexOf(state.control);
+  const binary = state.outcomeType === "binary";
+  const shares = firstStageShares(state);
+  const baseMembers = linearMemberValues(state.base, x, n);
+  const models = state.trees?.[0] ?? [];
+  const width = state.base.basis.width;
+  const out = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) {
+    let control = 0;
+    baseMembers.forEach((own, b) => {
+      control += (own[i * K + c] ?? 0) * (shares[b] ?? 0);
+    });
+    let a = 0;
+    for (let k = 0; k < K; k++) {
+      if (k === c) {
+        out[i * K + k] = control;
+        continue;
+      }
+      const value = control + boostedScore(models[a++] as BoostedTrees, x, width, i);
+      out[i * K + k] = binary ? Math.min(1, Math.max(0, value)) : value;
+    }
+  }
+  return out;
+}
+
 /** How many second-stage members the learner holds. */
 const drMemberCount = (state: DrLearnerState): number => (state.kind === "dr" ? state.members.length : (state.trees?.length ?? 0));
 
@@ -163,7 +203,7 @@ function firstStageShares(state: DrLearnerState): number[] {
 
 export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
   const K = state.arms.length;
-  const expected = (x: Float32Array, n: number) => meanOfMembers(drMemberValues(state, x, n));
+  const expected = (x: Float32Array, n: number) => drPointValues(state, x, n);
   return {
     kind: state.kind,
     arms: state.arms,
@@ -172,6 +212,7 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
     predict: (x, n) =>
       summariseMembers({
         members: drMemberValues(state, x, n),
+        ...(state.kind === "dr-trees" ? { centre: drPointValues(state, x, n) } : {}),
         propensity: linearPropensity(state.base.propensity, x, n, encoder.width, K),
         n,
         arms: state.arms,
@@ -265,14 +306,15 @@ export function drRidgeGradient(state: DrLearnerState, x: ArrayLike<number>, n: 
 }
 
 /**
- * Per arm (schema order; the control arm empty) and feature group, the change of the trees' gain
- * from the baseline client to this client, averaged over members: Σ over trees on the group's
- * columns of value(client) − value(baseline). Exact for stumps, whose gain is a sum over columns.
+ * Per arm (schema order; the control arm empty) and feature group, the change of the estimate's
+ * trees' gain (member 0, see drPointValues) from the baseline client to this client: Σ over trees
+ * on the group's columns of value(client) − value(baseline). Exact for stumps, whose gain is a sum
+ * over columns.
  */
 function treeGroupJumps(state: DrLearnerState, encoder: Encoder, client: ArrayLike<number>): Record<string, number>[] {
   const K = state.arms.length;
   const c = state.arms.indexOf(state.control);
-  const members = state.trees ?? [];
+  const members = (state.trees ?? []).slice(0, 1);
   const base = encoder.baseline;
   const out: Record<string, number>[] = Array.from({ length: K }, () => ({}));
   const arms = state.arms.flatMap((_, k) => (k === c ? [] : [k]));

@@ -36,9 +36,12 @@ export type TrainingData = {
 /**
  * Summarises per-member expected outcomes (each n × K, row-major) into the ensemble prediction:
  * mean, 80% interval from the members' spread (Student's t, as the network's), gain over control.
+ * With `centre` (n × K), the estimate is that instead of the members' mean, and the interval is the
+ * members' spread around it.
  */
 export function summariseMembers(options: {
   members: readonly Float64Array[];
+  centre?: Float64Array;
   propensity: Float64Array;
   n: number;
   arms: string[];
@@ -81,12 +84,15 @@ export function summariseMembers(options: {
       }
       const sd = M > 1 ? Math.sqrt(ss / (M - 1)) : 0;
       const gsd = M > 1 ? Math.sqrt(gss / (M - 1)) : 0;
-      out.mean[o] = mean;
-      out.gain[o] = gain;
-      out.lower[o] = Math.max(lo, mean - half * sd);
-      out.upper[o] = Math.min(hi, mean + half * sd);
-      out.gainLower[o] = Math.max(-hi, gain - half * gsd);
-      out.gainUpper[o] = Math.min(hi, gain + half * gsd);
+      const centre = options.centre;
+      const value = centre ? (centre[o] ?? 0) : mean;
+      const valueGain = centre ? (centre[o] ?? 0) - (centre[i * K + c] ?? 0) : gain;
+      out.mean[o] = value;
+      out.gain[o] = valueGain;
+      out.lower[o] = Math.max(lo, value - half * sd);
+      out.upper[o] = Math.min(hi, value + half * sd);
+      out.gainLower[o] = Math.max(-hi, valueGain - half * gsd);
+      out.gainUpper[o] = Math.min(hi, valueGain + half * gsd);
     }
   }
   return out;

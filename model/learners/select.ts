@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { Encoder } from "../table/encoder.js";
 import { assignFolds, crossFitNuisance, gatherRows, type Nuisance, pseudoOutcomes, splitFold } from "./cross-fit.js";
-import { drMemberValues, fitDrLearner } from "./dr.js";
+import { drPointValues, fitDrLearner } from "./dr.js";
 import { LEARNER_KINDS, type LearnerKind, meanOfMembers, type TrainingData } from "./learner.js";
 import { fitLinearLearner, linearMemberValues } from "./linear.js";
 import { stackWeights } from "./stack.js";
@@ -118,7 +118,7 @@ export function fitHeldOut(
   const x = gatherRows(options.data.x, options.data.inputs, held);
   if (kind === "dr" || kind === "dr-trees") {
     const state = fitDrLearner(options.data, { ...common, kind, propensity: false });
-    return meanOfMembers(drMemberValues(state, x, held.length));
+    return drPointValues(state, x, held.length);
   }
   const state = fitLinearLearner(options.data, { ...common, kind });
   return meanOfMembers(linearMemberValues(state, x, held.length));
