@@ -122,11 +122,10 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
   return { ...common, l2, members };
 }
 
-export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: number): Float64Array[] {
+export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: number, baseMembers = linearMemberValues(state.base, x, n)): Float64Array[] {
   const K = state.arms.length;
   const c = state.arms.indexOf(state.control);
   const binary = state.outcomeType === "binary";
-  const baseMembers = linearMemberValues(state.base, x, n);
   const design = state.kind === "dr" ? { x: expandBasis(state.basis, x, n), width: basisWidth(state.basis) } : null;
   const width = state.base.basis.width;
   const gainOf = (m: number, a: number, i: number): number =>
@@ -156,13 +155,12 @@ export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: n
  * control arm (its members weighted as the DR members build on them) plus the gains of the trees
  * fitted on all rows (member 0), which is what the validation scored.
  */
-export function drPointValues(state: DrLearnerState, x: ArrayLike<number>, n: number): Float64Array {
-  if (state.kind === "dr") return meanOfMembers(drMemberValues(state, x, n));
+export function drPointValues(state: DrLearnerState, x: ArrayLike<number>, n: number, baseMembers = linearMemberValues(state.base, x, n)): Float64Array {
+  if (state.kind === "dr") return meanOfMembers(drMemberValues(state, x, n, baseMembers));
   const K = state.arms.length;
   const c = state.arms.indexOf(state.control);
   const binary = state.outcomeType === "binary";
   const shares = firstStageShares(state);
-  const baseMembers = linearMemberValues(state.base, x, n);
   const models = state.trees?.[0] ?? [];
   const width = state.base.basis.width;
   const out = new Float64Array(n * K);
@@ -209,16 +207,18 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
     arms: state.arms,
     control: state.control,
     outcomeType: state.outcomeType,
-    predict: (x, n) =>
-      summariseMembers({
-        members: drMemberValues(state, x, n),
-        ...(state.kind === "dr-trees" ? { centre: drPointValues(state, x, n) } : {}),
+    predict: (x, n) => {
+      const baseMembers = linearMemberValues(state.base, x, n);
+      return summariseMembers({
+        members: drMemberValues(state, x, n, baseMembers),
+        ...(state.kind === "dr-trees" ? { centre: drPointValues(state, x, n, baseMembers) } : {}),
         propensity: linearPropensity(state.base.propensity, x, n, encoder.width, K),
         n,
         arms: state.arms,
         control: state.control,
         binary: state.outcomeType === "binary",
-      }),
+      });
+    },
     attribute: (x, n, options = {}) => {
       const steps = options.steps ? { steps: options.steps } : {};
       if (state.kind === "dr") {
