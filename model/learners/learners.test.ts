@@ -5,10 +5,10 @@ import { encodeRows } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
 import { DrLearnerStateSchema, drLearner, drMemberValues, drRidgeGradient, fitDrLearner } from "./dr.js";
-import { meanOfMembers } from "./learner.js";
+import { meanOfMembers, type TrainingData } from "./learner.js";
 import { fitLinearLearner, linearGradient, linearLearner, linearMemberValues } from "./linear.js";
 import { fitLearnerState } from "./fit.js";
-import { fitHeldOut, scorePredictions, selectLearner } from "./select.js";
+import { fitHeldOut, scorePredictions, selectLearner, SWITCH_MIN_ROWS } from "./select.js";
 import { type StackLearnerState, stackLearner, stackWeights } from "./stack.js";
 
 const schemaOf = (type: "binary" | "continuous"): TableSchema => ({
@@ -309,22 +309,29 @@ describe("the stacked learner", () => {
 });
 
 describe("keeping the network unless another learner is clearly better", () => {
-  // Strong effects on 1 500 rows: a learner without gains is then clearly worse (on 900 rows of the weaker toy it is not).
-  const { data, common } = setup("binary", toyRows(1500, { seed: 3, effect: 2 }));
+  // Strong effects on 2 400 rows: a learner without gains is then clearly worse (on 900 rows of the weaker toy it is not).
+  const { data, common } = setup("binary", toyRows(2400, { seed: 3, effect: 2 }));
   const K = common.arms.length;
   // A stand-in for the network: the t-linear fit with its gains scaled (1 = the same fit, 0 = no gains at all).
-  const network = (scale: number) => async (fit: Int32Array, held: Int32Array) => {
+  const network = (data: TrainingData, scale: number) => async (fit: Int32Array, held: Int32Array) => {
     const values = fitHeldOut({ data, ...common }, "t-linear", fit, held);
     for (let i = 0; i < held.length; i++) for (let k = 1; k < K; k++) values[i * K + k] = (values[i * K] ?? 0) + scale * ((values[i * K + k] ?? 0) - (values[i * K] ?? 0));
     return { values, seconds: 0 };
   };
 
   it("keeps it when another learner's loss is lower by less than the noise, and replaces it when clearly worse", async () => {
-    const close = await selectLearner({ data, ...common, candidates: ["network", "t-linear"], folds: 3, stack: false, fitNetwork: network(1.1) });
+    const close = await selectLearner({ data, ...common, candidates: ["network", "t-linear"], folds: 3, stack: false, fitNetwork: network(data, 1.1) });
     expect(close.chosen).toBe("network");
     expect(close.reason).toMatch(/the network is kept/);
-    const flat = await selectLearner({ data, ...common, candidates: ["network", "t-linear"], folds: 3, stack: false, fitNetwork: network(0) });
+    const flat = await selectLearner({ data, ...common, candidates: ["network", "t-linear"], folds: 3, stack: false, fitNetwork: network(data, 0) });
     expect(flat.chosen).toBe("t-linear");
     expect(flat.reason).toMatch(/clearly below the network's/);
+  });
+
+  it(`has no such lead under ${SWITCH_MIN_ROWS} rows: the lowest loss is chosen`, async () => {
+    const small = setup("binary", toyRows(SWITCH_MIN_ROWS - 500, { seed: 3, effect: 2 })).data;
+    const close = await selectLearner({ data: small, ...common, candidates: ["network", "t-linear"], folds: 3, stack: false, fitNetwork: network(small, 1.1) });
+    expect(close.chosen).toBe("t-linear");
+    expect(close.reason).toMatch(/the network is not kept unless its loss is the lowest/);
   });
 });
