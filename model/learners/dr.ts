@@ -6,7 +6,7 @@ import type { Encoder } from "../table/encoder.js";
 import { crossFitNuisance, type Nuisance, pseudoOutcomes } from "./cross-fit.js";
 import { binData, type BoostedTrees, BoostedTreesSchema, boostedScore, fitStumps, fitStumpsCv, type StumpOptions } from "./trees.js";
 import type { Attribution } from "../explain/integrated-gradients.js";
-import { type Learner, meanOfMembers, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
+import { ESTIMATE_MEMBER, estimateWeights, type Learner, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
 import {
   chooseL2,
   fitLinearLearner,
@@ -46,9 +46,9 @@ export const DrLearnerStateSchema = z
     /** Member → per non-control arm (schema order) the gain regression (kind "dr"). */
     members: z.array(z.array(LinearModelSchema)),
     /**
-     * Member → per non-control arm the gain's boosted trees (kind "dr-trees"). Member 0 is the fit on
-     * all rows, with the number of trees cross-validation chose: the estimate. The others refit that
-     * many trees on bootstrap samples: their spread is the interval.
+     * Member → per non-control arm the gain's boosted trees (kind "dr-trees"). As for the ridge
+     * members, member 0 is the fit on all rows (here with the number of trees cross-validation
+     * chose), the estimate; the others refit on bootstrap samples, for the interval.
      */
     trees: z.array(z.array(BoostedTreesSchema)).optional(),
   })
@@ -100,13 +100,12 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
     const binned = binData(data.x, n, data.inputs, list);
     const effectTargets = effectArms.map((k) => targets[k] ?? new Float64Array(0));
     const first = fitStumpsCv(binned, effectTargets, list, options.stumps);
-    // Further members: the same number of trees per arm on bootstrap samples, for the interval only.
-    // They are not averaged into the estimate: with the count chosen for all rows, a bootstrap
-    // sample (about 63 % distinct rows) is overfitted, and their mean had a higher √PEHE than the
-    // fit on all rows on every generated table tried (README, "Causal quality on the generator").
+    // Further members: the same number of trees per arm on bootstrap samples, for the interval only
+    // (with the count chosen for all rows a bootstrap sample, about 63 % distinct rows, is overfitted:
+    // their mean had a higher √PEHE than the fit on all rows on every generated table tried).
     const counts = first.map((model) => model.trees.length);
     const trees = Array.from({ length: M }, (_, m) =>
-      m === 0 ? first : fitStumps(binned, effectTargets, bootstrap(), counts, options.stumps),
+      m === ESTIMATE_MEMBER ? first : fitStumps(binned, effectTargets, bootstrap(), counts, options.stumps),
     );
     return { ...common, l2: [], members: [], trees };
   }
@@ -115,71 +114,46 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
   // Pseudo-outcome differences are noisy: a stronger penalty grid than the outcome models'.
   const grid = [10, 100, 1000, 10000];
   const l2 = effectArms.map((k) => chooseL2({ design, y: targets[k] ?? new Float64Array(0), rows: list, binary: false, grid }));
-  const members = Array.from({ length: M }, () => {
-    const sample = M === 1 ? list : bootstrap();
+  const members = Array.from({ length: M }, (_, m) => {
+    const sample = m === ESTIMATE_MEMBER ? list : bootstrap();
     return effectArms.map((k, a) => fitRidge(design, targets[k] ?? new Float64Array(0), { l2: l2[a] ?? 100, rows: sample }));
   });
   return { ...common, l2, members };
 }
 
 export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: number, baseMembers = linearMemberValues(state.base, x, n)): Float64Array[] {
+  return Array.from({ length: drMemberCount(state) }, (_, m) => drMemberValue(state, x, n, baseMembers, m));
+}
+
+/** DR member m's expected outcomes (n × K): its first-stage member's control arm plus its gains. */
+function drMemberValue(state: DrLearnerState, x: ArrayLike<number>, n: number, baseMembers: readonly Float64Array[], m: number): Float64Array {
   const K = state.arms.length;
   const c = state.arms.indexOf(state.control);
   const binary = state.outcomeType === "binary";
   const design = state.kind === "dr" ? { x: expandBasis(state.basis, x, n), width: basisWidth(state.basis) } : null;
   const width = state.base.basis.width;
-  const gainOf = (m: number, a: number, i: number): number =>
+  const gainOf = (a: number, i: number): number =>
     design ? linearPredictor(state.members[m]?.[a] as LinearModel, design, i) : boostedScore(state.trees?.[m]?.[a] as BoostedTrees, x, width, i);
-  return Array.from({ length: drMemberCount(state) }, (_, m) => {
-    const base = baseMembers[firstStageMember(state, m)] ?? new Float64Array(n * K);
-    const out = new Float64Array(n * K);
-    for (let i = 0; i < n; i++) {
-      const control = base[i * K + c] ?? 0;
-      let a = 0;
-      for (let k = 0; k < K; k++) {
-        if (k === c) {
-          out[i * K + k] = control;
-          continue;
-        }
-        const tau = gainOf(m, a++, i);
-        const value = control + tau;
-        out[i * K + k] = binary ? Math.min(1, Math.max(0, value)) : value;
-      }
-    }
-    return out;
-  });
-}
-
-/**
- * The learner's estimate (n × K): for "dr", the members' mean; for "dr-trees", the first stage's
- * control arm (its members weighted as the DR members build on them) plus the gains of the trees
- * fitted on all rows (member 0), which is what the validation scored.
- */
-export function drPointValues(state: DrLearnerState, x: ArrayLike<number>, n: number, baseMembers = linearMemberValues(state.base, x, n)): Float64Array {
-  if (state.kind === "dr") return meanOfMembers(drMemberValues(state, x, n, baseMembers));
-  const K = state.arms.length;
-  const c = state.arms.indexOf(state.control);
-  const binary = state.outcomeType === "binary";
-  const shares = firstStageShares(state);
-  const models = state.trees?.[0] ?? [];
-  const width = state.base.basis.width;
+  const base = baseMembers[firstStageMember(state, m)] ?? new Float64Array(n * K);
   const out = new Float64Array(n * K);
   for (let i = 0; i < n; i++) {
-    let control = 0;
-    baseMembers.forEach((own, b) => {
-      control += (own[i * K + c] ?? 0) * (shares[b] ?? 0);
-    });
+    const control = base[i * K + c] ?? 0;
     let a = 0;
     for (let k = 0; k < K; k++) {
       if (k === c) {
         out[i * K + k] = control;
         continue;
       }
-      const value = control + boostedScore(models[a++] as BoostedTrees, x, width, i);
+      const value = control + gainOf(a++, i);
       out[i * K + k] = binary ? Math.min(1, Math.max(0, value)) : value;
     }
   }
   return out;
+}
+
+/** The learner's estimate (n × K): member ESTIMATE_MEMBER, the fits on all rows of both stages (learner.ts). */
+export function drPointValues(state: DrLearnerState, x: ArrayLike<number>, n: number, baseMembers = linearMemberValues(state.base, x, n)): Float64Array {
+  return drMemberValue(state, x, n, baseMembers, ESTIMATE_MEMBER);
 }
 
 /** How many second-stage members the learner holds. */
@@ -187,17 +161,6 @@ const drMemberCount = (state: DrLearnerState): number => (state.kind === "dr" ? 
 
 /** The first stage's member that DR member m builds on: they cycle through the first stage's. */
 const firstStageMember = (state: DrLearnerState, m: number): number => m % state.base.members.length;
-
-/** Per first-stage member, the share of the DR members built on it. */
-function firstStageShares(state: DrLearnerState): number[] {
-  const members = drMemberCount(state);
-  const shares = state.base.members.map(() => 0);
-  for (let m = 0; m < members; m++) {
-    const b = firstStageMember(state, m);
-    shares[b] = (shares[b] ?? 0) + 1 / members;
-  }
-  return shares;
-}
 
 export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
   const K = state.arms.length;
@@ -211,7 +174,7 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
       const baseMembers = linearMemberValues(state.base, x, n);
       return summariseMembers({
         members: drMemberValues(state, x, n, baseMembers),
-        ...(state.kind === "dr-trees" ? { centre: drPointValues(state, x, n, baseMembers) } : {}),
+        centre: drPointValues(state, x, n, baseMembers),
         propensity: linearPropensity(state.base.propensity, x, n, encoder.width, K),
         n,
         arms: state.arms,
@@ -229,9 +192,10 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
       // first stage (the control arm's expectation, the same for every arm) by integrated
       // gradients, the stumps' gains exactly (additive over columns: each tree's jump belongs to its column's group).
       const c = state.arms.indexOf(state.control);
-      // The control arm's expectation alone (the first stage's members weighted as the DR members
-      // build on them), without the trees, for every arm; and its exact input gradient.
-      const shares = firstStageShares(state);
+      // The control arm's expectation alone (the estimate's first-stage member), without the trees,
+      // for every arm; and its exact input gradient.
+      // (DR member ESTIMATE_MEMBER builds on the first stage's member of the same index.)
+      const shares = estimateWeights(state.base.members.length);
       const controlOnly = (points: Float32Array, m: number) => {
         const base = linearMemberValues(state.base, points, m);
         const values = new Float64Array(m * K);
@@ -270,36 +234,30 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
 }
 
 /**
- * Input gradient of the members' mean expected outcome for the ridge second stage (n × K × D): per
- * member, the first stage's control arm (its member cycled to, as in drMemberValues) plus, for the
- * other arms, the gain regression on the spline basis; nothing where a binary chance is clipped at
- * 0 or 1. Exact, as the linear learners' gradients are.
+ * Input gradient of the estimate (drPointValues) for the ridge second stage (n × K × D): the first
+ * stage's control arm (its member ESTIMATE_MEMBER) plus, for the other arms, the gain regression on
+ * the spline basis; nothing where a binary chance is clipped at 0 or 1. Exact, as the linear
+ * learners' gradients are.
  */
 export function drRidgeGradient(state: DrLearnerState, x: ArrayLike<number>, n: number): Float64Array {
   const K = state.arms.length;
   const c = state.arms.indexOf(state.control);
   const D = state.base.basis.width;
-  const M = state.members.length;
   const binary = state.outcomeType === "binary";
-  const values = drMemberValues(state, x, n);
-  // The control arm's gradient under each first-stage member alone.
-  const controls = state.base.members.map((_, b) => linearGradient(state.base, x, n, state.base.members.map((_, j) => (j === b ? 1 : 0))));
+  const own = drPointValues(state, x, n);
+  const control = linearGradient(state.base, x, n, estimateWeights(state.base.members.length));
+  const models = state.members[ESTIMATE_MEMBER] as LinearModel[];
   const out = new Float64Array(n * K * D);
-  for (let m = 0; m < M; m++) {
-    const own = values[m] as Float64Array;
-    const control = controls[firstStageMember(state, m)] as Float64Array;
-    const models = state.members[m] as LinearModel[];
-    for (let i = 0; i < n; i++) {
-      const from = (i * K + c) * D;
-      let a = 0;
-      for (let k = 0; k < K; k++) {
-        const model = k === c ? null : (models[a++] as LinearModel);
-        const v = own[i * K + k] as number;
-        if (k !== c && binary && (v <= 0 || v >= 1)) continue;
-        const o = (i * K + k) * D;
-        for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + (control[from + j] as number) / M;
-        if (model) addBasisSlopes(state.basis, model.weights, 1 / M, x, i, out, o);
-      }
+  for (let i = 0; i < n; i++) {
+    const from = (i * K + c) * D;
+    let a = 0;
+    for (let k = 0; k < K; k++) {
+      const model = k === c ? null : (models[a++] as LinearModel);
+      const v = own[i * K + k] as number;
+      if (k !== c && binary && (v <= 0 || v >= 1)) continue;
+      const o = (i * K + k) * D;
+      for (let j = 0; j < D; j++) out[o + j] = control[from + j] as number;
+      if (model) addBasisSlopes(state.basis, model.weights, 1, x, i, out, o);
     }
   }
   return out;

@@ -180,6 +180,17 @@ function pathGradients(path: PathSetup, gradient: (x: Float32Array, m: number) =
   return sums;
 }
 
+/**
+ * The rule for the linear and DR learners' members: member 0 is the fit on all rows, the estimate
+ * (what the validation scores); the others are refits on bootstrap samples, whose spread is only
+ * the interval. Their mean is not the estimate: on small or heavy-tailed tables it moved the
+ * estimate by the bootstrap's own noise (README, "Causal quality on the generator").
+ */
+export const ESTIMATE_MEMBER = 0;
+
+/** Weight of each of `members` members in the estimate (ESTIMATE_MEMBER alone). */
+export const estimateWeights = (members: number): number[] => Array.from({ length: members }, (_, m) => (m === ESTIMATE_MEMBER ? 1 : 0));
+
 /** Mean over members of per-member expected outcomes (n × K each). */
 export function meanOfMembers(members: readonly Float64Array[]): Float64Array {
   const out = new Float64Array(members[0]?.length ?? 0);

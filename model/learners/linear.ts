@@ -3,7 +3,7 @@ import { withArmIndicators, type Basis, BasisSchema, basisFor, basisWidth, expan
 import { type DesignMatrix, fitLogistic, fitRidge, type LinearModel, linearPredictor } from "../baseline/linear.js";
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
-import { type Learner, meanOfMembers, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
+import { ESTIMATE_MEMBER, estimateWeights, type Learner, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
 import { stableSigmoid as sigmoid } from "../math.js";
 
 /**
@@ -14,8 +14,9 @@ import { stableSigmoid as sigmoid } from "../math.js";
  *             then per arm a deviation on the encoded features fitted on that arm's rows with the
  *             shared prediction as offset and a harder penalty (arm × feature interactions, fitted
  *             in two stages instead of one wide design): small arms borrow the shared pattern.
- * The penalty is chosen by cross-validation on the fitting rows. Members are refits on bootstrap
- * samples (per arm), so the interval is the members' spread, as for the network's ensemble.
+ * The penalty is chosen by cross-validation on the fitting rows. Member 0 is the fit on all rows,
+ * the estimate; the others are refits on bootstrap samples (per arm), whose spread is the interval
+ * (learner.ts, ESTIMATE_MEMBER).
  */
 export const LinearModelSchema = z.object({ intercept: z.number(), weights: z.array(z.number()) });
 
@@ -43,7 +44,7 @@ export type LinearLearnerOptions = {
   encoder: Encoder;
   /** Rows to fit on (default all). */
   rows?: Int32Array;
-  /** Bootstrap members (default 5); 1 = one fit on the rows as they are. */
+  /** Members (default 5): the fit on the rows as they are, then refits on bootstrap samples; 1 = that fit alone. */
   members?: number;
   /** Fit propensity models too (default true; the validation folds need none). */
   propensity?: boolean;
@@ -134,7 +135,8 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
   const M = options.members ?? 5;
   const random = createRandom((options.seed ?? 42) * 31 + 7);
   const interactionPenalty = options.interactionPenalty ?? 3;
-  const samples: number[][] = M === 1 ? [Array.from(rows)] : Array.from({ length: M }, () => bootstrapByArm(rows, data.treatment, K, random));
+  // Member ESTIMATE_MEMBER (0) on all rows, the others on bootstrap samples (learner.ts).
+  const samples: number[][] = Array.from({ length: M }, (_, m) => (m === ESTIMATE_MEMBER ? Array.from(rows) : bootstrapByArm(rows, data.treatment, K, random)));
   const grid = options.l2Grid ?? LEARNER_L2_GRID;
   let l2: number[];
   let members: LinearModel[][];
@@ -161,9 +163,9 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
     const deviationGrid = grid.map((g) => Math.max(g, sharedL2) * interactionPenalty);
     const deviationL2 = armRows.map((r) => chooseL2({ design: encoded, y: data.outcome, rows: r, binary, grid: deviationGrid, offset: fullOffset }));
     l2 = [sharedL2, ...deviationL2];
-    members = samples.map((sample) => {
-      const model = M === 1 ? full : fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: sample });
-      const offset = M === 1 ? fullOffset : offsetOf(model);
+    members = samples.map((sample, m) => {
+      const model = m === ESTIMATE_MEMBER ? full : fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: sample });
+      const offset = m === ESTIMATE_MEMBER ? fullOffset : offsetOf(model);
       const deviations = options.arms.map((_, k) =>
         fitGlm(binary, encoded, data.outcome, { l2: deviationL2[k] ?? 1, rows: sample.filter((i) => data.treatment[i] === k), offset }),
       );
@@ -248,6 +250,7 @@ export function linearGradient(
   for (let m = 0; m < M; m++) {
     const models = state.members[m] as LinearModel[];
     const weight = memberWeights ? (memberWeights[m] ?? 0) : 1 / M;
+    if (weight === 0) continue;
     for (let i = 0; i < n; i++) {
       const row = i * B;
       if (state.kind === "t-linear") {
@@ -319,25 +322,29 @@ export function linearPropensity(models: readonly LinearModel[], x: ArrayLike<nu
 
 export function linearLearner(state: LinearLearnerState, encoder: Encoder): Learner {
   const K = state.arms.length;
-  const expected = (x: Float32Array, n: number) => meanOfMembers(linearMemberValues(state, x, n));
+  const expected = (x: Float32Array, n: number) => linearMemberValues(state, x, n)[ESTIMATE_MEMBER] as Float64Array;
+  const weights = estimateWeights(state.members.length);
   return {
     kind: state.kind,
     arms: state.arms,
     control: state.control,
     outcomeType: state.outcomeType,
-    predict: (x, n) =>
-      summariseMembers({
-        members: linearMemberValues(state, x, n),
+    predict: (x, n) => {
+      const members = linearMemberValues(state, x, n);
+      return summariseMembers({
+        members,
+        centre: members[ESTIMATE_MEMBER] as Float64Array,
         propensity: linearPropensity(state.propensity, x, n, encoder.width, K),
         n,
         arms: state.arms,
         control: state.control,
         binary: state.outcomeType === "binary",
-      }),
+      });
+    },
     attribute: (x, n, options = {}) =>
       numericIntegratedGradients({
         expected,
-        gradient: (points, m) => linearGradient(state, points, m),
+        gradient: (points, m) => linearGradient(state, points, m, weights),
         encoder,
         arms: state.arms,
         control: state.control,
