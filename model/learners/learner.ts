@@ -1,5 +1,5 @@
 import type { Attribution } from "../explain/integrated-gradients.js";
-import { type EnsemblePrediction, intervalMultiplier } from "../network/ensemble.js";
+import { type EnsemblePrediction, intervalMultiplier, setPredictionCell } from "../network/ensemble.js";
 import type { Encoder } from "../table/encoder.js";
 import type { LearnerKind } from "./kinds.js";
 
@@ -87,12 +87,7 @@ export function summariseMembers(options: {
       const centre = options.centre;
       const value = centre ? (centre[o] ?? 0) : mean;
       const valueGain = centre ? (centre[o] ?? 0) - (centre[i * K + c] ?? 0) : gain;
-      out.mean[o] = value;
-      out.gain[o] = valueGain;
-      out.lower[o] = Math.max(lo, value - half * sd);
-      out.upper[o] = Math.min(hi, value + half * sd);
-      out.gainLower[o] = Math.max(-hi, valueGain - half * gsd);
-      out.gainUpper[o] = Math.min(hi, valueGain + half * gsd);
+      setPredictionCell(out, o, value, valueGain, half * sd, half * gsd, lo, hi);
     }
   }
   return out;

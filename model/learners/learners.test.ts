@@ -177,9 +177,9 @@ describe("linear and DR learners", () => {
       dr: (members: number) => drLearner(fitDrLearner(data, { ...common, kind: "dr", members }), encoder),
       "dr-trees": (members: number) => drLearner(fitDrLearner(data, { ...common, kind: "dr-trees", members }), encoder),
     };
-    for (const [kind, fit] of Object.entries(fits)) {
-      const withRefits = fit(4).predict(x, probe.length);
-      const alone = fit(1).predict(x, probe.length);
+    for (const [kind, learnerWith] of Object.entries(fits)) {
+      const withRefits = learnerWith(4).predict(x, probe.length);
+      const alone = learnerWith(1).predict(x, probe.length);
       for (let o = 0; o < probe.length * 3; o++) {
         expect(withRefits.mean[o], kind).toBeCloseTo(alone.mean[o] ?? 0, 6);
         if (o % 3 === 0) continue;

@@ -354,6 +354,19 @@ export function intervalMultiplier(members: number, config: Pick<NetworkConfig, 
   return t * (config.bootstrap === "weighted" ? Math.sqrt(config.bootstrapConcentration) : 1);
 }
 
+/**
+ * Writes cell o of a prediction: the expected outcome and the gain, each with its interval (± the
+ * given half-widths), the outcome clipped to [lo, hi] and the gain to [−hi, hi].
+ */
+export function setPredictionCell(out: EnsemblePrediction, o: number, value: number, gain: number, halfWidth: number, gainHalfWidth: number, lo: number, hi: number): void {
+  out.mean[o] = value;
+  out.gain[o] = gain;
+  out.lower[o] = Math.max(lo, value - halfWidth);
+  out.upper[o] = Math.min(hi, value + halfWidth);
+  out.gainLower[o] = Math.max(-hi, gain - gainHalfWidth);
+  out.gainUpper[o] = Math.min(hi, gain + gainHalfWidth);
+}
+
 export function predictEnsemble(ensemble: Ensemble, x: Float32Array, n: number): EnsemblePrediction {
   const K = ensemble.arms.length;
   const M = ensemble.params.length;
@@ -410,12 +423,7 @@ export function predictEnsemble(ensemble: Ensemble, x: Float32Array, n: number):
         }
         const sd = M > 1 ? Math.sqrt(ss / (M - 1)) : 0;
         const gsd = M > 1 ? Math.sqrt(gss / (M - 1)) : 0;
-        result.mean[o] = mean;
-        result.gain[o] = gain;
-        result.lower[o] = Math.max(lo, mean - half * sd);
-        result.upper[o] = Math.min(hi, mean + half * sd);
-        result.gainLower[o] = Math.max(-hi, gain - half * gsd);
-        result.gainUpper[o] = Math.min(hi, gain + half * gsd);
+        setPredictionCell(result, o, mean, gain, half * sd, half * gsd, lo, hi);
       }
     }
   }
