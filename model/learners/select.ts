@@ -36,7 +36,7 @@ import { stackWeights } from "./stack.js";
  * learners' losses differ by one or two such errors from seed to seed, and choosing the lowest
  * then swapped the network for linear or DR learners whose gains were about as good but whose
  * first choices captured less of the achievable gain (README, "Causal quality on the generator");
- * on small tables the network's disadvantage is large and it is replaced. The candidate with the lowest drLoss otherwise (the gains are what the advice ranks on, and
+ * under SWITCH_MIN_ROWS training rows the network has no such lead. The candidate with the lowest drLoss otherwise (the gains are what the advice ranks on, and
  * the loss is far less noisy than a policy value); the advice is marked as information only
  * when the chosen learner's gain over the observed assignment is not clearly above zero.
  * No truth column, test table or audit column is read: only features, arm and outcome.
