@@ -6,7 +6,7 @@ import type { Encoder } from "../table/encoder.js";
 import { crossFitNuisance, type Nuisance, pseudoOutcomes } from "./cross-fit.js";
 import { binData, type BoostedTrees, BoostedTreesSchema, boostedScore, fitStumps, fitStumpsCv, type StumpOptions } from "./trees.js";
 import type { Attribution } from "../explain/integrated-gradients.js";
-import { ESTIMATE_MEMBER, estimateWeights, type Learner, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
+import { ESTIMATE_MEMBER, type Learner, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
 import {
   chooseL2,
   fitLinearLearner,
@@ -121,7 +121,8 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
   return { ...common, l2, members };
 }
 
-export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: number, baseMembers = linearMemberValues(state.base, x, n)): Float64Array[] {
+export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: number): Float64Array[] {
+  const baseMembers = linearMemberValues(state.base, x, n);
   return Array.from({ length: drMemberCount(state) }, (_, m) => drMemberValue(state, x, n, baseMembers, m));
 }
 
@@ -152,8 +153,14 @@ function drMemberValue(state: DrLearnerState, x: ArrayLike<number>, n: number, b
 }
 
 /** The learner's estimate (n × K): member ESTIMATE_MEMBER, the fits on all rows of both stages (learner.ts). */
-export function drPointValues(state: DrLearnerState, x: ArrayLike<number>, n: number, baseMembers = linearMemberValues(state.base, x, n)): Float64Array {
-  return drMemberValue(state, x, n, baseMembers, ESTIMATE_MEMBER);
+export function drPointValues(state: DrLearnerState, x: ArrayLike<number>, n: number): Float64Array {
+  return drMemberValue(state, x, n, linearMemberValues(state.base, x, n), ESTIMATE_MEMBER);
+}
+
+/** Weight of each first-stage member in the estimate: the one DR member ESTIMATE_MEMBER builds on. */
+function estimateFirstStageWeights(state: DrLearnerState): number[] {
+  const b = firstStageMember(state, ESTIMATE_MEMBER);
+  return state.base.members.map((_, j) => (j === b ? 1 : 0));
 }
 
 /** How many second-stage members the learner holds. */
@@ -171,10 +178,10 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
     control: state.control,
     outcomeType: state.outcomeType,
     predict: (x, n) => {
-      const baseMembers = linearMemberValues(state.base, x, n);
+      const members = drMemberValues(state, x, n);
       return summariseMembers({
-        members: drMemberValues(state, x, n, baseMembers),
-        centre: drPointValues(state, x, n, baseMembers),
+        members,
+        centre: members[ESTIMATE_MEMBER] as Float64Array,
         propensity: linearPropensity(state.base.propensity, x, n, encoder.width, K),
         n,
         arms: state.arms,
@@ -192,19 +199,13 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
       // first stage (the control arm's expectation, the same for every arm) by integrated
       // gradients, the stumps' gains exactly (additive over columns: each tree's jump belongs to its column's group).
       const c = state.arms.indexOf(state.control);
-      // The control arm's expectation alone (the estimate's first-stage member), without the trees,
-      // for every arm; and its exact input gradient.
-      // (DR member ESTIMATE_MEMBER builds on the first stage's member of the same index.)
-      const shares = estimateWeights(state.base.members.length);
+      // The control arm's expectation alone (the first-stage member the estimate builds on), without
+      // the trees, for every arm; and its exact input gradient.
+      const shares = estimateFirstStageWeights(state);
       const controlOnly = (points: Float32Array, m: number) => {
-        const base = linearMemberValues(state.base, points, m);
+        const own = linearMemberValues(state.base, points, m)[firstStageMember(state, ESTIMATE_MEMBER)] as Float64Array;
         const values = new Float64Array(m * K);
-        base.forEach((own, b) => {
-          for (let i = 0; i < m; i++) {
-            const v = (own[i * K + c] ?? 0) * (shares[b] ?? 0);
-            for (let k = 0; k < K; k++) values[i * K + k] = (values[i * K + k] ?? 0) + v;
-          }
-        });
+        for (let i = 0; i < m; i++) values.fill(own[i * K + c] ?? 0, i * K, (i + 1) * K);
         return values;
       };
       const controlGradient = (points: Float32Array, m: number) => {
@@ -245,7 +246,7 @@ export function drRidgeGradient(state: DrLearnerState, x: ArrayLike<number>, n: 
   const D = state.base.basis.width;
   const binary = state.outcomeType === "binary";
   const own = drPointValues(state, x, n);
-  const control = linearGradient(state.base, x, n, estimateWeights(state.base.members.length));
+  const control = linearGradient(state.base, x, n, estimateFirstStageWeights(state));
   const models = state.members[ESTIMATE_MEMBER] as LinearModel[];
   const out = new Float64Array(n * K * D);
   for (let i = 0; i < n; i++) {
@@ -272,25 +273,22 @@ export function drRidgeGradient(state: DrLearnerState, x: ArrayLike<number>, n: 
 function treeGroupJumps(state: DrLearnerState, encoder: Encoder, client: ArrayLike<number>): Record<string, number>[] {
   const K = state.arms.length;
   const c = state.arms.indexOf(state.control);
-  const members = (state.trees ?? []).slice(0, 1);
+  const models = state.trees?.[ESTIMATE_MEMBER] ?? [];
   const base = encoder.baseline;
   const out: Record<string, number>[] = Array.from({ length: K }, () => ({}));
   const arms = state.arms.flatMap((_, k) => (k === c ? [] : [k]));
   const groupOf = encoder.columnFeature.map((f) => encoder.features[f]?.group ?? "");
-  for (const models of members) {
-    for (const [a, k] of arms.entries()) {
-      const sums = out[k] as Record<string, number>;
-      for (const tree of models[a]?.trees ?? []) {
-        const column = tree.feature[0] ?? -1;
-        if (column < 0) continue;
-        const group = groupOf[column] ?? "";
-        // A stump's leaf: x ≤ threshold goes left.
-        const threshold = tree.threshold[0] as number;
-        const atClient = (client[column] as number) <= threshold ? (tree.left[0] as number) : (tree.right[0] as number);
-        const atBase = (base[column] as number) <= threshold ? (tree.left[0] as number) : (tree.right[0] as number);
-        const jump = (tree.value[atClient] as number) - (tree.value[atBase] as number);
-        sums[group] = (sums[group] ?? 0) + jump / members.length;
-      }
+  for (const [a, k] of arms.entries()) {
+    const sums = out[k] as Record<string, number>;
+    for (const tree of models[a]?.trees ?? []) {
+      const column = tree.feature[0] ?? -1;
+      if (column < 0) continue;
+      const group = groupOf[column] ?? "";
+      // A stump's leaf: x ≤ threshold goes left.
+      const threshold = tree.threshold[0] as number;
+      const atClient = (client[column] as number) <= threshold ? (tree.left[0] as number) : (tree.right[0] as number);
+      const atBase = (base[column] as number) <= threshold ? (tree.left[0] as number) : (tree.right[0] as number);
+      sums[group] = (sums[group] ?? 0) + (tree.value[atClient] as number) - (tree.value[atBase] as number);
     }
   }
   return out;

@@ -334,7 +334,8 @@ function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind,
   let reason: string;
   const lowestRows = options.rowLosses.get(lowest.kind);
   const networkRows = options.rowLosses.get("network");
-  if (network && lowest.kind !== "network" && lowestRows && networkRows && options.rows >= SWITCH_MIN_ROWS) {
+  const againstNetwork = network !== undefined && lowest.kind !== "network";
+  if (againstNetwork && lowestRows && networkRows && options.rows >= SWITCH_MIN_ROWS) {
     const d = pairedDifference(lowestRows, networkRows);
     const clearly = d.mean < -SWITCH_Z * d.se;
     winner = clearly ? lowest : network;
@@ -347,7 +348,7 @@ function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind,
       `${lowest.kind} has the lowest doubly robust loss of the gains on held-out folds (${lowest.drLoss.toFixed(4)}` +
       (runnerUp ? `; next ${runnerUp.kind} ${runnerUp.drLoss.toFixed(4)})` : ")") +
       `, ${where}` +
-      (network && lowest.kind !== "network" && options.rows < SWITCH_MIN_ROWS ? ` (under ${SWITCH_MIN_ROWS} rows the network is not kept unless its loss is the lowest)` : "");
+      (againstNetwork && options.rows < SWITCH_MIN_ROWS ? ` (under ${SWITCH_MIN_ROWS} rows the network is not kept unless its loss is the lowest)` : "");
   }
   const g = winner.gainOverObserved;
   const advise = g.lower > 0;
