@@ -12,8 +12,8 @@ const OWN_SERVER_SPECS = /(production|second-municipality)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: "test/e2e",
-  timeout: 60_000,
-  expect: { timeout: 15_000 },
+  timeout: 120_000,
+  expect: { timeout: 30_000 },
   fullyParallel: false,
   // The specs of the demo server share its seeded database, so they run one at a time, in name order
   // (zz-logs.spec.ts last). The specs that start a production server of their own on an empty data
@@ -71,7 +71,7 @@ export default defineConfig({
       command: "node --import tsx test/oidc/provider.ts",
       env: { APP_BASE_URL: `http://localhost:${PORT}` },
       url: `${OIDC_TEST_ISSUER}/.well-known/openid-configuration`,
-      timeout: 60_000,
+      timeout: 120_000,
       reuseExistingServer: false,
       stdout: "pipe",
       stderr: "pipe",

@@ -51,13 +51,13 @@ if [ "$smoke" = 1 ]; then
   pid=$!
   trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$data_dir"' EXIT
   health=""
-  for _ in $(seq 1 120); do
+  for _ in $(seq 1 300); do
     if ! kill -0 "$pid" 2>/dev/null; then cat "$log" >&2; echo "container-build: the server stopped" >&2; exit 1; fi
     health="$(node -e "fetch('http://127.0.0.1:$port/health').then(async (r) => { if (r.status === 200) process.stdout.write(await r.text()); }, () => {})")"
     [ -n "$health" ] && break
     sleep 1
   done
-  if [ -z "$health" ]; then cat "$log" >&2; echo "container-build: no 200 from /health within 120 s" >&2; exit 1; fi
+  if [ -z "$health" ]; then cat "$log" >&2; echo "container-build: no 200 from /health within 300 tries (a second apart)" >&2; exit 1; fi
   if grep -q "productiebuild maken" "$log"; then echo "container-build: npm start rebuilt the app: the fingerprint stamp did not match" >&2; exit 1; fi
   node -e "const h = JSON.parse(process.argv[1]); if (h.status !== 'ok' || h.model !== null) { console.error('unexpected health: ' + process.argv[1]); process.exit(1); }" "$health"
   echo "container-build: /health answered $health"

@@ -36,7 +36,7 @@ describe("bundle files", () => {
   beforeAll(async () => {
     bundleDir = (await makeTinyBundle({ n: 400, members: 1, epochs: 1 })).dir;
     names = (await readdir(bundleDir)).filter((n) => n !== "manifest.json");
-  }, 120_000);
+  }, 240_000);
 
   it("a changed byte, a truncated file or any re-signed JSON content: refused with a BundleError, never loaded wrong", async () => {
     await fc.assert(
@@ -75,5 +75,5 @@ describe("bundle files", () => {
       ),
       { numRuns: 40 },
     );
-  }, 120_000);
+  }, 240_000);
 });

@@ -74,14 +74,14 @@ describe("demo credentials", () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/refuses to start: 5 account\(s\) still have the published demo credentials: admin \(demo password, demo TOTP key\)/);
     expect(result.stderr).not.toContain(DEMO_PASSWORD);
-  }, 120_000);
+  }, 240_000);
 
   it("refuses a TRAJECTWIJZER_DEMO value other than 0 or 1 with the variable's name", async () => {
     const { dataDir } = migratedDataDir();
     const result = await start({ ...SECRETS, DATA_DIR: dataDir, TRAJECTWIJZER_DEMO: "no" });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("TRAJECTWIJZER_DEMO");
-  }, 60_000);
+  }, 240_000);
 
   it("stops at start-up on a bad municipal configuration, naming the file and the key", async () => {
     const { dataDir } = migratedDataDir();
@@ -90,5 +90,5 @@ describe("demo credentials", () => {
     const result = await start({ ...SECRETS, DATA_DIR: dataDir, MUNICIPALITY_CONFIG: config });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`start: error: ${config}: trajectories:`);
-  }, 60_000);
+  }, 240_000);
 });

@@ -82,7 +82,7 @@ beforeAll(async () => {
   await db.recommendation.createMany({ data: recommendations });
   await db.decision.createMany({ data: decisions });
   await db.outcome.createMany({ data: outcomes });
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await rm(fixture.root, { recursive: true, force: true });

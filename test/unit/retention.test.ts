@@ -122,5 +122,5 @@ describe("purge", () => {
     } finally {
       await cli.$disconnect();
     }
-  }, 90_000);
+  }, 180_000);
 });

@@ -9,7 +9,7 @@ function start(env: Record<string, string>) {
   return spawnSync(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
     env: { ...process.env, PORT: "3998", ...env },
     encoding: "utf8",
-    timeout: 90_000,
+    timeout: 180_000,
   });
 }
 

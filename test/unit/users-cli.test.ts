@@ -93,7 +93,7 @@ beforeAll(async () => {
     password: await import("~/routes/login_.password"),
   };
   totp = await import("~/utils/auth/totp");
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
