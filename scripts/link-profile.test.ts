@@ -2,9 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorLines, secureSideCli, secureSideInProcess } from "../test/setup/run-cli.js";
-import { main as generateMain } from "./generate.js";
-import { main as linkMain } from "./link.js";
+import { errorLines, secureSideCli, secureSideMain } from "../test/setup/run-cli.js";
 
 /**
  * `generate --format dutch-export --rename` and `link --profile` (DESIGN.md, commands): the export and
@@ -13,8 +11,7 @@ import { main as linkMain } from "./link.js";
 const KEY = "cli-test-key-0123456789-0123456789-abcdef";
 
 const cli = (script: string, args: string[]) => secureSideCli(script, args, KEY);
-const MAINS = { "generate.ts": generateMain, "link.ts": linkMain };
-const inProcess = (script: keyof typeof MAINS, args: string[]) => secureSideInProcess(MAINS[script], args, KEY);
+const inProcess = (script: "generate.ts" | "link.ts", args: string[]) => secureSideMain(script, args, KEY);
 
 let dir: string;
 beforeAll(async () => {
