@@ -62,7 +62,7 @@ test("an administrator assigns a team and makes an API token; the token appears 
 });
 
 test("the manager sees the waiting clients divided within the places, against first come first served", async ({ page, request }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(360_000);
   expect(token).toMatch(/^tw_/);
   // Twelve clients wait for a trajectory: registered and advised through the API, no decision yet.
   const headers = { Authorization: `Bearer ${token}` };

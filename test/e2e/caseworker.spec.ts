@@ -2,7 +2,7 @@ import { expect, expectAccessible, login, test } from "./fixtures";
 
 test("a case worker logs in, opens a client and sees trajectories ranked by the real model", async ({ page }) => {
   // The first visit after start-up and two axe passes over the full advice page: more than a minute on a busy machine.
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await login(page, "klantmanager1", undefined, { fresh: true });
   await expect(page.getByRole("heading", { name: "Mijn cliënten" })).toBeVisible();
   await expectAccessible(page);
@@ -27,7 +27,7 @@ test("a case worker logs in, opens a client and sees trajectories ranked by the 
 });
 
 test("another case worker opens that client only after stating why: read only, the reason in the audit log", async ({ page, browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await login(page, "klantmanager1");
   const link = page.getByRole("table").getByRole("link").first();
   const href = await link.getAttribute("href");

@@ -28,7 +28,7 @@ function expectProtectedCount(text: string, where: string) {
 
 test("manager: the first screen answers in plain words with trend and fairness charts, statistics only in the analyst details; never a count under 10; suppressed CSV", async ({ page }) => {
   // Two accessibility scans of a page with many charts and tables: slow on a busy machine.
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await login(page, "manager");
   await expect(page).toHaveURL(/\/dashboard$/);
   await expect(page.getByRole("heading", { level: 1, name: "Kwaliteit van de adviezen" })).toBeVisible();

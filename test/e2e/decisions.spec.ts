@@ -2,7 +2,7 @@ import { answerChoicesAndNumbers, answerYesNo, expect, expectAccessible, intakeC
 
 test("intake of a new client, inline errors, then advice, a deviating decision with a reason, and an outcome", async ({ page }) => {
   // Many steps through three forms: more than the default minute on a busy machine.
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await login(page, "klantmanager2");
   await page.getByRole("link", { name: "Nieuwe cliënt" }).click();
   await expect(page.getByRole("heading", { name: "Nieuwe cliënt" })).toBeVisible();

@@ -11,7 +11,7 @@ test.use({ viewport: { width: 390, height: 844 } });
 
 test("the desk at 390 px: an intake that invents nothing, advice that names unknown facts, print view, saved decision, what-if before and after", async ({ page }) => {
   // Many steps through three pages: more than the default minute on a busy machine.
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   await login(page, "klantmanager2");
 
   // The intake: nothing pre-selected or pre-filled, "unknown" is an answer of its own.

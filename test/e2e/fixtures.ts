@@ -63,7 +63,7 @@ export async function login(page: Page, username: string, password = DEMO_PASSWO
       await page.getByLabel("Code (6 cijfers)").fill(await nextTotpCode(username));
       await page.getByRole("button", { name: "Inloggen", exact: true }).click();
       try {
-        await page.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 10_000 });
+        await page.waitForURL((url) => !url.pathname.startsWith("/login"), { timeout: 30_000 });
         break;
       } catch (error) {
         if (attempt >= 3 || new URL(page.url()).pathname !== "/login/totp") throw error;

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { expect, expectAccessible, login, test } from "./fixtures";
 
 test("audit log: names, roles and client codes, local time, filters, and an audited CSV export", async ({ page, browser }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   // A case worker opens a client: an entry to find.
   const caseworker = await browser.newPage();
   await login(caseworker, "klantmanager1");

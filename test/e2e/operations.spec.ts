@@ -13,12 +13,12 @@ function users(args: string[]): { status: number | null; stdout: string; stderr:
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR };
   delete env.DATABASE_URL;
   delete env.MODEL_DIR;
-  const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/users.ts", ...args], { env, encoding: "utf8", timeout: 120_000 });
+  const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/users.ts", ...args], { env, encoding: "utf8", timeout: 240_000 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 test("users create: the new administrator enrols TOTP and replaces the one-time password before any page", async ({ page }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   const username = `beheer${Date.now() % 100000}`;
   const created = users(["create", "--username", username, "--role", "admin"]);
   expect(created.stderr).toBe("");

@@ -43,7 +43,7 @@ export async function startProductionServer(options: { portOffset: number; name:
     await rm(dataDir, { recursive: true, force: true });
   };
   const started = Date.now();
-  const timeoutMs = options.timeoutMs ?? 200_000;
+  const timeoutMs = options.timeoutMs ?? 400_000;
   for (;;) {
     if (server.exitCode !== null) throw new Error(`production start stopped: ${output.slice(-500)}`);
     if (await fetch(`${base}/login`).then((r) => r.ok, () => false)) break;

@@ -41,10 +41,10 @@ let BASE = "";
 let dataDir = "";
 let workDir: string;
 // Starting a second server and running the whole chain take longer than one test step on a busy machine.
-test.describe.configure({ timeout: 420_000 });
+test.describe.configure({ timeout: 840_000 });
 
 test.beforeAll(async () => {
-  test.setTimeout(240_000);
+  test.setTimeout(480_000);
   server = await startProductionServer({ portOffset: 9, name: "gemeente-b" });
   BASE = server.base;
   dataDir = server.dataDir;
@@ -108,7 +108,7 @@ test("municipality B: its export links with its profile and configuration, its m
   await expect(async () => {
     await page.goto(`${BASE}/clients/new`);
     await expect(page.locator('[name="rijbewijs"]').first()).toBeAttached({ timeout: 1000 });
-  }).toPass({ timeout: 30_000 });
+  }).toPass({ timeout: 60_000 });
   const fields = await page
     .locator('form:has([name="reference"]) [name]')
     .evaluateAll((elements) => elements.map((e) => e.getAttribute("name") ?? ""));

@@ -1,7 +1,7 @@
 import { answerChoicesAndNumbers, answerYesNo, expect, expectAccessible, login, test } from "./fixtures";
 
 test("the advice shows per trajectory the effects on work, hours, care need, problem debts and leaving benefits", async ({ page }) => {
-  test.setTimeout(90_000);
+  test.setTimeout(180_000);
   await login(page, "klantmanager2");
   await page.goto("/clients/new");
   await page.getByLabel("Dossiernummer gemeente").fill(`E2E-SEC-${Date.now()}`);

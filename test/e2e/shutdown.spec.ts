@@ -29,7 +29,7 @@ async function startSecondServer(): Promise<{ child: ChildProcess; output: () =>
 }
 
 test("SIGTERM: the request in flight is answered, then the server exits cleanly", async ({ page, playwright }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000);
   const { child, output } = await startSecondServer();
   const baseURL = `http://localhost:${PORT}`;
   await page.goto(`${baseURL}/login`);
