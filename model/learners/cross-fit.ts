@@ -1,7 +1,7 @@
 import { createRandom, shuffleInPlace } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
-import type { TrainingData } from "./learner.js";
-import { fitLinearLearner, linearMemberValues, linearPropensity } from "./linear.js";
+import { ESTIMATE_MEMBER, type TrainingData } from "./learner.js";
+import { fitLinearLearner, linearMemberValue, linearPropensity } from "./linear.js";
 
 /**
  * Cross-fitting: each row's nuisance estimates (expected outcome under every arm, propensity of
@@ -73,7 +73,7 @@ export function crossFitNuisance(
       members: 1,
     });
     const x = gatherRows(data.x, data.inputs, held);
-    const values = linearMemberValues(state, x, held.length)[0] ?? new Float64Array(0);
+    const values = linearMemberValue(state, x, held.length, ESTIMATE_MEMBER);
     const e = linearPropensity(state.propensity, x, held.length, data.inputs, K);
     held.forEach((row, j) => {
       for (let k = 0; k < K; k++) {

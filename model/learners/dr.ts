@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { BasisSchema, basisFor, basisWidth, expandBasis } from "../baseline/basis.js";
-import { fitRidge, type LinearModel, linearPredictor } from "../baseline/linear.js";
+import { type DesignMatrix, fitRidge, type LinearModel, linearPredictor } from "../baseline/linear.js";
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import { crossFitNuisance, type Nuisance, pseudoOutcomes } from "./cross-fit.js";
@@ -16,6 +16,7 @@ import {
   addBasisSlopes,
   linearGradient,
   linearLearner,
+  linearMemberValue,
   linearMemberValues,
   linearPropensity,
 } from "./linear.js";
@@ -123,19 +124,29 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
 
 export function drMemberValues(state: DrLearnerState, x: ArrayLike<number>, n: number): Float64Array[] {
   const baseMembers = linearMemberValues(state.base, x, n);
-  return Array.from({ length: drMemberCount(state) }, (_, m) => drMemberValue(state, x, n, baseMembers, m));
+  const design = gainDesign(state, x, n);
+  return Array.from({ length: drMemberCount(state) }, (_, m) => drMemberValue(state, x, n, baseMembers[firstStageMember(state, m)] as Float64Array, design, m));
 }
 
-/** DR member m's expected outcomes (n × K): its first-stage member's control arm plus its gains. */
-function drMemberValue(state: DrLearnerState, x: ArrayLike<number>, n: number, baseMembers: readonly Float64Array[], m: number): Float64Array {
+/** The learner's estimate (n × K): member ESTIMATE_MEMBER, the fits on all rows of both stages (learner.ts). */
+export function drPointValues(state: DrLearnerState, x: ArrayLike<number>, n: number): Float64Array {
+  const base = linearMemberValue(state.base, x, n, firstStageMember(state, ESTIMATE_MEMBER));
+  return drMemberValue(state, x, n, base, gainDesign(state, x, n), ESTIMATE_MEMBER);
+}
+
+/** The rows on the spline basis for the ridge second stage ("dr"); the trees read the encoded rows. */
+function gainDesign(state: DrLearnerState, x: ArrayLike<number>, n: number): DesignMatrix | null {
+  return state.kind === "dr" ? { x: expandBasis(state.basis, x, n), width: basisWidth(state.basis) } : null;
+}
+
+/** DR member m's expected outcomes (n × K): its first-stage member's control arm (`base`, n × K) plus its gains. */
+function drMemberValue(state: DrLearnerState, x: ArrayLike<number>, n: number, base: Float64Array, design: DesignMatrix | null, m: number): Float64Array {
   const K = state.arms.length;
   const c = state.arms.indexOf(state.control);
   const binary = state.outcomeType === "binary";
-  const design = state.kind === "dr" ? { x: expandBasis(state.basis, x, n), width: basisWidth(state.basis) } : null;
   const width = state.base.basis.width;
   const gainOf = (a: number, i: number): number =>
     design ? linearPredictor(state.members[m]?.[a] as LinearModel, design, i) : boostedScore(state.trees?.[m]?.[a] as BoostedTrees, x, width, i);
-  const base = baseMembers[firstStageMember(state, m)] ?? new Float64Array(n * K);
   const out = new Float64Array(n * K);
   for (let i = 0; i < n; i++) {
     const control = base[i * K + c] ?? 0;
@@ -152,17 +163,6 @@ function drMemberValue(state: DrLearnerState, x: ArrayLike<number>, n: number, b
   return out;
 }
 
-/** The learner's estimate (n × K): member ESTIMATE_MEMBER, the fits on all rows of both stages (learner.ts). */
-export function drPointValues(state: DrLearnerState, x: ArrayLike<number>, n: number): Float64Array {
-  return drMemberValue(state, x, n, linearMemberValues(state.base, x, n), ESTIMATE_MEMBER);
-}
-
-/** Weight of each first-stage member in the estimate: the one DR member ESTIMATE_MEMBER builds on. */
-function estimateFirstStageWeights(state: DrLearnerState): number[] {
-  const b = firstStageMember(state, ESTIMATE_MEMBER);
-  return state.base.members.map((_, j) => (j === b ? 1 : 0));
-}
-
 /** How many second-stage members the learner holds. */
 const drMemberCount = (state: DrLearnerState): number => (state.kind === "dr" ? state.members.length : (state.trees?.length ?? 0));
 
@@ -177,18 +177,15 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
     arms: state.arms,
     control: state.control,
     outcomeType: state.outcomeType,
-    predict: (x, n) => {
-      const members = drMemberValues(state, x, n);
-      return summariseMembers({
-        members,
-        centre: members[ESTIMATE_MEMBER] as Float64Array,
+    predict: (x, n) =>
+      summariseMembers({
+        members: drMemberValues(state, x, n),
         propensity: linearPropensity(state.base.propensity, x, n, encoder.width, K),
         n,
         arms: state.arms,
         control: state.control,
         binary: state.outcomeType === "binary",
-      });
-    },
+      }),
     attribute: (x, n, options = {}) => {
       const steps = options.steps ? { steps: options.steps } : {};
       if (state.kind === "dr") {
@@ -201,16 +198,16 @@ export function drLearner(state: DrLearnerState, encoder: Encoder): Learner {
       const c = state.arms.indexOf(state.control);
       // The control arm's expectation alone (the first-stage member the estimate builds on), without
       // the trees, for every arm; and its exact input gradient.
-      const shares = estimateFirstStageWeights(state);
+      const first = firstStageMember(state, ESTIMATE_MEMBER);
       const controlOnly = (points: Float32Array, m: number) => {
-        const own = linearMemberValues(state.base, points, m)[firstStageMember(state, ESTIMATE_MEMBER)] as Float64Array;
+        const own = linearMemberValue(state.base, points, m, first);
         const values = new Float64Array(m * K);
         for (let i = 0; i < m; i++) values.fill(own[i * K + c] ?? 0, i * K, (i + 1) * K);
         return values;
       };
       const controlGradient = (points: Float32Array, m: number) => {
         const D = encoder.width;
-        const gradient = linearGradient(state.base, points, m, shares);
+        const gradient = linearGradient(state.base, points, m, first);
         for (let i = 0; i < m; i++) {
           const control = gradient.slice((i * K + c) * D, (i * K + c + 1) * D);
           for (let k = 0; k < K; k++) gradient.set(control, (i * K + k) * D);
@@ -246,7 +243,7 @@ export function drRidgeGradient(state: DrLearnerState, x: ArrayLike<number>, n: 
   const D = state.base.basis.width;
   const binary = state.outcomeType === "binary";
   const own = drPointValues(state, x, n);
-  const control = linearGradient(state.base, x, n, estimateFirstStageWeights(state));
+  const control = linearGradient(state.base, x, n, firstStageMember(state, ESTIMATE_MEMBER));
   const models = state.members[ESTIMATE_MEMBER] as LinearModel[];
   const out = new Float64Array(n * K * D);
   for (let i = 0; i < n; i++) {

@@ -35,13 +35,11 @@ export type TrainingData = {
 
 /**
  * Summarises per-member expected outcomes (each n × K, row-major) into the ensemble prediction:
- * mean, 80% interval from the members' spread (Student's t, as the network's), gain over control.
- * With `centre` (n × K), the estimate is that instead of the members' mean, and the interval is the
- * members' spread around it.
+ * the estimate (member ESTIMATE_MEMBER, not the members' mean) with an 80% interval of the members'
+ * spread around it (Student's t, as the network's), and the gain over control likewise.
  */
 export function summariseMembers(options: {
   members: readonly Float64Array[];
-  centre?: Float64Array;
   propensity: Float64Array;
   n: number;
   arms: string[];
@@ -52,6 +50,7 @@ export function summariseMembers(options: {
   const K = arms.length;
   const M = members.length;
   const c = arms.indexOf(options.control);
+  const centre = members[ESTIMATE_MEMBER] as Float64Array;
   const half = intervalMultiplier(M, { bootstrap: "resample", bootstrapConcentration: 1 });
   const [lo, hi] = binary ? [0, 1] : [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY];
   const out: EnsemblePrediction = {
@@ -84,9 +83,8 @@ export function summariseMembers(options: {
       }
       const sd = M > 1 ? Math.sqrt(ss / (M - 1)) : 0;
       const gsd = M > 1 ? Math.sqrt(gss / (M - 1)) : 0;
-      const centre = options.centre;
-      const value = centre ? (centre[o] ?? 0) : mean;
-      const valueGain = centre ? (centre[o] ?? 0) - (centre[i * K + c] ?? 0) : gain;
+      const value = centre[o] ?? 0;
+      const valueGain = value - (centre[i * K + c] ?? 0);
       setPredictionCell(out, o, value, valueGain, half * sd, half * gsd, lo, hi);
     }
   }
@@ -183,12 +181,3 @@ function pathGradients(path: PathSetup, gradient: (x: Float32Array, m: number) =
  */
 export const ESTIMATE_MEMBER = 0;
 
-/** Weight of each of `members` members in the estimate (ESTIMATE_MEMBER alone). */
-export const estimateWeights = (members: number): number[] => Array.from({ length: members }, (_, m) => (m === ESTIMATE_MEMBER ? 1 : 0));
-
-/** Mean over members of per-member expected outcomes (n × K each). */
-export function meanOfMembers(members: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(members[0]?.length ?? 0);
-  for (const m of members) for (let o = 0; o < out.length; o++) out[o] = (out[o] ?? 0) + (m[o] ?? 0) / members.length;
-  return out;
-}

@@ -5,8 +5,8 @@ import { encodeRows } from "../table/encoder.js";
 import type { Row } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
 import { DrLearnerStateSchema, drLearner, drPointValues, drRidgeGradient, fitDrLearner } from "./dr.js";
-import { meanOfMembers, type TrainingData } from "./learner.js";
-import { fitLinearLearner, linearGradient, linearLearner, linearMemberValues } from "./linear.js";
+import type { TrainingData } from "./learner.js";
+import { fitLinearLearner, linearGradient, linearLearner, linearMemberValue } from "./linear.js";
 import { fitLearnerState } from "./fit.js";
 import { fitHeldOut, scorePredictions, selectLearner, SWITCH_MIN_ROWS } from "./select.js";
 import { type StackLearnerState, stackLearner, stackWeights } from "./stack.js";
@@ -133,9 +133,9 @@ describe("linear and DR learners", () => {
     expect(nonZero).toBeGreaterThan(0);
   };
 
-  it.each(["t-linear", "s-linear"] as const)("%s: the input gradient equals central differences of the expected outcomes", (kind) => {
+  it.each(["t-linear", "s-linear"] as const)("%s: each member's input gradient equals central differences of its expected outcomes", (kind) => {
     const state = fitLinearLearner(data, { ...common, kind, members: 2 });
-    expectCentralDifferences(linearGradient(state, x, probe.length), (row) => meanOfMembers(linearMemberValues(state, row, 1)));
+    for (const m of [0, 1]) expectCentralDifferences(linearGradient(state, x, probe.length, m), (row) => linearMemberValue(state, row, 1, m));
   });
 
   it("dr: the input gradient equals central differences of the expected outcomes", () => {

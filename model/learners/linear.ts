@@ -3,7 +3,7 @@ import { withArmIndicators, type Basis, BasisSchema, basisFor, basisWidth, expan
 import { type DesignMatrix, fitLogistic, fitRidge, type LinearModel, linearPredictor } from "../baseline/linear.js";
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
-import { ESTIMATE_MEMBER, estimateWeights, type Learner, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
+import { ESTIMATE_MEMBER, type Learner, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
 import { stableSigmoid as sigmoid } from "../math.js";
 
 /**
@@ -187,97 +187,92 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
 
 /** Per member, expected outcome of n rows under every arm (n × K each). */
 export function linearMemberValues(state: LinearLearnerState, x: ArrayLike<number>, n: number): Float64Array[] {
+  const expanded = expandBasis(state.basis, x, n);
+  return state.members.map((models) => memberValues(state, models, expanded, x, n));
+}
+
+/** Member m's expected outcome of n rows under every arm (n × K); the estimate is member ESTIMATE_MEMBER. */
+export function linearMemberValue(state: LinearLearnerState, x: ArrayLike<number>, n: number, m: number): Float64Array {
+  return memberValues(state, state.members[m] as LinearModel[], expandBasis(state.basis, x, n), x, n);
+}
+
+/** One member's expected outcomes (n × K) from the rows on the spline basis (`expanded`) and as encoded (`x`). */
+function memberValues(state: LinearLearnerState, models: readonly LinearModel[], expanded: Float64Array, x: ArrayLike<number>, n: number): Float64Array {
   const K = state.arms.length;
   const c = state.arms.indexOf(state.control);
   const binary = state.outcomeType === "binary";
-  const expanded = expandBasis(state.basis, x, n);
   const B = basisWidth(state.basis);
   const link = (z: number) => (binary ? sigmoid(z) : z);
+  const out = new Float64Array(n * K);
   if (state.kind === "t-linear") {
     const design = { x: expanded, width: B };
-    return state.members.map((models) => {
-      const out = new Float64Array(n * K);
-      for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = link(linearPredictor(models[k] as LinearModel, design, i));
-      return out;
-    });
+    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = link(linearPredictor(models[k] as LinearModel, design, i));
+    return out;
   }
   // S-learner: the shared part once per row, then each arm's shift and deviation.
   const D = state.basis.width;
-  return state.members.map(([shared, ...deviations]) => {
-    const m = shared as LinearModel;
-    const out = new Float64Array(n * K);
-    for (let i = 0; i < n; i++) {
-      let common = m.intercept;
-      for (let j = 0; j < B; j++) common += (m.weights[j] ?? 0) * (expanded[i * B + j] ?? 0);
-      for (let k = 0; k < K; k++) {
-        let z = common + (k === c ? 0 : (m.weights[B + (k < c ? k : k - 1)] ?? 0));
-        const d = deviations[k];
-        if (d) {
-          z += d.intercept;
-          for (let j = 0; j < D; j++) z += (d.weights[j] ?? 0) * ((x[i * D + j] as number) ?? 0);
-        }
-        out[i * K + k] = link(z);
+  const [shared, ...deviations] = models;
+  const m = shared as LinearModel;
+  for (let i = 0; i < n; i++) {
+    let common = m.intercept;
+    for (let j = 0; j < B; j++) common += (m.weights[j] ?? 0) * (expanded[i * B + j] ?? 0);
+    for (let k = 0; k < K; k++) {
+      let z = common + (k === c ? 0 : (m.weights[B + (k < c ? k : k - 1)] ?? 0));
+      const d = deviations[k];
+      if (d) {
+        z += d.intercept;
+        for (let j = 0; j < D; j++) z += (d.weights[j] ?? 0) * ((x[i * D + j] as number) ?? 0);
       }
+      out[i * K + k] = link(z);
     }
-    return out;
-  });
+  }
+  return out;
 }
 
 /**
- * Input gradient of the members' mean expected outcome, per row and arm (n × K × D): exact, since
- * the basis is piecewise linear (a column's slope is its own weight plus the weights of the hinges
- * whose knot it lies beyond) and the link's slope is σ(z)(1 − σ(z)) for a binary outcome, 1 for a
- * continuous one.
+ * Input gradient of member m's expected outcome (the estimate's: m = ESTIMATE_MEMBER), per row and
+ * arm (n × K × D): exact, since the basis is piecewise linear (a column's slope is its own weight plus
+ * the weights of the hinges whose knot it lies beyond) and the link's slope is σ(z)(1 − σ(z)) for a
+ * binary outcome, 1 for a continuous one.
  */
-export function linearGradient(
-  state: LinearLearnerState,
-  x: ArrayLike<number>,
-  n: number,
-  /** Per member its weight in the mean (default equal; the DR learner's members cycle through the first stage's). */
-  memberWeights?: readonly number[],
-): Float64Array {
+export function linearGradient(state: LinearLearnerState, x: ArrayLike<number>, n: number, m: number): Float64Array {
   const K = state.arms.length;
   const c = state.arms.indexOf(state.control);
   const binary = state.outcomeType === "binary";
   const D = state.basis.width;
   const B = basisWidth(state.basis);
-  const M = state.members.length;
   const expanded = expandBasis(state.basis, x, n);
   const out = new Float64Array(n * K * D);
   const addSlopes = (weights: readonly number[], slope: number, i: number, o: number) => addBasisSlopes(state.basis, weights, slope, x, i, out, o);
   // Loops with plain indices and the linear predictor written out: this runs for every path point
   // of every explanation, and a shared helper called from here boxes its result.
-  for (let m = 0; m < M; m++) {
-    const models = state.members[m] as LinearModel[];
-    const weight = memberWeights ? (memberWeights[m] ?? 0) : 1 / M;
-    if (weight === 0) continue;
-    for (let i = 0; i < n; i++) {
-      const row = i * B;
-      if (state.kind === "t-linear") {
-        for (let k = 0; k < K; k++) {
-          const model = models[k] as LinearModel;
-          let z = model.intercept;
-          for (let j = 0; j < B; j++) z += (model.weights[j] as number) * (expanded[row + j] as number);
-          addSlopes(model.weights, weight * linkSlope(binary, z), i, (i * K + k) * D);
-        }
-        continue;
-      }
-      // S-learner: the shared model through the basis (with the arm's shift), plus the arm's deviation on the encoded columns.
-      const shared = models[0] as LinearModel;
-      let common = shared.intercept;
-      for (let j = 0; j < B; j++) common += (shared.weights[j] as number) * (expanded[row + j] as number);
+  const models = state.members[m] as LinearModel[];
+  for (let i = 0; i < n; i++) {
+    const row = i * B;
+    if (state.kind === "t-linear") {
       for (let k = 0; k < K; k++) {
-        const d = models[k + 1];
-        let z = common + (k === c ? 0 : (shared.weights[B + (k < c ? k : k - 1)] ?? 0));
-        if (d) {
-          z += d.intercept;
-          for (let j = 0; j < D; j++) z += (d.weights[j] as number) * (x[i * D + j] as number);
-        }
-        const slope = weight * linkSlope(binary, z);
-        const o = (i * K + k) * D;
-        addSlopes(shared.weights, slope, i, o);
-        if (d) for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + slope * (d.weights[j] as number);
+        const model = models[k] as LinearModel;
+        let z = model.intercept;
+        for (let j = 0; j < B; j++) z += (model.weights[j] as number) * (expanded[row + j] as number);
+        addSlopes(model.weights, linkSlope(binary, z), i, (i * K + k) * D);
       }
+      continue;
+    }
+    // S-learner: the shared model through the basis (with the arm's shift), plus the arm's deviation on the encoded columns.
+    const shared = models[0] as LinearModel;
+    let common = shared.intercept;
+    for (let j = 0; j < B; j++) common += (shared.weights[j] as number) * (expanded[row + j] as number);
+    for (let k = 0; k < K; k++) {
+      const d = models[k + 1];
+      let z = common + (k === c ? 0 : (shared.weights[B + (k < c ? k : k - 1)] ?? 0));
+      if (d) {
+        z += d.intercept;
+        for (let j = 0; j < D; j++) z += (d.weights[j] as number) * (x[i * D + j] as number);
+      }
+      const slope = linkSlope(binary, z);
+      const o = (i * K + k) * D;
+      addSlopes(shared.weights, slope, i, o);
+      if (d) for (let j = 0; j < D; j++) out[o + j] = (out[o + j] as number) + slope * (d.weights[j] as number);
     }
   }
   return out;
@@ -322,29 +317,25 @@ export function linearPropensity(models: readonly LinearModel[], x: ArrayLike<nu
 
 export function linearLearner(state: LinearLearnerState, encoder: Encoder): Learner {
   const K = state.arms.length;
-  const expected = (x: Float32Array, n: number) => linearMemberValues(state, x, n)[ESTIMATE_MEMBER] as Float64Array;
-  const weights = estimateWeights(state.members.length);
+  const expected = (x: Float32Array, n: number) => linearMemberValue(state, x, n, ESTIMATE_MEMBER);
   return {
     kind: state.kind,
     arms: state.arms,
     control: state.control,
     outcomeType: state.outcomeType,
-    predict: (x, n) => {
-      const members = linearMemberValues(state, x, n);
-      return summariseMembers({
-        members,
-        centre: members[ESTIMATE_MEMBER] as Float64Array,
+    predict: (x, n) =>
+      summariseMembers({
+        members: linearMemberValues(state, x, n),
         propensity: linearPropensity(state.propensity, x, n, encoder.width, K),
         n,
         arms: state.arms,
         control: state.control,
         binary: state.outcomeType === "binary",
-      });
-    },
+      }),
     attribute: (x, n, options = {}) =>
       numericIntegratedGradients({
         expected,
-        gradient: (points, m) => linearGradient(state, points, m, weights),
+        gradient: (points, m) => linearGradient(state, points, m, ESTIMATE_MEMBER),
         encoder,
         arms: state.arms,
         control: state.control,

@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { Encoder } from "../table/encoder.js";
 import { assignFolds, crossFitNuisance, gatherRows, type Nuisance, pseudoOutcomes, splitFold } from "./cross-fit.js";
 import { drPointValues, fitDrLearner } from "./dr.js";
-import { LEARNER_KINDS, type LearnerKind, meanOfMembers, type TrainingData } from "./learner.js";
-import { fitLinearLearner, linearMemberValues } from "./linear.js";
+import { ESTIMATE_MEMBER, LEARNER_KINDS, type LearnerKind, type TrainingData } from "./learner.js";
+import { fitLinearLearner, linearMemberValue } from "./linear.js";
 import { stackWeights } from "./stack.js";
 
 /**
@@ -121,7 +121,7 @@ export function fitHeldOut(
     return drPointValues(state, x, held.length);
   }
   const state = fitLinearLearner(options.data, { ...common, kind });
-  return meanOfMembers(linearMemberValues(state, x, held.length));
+  return linearMemberValue(state, x, held.length, ESTIMATE_MEMBER);
 }
 
 const round = (v: number, digits = 5) => Math.round(v * 10 ** digits) / 10 ** digits;
