@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorLines, secureSideCli, secureSideMain } from "../test/setup/run-cli.js";
+import { errorLines, type SecureSideScript, secureSideCli, secureSideMain } from "../test/setup/run-cli.js";
 
 /**
  * `generate --format dutch-export --rename` and `link --profile` (DESIGN.md, commands): the export and
@@ -11,7 +11,7 @@ import { errorLines, secureSideCli, secureSideMain } from "../test/setup/run-cli
 const KEY = "cli-test-key-0123456789-0123456789-abcdef";
 
 const cli = (script: string, args: string[]) => secureSideCli(script, args, KEY);
-const inProcess = (script: "generate.ts" | "link.ts", args: string[]) => secureSideMain(script, args, KEY);
+const inProcess = (script: SecureSideScript, args: string[]) => secureSideMain(script, args, KEY);
 
 let dir: string;
 beforeAll(async () => {

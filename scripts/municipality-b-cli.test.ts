@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { errorLines, secureSideCli, secureSideMain } from "../test/setup/run-cli.js";
+import { errorLines, type SecureSideScript, secureSideCli, secureSideMain } from "../test/setup/run-cli.js";
 
 /**
  * `generate --municipality b` and `link --profile --config`: the delivery and its linking as real
@@ -12,7 +12,7 @@ const KEY = "cli-test-key-0123456789-0123456789-abcdef";
 const CONFIG = "config/examples/gemeente-b.json";
 
 const cli = (script: string, args: string[]) => secureSideCli(script, args, KEY);
-const inProcess = (script: "generate.ts" | "link.ts", args: string[]) => secureSideMain(script, args, KEY);
+const inProcess = (script: SecureSideScript, args: string[]) => secureSideMain(script, args, KEY);
 
 let dir: string;
 beforeAll(async () => {

@@ -77,8 +77,16 @@ export async function runInProcess(main: (argv: string[]) => Promise<void>, argv
   return { exit, stdout, stderr };
 }
 
-/** A secure-side CLI's main (generate, link) in this process, with the pseudonym key secureSideCli gives the real ones. */
-async function secureSideInProcess(main: (argv: string[]) => Promise<void>, argv: string[], pseudonymKey: string): Promise<CliRun> {
+/** The secure-side CLIs by script name, loaded when first run. */
+const SECURE_SIDE_MAINS = {
+  "generate.ts": async () => (await import("../../scripts/generate.js")).main,
+  "link.ts": async () => (await import("../../scripts/link.js")).main,
+};
+export type SecureSideScript = keyof typeof SECURE_SIDE_MAINS;
+
+/** `generate` or `link` through its main in this process, with the pseudonym key secureSideCli gives the real ones. */
+export async function secureSideMain(script: SecureSideScript, argv: string[], pseudonymKey: string): Promise<CliRun> {
+  const main = await SECURE_SIDE_MAINS[script]();
   const previousKey = process.env.PSEUDONYM_KEY;
   process.env.PSEUDONYM_KEY = pseudonymKey;
   try {
@@ -88,15 +96,4 @@ async function secureSideInProcess(main: (argv: string[]) => Promise<void>, argv
     if (previousKey === undefined) delete process.env.PSEUDONYM_KEY;
     else process.env.PSEUDONYM_KEY = previousKey;
   }
-}
-
-/** The secure-side CLIs by script name, loaded when first run. */
-const SECURE_SIDE_MAINS = {
-  "generate.ts": async () => (await import("../../scripts/generate.js")).main,
-  "link.ts": async () => (await import("../../scripts/link.js")).main,
-};
-
-/** `generate` or `link` through its main in this process, with the given pseudonym key. */
-export async function secureSideMain(script: keyof typeof SECURE_SIDE_MAINS, argv: string[], pseudonymKey: string): Promise<CliRun> {
-  return secureSideInProcess(await SECURE_SIDE_MAINS[script](), argv, pseudonymKey);
 }
