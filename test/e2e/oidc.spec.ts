@@ -25,6 +25,7 @@ test("a case worker logs in with the organisation account and lands on the casel
   // Logged out of Trajectwijzer but still signed in at the provider: the next login skips its form,
   // keeps where the user was going, and finds the same linked account.
   await page.getByRole("button", { name: "Uitloggen" }).click();
+  await page.waitForURL(/\/login/);
   await page.goto("/clients/new");
   await expect(page).toHaveURL(/\/login\?redirectTo=/);
   await page.getByRole("link", { name: "Inloggen met uw organisatieaccount" }).click();
