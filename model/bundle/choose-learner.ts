@@ -59,10 +59,7 @@ export async function chooseLearner(choice: LearnerChoice, context: Context): Pr
       const { result, seconds } = await pool.runTimed(job);
       return { values: result, seconds };
     },
-    fitCandidate: async (kind, fit, held) => {
-      const { result, seconds } = await pool.runTimed({ kind: "learner-held-out", learner: kind as HeldOutKind, ...heldOut, encoder: context.encoder, fit, held });
-      return { values: result, seconds };
-    },
+    fitCandidates: (learners, fit, held) => pool.run({ kind: "learner-held-out", learners, ...heldOut, encoder: context.encoder, fit, held }),
   });
   const kind = validation.chosen;
   const common = {

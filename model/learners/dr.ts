@@ -11,6 +11,7 @@ import {
   chooseL2,
   fitLinearLearner,
   type LinearLearnerOptions,
+  type LinearLearnerState,
   LinearLearnerStateSchema,
   LinearModelSchema,
   addBasisSlopes,
@@ -65,8 +66,33 @@ export type DrLearnerOptions = Omit<LinearLearnerOptions, "kind"> & {
   baseKind?: LinearLearnerOptions["kind"];
   /** Cross-fitted nuisance for the fitting rows; computed here (`folds`-fold) when absent. */
   nuisance?: Nuisance;
+  /** The first stage fitted on the fitting rows with these options; fitted here when absent. */
+  base?: LinearLearnerState;
   folds?: number;
 };
+
+/** The first stage's cross-fitted nuisance on the fitting rows, behind the pseudo-outcomes. */
+export function drNuisance(data: TrainingData, options: DrLearnerOptions): Nuisance {
+  return crossFitNuisance(data, {
+    rows: options.rows ?? Int32Array.from({ length: data.treatment.length }, (_, i) => i),
+    folds: options.folds ?? 3,
+    seed: options.seed ?? 42,
+    arms: options.arms,
+    control: options.control,
+    outcomeType: options.outcomeType,
+    encoder: options.encoder,
+    baseKind: options.baseKind ?? "t-linear",
+  });
+}
+
+/**
+ * The first stage fitted on all the fitting rows (the control arm's expectation): the learner
+ * `baseKind` with the same options, so a t-linear learner fitted with them is this very state and
+ * callers fitting both share it (fitHeldOut, fitLearnerState).
+ */
+export function drBase(data: TrainingData, options: DrLearnerOptions): LinearLearnerState {
+  return fitLinearLearner(data, { ...options, kind: options.baseKind ?? "t-linear" });
+}
 
 export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrLearnerState {
   const n = data.treatment.length;
@@ -74,20 +100,9 @@ export function fitDrLearner(data: TrainingData, options: DrLearnerOptions): DrL
   const c = options.arms.indexOf(options.control);
   const rows = options.rows ?? Int32Array.from({ length: n }, (_, i) => i);
   const seed = options.seed ?? 42;
-  const nuisance =
-    options.nuisance ??
-    crossFitNuisance(data, {
-      rows,
-      folds: options.folds ?? 3,
-      seed,
-      arms: options.arms,
-      control: options.control,
-      outcomeType: options.outcomeType,
-      encoder: options.encoder,
-      baseKind: options.baseKind ?? "t-linear",
-    });
+  const nuisance = options.nuisance ?? drNuisance(data, options);
   const gamma = pseudoOutcomes(data, nuisance, rows, K);
-  const base = fitLinearLearner(data, { ...options, kind: options.baseKind ?? "t-linear", rows });
+  const base = options.base ?? drBase(data, options);
   const kind = options.kind ?? "dr";
   const basis = basisFor(options.encoder);
   const M = options.members ?? 5;

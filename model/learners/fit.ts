@@ -1,7 +1,8 @@
 import type { Encoder } from "../table/encoder.js";
-import { fitDrLearner } from "./dr.js";
+import type { Nuisance } from "./cross-fit.js";
+import { drBase, type DrLearnerOptions, drNuisance, fitDrLearner } from "./dr.js";
 import type { LearnerKind, TrainingData } from "./learner.js";
-import { fitLinearLearner } from "./linear.js";
+import { fitLinearLearner, type LinearLearnerState } from "./linear.js";
 import type { Validation } from "./select.js";
 import { STACKABLE, type StackLearnerState, type StackPartState } from "./stack.js";
 
@@ -27,9 +28,10 @@ export function fitLearnerState(
   if (kind !== "stack") return fitPart(kind, data, options);
   const weights = validation?.candidates.find((c) => c.kind === "stack")?.weights;
   if (!weights) throw new Error("a stack needs the validation's stack weights");
+  const shared = sharedFirstStage(data, options);
   const parts = STACKABLE.flatMap((part) => {
     const weight = weights[part] ?? 0;
-    return weight > 0 ? [{ kind: part, weight, state: fitPart(part, data, options) }] : [];
+    return weight > 0 ? [{ kind: part, weight, state: fitPart(part, data, options, shared) }] : [];
   });
   const total = parts.reduce((s, p) => s + p.weight, 0);
   return {
@@ -41,8 +43,24 @@ export function fitLearnerState(
   };
 }
 
-function fitPart(kind: Exclude<LearnerKind, "stack">, data: TrainingData, options: FitLearnerOptions): StackPartState | null {
+/**
+ * The DR learners' first stage (the cross-fitted nuisance, and the t-linear learner on all rows),
+ * fitted once when first asked for: a stack's DR parts and its t-linear part would otherwise fit the
+ * same states two or three times over (the same rows, options and seed give the same state).
+ */
+export function sharedFirstStage(data: TrainingData, options: DrLearnerOptions) {
+  let nuisance: Nuisance | undefined;
+  let base: LinearLearnerState | undefined;
+  return {
+    nuisance: () => (nuisance ??= drNuisance(data, options)),
+    base: () => (base ??= drBase(data, options)),
+  };
+}
+export type SharedFirstStage = ReturnType<typeof sharedFirstStage>;
+
+function fitPart(kind: Exclude<LearnerKind, "stack">, data: TrainingData, options: FitLearnerOptions, shared = sharedFirstStage(data, options)): StackPartState | null {
   if (kind === "network") return null;
-  if (kind === "dr" || kind === "dr-trees") return fitDrLearner(data, { ...options, kind });
+  if (kind === "dr" || kind === "dr-trees") return fitDrLearner(data, { ...options, kind, nuisance: shared.nuisance(), base: shared.base() });
+  if (kind === "t-linear") return shared.base();
   return fitLinearLearner(data, { ...options, kind });
 }

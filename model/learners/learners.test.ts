@@ -8,7 +8,7 @@ import { DrLearnerStateSchema, drLearner, drPointValues, drRidgeGradient, fitDrL
 import type { TrainingData } from "./learner.js";
 import { fitLinearLearner, linearGradient, linearLearner, linearMemberValue } from "./linear.js";
 import { fitLearnerState } from "./fit.js";
-import { fitHeldOut, scorePredictions, selectLearner, SWITCH_MIN_ROWS } from "./select.js";
+import { fitHeldOut, type HeldOutFit, scorePredictions, selectLearner, SWITCH_MIN_ROWS } from "./select.js";
 import { type StackLearnerState, stackLearner, stackWeights } from "./stack.js";
 
 const schemaOf = (type: "binary" | "continuous"): TableSchema => ({
@@ -192,6 +192,24 @@ describe("linear and DR learners", () => {
     }
   });
 
+  it("fits the DR learners' shared first stage once, with the same numbers as fitting each learner alone", () => {
+    const { data, common } = setup("binary", toyRows(700, { seed: 8 }));
+    const fit = Int32Array.from({ length: 500 }, (_, i) => i);
+    const held = Int32Array.from({ length: 200 }, (_, i) => 500 + i);
+    const options = { data, ...common, seed: 4 };
+    const kinds = ["t-linear", "dr", "dr-trees", "s-linear"] as const;
+    const together = fitHeldOut(options, [...kinds], fit, held);
+    const alone = kinds.map((kind) => fitHeldOut(options, [kind], fit, held)[0] as HeldOutFit);
+    kinds.forEach((kind, j) => expect(Array.from(together[j]?.values ?? []), kind).toEqual(Array.from(alone[j]?.values ?? [])));
+    // The t-linear and DR fits are not all the same: each kind is where it belongs.
+    expect(Array.from(together[0]?.values ?? [])).not.toEqual(Array.from(together[1]?.values ?? []));
+    // A stack's parts share theirs too: the same states as each part fitted on its own.
+    const weights = { "t-linear": 0.2, dr: 0.3, "dr-trees": 0.5 };
+    const validation = { criterion: "dr-loss" as const, folds: 3, rows: 700, observedValue: 0, chosen: "stack" as const, reason: "", advise: true, adviceReason: "", candidates: [{ kind: "stack" as const, drLoss: 0, rLoss: 0, policyValue: 0, gainOverObserved: { estimate: 0, lower: 0, upper: 0 }, seconds: 0, weights }] };
+    const stack = fitLearnerState("stack", validation, data, { ...common, seed: 4 }) as StackLearnerState;
+    for (const part of stack.parts) expect(JSON.stringify(part.state), part.kind).toBe(JSON.stringify(fitLearnerState(part.kind, null, data, { ...common, seed: 4 })));
+  });
+
   it("takes either first stage: an s-linear outcome model behind the pseudo-outcomes and the control arm", () => {
     const state = fitDrLearner(data, { ...common, kind: "dr-trees", baseKind: "s-linear", members: 2 });
     expect(state.base.kind).toBe("s-linear");
@@ -323,7 +341,7 @@ describe("keeping the network unless another learner is clearly better", () => {
   const K = common.arms.length;
   // A stand-in for the network: the t-linear fit with its gains scaled (1 = the same fit, 0 = no gains at all).
   const network = (data: TrainingData, scale: number) => async (fit: Int32Array, held: Int32Array) => {
-    const values = fitHeldOut({ data, ...common }, "t-linear", fit, held);
+    const [{ values }] = fitHeldOut({ data, ...common }, ["t-linear"], fit, held) as [HeldOutFit];
     for (let i = 0; i < held.length; i++) for (let k = 1; k < K; k++) values[i * K + k] = (values[i * K] ?? 0) + scale * ((values[i * K + k] ?? 0) - (values[i * K] ?? 0));
     return { values, seconds: 0 };
   };

@@ -3,6 +3,7 @@ import type { Encoder } from "../table/encoder.js";
 import { assignFolds, crossFitNuisance, gatherRows, type Nuisance, pseudoOutcomes, splitFold } from "./cross-fit.js";
 import { drPointValues, fitDrLearner } from "./dr.js";
 import { ESTIMATE_MEMBER, LEARNER_KINDS, type LearnerKind, type TrainingData } from "./learner.js";
+import { sharedFirstStage } from "./fit.js";
 import { fitLinearLearner, linearMemberValue } from "./linear.js";
 import { stackWeights } from "./stack.js";
 
@@ -91,20 +92,24 @@ export type SelectOptions = {
   seed?: number;
   /** How the network is fitted inside the validation (it lives in model/network and may run on a worker thread). */
   fitNetwork?: CandidateFit;
-  /** Fits of the other candidates, e.g. on worker threads; default: in this thread. */
-  fitCandidate?: (kind: LearnerKind, fit: Int32Array, held: Int32Array) => Promise<HeldOutFit>;
+  /** Fits of the other candidates, a group of them on one fold at a time (heldOutGroups), e.g. on worker threads; default: in this thread. */
+  fitCandidates?: (kinds: HeldOutKind[], fit: Int32Array, held: Int32Array) => Promise<HeldOutFit[]>;
   onCandidate?: (kind: LearnerKind, fold: number) => void;
   /** Also score the stack of the candidates (default true). */
   stack?: boolean;
 };
 
-/** A linear, S- or DR-learner's held-out predictions, in this thread (the default `fitCandidate`). */
+/**
+ * Linear, S- and DR-learners' held-out predictions on one fold, in this thread (the default of
+ * `fitCandidates`). The DR learners' first stage is fitted once for all of them, and is the t-linear
+ * candidate itself (sharedFirstStage); its time counts toward the first candidate that needs it.
+ */
 export function fitHeldOut(
   options: Pick<SelectOptions, "data" | "encoder" | "arms" | "control" | "outcomeType" | "seed">,
-  kind: HeldOutKind,
+  kinds: readonly HeldOutKind[],
   fit: Int32Array,
   held: Int32Array,
-): Float64Array {
+): HeldOutFit[] {
   const common = {
     arms: options.arms,
     control: options.control,
@@ -116,12 +121,26 @@ export function fitHeldOut(
     seed: options.seed ?? 42,
   };
   const x = gatherRows(options.data.x, options.data.inputs, held);
-  if (kind === "dr" || kind === "dr-trees") {
-    const state = fitDrLearner(options.data, { ...common, kind, propensity: false });
-    return drPointValues(state, x, held.length);
-  }
-  const state = fitLinearLearner(options.data, { ...common, kind });
-  return linearMemberValue(state, x, held.length, ESTIMATE_MEMBER);
+  const shared = sharedFirstStage(options.data, common);
+  return kinds.map((kind) => {
+    const started = performance.now();
+    let values: Float64Array;
+    if (kind === "dr" || kind === "dr-trees") {
+      const state = fitDrLearner(options.data, { ...common, kind, nuisance: shared.nuisance(), base: shared.base() });
+      values = drPointValues(state, x, held.length);
+    } else {
+      const state = kind === "t-linear" ? shared.base() : fitLinearLearner(options.data, { ...common, kind });
+      values = linearMemberValue(state, x, held.length, ESTIMATE_MEMBER);
+    }
+    return { values, seconds: (performance.now() - started) / 1000 };
+  });
+}
+
+/** The held-out candidates fitted together on a fold: t-linear and the DR learners share a first stage; the others alone. */
+export function heldOutGroups(kinds: readonly HeldOutKind[]): HeldOutKind[][] {
+  const shares = (kind: HeldOutKind) => kind === "t-linear" || kind === "dr" || kind === "dr-trees";
+  const sharing = kinds.filter(shares);
+  return [...(sharing.length > 0 ? [sharing] : []), ...kinds.filter((kind) => !shares(kind)).map((kind) => [kind])];
 }
 
 const round = (v: number, digits = 5) => Math.round(v * 10 ** digits) / 10 ** digits;
@@ -140,29 +159,32 @@ export async function selectLearner(options: SelectOptions): Promise<Validation>
   const gammaPolicy = pseudoOutcomes(data, { mu: armMeansOutOfFold(data, fold, folds, K), propensity: nuisance.propensity }, all, K);
   let observed = 0;
   for (let i = 0; i < n; i++) observed += (data.outcome[i] ?? 0) / n;
-  const fitCandidate =
-    options.fitCandidate ??
-    (async (kind: LearnerKind, fit: Int32Array, held: Int32Array) => {
-      const started = performance.now();
-      const values = fitHeldOut(options, kind as HeldOutKind, fit, held);
-      return { values, seconds: (performance.now() - started) / 1000 };
-    });
+  const fitCandidates = options.fitCandidates ?? (async (kinds: HeldOutKind[], fit: Int32Array, held: Int32Array) => fitHeldOut(options, kinds, fit, held));
   const candidates = options.candidates.filter((kind) => kind !== "stack" && (kind !== "network" || options.fitNetwork));
-  // Every candidate's fit on every fold is independent: all are handed out at once (a pool of worker
+  const groups: LearnerKind[][] = [
+    ...candidates.filter((kind) => kind === "network").map((kind) => [kind]),
+    ...heldOutGroups(candidates.filter((kind): kind is HeldOutKind => kind !== "network")),
+  ];
+  // Every group's fit on every fold is independent: all are handed out at once (a pool of worker
   // threads runs them side by side) and gathered in candidate and fold order, so the outcome is the same.
-  const fits = await Promise.all(
-    candidates.map((kind) =>
+  const groupFits = await Promise.all(
+    groups.map((group) =>
       Promise.all(
         Array.from({ length: folds }, async (_, f) => {
           const { fit, held } = splitFold(all, fold, f);
           if (held.length === 0) return null;
-          options.onCandidate?.(kind, f);
-          const done = kind === "network" && options.fitNetwork ? await options.fitNetwork(fit, held) : await fitCandidate(kind, fit, held);
-          return { held, ...done };
+          for (const kind of group) options.onCandidate?.(kind, f);
+          const done = group[0] === "network" && options.fitNetwork ? [await options.fitNetwork(fit, held)] : await fitCandidates(group as HeldOutKind[], fit, held);
+          return done.map((d) => ({ held, ...d }));
         }),
       ),
     ),
   );
+  const fits = candidates.map((kind) => {
+    const g = groups.findIndex((group) => group.includes(kind));
+    const j = (groups[g] ?? []).indexOf(kind);
+    return (groupFits[g] ?? []).map((perFold) => perFold?.[j] ?? null);
+  });
   const scores: CandidateScore[] = [];
   const outOfFold: Float64Array[] = [];
   const rowLosses = new Map<LearnerKind, Float64Array>();

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { gatherRows } from "../learners/cross-fit.js";
 import { LEARNER_KINDS, type TrainingData } from "../learners/learner.js";
-import { fitHeldOut, type HeldOutKind } from "../learners/select.js";
+import { fitHeldOut, type HeldOutFit, type HeldOutKind } from "../learners/select.js";
 import { disposeEnsemble, fitMember, loadEnsemble, predictEnsemble, trainEnsemble } from "../network/ensemble.js";
 import { type NamedWeights, NetworkConfigSchema } from "../network/tarnet.js";
 import { EncoderSchema } from "../table/encoder.js";
@@ -13,7 +13,8 @@ import { EncoderSchema } from "../table/encoder.js";
  *   network-member      one ensemble member: the network fitted on its (bootstrap-weighted) rows;
  *   network-held-out    the network inside the learners' validation: an ensemble fitted on some
  *                       folds, predicting the held-out fold (held × arms);
- *   learner-held-out    the same for a linear, S- or DR-learner (fitHeldOut).
+ *   learner-held-out    the same for a group of linear, S- and DR-learners (fitHeldOut), each
+ *                       with the seconds its fit took.
  */
 const Float32Schema = z.custom<Float32Array>((v) => v instanceof Float32Array, "a Float32Array");
 const Rows = z.custom<Int32Array>((v) => v instanceof Int32Array, "an Int32Array");
@@ -53,7 +54,8 @@ const NetworkHeldOutJobSchema = z.object({
 const LearnerHeldOutJobSchema = z.object({
   kind: z.literal("learner-held-out"),
   ...HeldOutCommon,
-  learner: z.enum(LEARNER_KINDS).refine((k) => k !== "network", "the network has a job of its own"),
+  /** Fitted together on the fold (heldOutGroups: the DR learners and t-linear share a first stage). */
+  learners: z.array(z.enum(LEARNER_KINDS).refine((k) => k !== "network" && k !== "stack", "the network has a job of its own, the stack none")).min(1),
   encoder: EncoderSchema,
 });
 
@@ -62,7 +64,8 @@ export type TrainingJob = z.infer<typeof TrainingJobSchema>;
 export type NetworkMemberJob = z.infer<typeof NetworkMemberJobSchema>;
 
 export type MemberFit = { weights: NamedWeights; epochs: number; bestEpoch: number; validationLoss: number };
-export type JobResult<J extends TrainingJob> = J extends NetworkMemberJob ? MemberFit : Float64Array;
+export type LearnerHeldOutJob = z.infer<typeof LearnerHeldOutJobSchema>;
+export type JobResult<J extends TrainingJob> = J extends NetworkMemberJob ? MemberFit : J extends LearnerHeldOutJob ? HeldOutFit[] : Float64Array;
 /** What a running job reports: a network's epoch and validation loss. */
 export type JobProgress = { epoch: number; loss: number };
 
@@ -70,14 +73,14 @@ export function runJob<J extends TrainingJob>(job: J, onProgress?: (p: JobProgre
   return runAny(job, onProgress) as JobResult<J>;
 }
 
-function runAny(job: TrainingJob, onProgress?: (p: JobProgress) => void): MemberFit | Float64Array {
+function runAny(job: TrainingJob, onProgress?: (p: JobProgress) => void): MemberFit | Float64Array | HeldOutFit[] {
   switch (job.kind) {
     case "network-member":
       return fitMember(job, onProgress);
     case "network-held-out":
       return networkHeldOut(job);
     case "learner-held-out":
-      return fitHeldOut(job, job.learner as HeldOutKind, job.fit, job.held);
+      return fitHeldOut(job, job.learners as HeldOutKind[], job.fit, job.held);
   }
 }
 

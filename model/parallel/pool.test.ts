@@ -53,10 +53,10 @@ describe("training on worker threads", () => {
   it("runs the learners' held-out fits there too, with the same numbers", async () => {
     const fit = Int32Array.from({ length: 200 }, (_, i) => i);
     const held = Int32Array.from({ length: 100 }, (_, i) => 200 + i);
-    const job = { kind: "learner-held-out" as const, learner: "t-linear" as const, data, encoder, arms, control: "regulier", outcomeType: "binary" as const, seed: 3, fit, held };
+    const job = { kind: "learner-held-out" as const, learners: ["t-linear" as const, "dr" as const], data, encoder, arms, control: "regulier", outcomeType: "binary" as const, seed: 3, fit, held };
     const [threaded, here] = await Promise.all([pool.run(job), (await createTrainingPool({ threads: 1 })).run(job)]);
-    expect(Array.from(threaded)).toEqual(Array.from(here));
-    expect(threaded).toHaveLength(100 * arms.length);
+    expect(threaded.map((f) => Array.from(f.values))).toEqual(here.map((f) => Array.from(f.values)));
+    expect(threaded.map((f) => f.values.length)).toEqual([100 * arms.length, 100 * arms.length]);
   });
 
   it("chooses the same learner with the same validation when the folds' fits run there", async () => {
@@ -70,7 +70,7 @@ describe("training on worker threads", () => {
 
   it("fails a job that throws with the job's error, and keeps the threads working", async () => {
     // One arm only: refused by the job's schema in the thread, reported here.
-    const bad = { kind: "learner-held-out" as const, learner: "t-linear" as const, data, encoder, arms: ["regulier"], control: "regulier", outcomeType: "binary" as const, seed: 3, fit: new Int32Array(0), held: new Int32Array(0) };
+    const bad = { kind: "learner-held-out" as const, learners: ["t-linear" as const], data, encoder, arms: ["regulier"], control: "regulier", outcomeType: "binary" as const, seed: 3, fit: new Int32Array(0), held: new Int32Array(0) };
     await expect(pool.run(bad)).rejects.toThrow(/arms/);
     const member = await trainEnsembleInPool({ ...common, members: 1, pool });
     expect(member.state.members).toHaveLength(1);

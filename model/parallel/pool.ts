@@ -76,6 +76,7 @@ const ReplySchema = z.union([
     seconds: z.number(),
     result: z.union([
       z.instanceof(Float64Array),
+      z.array(z.object({ values: z.instanceof(Float64Array), seconds: z.number() })),
       z.object({ weights: NamedWeightsSchema, epochs: z.number(), bestEpoch: z.number(), validationLoss: z.number() }),
     ]),
   }),

@@ -18,6 +18,7 @@ await ensureBackend({ prefer: backend, quiet: true });
 /** The buffers of a result, handed over instead of copied. */
 function transferable(result: unknown): ArrayBuffer[] {
   if (result instanceof Float64Array) return [result.buffer as ArrayBuffer];
+  if (Array.isArray(result)) return result.flatMap((fit: { values?: unknown }) => (fit.values instanceof Float64Array ? [fit.values.buffer as ArrayBuffer] : []));
   const weights = (result as { weights?: { values: Float32Array }[] }).weights ?? [];
   return [...new Set(weights.map((w) => w.values.buffer as ArrayBuffer))];
 }
