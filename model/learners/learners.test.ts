@@ -200,7 +200,9 @@ describe("linear and DR learners", () => {
     const kinds = ["t-linear", "dr", "dr-trees", "s-linear"] as const;
     const together = fitHeldOut(options, [...kinds], fit, held);
     const alone = kinds.map((kind) => fitHeldOut(options, [kind], fit, held)[0] as HeldOutFit);
-    kinds.forEach((kind, j) => expect(Array.from(together[j]?.values ?? []), kind).toEqual(Array.from(alone[j]?.values ?? [])));
+    kinds.forEach((kind, j) => {
+      expect(Array.from(together[j]?.values ?? []), kind).toEqual(Array.from(alone[j]?.values ?? []));
+    });
     // The t-linear and DR fits are not all the same: each kind is where it belongs.
     expect(Array.from(together[0]?.values ?? [])).not.toEqual(Array.from(together[1]?.values ?? []));
     // A stack's parts share theirs too: the same states as each part fitted on its own.
