@@ -1,4 +1,4 @@
-import { type LearnerFile, type LearnerKind, type TrainingData, fitLearnerState, type HeldOutKind, selectLearner, type Validation } from "../learners/index.js";
+import { type LearnerFile, type LearnerKind, type TrainingData, fitLearnerState, selectLearner, type Validation } from "../learners/index.js";
 import type { NetworkConfig } from "../network/tarnet.js";
 import { createTrainingPool, type TrainingPool } from "../parallel/pool.js";
 import type { Encoder } from "../table/encoder.js";
