@@ -6,7 +6,8 @@ import { encodeTrainingTable } from "../bundle/train.js";
 import { auc, expectedCalibrationError } from "../metrics/classification.js";
 import { fitLinear, fitPlatt } from "./calibration.js";
 import { disposeEnsemble, intervalMultiplier, loadEnsemble, predictEnsemble, trainEnsemble } from "./ensemble.js";
-import { forward, initialWeights, NetworkConfigSchema, paramsFromWeights, disposeParams } from "./tarnet.js";
+import { truthColumn } from "../reintegration.js";
+import { batchSizeFor, forward, initialWeights, NetworkConfigSchema, paramsFromWeights, disposeParams } from "./tarnet.js";
 
 beforeAll(async () => {
   await ensureBackend({ quiet: true });
@@ -106,6 +107,35 @@ describe("network", () => {
     const mean = Array.from(pred.mean).reduce((s, v) => s + v, 0) / pred.mean.length;
     const observed = Array.from(data.outcome).reduce((s, v) => s + v, 0) / data.outcome.length;
     expect(Math.abs(mean - observed)).toBeLessThan(5);
+  });
+});
+
+describe("batches on small tables", () => {
+  it("keeps the configured batch on a large table and takes at least 16 steps an epoch on a small one with a continuous outcome", () => {
+    expect(batchSizeFor({ batchSize: 512 }, 15_000, "continuous")).toBe(512);
+    expect(batchSizeFor({ batchSize: 512 }, 480, "continuous")).toBe(32);
+    expect(batchSizeFor({ batchSize: 512 }, 2400, "continuous")).toBe(150);
+    expect(Math.ceil(2400 / batchSizeFor({ batchSize: 512 }, 2400, "continuous"))).toBeGreaterThanOrEqual(16);
+    expect(batchSizeFor({ batchSize: 16 }, 480, "continuous")).toBe(16);
+    expect(batchSizeFor({ batchSize: 512 }, 480, "binary")).toBe(512);
+  });
+
+  it("learns the spread of a small table's outcome in a few epochs instead of stopping near the mean", () => {
+    const tiny = makeTinyTable({ n: 600, seed: 12, outcome: "continuous" });
+    const { data } = encodeTrainingTable(tiny.schema, tiny.rows);
+    const { state } = trainEnsemble({ data, arms: tiny.schema.treatment.arms, control: "regulier", outcomeType: "continuous", config: { ...config, maxEpochs: 3 }, members: 1, seed: 1 });
+    const ensemble = loadEnsemble(state);
+    const pred = predictEnsemble(ensemble, data.x, tiny.rows.length);
+    disposeEnsemble(ensemble);
+    const K = tiny.schema.treatment.arms.length;
+    // Each client's own arm: the predicted against the true expected outcome.
+    const truth = tiny.rows.map((row) => Number(row[truthColumn(String(row.interventie))]));
+    const predicted = tiny.rows.map((_, i) => pred.mean[i * K + (data.treatment[i] ?? 0)] ?? 0);
+    const sd = (v: number[]) => {
+      const m = v.reduce((s, x) => s + x, 0) / v.length;
+      return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / v.length);
+    };
+    expect(sd(predicted) / sd(truth)).toBeGreaterThan(0.5);
   });
 });
 
