@@ -1,9 +1,9 @@
 import type { Encoder } from "../table/encoder.js";
 import type { Nuisance } from "./cross-fit.js";
-import { drBase, type DrLearnerOptions, drNuisance, fitDrLearner } from "./dr.js";
+import { drBase, type DrLearnerOptions, type DrLearnerState, drNuisance, fitDrLearner } from "./dr.js";
 import type { LearnerKind, TrainingData } from "./learner.js";
 import { fitLinearLearner, type LinearLearnerState } from "./linear.js";
-import type { Validation } from "./select.js";
+import type { HeldOutKind, Validation } from "./select.js";
 import { STACKABLE, type StackLearnerState, type StackPartState } from "./stack.js";
 
 export type FitLearnerOptions = {
@@ -25,7 +25,7 @@ export function fitLearnerState(
   data: TrainingData,
   options: FitLearnerOptions,
 ): StackPartState | StackLearnerState | null {
-  if (kind !== "stack") return fitPart(kind, data, options);
+  if (kind !== "stack") return fitPart(kind, data, options, sharedFirstStage(data, options));
   const weights = validation?.candidates.find((c) => c.kind === "stack")?.weights;
   if (!weights) throw new Error("a stack needs the validation's stack weights");
   const shared = sharedFirstStage(data, options);
@@ -58,9 +58,16 @@ export function sharedFirstStage(data: TrainingData, options: DrLearnerOptions) 
 }
 export type SharedFirstStage = ReturnType<typeof sharedFirstStage>;
 
-function fitPart(kind: Exclude<LearnerKind, "stack">, data: TrainingData, options: FitLearnerOptions, shared = sharedFirstStage(data, options)): StackPartState | null {
-  if (kind === "network") return null;
+/** The learners that take (t-linear: are) the shared first stage, so are best fitted together. */
+export const SHARES_FIRST_STAGE: readonly HeldOutKind[] = ["t-linear", "dr", "dr-trees"];
+
+/** A linear or DR learner fitted with `options`, the DR learners' first stage and t-linear taken from `shared` (made with the same options). */
+export function fitSharing(kind: HeldOutKind, data: TrainingData, options: DrLearnerOptions, shared: SharedFirstStage): LinearLearnerState | DrLearnerState {
   if (kind === "dr" || kind === "dr-trees") return fitDrLearner(data, { ...options, kind, nuisance: shared.nuisance(), base: shared.base() });
   if (kind === "t-linear") return shared.base();
   return fitLinearLearner(data, { ...options, kind });
+}
+
+function fitPart(kind: Exclude<LearnerKind, "stack">, data: TrainingData, options: FitLearnerOptions, shared: SharedFirstStage): StackPartState | null {
+  return kind === "network" ? null : fitSharing(kind, data, options, shared);
 }

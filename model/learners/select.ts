@@ -1,10 +1,10 @@
 import { z } from "zod";
 import type { Encoder } from "../table/encoder.js";
 import { assignFolds, crossFitNuisance, gatherRows, type Nuisance, pseudoOutcomes, splitFold } from "./cross-fit.js";
-import { drPointValues, fitDrLearner } from "./dr.js";
+import { drPointValues } from "./dr.js";
 import { ESTIMATE_MEMBER, LEARNER_KINDS, type LearnerKind, type TrainingData } from "./learner.js";
-import { sharedFirstStage } from "./fit.js";
-import { fitLinearLearner, linearMemberValue } from "./linear.js";
+import { fitSharing, SHARES_FIRST_STAGE, sharedFirstStage } from "./fit.js";
+import { linearMemberValue } from "./linear.js";
 import { stackWeights } from "./stack.js";
 
 /**
@@ -124,23 +124,17 @@ export function fitHeldOut(
   const shared = sharedFirstStage(options.data, common);
   return kinds.map((kind) => {
     const started = performance.now();
-    let values: Float64Array;
-    if (kind === "dr" || kind === "dr-trees") {
-      const state = fitDrLearner(options.data, { ...common, kind, nuisance: shared.nuisance(), base: shared.base() });
-      values = drPointValues(state, x, held.length);
-    } else {
-      const state = kind === "t-linear" ? shared.base() : fitLinearLearner(options.data, { ...common, kind });
-      values = linearMemberValue(state, x, held.length, ESTIMATE_MEMBER);
-    }
+    const state = fitSharing(kind, options.data, common, shared);
+    // A DR learner holds its first stage (`base`); a linear learner is one.
+    const values = "base" in state ? drPointValues(state, x, held.length) : linearMemberValue(state, x, held.length, ESTIMATE_MEMBER);
     return { values, seconds: (performance.now() - started) / 1000 };
   });
 }
 
 /** The held-out candidates fitted together on a fold: t-linear and the DR learners share a first stage; the others alone. */
 export function heldOutGroups(kinds: readonly HeldOutKind[]): HeldOutKind[][] {
-  const shares = (kind: HeldOutKind) => kind === "t-linear" || kind === "dr" || kind === "dr-trees";
-  const sharing = kinds.filter(shares);
-  return [...(sharing.length > 0 ? [sharing] : []), ...kinds.filter((kind) => !shares(kind)).map((kind) => [kind])];
+  const sharing = kinds.filter((kind) => SHARES_FIRST_STAGE.includes(kind));
+  return [...(sharing.length > 0 ? [sharing] : []), ...kinds.filter((kind) => !SHARES_FIRST_STAGE.includes(kind)).map((kind) => [kind])];
 }
 
 const round = (v: number, digits = 5) => Math.round(v * 10 ** digits) / 10 ** digits;
