@@ -1,3 +1,4 @@
+import { adviceGain } from "../../model/learners/advice-gain";
 import type { Validation } from "../../model/learners/select";
 import { fill, label } from "~/components/model-ui";
 import { formatNumber, formatPercent, type Lang, useT } from "~/utils/i18n";
@@ -9,7 +10,7 @@ const signed = (v: number, lang: Lang) => `${v >= 0 ? "+" : ""}${formatNumber(v,
 
 /** The gain over the observed assignment as the sentences fill it in. */
 function gainWords(v: Validation, lang: Lang) {
-  const g = v.candidates.find((c) => c.kind === v.chosen)?.gainOverObserved ?? { estimate: 0, lower: 0, upper: 0 };
+  const g = adviceGain(v) ?? { estimate: 0, lower: 0, upper: 0 };
   return { estimate: signed(g.estimate, lang), lower: signed(g.lower, lang), upper: signed(g.upper, lang) };
 }
 
@@ -92,9 +93,43 @@ export function LearnerValidation({ learner }: { learner: LearnerView }) {
             </tbody>
           </table>
           <p>{fill(t.learnerObserved, { value: formatNumber(v.observedValue, t.lang, 3) })}</p>
+          {v.shrinkage ? <ArmShrinkageTable shrinkage={v.shrinkage} /> : null}
           {v.advise ? <p>{fill(t.learnerAdvise, gainWords(v, t.lang))}</p> : <InformationOnlyWarning validation={v} heading="h4" />}
         </>
       )}
     </section>
+  );
+}
+
+/** The validation's shrinkage of the arms' average gains (model/learners/shrinkage.ts). */
+function ArmShrinkageTable({ shrinkage }: { shrinkage: NonNullable<Validation["shrinkage"]> }) {
+  const t = useT();
+  return (
+    <>
+      <p>{fill(t.learnerShrinkage, { common: signed(shrinkage.commonGain, t.lang), spread: formatNumber(shrinkage.spread, t.lang, 3) })}</p>
+      <table data-testid="arm-shrinkage">
+        <caption>{t.learnerShrinkageCaption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t.learnerShrinkageArm}</th>
+            <th scope="col">{t.learnerShrinkageAverage}</th>
+            <th scope="col">{t.learnerShrinkageShare}</th>
+            <th scope="col">{t.learnerShrinkageShift}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {shrinkage.arms.map((a) => (
+            <tr key={a.arm}>
+              <th scope="row">{a.arm}</th>
+              <td>
+                {signed(a.averageGain, t.lang)} ({formatNumber(a.standardError, t.lang, 3)})
+              </td>
+              <td>{formatPercent(a.shrink, t.lang)}</td>
+              <td>{signed(a.offset, t.lang)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </>
   );
 }

@@ -10,6 +10,9 @@ import { BundleError, SchemaError } from "../errors.js";
 import { predictTable } from "../recommend/predict-table.js";
 import { disposeBundle, loadBundle, REQUIRED_FILES, writeBundleFile } from "./bundle.js";
 import { trainBundle } from "./train.js";
+import { LEARNER_FILE, LearnerFileSchema } from "../learners/index.js";
+import { linearLearner } from "../learners/linear.js";
+import { encodeRows } from "../table/encoder.js";
 
 let fixture: Awaited<ReturnType<typeof makeTinyBundle>>;
 
@@ -143,6 +146,44 @@ describe("bundle", () => {
     disposeBundle(bundle);
     await rm(c.root, { recursive: true, force: true });
   });
+
+  it("a validated learner predicts with the validation's shrinkage of the arms' average gains, and the model card shows it", async () => {
+    const out = await trainBundle({
+      table: fixture.table,
+      schema: fixture.schema,
+      outDir: join(fixture.root, "shrunk"),
+      seed: 21,
+      members: 2,
+      maxEpochs: 2,
+      config: { hidden: [16, 16], headHidden: 8 },
+      learner: "t-linear",
+      baseline: false,
+    });
+    const file = LearnerFileSchema.parse(JSON.parse(await readFile(join(out.dir, LEARNER_FILE), "utf8")));
+    const shrinkage = file.validation?.shrinkage;
+    if (!shrinkage || file.state?.kind !== "t-linear") throw new Error("expected a validated t-linear learner with shrinkage");
+    expect(shrinkage.arms.map((a) => a.arm)).toEqual(fixture.tiny.schema.treatment.arms.filter((a) => a !== fixture.tiny.schema.treatment.control));
+    expect(shrinkage.arms.some((a) => Math.abs(a.offset) > 1e-6)).toBe(true);
+    const bundle = await loadBundle(out.dir);
+    try {
+      const rows = fixture.tiny.rows.slice(0, 40);
+      const x = encodeRows(bundle.encoder, rows);
+      const plain = linearLearner(file.state, bundle.encoder).predict(x, rows.length);
+      const shipped = bundle.learner.predict(x, rows.length);
+      const arms = bundle.schema.treatment.arms;
+      for (let i = 0; i < rows.length; i++) {
+        arms.forEach((arm, k) => {
+          const offset = shrinkage.arms.find((a) => a.arm === arm)?.offset ?? 0;
+          const o = i * arms.length + k;
+          expect(shipped.gain[o]).toBeCloseTo(Math.min(1, Math.max(-1, (plain.gain[o] ?? 0) + offset)), 5);
+          expect(shipped.mean[o]).toBeCloseTo(Math.min(1, Math.max(0, (plain.mean[o] ?? 0) + offset)), 5);
+        });
+      }
+      expect(await readFile(join(out.dir, "model-card.md"), "utf8")).toContain("| arm | average gain (standard error) | shrunk by | shift |");
+    } finally {
+      disposeBundle(bundle);
+    }
+  }, 240_000);
 
   it("refuses to overwrite a directory that is not a bundle", async () => {
     await expect(

@@ -189,6 +189,17 @@ function learnerMarkdown(learner: NonNullable<ModelCard["learner"]>): string[] {
     lines.push(`| ${c.kind}${c.kind === v.chosen ? " (chosen)" : ""} | ${c.drLoss.toFixed(4)} | ${c.rLoss === undefined ? "–" : c.rLoss.toFixed(4)} | ${c.policyValue.toFixed(3)} | ${signed(g.estimate)} (${signed(g.lower)} to ${signed(g.upper)}) |`);
   }
   lines.push("", `Observed average outcome under current practice: ${v.observedValue.toFixed(3)}.`, "");
+  if (v.shrinkage) {
+    const s = v.shrinkage;
+    lines.push(
+      `The arms' average gains over the control arm (doubly robust, on the same held-out folds) are shrunk toward their common mean ${signed(s.commonGain)} as far as their spread (${s.spread.toFixed(3)} beyond the noise) does not bear them out; every client's gain under an arm moves by that arm's shift:`,
+      "",
+      "| arm | average gain (standard error) | shrunk by | shift |",
+      "|---|---|---|---|",
+      ...s.arms.map((a) => `| ${a.arm} | ${signed(a.averageGain)} (${a.standardError.toFixed(3)}) | ${Math.round(a.shrink * 100)}% | ${signed(a.offset)} |`),
+      "",
+    );
+  }
   lines.push(v.advise ? `Advice: ${v.adviceReason}.` : `**Information, not advice**: ${v.adviceReason}.`);
   return lines;
 }

@@ -7,6 +7,7 @@ import { LEARNER_KINDS, type Learner } from "./learner.js";
 import { type LinearLearnerState, LinearLearnerStateSchema, linearLearner } from "./linear.js";
 import { networkLearner } from "./network.js";
 import { ValidationSchema } from "./select.js";
+import { shrunkLearner } from "./shrinkage.js";
 import { type StackLearnerState, StackLearnerStateSchema, type StackPartState, stackLearner } from "./stack.js";
 
 /**
@@ -33,9 +34,15 @@ export type LearnerState = LinearLearnerState | DrLearnerState | StackLearnerSta
 /** The learner a bundle's files describe; the network when the file is absent. */
 export function restoreLearner(file: LearnerFile | null, ensemble: Ensemble, encoder: Encoder): Learner {
   const state = file?.state ?? null;
-  if (state === null) return networkLearner(ensemble, encoder);
-  if (state.kind === "stack") return stackLearner(state, state.parts.map((part) => restorePart(part.state, ensemble, encoder)));
-  return restorePart(state, ensemble, encoder);
+  const shrinkage = file?.validation?.shrinkage ?? null;
+  const learner =
+    state === null
+      ? networkLearner(ensemble, encoder)
+      : state.kind === "stack"
+        ? stackLearner(state, state.parts.map((part) => restorePart(part.state, ensemble, encoder)))
+        : restorePart(state, ensemble, encoder);
+  // The validation's shrinkage of the arms' average gains belongs to the learner it chose.
+  return shrinkage ? shrunkLearner(learner, shrinkage) : learner;
 }
 
 /** The spline bases of a learner state (one, or one per part of a stack other than the network). */
@@ -55,4 +62,6 @@ export { fitLearnerState } from "./fit.js";
 export { fitLinearLearner, type LinearLearnerState } from "./linear.js";
 export { networkLearner } from "./network.js";
 export { STACKABLE, type StackLearnerState, stackWeights } from "./stack.js";
+export { type ArmShrinkage, armShrinkage, shrunkLearner } from "./shrinkage.js";
+export { adviceGain } from "./advice-gain.js";
 export { type CandidateScore, fitHeldOut, type HeldOutKind, selectLearner, type Validation, ValidationSchema } from "./select.js";

@@ -5,6 +5,7 @@ import { drPointValues } from "./dr.js";
 import { ESTIMATE_MEMBER, LEARNER_KINDS, type LearnerKind, type TrainingData } from "./learner.js";
 import { fitSharing, SHARES_FIRST_STAGE, sharedFirstStage } from "./fit.js";
 import { linearMemberValue } from "./linear.js";
+import { ArmShrinkageSchema, armOffsets, armShrinkage, shiftValues } from "./shrinkage.js";
 import { stackWeights } from "./stack.js";
 
 /**
@@ -42,13 +43,15 @@ import { stackWeights } from "./stack.js";
  * when the chosen learner's gain over the observed assignment is not clearly above zero.
  * No truth column, test table or audit column is read: only features, arm and outcome.
  */
+const GainSchema = z.object({ estimate: z.number(), lower: z.number(), upper: z.number() });
+
 export const CandidateScoreSchema = z.object({
   kind: z.enum(LEARNER_KINDS),
   drLoss: z.number(),
   /** Absent in bundles validated before the R-loss was reported. */
   rLoss: z.number().optional(),
   policyValue: z.number(),
-  gainOverObserved: z.object({ estimate: z.number(), lower: z.number(), upper: z.number() }),
+  gainOverObserved: GainSchema,
   seconds: z.number(),
   /** The stack's weight per learner (only the stack's row). */
   weights: z.record(z.string(), z.number()).optional(),
@@ -69,6 +72,17 @@ export const ValidationSchema = z.object({
   /** Whether following the chosen learner's first choice clearly beats the observed assignment. */
   advise: z.boolean(),
   adviceReason: z.string(),
+  /**
+   * The arms' average gains shrunk toward their common mean (shrinkage.ts), applied to the chosen
+   * learner in the bundle; null with too few arms. Absent in bundles validated before.
+   */
+  shrinkage: ArmShrinkageSchema.nullable().optional(),
+  /**
+   * The gain over the observed assignment that `advise` rests on: the chosen learner's, with the
+   * shrinkage applied to its out-of-fold predictions. Absent in bundles validated before (then the
+   * chosen candidate's row).
+   */
+  adviceGain: GainSchema.optional(),
 });
 export type Validation = z.infer<typeof ValidationSchema>;
 
@@ -202,8 +216,27 @@ export async function selectLearner(options: SelectOptions): Promise<Validation>
     scores.push({ kind: "stack", ...score, seconds: 0, weights: stack.weights });
     rowLosses.set("stack", rowDrLoss({ predicted: stack.predicted, gamma, K, c }));
   }
-  return decide({ scores, rowLosses, folds, rows: n, observed });
+  const decided = decide({ scores, rowLosses, folds, rows: n, observed });
+  // The bundle ships the chosen learner with the arms' average gains shrunk: whether following its
+  // first choice beats current practice is judged on its out-of-fold predictions shrunk the same way.
+  const shrinkage = armShrinkage({ gamma, arms, control: options.control });
+  if (!shrinkage) return { ...decided, shrinkage: null };
+  const chosen = decided.chosen === "stack" ? stack?.predicted : outOfFold[candidates.indexOf(decided.chosen)];
+  if (!chosen) throw new Error(`learner selection: no out-of-fold predictions of ${decided.chosen}`);
+  const shrunk = shiftValues(chosen, armOffsets(shrinkage, arms), options.outcomeType === "binary");
+  const { gainOverObserved } = scorePredictions({ predicted: shrunk, gamma, gammaPolicy, nuisance, treatment: data.treatment, outcome: data.outcome, K, c });
+  return { ...decided, ...advice(gainOverObserved, " (with the arms' average gains shrunk toward their common mean)"), shrinkage };
 }
+
+/** Whether following the first choice clearly beats the observed assignment, and the sentence that says so. */
+function advice(g: z.infer<typeof GainSchema>, how = ""): Pick<Validation, "advise" | "adviceReason" | "adviceGain"> {
+  const advise = g.lower > 0;
+  const adviceReason = advise
+    ? `following the first choice${how} beats the observed assignment: +${g.estimate.toFixed(3)} (95% interval ${g.lower.toFixed(3)} to ${g.upper.toFixed(3)})`
+    : `following the first choice${how} does not clearly beat the observed assignment: ${g.estimate >= 0 ? "+" : ""}${g.estimate.toFixed(3)} (95% interval ${g.lower.toFixed(3)} to ${g.upper.toFixed(3)}); the ranking is information, not advice`;
+  return { advise, adviceReason, adviceGain: g };
+}
+
 
 /** How many standard errors of the paired per-row loss differences another learner must beat the network by. */
 export const SWITCH_Z = 3;
@@ -366,11 +399,6 @@ function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind,
       `, ${where}` +
       (againstNetwork && options.rows < SWITCH_MIN_ROWS ? ` (under ${SWITCH_MIN_ROWS} rows the network is not kept unless its loss is the lowest)` : "");
   }
-  const g = winner.gainOverObserved;
-  const advise = g.lower > 0;
-  const adviceReason = advise
-    ? `following the first choice beats the observed assignment: +${g.estimate.toFixed(3)} (95% interval ${g.lower.toFixed(3)} to ${g.upper.toFixed(3)})`
-    : `following the first choice does not clearly beat the observed assignment: ${g.estimate >= 0 ? "+" : ""}${g.estimate.toFixed(3)} (95% interval ${g.lower.toFixed(3)} to ${g.upper.toFixed(3)}); the ranking is information, not advice`;
   return {
     criterion: "dr-loss",
     folds: options.folds,
@@ -379,7 +407,6 @@ function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind,
     candidates: options.scores,
     chosen: winner.kind,
     reason,
-    advise,
-    adviceReason,
+    ...advice(winner.gainOverObserved),
   };
 }

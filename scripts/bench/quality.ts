@@ -137,6 +137,15 @@ export async function run(argv: string[]): Promise<void> {
             ...(c.weights ? { weights: c.weights } : {}),
           })),
           reason: learnerFile.validation.reason,
+          adviceGain: learnerFile.validation.adviceGain ?? null,
+          // The arms' average gains and how far the bundle's learner shrinks them (shrinkage.ts).
+          shrinkage: learnerFile.validation.shrinkage
+            ? {
+                spread: learnerFile.validation.shrinkage.spread,
+                commonGain: learnerFile.validation.shrinkage.commonGain,
+                arms: learnerFile.validation.shrinkage.arms.map((a) => ({ arm: a.arm, averageGain: a.averageGain, standardError: a.standardError, shrink: a.shrink, offset: a.offset })),
+              }
+            : null,
         }
       : null;
     process.stdout.write(

@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import path from "node:path";
-import { LEARNER_FILE, LearnerFileSchema, type Validation } from "../../../model/learners/index";
+import { adviceGain as validationAdviceGain, LEARNER_FILE, LearnerFileSchema, type Validation } from "../../../model/learners/index";
 
 /** Which learner a bundle predicts with, the validation that chose it, and whether its ranking counts as advice. */
 export type LearnerSummary = { kind: string; validation: Validation | null; advise: boolean };
@@ -24,6 +24,5 @@ export async function readLearnerSummary(dir: string): Promise<LearnerSummary | 
 
 /** The chosen learner's gain over the observed assignment (the advice check's figure), or null without validation. */
 export function adviceGain(summary: LearnerSummary | null) {
-  const v = summary?.validation;
-  return v?.candidates.find((c) => c.kind === v.chosen)?.gainOverObserved ?? null;
+  return summary?.validation ? validationAdviceGain(summary.validation) : null;
 }
