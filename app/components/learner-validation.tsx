@@ -114,6 +114,7 @@ function ArmShrinkageTable({ shrinkage }: { shrinkage: NonNullable<Validation["s
             <th scope="col">{t.learnerShrinkageArm}</th>
             <th scope="col">{t.learnerShrinkageAverage}</th>
             <th scope="col">{t.learnerShrinkageShare}</th>
+            <th scope="col">{t.learnerShrinkageLearner}</th>
             <th scope="col">{t.learnerShrinkageShift}</th>
           </tr>
         </thead>
@@ -125,6 +126,7 @@ function ArmShrinkageTable({ shrinkage }: { shrinkage: NonNullable<Validation["s
                 {signed(a.averageGain, t.lang)} ({formatNumber(a.standardError, t.lang, 3)})
               </td>
               <td>{formatPercent(a.shrink, t.lang)}</td>
+              <td>{signed(a.learnerGain, t.lang)}</td>
               <td>{signed(a.offset, t.lang)}</td>
             </tr>
           ))}

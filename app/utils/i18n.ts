@@ -664,11 +664,12 @@ const nl = {
   learnerObserved: "Gemiddelde uitkomst bij de huidige praktijk: {value}.",
   learnerAdvise: "Advies: het volgen van de eerste keuze pakt beter uit dan de huidige praktijk (verschil {estimate}, 95%-interval {lower} tot {upper}).",
   learnerShrinkage:
-    "De gemiddelde winst van elk traject is naar het gemeenschappelijke gemiddelde ({common}) getrokken, voor zover de spreiding tussen de trajecten ({spread} boven de ruis) haar niet draagt: wat een traject bij toeval in deze steekproef beter of slechter deed, telt zo minder mee. De winst van elke cliënt bij dat traject schuift even ver mee.",
+    "De gemiddelde winst van elk traject is naar het gemeenschappelijke gemiddelde ({common}) getrokken, voor zover de spreiding tussen de trajecten ({spread} boven de ruis) haar niet draagt: wat een traject bij toeval in deze steekproef beter of slechter deed, telt zo minder mee. De winst van elke cliënt bij dat traject schuift mee, zodat het gemiddelde van de leermethode zelf even ver van het gemeenschappelijke gemiddelde komt te liggen.",
   learnerShrinkageCaption: "Gemiddelde winst per traject, voor en na het terugtrekken",
   learnerShrinkageArm: "Traject",
   learnerShrinkageAverage: "Gemiddelde winst (standaardfout)",
   learnerShrinkageShare: "Teruggetrokken",
+  learnerShrinkageLearner: "Gemiddelde winst volgens de leermethode",
   learnerShrinkageShift: "Verschuiving",
   // --- end model registry ---
 } as const;
@@ -1333,11 +1334,12 @@ const en: Messages = {
   learnerObserved: "Average outcome under current practice: {value}.",
   learnerAdvise: "Advice: following the first choice works out better than current practice (difference {estimate}, 95% interval {lower} to {upper}).",
   learnerShrinkage:
-    "Each trajectory's average gain is pulled toward the common mean ({common}) as far as the spread between the trajectories ({spread} beyond the noise) does not bear it out: what a trajectory did better or worse by chance in this sample counts for less. Every client's gain under that trajectory moves by the same amount.",
+    "Each trajectory's average gain is pulled toward the common mean ({common}) as far as the spread between the trajectories ({spread} beyond the noise) does not bear it out: what a trajectory did better or worse by chance in this sample counts for less. Every client's gain under that trajectory moves with it, so that the learning method's own average lies as far from the common mean.",
   learnerShrinkageCaption: "Average gain per trajectory, before and after pulling in",
   learnerShrinkageArm: "Trajectory",
   learnerShrinkageAverage: "Average gain (standard error)",
   learnerShrinkageShare: "Pulled in",
+  learnerShrinkageLearner: "Average gain by the learning method",
   learnerShrinkageShift: "Shift",
 };
 

@@ -179,7 +179,7 @@ describe("bundle", () => {
           expect(shipped.mean[o]).toBeCloseTo(Math.min(1, Math.max(0, (plain.mean[o] ?? 0) + offset)), 5);
         });
       }
-      expect(await readFile(join(out.dir, "model-card.md"), "utf8")).toContain("| arm | average gain (standard error) | shrunk by | shift |");
+      expect(await readFile(join(out.dir, "model-card.md"), "utf8")).toContain("| arm | average gain (standard error) | shrunk by | learner's average gain | shift |");
     } finally {
       disposeBundle(bundle);
     }

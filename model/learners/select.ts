@@ -219,10 +219,10 @@ export async function selectLearner(options: SelectOptions): Promise<Validation>
   const decided = decide({ scores, rowLosses, folds, rows: n, observed });
   // The bundle ships the chosen learner with the arms' average gains shrunk: whether following its
   // first choice beats current practice is judged on its out-of-fold predictions shrunk the same way.
-  const shrinkage = armShrinkage({ gamma, arms, control: options.control });
-  if (!shrinkage) return { ...decided, shrinkage: null };
   const chosen = decided.chosen === "stack" ? stack?.predicted : outOfFold[candidates.indexOf(decided.chosen)];
   if (!chosen) throw new Error(`learner selection: no out-of-fold predictions of ${decided.chosen}`);
+  const shrinkage = armShrinkage({ gamma, arms, control: options.control, predicted: chosen });
+  if (!shrinkage) return { ...decided, shrinkage: null };
   const shrunk = shiftValues(chosen, armOffsets(shrinkage, arms), options.outcomeType === "binary");
   const { gainOverObserved } = scorePredictions({ predicted: shrunk, gamma, gammaPolicy, nuisance, treatment: data.treatment, outcome: data.outcome, K, c });
   return { ...decided, ...advice(gainOverObserved, " (with the arms' average gains shrunk toward their common mean)"), shrinkage };

@@ -36,6 +36,8 @@ export const ArmShrinkageSchema = z.object({
       standardError: z.number().min(0),
       /** Share of the deviation from the common mean that is taken away (B). */
       shrink: z.number().min(0).max(1),
+      /** The learner's own average gain (its out-of-fold predictions in the validation), before the offset. */
+      learnerGain: z.number(),
       /** What every client's gain of this arm moves by. */
       offset: z.number(),
     }),
@@ -43,8 +45,14 @@ export const ArmShrinkageSchema = z.object({
 });
 export type ArmShrinkage = z.infer<typeof ArmShrinkageSchema>;
 
-/** The shrinkage from the pseudo-outcomes (n × K); null with too few arms beside the control. */
-export function armShrinkage(options: { gamma: Float64Array; arms: readonly string[]; control: string }): ArmShrinkage | null {
+/**
+ * The shrinkage from the pseudo-outcomes (n × K) and the learner's out-of-fold expected outcomes
+ * (n × K, default: as the pseudo-outcomes' averages); null with too few arms beside the control.
+ * The offset puts the learner's deviation of an arm from its arms' common mean where the shrunk
+ * AIPW deviation lies: a learner that already shrinks its gains (an early-stopped network, a
+ * strong penalty) is moved less, and never past the common mean by shrinking twice.
+ */
+export function armShrinkage(options: { gamma: Float64Array; arms: readonly string[]; control: string; predicted?: Float64Array }): ArmShrinkage | null {
   const { gamma, arms } = options;
   const K = arms.length;
   const c = arms.indexOf(options.control);
@@ -77,16 +85,35 @@ export function armShrinkage(options: { gamma: Float64Array; arms: readonly stri
   const noise = deviations.reduce((s, d) => s + d.variance, 0) / p;
   const tau2 = Math.max(0, observedSpread - noise);
   const commonGain = gains.reduce((s, g) => s + g.mean, 0) / p;
+  const learnerGains = options.predicted ? averageGains(options.predicted, K, c, effect) : gains.map((g) => g.mean);
+  const learnerCommon = learnerGains.reduce((s, g) => s + g, 0) / p;
+  const shrinkOf = (variance: number) => (variance + tau2 > 0 ? variance / (variance + tau2) : 0);
+  // The shrunk deviations, centred: the offsets only move the arms against each other, and the
+  // learner's common level against the control arm stays its own.
+  const kept = deviations.map((d) => (1 - shrinkOf(d.variance)) * d.mean);
+  const keptMean = kept.reduce((s, v) => s + v, 0) / p;
   return {
     spread: Math.sqrt(tau2),
     commonGain,
     arms: effect.map((k, a) => {
       const d = deviations[a] as { mean: number; variance: number };
       const g = gains[a] as { mean: number; variance: number };
-      const shrink = d.variance + tau2 > 0 ? d.variance / (d.variance + tau2) : 0;
-      return { arm: arms[k] as string, averageGain: g.mean, standardError: Math.sqrt(g.variance), shrink, offset: -shrink * d.mean };
+      const learnerGain = learnerGains[a] ?? 0;
+      const offset = (kept[a] ?? 0) - keptMean - (learnerGain - learnerCommon);
+      const shrink = shrinkOf(d.variance);
+      return { arm: arms[k] as string, averageGain: g.mean, standardError: Math.sqrt(g.variance), shrink, learnerGain, offset };
     }),
   };
+}
+
+/** Per arm in `effect`, the mean over rows of expected outcome minus the control arm's (values n × K). */
+function averageGains(values: Float64Array, K: number, c: number, effect: readonly number[]): number[] {
+  const n = Math.floor(values.length / K);
+  return effect.map((k) => {
+    let sum = 0;
+    for (let i = 0; i < n; i++) sum += (values[i * K + k] ?? 0) - (values[i * K + c] ?? 0);
+    return sum / Math.max(n, 1);
+  });
 }
 
 /** Each arm's offset in the arms' order (0 for the control arm and any arm the shrinkage does not name). */

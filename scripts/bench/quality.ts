@@ -143,7 +143,7 @@ export async function run(argv: string[]): Promise<void> {
             ? {
                 spread: learnerFile.validation.shrinkage.spread,
                 commonGain: learnerFile.validation.shrinkage.commonGain,
-                arms: learnerFile.validation.shrinkage.arms.map((a) => ({ arm: a.arm, averageGain: a.averageGain, standardError: a.standardError, shrink: a.shrink, offset: a.offset })),
+                arms: learnerFile.validation.shrinkage.arms.map((a) => ({ arm: a.arm, averageGain: a.averageGain, standardError: a.standardError, shrink: a.shrink, learnerGain: a.learnerGain, offset: a.offset })),
               }
             : null,
         }
