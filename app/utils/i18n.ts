@@ -664,7 +664,7 @@ const nl = {
   learnerObserved: "Gemiddelde uitkomst bij de huidige praktijk: {value}.",
   learnerAdvise: "Advies: het volgen van de eerste keuze pakt beter uit dan de huidige praktijk (verschil {estimate}, 95%-interval {lower} tot {upper}).",
   learnerShrinkage:
-    "De gemiddelde winst van elk traject is naar het gemeenschappelijke gemiddelde ({common}) getrokken, voor zover de spreiding tussen de trajecten ({spread} boven de ruis) haar niet draagt: wat een traject bij toeval in deze steekproef beter of slechter deed, telt zo minder mee. De winst van elke cliënt bij dat traject schuift mee, zodat het gemiddelde van de leermethode zelf even ver van het gemeenschappelijke gemiddelde komt te liggen.",
+    "De gemiddelde winst van elk traject is naar het gemeenschappelijke gemiddelde ({common}) getrokken, voor zover de spreiding tussen de trajecten ({spread} boven de ruis) haar niet draagt: wat een traject bij toeval in deze steekproef beter of slechter deed, telt zo minder mee. De winst van elke cliënt bij dat traject schuift mee: het gemiddelde van de leermethode zelf wordt met hetzelfde deel naar het gemeenschappelijke gemiddelde getrokken.",
   learnerShrinkageCaption: "Gemiddelde winst per traject, voor en na het terugtrekken",
   learnerShrinkageArm: "Traject",
   learnerShrinkageAverage: "Gemiddelde winst (standaardfout)",
@@ -1334,7 +1334,7 @@ const en: Messages = {
   learnerObserved: "Average outcome under current practice: {value}.",
   learnerAdvise: "Advice: following the first choice works out better than current practice (difference {estimate}, 95% interval {lower} to {upper}).",
   learnerShrinkage:
-    "Each trajectory's average gain is pulled toward the common mean ({common}) as far as the spread between the trajectories ({spread} beyond the noise) does not bear it out: what a trajectory did better or worse by chance in this sample counts for less. Every client's gain under that trajectory moves with it, so that the learning method's own average lies as far from the common mean.",
+    "Each trajectory's average gain is pulled toward the common mean ({common}) as far as the spread between the trajectories ({spread} beyond the noise) does not bear it out: what a trajectory did better or worse by chance in this sample counts for less. Every client's gain under that trajectory moves with it: the learning method's own average is pulled toward the common mean by the same share.",
   learnerShrinkageCaption: "Average gain per trajectory, before and after pulling in",
   learnerShrinkageArm: "Trajectory",
   learnerShrinkageAverage: "Average gain (standard error)",

@@ -192,7 +192,7 @@ function learnerMarkdown(learner: NonNullable<ModelCard["learner"]>): string[] {
   if (v.shrinkage) {
     const s = v.shrinkage;
     lines.push(
-      `The arms' average gains over the control arm (doubly robust, on the same held-out folds) are shrunk toward their common mean ${signed(s.commonGain)} as far as their spread (${s.spread.toFixed(3)} beyond the noise) does not bear them out; every client's gain under an arm moves by that arm's shift, which puts the learner's own average of that arm (on the held-out folds) as far from its common mean as the shrunk average lies:`,
+      `The arms' average gains over the control arm (doubly robust, on the same held-out folds) are shrunk toward their common mean ${signed(s.commonGain)} as far as their spread (${s.spread.toFixed(3)} beyond the noise) does not bear them out; every client's gain under an arm moves by that arm's shift, which takes the same share of the learner's own average of that arm (on the held-out folds) away from its common mean:`,
       "",
       "| arm | average gain (standard error) | shrunk by | learner's average gain | shift |",
       "|---|---|---|---|---|",

@@ -55,32 +55,31 @@ describe("empirical-Bayes shrinkage of the arms' average gains", () => {
     expect(quiet.arms.map((a) => a.averageGain + a.offset)).toEqual(quiet.arms.map((a) => expect.closeTo(a.averageGain, 2)));
   });
 
-  it("moves a learner's own averages to the shrunk ones: less for a learner that already shrinks, and never past the common mean", () => {
+  it("shrinks the learner's own deviations by B: a learner that already shrinks is moved less, and never out again", () => {
     const gamma = pseudo(1500, [0.05, 0.1, 0.15, 0.2], 1, 0.5);
     const own = armShrinkage({ gamma, arms: ARMS, control: "ctrl" }) as ArmShrinkage;
-    // A learner whose gains are the pseudo-outcomes' averages: the shift takes B of each deviation
-    // away, and the shifts sum to zero (the arms' common level stays).
+    // A learner whose averages are the pseudo-outcomes': the shift takes B of each deviation away,
+    // centred so the shifts sum to zero (the arms' common level stays).
     const taken = own.arms.map((a) => a.shrink * (a.averageGain - own.commonGain));
     const takenMean = taken.reduce((s, v) => s + v, 0) / taken.length;
-    own.arms.forEach((a, j) => expect(a.offset).toBeCloseTo(-(taken[j] ?? 0) + takenMean, 10));
+    own.arms.forEach((a, j) => {
+      expect(a.offset).toBeCloseTo(takenMean - (taken[j] ?? 0), 10);
+    });
     expect(own.arms.reduce((s, a) => s + a.offset, 0)).toBeCloseTo(0, 10);
-    // A learner (constant gains per arm, control at 0.3) that already lies where the shrunk averages lie is not moved.
+    // A learner (constant gains per arm, control at 0.3) with half those deviations is moved half as far.
     const n = 1500;
     const at = (gains: number[]) => Float64Array.from({ length: n * ARMS.length }, (_, o) => 0.3 + (o % ARMS.length === 0 ? 0 : (gains[(o % ARMS.length) - 1] ?? 0)));
-    const shrunkGains = own.arms.map((a) => a.averageGain + a.offset);
-    const settled = armShrinkage({ gamma, arms: ARMS, control: "ctrl", predicted: at(shrunkGains) }) as ArmShrinkage;
-    for (const a of settled.arms) expect(a.offset).toBeCloseTo(0, 10);
-    // One that shrinks its gains all the way to their mean is moved back out only to the shrunk deviations.
-    const flat = armShrinkage({ gamma, arms: ARMS, control: "ctrl", predicted: at([0.1, 0.1, 0.1, 0.1]) }) as ArmShrinkage;
-    const kept = own.arms.map((a) => (1 - a.shrink) * (a.averageGain - own.commonGain));
-    const keptMean = kept.reduce((s, v) => s + v, 0) / kept.length;
-    flat.arms.forEach((a, j) => {
-      expect(a.learnerGain).toBeCloseTo(0.1, 10);
-      expect(a.offset).toBeCloseTo((kept[j] ?? 0) - keptMean, 10);
-      // Never past the common mean: the arm stays on its side of it, closer than its own average.
-      const own_ = own.arms[j] as ArmShrinkage["arms"][number];
-      expect(Math.sign(a.offset)).toBe(Math.sign(own_.averageGain - own.commonGain));
+    const half = armShrinkage({ gamma, arms: ARMS, control: "ctrl", predicted: at(own.arms.map((a) => 0.1 + (a.averageGain - own.commonGain) / 2)) }) as ArmShrinkage;
+    half.arms.forEach((a, j) => {
+      expect(a.shrink).toBe(own.arms[j]?.shrink);
+      expect(a.offset).toBeCloseTo((own.arms[j]?.offset ?? 0) / 2, 10);
     });
+    // One whose gains of every arm are alike is not moved at all.
+    const flat = armShrinkage({ gamma, arms: ARMS, control: "ctrl", predicted: at([0.1, 0.1, 0.1, 0.1]) }) as ArmShrinkage;
+    for (const a of flat.arms) {
+      expect(a.learnerGain).toBeCloseTo(0.1, 10);
+      expect(a.offset).toBeCloseTo(0, 10);
+    }
   });
 
   it(`needs at least ${MIN_SHRINK_ARMS} arms beside the control arm`, () => {

@@ -11,9 +11,9 @@ import type { Learner } from "./learner.js";
  * their averages spread beyond their noise says how much of an arm's lead is real (James and
  * Stein; Efron and Morris): each arm's deviation from the arms' common mean is shrunk by
  * B = v / (v + τ²), with v the noise variance of that deviation and τ² the spread of the true
- * deviations, estimated by the method of moments. The learner's gains of that arm move by the
- * same amount, for every client alike: the ranking within an arm stays, the arms' levels come
- * closer where the data cannot tell them apart.
+ * deviations, estimated by the method of moments. The learner's gains of that arm move by the same
+ * share of its own deviation, for every client alike: the ranking within an arm stays, the arms'
+ * levels come closer where the data cannot tell them apart.
  *
  * The averages are the doubly robust (AIPW) means of the cross-fitted pseudo-outcome differences
  * Γ_k − Γ_control of the validation (select.ts), and v the variance of the per-row deviation from
@@ -47,10 +47,14 @@ export type ArmShrinkage = z.infer<typeof ArmShrinkageSchema>;
 
 /**
  * The shrinkage from the pseudo-outcomes (n × K) and the learner's out-of-fold expected outcomes
- * (n × K, default: as the pseudo-outcomes' averages); null with too few arms beside the control.
- * The offset puts the learner's deviation of an arm from its arms' common mean where the shrunk
- * AIPW deviation lies: a learner that already shrinks its gains (an early-stopped network, a
- * strong penalty) is moved less, and never past the common mean by shrinking twice.
+ * (n × K, default: the pseudo-outcomes' averages); null with too few arms beside the control. B
+ * comes from the pseudo-outcomes (how noisy each arm's deviation is against how far the arms
+ * spread); it is applied to the learner's own deviation of each arm from its arms' common mean,
+ * centred so the offsets sum to zero: a learner whose averages follow the pseudo-outcomes' is moved
+ * as the AIPW averages are shrunk, one that already shrinks (an early-stopped network on a small
+ * table) is moved only in proportion to what it keeps and never out again (a learner moved toward
+ * the AIPW averages instead would take on their noise), and the learner's common level against the
+ * control arm stays its own.
  */
 export function armShrinkage(options: { gamma: Float64Array; arms: readonly string[]; control: string; predicted?: Float64Array }): ArmShrinkage | null {
   const { gamma, arms } = options;
@@ -88,10 +92,8 @@ export function armShrinkage(options: { gamma: Float64Array; arms: readonly stri
   const learnerGains = options.predicted ? averageGains(options.predicted, K, c, effect) : gains.map((g) => g.mean);
   const learnerCommon = learnerGains.reduce((s, g) => s + g, 0) / p;
   const shrinkOf = (variance: number) => (variance + tau2 > 0 ? variance / (variance + tau2) : 0);
-  // The shrunk deviations, centred: the offsets only move the arms against each other, and the
-  // learner's common level against the control arm stays its own.
-  const kept = deviations.map((d) => (1 - shrinkOf(d.variance)) * d.mean);
-  const keptMean = kept.reduce((s, v) => s + v, 0) / p;
+  const taken = deviations.map((d, a) => shrinkOf(d.variance) * ((learnerGains[a] ?? 0) - learnerCommon));
+  const takenMean = taken.reduce((s, v) => s + v, 0) / p;
   return {
     spread: Math.sqrt(tau2),
     commonGain,
@@ -99,7 +101,7 @@ export function armShrinkage(options: { gamma: Float64Array; arms: readonly stri
       const d = deviations[a] as { mean: number; variance: number };
       const g = gains[a] as { mean: number; variance: number };
       const learnerGain = learnerGains[a] ?? 0;
-      const offset = (kept[a] ?? 0) - keptMean - (learnerGain - learnerCommon);
+      const offset = takenMean - (taken[a] ?? 0);
       const shrink = shrinkOf(d.variance);
       return { arm: arms[k] as string, averageGain: g.mean, standardError: Math.sqrt(g.variance), shrink, learnerGain, offset };
     }),
