@@ -217,12 +217,13 @@ export async function selectLearner(options: SelectOptions): Promise<Validation>
     rowLosses.set("stack", rowDrLoss({ predicted: stack.predicted, gamma, K, c }));
   }
   const decided = decide({ scores, rowLosses, folds, rows: n, observed });
+  const winner = scores.find((s) => s.kind === decided.chosen);
+  const chosen = decided.chosen === "stack" ? stack?.predicted : outOfFold[candidates.indexOf(decided.chosen)];
+  if (!winner || !chosen) throw new Error(`learner selection: no out-of-fold predictions of ${decided.chosen}`);
+  const shrinkage = armShrinkage({ gamma, arms, control: options.control, predicted: chosen });
+  if (!shrinkage) return { ...decided, ...advice(winner.gainOverObserved), shrinkage: null };
   // The bundle ships the chosen learner with the arms' average gains shrunk: whether following its
   // first choice beats current practice is judged on its out-of-fold predictions shrunk the same way.
-  const chosen = decided.chosen === "stack" ? stack?.predicted : outOfFold[candidates.indexOf(decided.chosen)];
-  if (!chosen) throw new Error(`learner selection: no out-of-fold predictions of ${decided.chosen}`);
-  const shrinkage = armShrinkage({ gamma, arms, control: options.control, predicted: chosen });
-  if (!shrinkage) return { ...decided, shrinkage: null };
   const shrunk = shiftValues(chosen, armOffsets(shrinkage, arms), options.outcomeType === "binary");
   const { gainOverObserved } = scorePredictions({ predicted: shrunk, gamma, gammaPolicy, nuisance, treatment: data.treatment, outcome: data.outcome, K, c });
   return { ...decided, ...advice(gainOverObserved, " (with the arms' average gains shrunk toward their common mean)"), shrinkage };
@@ -236,7 +237,6 @@ function advice(g: z.infer<typeof GainSchema>, how = ""): Pick<Validation, "advi
     : `following the first choice${how} does not clearly beat the observed assignment: ${g.estimate >= 0 ? "+" : ""}${g.estimate.toFixed(3)} (95% interval ${g.lower.toFixed(3)} to ${g.upper.toFixed(3)}); the ranking is information, not advice`;
   return { advise, adviceReason, adviceGain: g };
 }
-
 
 /** How many standard errors of the paired per-row loss differences another learner must beat the network by. */
 export const SWITCH_Z = 3;
@@ -373,7 +373,8 @@ function armMeansOutOfFold(data: TrainingData, fold: Int32Array, folds: number, 
   return out;
 }
 
-function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind, Float64Array>; folds: number; rows: number; observed: number }): Validation {
+/** The chosen learner and why; whether its first choice counts as advice is judged after (selectLearner). */
+function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind, Float64Array>; folds: number; rows: number; observed: number }): Omit<Validation, "advise" | "adviceReason" | "adviceGain" | "shrinkage"> {
   const sorted = [...options.scores].sort((a, b) => a.drLoss - b.drLoss);
   const lowest = sorted[0];
   if (!lowest) throw new Error("learner selection: no candidates");
@@ -407,6 +408,5 @@ function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind,
     candidates: options.scores,
     chosen: winner.kind,
     reason,
-    ...advice(winner.gainOverObserved),
   };
 }

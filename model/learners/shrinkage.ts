@@ -130,6 +130,7 @@ export function shiftValues(values: Float64Array, offsets: Float64Array, binary:
 }
 
 const clip = (v: number, binary: boolean) => (binary ? Math.min(1, Math.max(0, v)) : v);
+const clipGain = (v: number, binary: boolean) => (binary ? Math.min(1, Math.max(-1, v)) : v);
 
 /**
  * The learner with the shrinkage applied: every client's expected outcome and gain under an arm
@@ -147,8 +148,13 @@ export function shrunkLearner(learner: Learner, shrinkage: ArmShrinkage): Learne
       for (let o = 0; o < n * K; o++) {
         const offset = offsets[o % K] ?? 0;
         if (offset === 0) continue;
-        for (const values of [p.mean, p.lower, p.upper]) values[o] = clip((values[o] ?? 0) + offset, binary);
-        for (const values of [p.gain, p.gainLower, p.gainUpper]) values[o] = binary ? Math.min(1, Math.max(-1, (values[o] ?? 0) + offset)) : (values[o] ?? 0) + offset;
+        // Plain statements, no arrays per cell: this runs for every client the app ranks.
+        p.mean[o] = clip((p.mean[o] ?? 0) + offset, binary);
+        p.lower[o] = clip((p.lower[o] ?? 0) + offset, binary);
+        p.upper[o] = clip((p.upper[o] ?? 0) + offset, binary);
+        p.gain[o] = clipGain((p.gain[o] ?? 0) + offset, binary);
+        p.gainLower[o] = clipGain((p.gainLower[o] ?? 0) + offset, binary);
+        p.gainUpper[o] = clipGain((p.gainUpper[o] ?? 0) + offset, binary);
       }
       return p;
     },
