@@ -1,5 +1,4 @@
 import { adviceGain } from "../../model/learners/advice-gain";
-import { CRITERION, criterionLoss } from "../../model/learners/criterion";
 import type { Validation } from "../../model/learners/select";
 import { fill, label } from "~/components/model-ui";
 import { formatNumber, formatPercent, type Lang, useT } from "~/utils/i18n";
@@ -36,9 +35,7 @@ export function LearnerValidation({ learner }: { learner: LearnerView }) {
   const name = (kind: string) => label(t.learnerNames, kind);
   const v = learner.validation;
   const auto = v !== null && v.candidates.length > 1;
-  // Ranked by the loss that chose (the R-loss; the DR loss in bundles validated before).
-  const loss = (c: Validation["candidates"][number]) => criterionLoss(v?.criterion ?? CRITERION, c);
-  const ranked = v ? [...v.candidates].sort((a, b) => loss(a) - loss(b)) : [];
+  const ranked = v ? [...v.candidates].sort((a, b) => a.drLoss - b.drLoss) : [];
   const next = ranked.find((c) => c.kind !== v?.chosen);
   const chosen = ranked.find((c) => c.kind === v?.chosen);
   // Bundles validated before the R-loss was reported have no such column.
@@ -61,9 +58,9 @@ export function LearnerValidation({ learner }: { learner: LearnerView }) {
           <p>
             {fill(t.learnerValidatedBy, { folds: v.folds, rows: v.rows })}{" "}
             {auto && chosen
-              ? fill(v.criterion === "r-loss" ? t.learnerWhyAutoR : t.learnerWhyAuto, {
-                  loss: formatNumber(loss(chosen), t.lang, 4),
-                  next: next ? fill(t.learnerWhyNext, { learner: name(next.kind), loss: formatNumber(loss(next), t.lang, 4) }) : "",
+              ? fill(t.learnerWhyAuto, {
+                  loss: formatNumber(chosen.drLoss, t.lang, 4),
+                  next: next ? fill(t.learnerWhyNext, { learner: name(next.kind), loss: formatNumber(next.drLoss, t.lang, 4) }) : "",
                 })
               : t.learnerWhyFixed}
           </p>

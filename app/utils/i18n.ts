@@ -653,7 +653,6 @@ const nl = {
   learnerValidatedBy:
     "Getoetst met {folds}-voudige kruisvalidatie op de {rows} trainingsrijen alleen (geen toetsgegevens, geen echte uitkomsten per traject).",
   learnerWhyAuto: "Gekozen omdat deze methode het kleinste dubbel robuuste verlies van de verschillen tussen trajecten heeft ({loss}{next}).",
-  learnerWhyAutoR: "Gekozen omdat deze methode het kleinste R-verlies van de verschillen tussen trajecten heeft: hun fout, gewogen naar hoe sterk de toewijzing bij zulke cliënten varieert ({loss}{next}).",
   learnerWhyNext: "; daarna {learner} {loss}",
   learnerWhyFixed: "Zo gekozen door wie de training startte; alleen deze methode is getoetst.",
   learnerTableCaption: "Validatie van de leermethoden",
@@ -1324,7 +1323,6 @@ const en: Messages = {
   learnerValidatedBy:
     "Tested with {folds}-fold cross-validation on the {rows} training rows only (no test data, no true outcomes per trajectory).",
   learnerWhyAuto: "Chosen because this method has the lowest doubly robust loss of the differences between trajectories ({loss}{next}).",
-  learnerWhyAutoR: "Chosen because this method has the lowest R-loss of the differences between trajectories: their error, weighted by how much the assignment varies for such clients ({loss}{next}).",
   learnerWhyNext: "; next {learner} {loss}",
   learnerWhyFixed: "Chosen this way by whoever started the training; only this method was tested.",
   learnerTableCaption: "Validation of the learning methods",

@@ -179,7 +179,7 @@ function learnerMarkdown(learner: NonNullable<ModelCard["learner"]>): string[] {
   if (!v) return [...lines, "", "Fixed at training time; no validation was run."];
   lines.push(
     "",
-    `Chosen by ${v.folds}-fold cross-fitted causal validation on the ${v.rows} training rows only (no test data, no ground truth), by the ${v.criterion === "r-loss" ? "R-loss" : "DR loss"}: ${v.reason}.`,
+    `Chosen by ${v.folds}-fold cross-fitted causal validation on the ${v.rows} training rows only (no test data, no ground truth): ${v.reason}.`,
     "",
     "| learner | DR loss of the gains | R-loss | policy value | gain over observed assignment (95% interval) |",
     "|---|---|---|---|---|",

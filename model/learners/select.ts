@@ -1,6 +1,5 @@
 import { z } from "zod";
 import type { Encoder } from "../table/encoder.js";
-import { CRITERIA, CRITERION, criterionLoss } from "./criterion.js";
 import { assignFolds, crossFitNuisance, gatherRows, type Nuisance, pseudoOutcomes, splitFold } from "./cross-fit.js";
 import { drPointValues } from "./dr.js";
 import { ESTIMATE_MEMBER, LEARNER_KINDS, type LearnerKind, type TrainingData } from "./learner.js";
@@ -21,8 +20,7 @@ import { stackWeights } from "./stack.js";
  *                 ((Y − m) − Σ_k≠control (1[T = k] − e_k) · predicted gain_k)², with m = Σ_k e_k μ_k
  *                 the cross-fitted outcome expected under current practice: the gains' error
  *                 weighted by how much the arms vary at that client's covariates (no division by a
- *                 propensity, so steadier than drLoss where overlap is thin). This is the criterion
- *                 that decides (CRITERION);
+ *                 propensity, so steadier than drLoss where overlap is thin);
  *   policyValue   mean Γ' of the arm the candidate ranks first: the average outcome if its first
  *                 choice were followed. Γ' is augmented with the arms' mean outcomes on the other
  *                 folds instead of the outcome model: an outcome model fitted on the same folds as
@@ -32,21 +30,15 @@ import { stackWeights } from "./stack.js";
  *   gainOverObserved  policyValue minus the observed average outcome, with a 95% interval from
  *                 the per-row differences: does following the advice beat current practice?
  * With more than one candidate, their out-of-fold predictions are also stacked: the convex
- * combination whose gains have the lowest rLoss (stack.ts), scored as one more row (its few
+ * combination whose gains have the lowest drLoss (stack.ts), scored as one more row (its few
  * weights are fitted on the same rows: an optimism far below the differences that decide).
- * Why the R-loss and not drLoss: the DR loss divides by the propensity, so a few rows assigned
- * against the odds carry most of it, and on a small table with thin overlap (the comparison
- * people of an observational job-training study) the stack leaned on whichever learner fitted
- * those rows; the R-loss weighs each row by how much the arms vary there, the τ-risk that chose
- * best among the criteria compared by Schuler et al. (2018). Measured in the README ("The R-loss
- * decides").
- * The candidate with the lowest rLoss is chosen, with one exception: the network (the default
- * learner) is replaced only when the other's rLoss lies clearly below its own, by more than
+ * The candidate with the lowest drLoss is chosen, with one exception: the network (the default
+ * learner) is replaced only when the other's drLoss lies clearly below its own, by more than
  * SWITCH_Z standard errors of the paired per-row differences. On 20 000 generated clients the
  * learners' losses differ by one or two such errors from seed to seed, and choosing the lowest
  * then swapped the network for linear or DR learners whose gains were about as good but whose
  * first choices captured less of the achievable gain (README, "Causal quality on the generator");
- * under SWITCH_MIN_ROWS training rows the network has no such lead. The candidate with the lowest rLoss otherwise (the gains are what the advice ranks on, and
+ * under SWITCH_MIN_ROWS training rows the network has no such lead. The candidate with the lowest drLoss otherwise (the gains are what the advice ranks on, and
  * the loss is far less noisy than a policy value); the advice is marked as information only
  * when the chosen learner's gain over the observed assignment is not clearly above zero.
  * No truth column, test table or audit column is read: only features, arm and outcome.
@@ -70,8 +62,7 @@ export type CandidateScore = z.infer<typeof CandidateScoreSchema>;
 export type HeldOutKind = Exclude<LearnerKind, "network" | "stack">;
 
 export const ValidationSchema = z.object({
-  /** Which loss chose the learner and weighed the stack (bundles validated before the R-loss decided say "dr-loss"). */
-  criterion: z.enum(CRITERIA),
+  criterion: z.literal("dr-loss"),
   folds: z.number().int().min(2),
   rows: z.number().int().min(0),
   observedValue: z.number(),
@@ -216,14 +207,14 @@ export async function selectLearner(options: SelectOptions): Promise<Validation>
       });
     }
     outOfFold.push(predicted);
-    rowLosses.set(kind, rowRLoss({ predicted, nuisance, treatment: data.treatment, outcome: data.outcome, K, c }));
+    rowLosses.set(kind, rowDrLoss({ predicted, gamma, K, c }));
     scores.push({ kind, ...scorePredictions({ predicted, gamma, gammaPolicy, nuisance, treatment: data.treatment, outcome: data.outcome, K, c }), seconds: round(seconds, 1) });
   });
-  const stack = options.stack === false ? null : stackOutOfFold({ kinds: candidates, outOfFold, nuisance, treatment: data.treatment, outcome: data.outcome, K, c });
+  const stack = options.stack === false ? null : stackOutOfFold({ kinds: candidates, outOfFold, gamma, K, c });
   if (stack) {
     const score = scorePredictions({ predicted: stack.predicted, gamma, gammaPolicy, nuisance, treatment: data.treatment, outcome: data.outcome, K, c });
     scores.push({ kind: "stack", ...score, seconds: 0, weights: stack.weights });
-    rowLosses.set("stack", rowRLoss({ predicted: stack.predicted, nuisance, treatment: data.treatment, outcome: data.outcome, K, c }));
+    rowLosses.set("stack", rowDrLoss({ predicted: stack.predicted, gamma, K, c }));
   }
   const decided = decide({ scores, rowLosses, folds, rows: n, observed });
   const winner = scores.find((s) => s.kind === decided.chosen);
@@ -258,33 +249,21 @@ export const SWITCH_Z = 3;
  */
 export const SWITCH_MIN_ROWS = 2000;
 
-/** The R-loss's inputs at one row, shared by the score, the per-row losses and the stack. */
-type RLossData = { nuisance: Nuisance; treatment: Int32Array; outcome: ArrayLike<number>; K: number; c: number };
-
-/**
- * Row i's parts of the R-loss: the outcome's residual against what current practice leads one to
- * expect there (Y − Σ_k e_k μ_k), and the predicted gains weighted by how far the row's arm lies
- * from that expectation (Σ_k≠control (1[T = k] − e_k) · gain_k); the loss is (residual − fitted)².
- */
-function rLossParts(predicted: Float64Array, d: RLossData, i: number): { residual: number; fitted: number } {
-  const { nuisance, K, c } = d;
-  let expected = 0;
-  let fitted = 0;
-  for (let k = 0; k < K; k++) {
-    const e = nuisance.propensity[i * K + k] ?? 0;
-    expected += e * (nuisance.mu[i * K + k] ?? 0);
-    if (k === c) continue;
-    fitted += ((d.treatment[i] === k ? 1 : 0) - e) * ((predicted[i * K + k] ?? 0) - (predicted[i * K + c] ?? 0));
+/** Per row, the squared error of the predicted gains against the pseudo-outcome differences (mean over non-control arms). */
+function rowDrLoss(options: { predicted: Float64Array; gamma: Float64Array; K: number; c: number }): Float64Array {
+  const { predicted, gamma, K, c } = options;
+  const n = gamma.length / K;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let loss = 0;
+    for (let k = 0; k < K; k++) {
+      if (k === c) continue;
+      const target = (gamma[i * K + k] ?? 0) - (gamma[i * K + c] ?? 0);
+      loss += (target - ((predicted[i * K + k] ?? 0) - (predicted[i * K + c] ?? 0))) ** 2;
+    }
+    out[i] = loss / Math.max(K - 1, 1);
   }
-  return { residual: ((d.outcome[i] as number) ?? 0) - expected, fitted };
-}
-
-/** Per row, the R-loss of the predicted gains (the paired differences behind the network's lead). */
-function rowRLoss(options: RLossData & { predicted: Float64Array }): Float64Array {
-  return Float64Array.from({ length: options.treatment.length }, (_, i) => {
-    const { residual, fitted } = rLossParts(options.predicted, options, i);
-    return (residual - fitted) ** 2;
-  });
+  return out;
 }
 
 /** Mean and standard error of a − b over rows. */
@@ -300,25 +279,19 @@ function pairedDifference(a: Float64Array, b: Float64Array): { mean: number; se:
 /** Smallest weight a stack keeps; smaller ones go to the others (a part costs a fit and a prediction). */
 const MIN_STACK_WEIGHT = 0.02;
 
-/**
- * The R-loss stack of the candidates' out-of-fold predictions, or null when it is one of them. The
- * R-loss of a combination is Σ_rows (residual − Σ_j w_j fitted_j)²: a least-squares stack on one
- * column per row (stackWeights with two "arms", the first one empty).
- */
-function stackOutOfFold(options: RLossData & { kinds: readonly LearnerKind[]; outOfFold: readonly Float64Array[] }) {
-  const { kinds, outOfFold, K } = options;
+/** The DR-loss stack of the candidates' out-of-fold predictions, or null when it is one of them. */
+function stackOutOfFold(options: { kinds: readonly LearnerKind[]; outOfFold: readonly Float64Array[]; gamma: Float64Array; K: number; c: number }) {
+  const { kinds, outOfFold, gamma, K, c } = options;
   if (outOfFold.length < 2) return null;
-  const n = options.treatment.length;
-  const target = new Float64Array(n * 2);
-  const gains = outOfFold.map(() => new Float64Array(n * 2));
-  for (let i = 0; i < n; i++) {
-    outOfFold.forEach((p, j) => {
-      const { residual, fitted } = rLossParts(p, options, i);
-      target[i * 2 + 1] = residual;
-      (gains[j] as Float64Array)[i * 2 + 1] = fitted;
-    });
-  }
-  const raw = stackWeights({ gains, target, K: 2, c: 0 });
+  const n = gamma.length / K;
+  const target = new Float64Array(n * K);
+  for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) target[i * K + k] = (gamma[i * K + k] ?? 0) - (gamma[i * K + c] ?? 0);
+  const gains = outOfFold.map((p) => {
+    const g = new Float64Array(n * K);
+    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) g[i * K + k] = (p[i * K + k] ?? 0) - (p[i * K + c] ?? 0);
+    return g;
+  });
+  const raw = stackWeights({ gains, target, K, c });
   const kept = raw.map((w) => (w >= MIN_STACK_WEIGHT ? w : 0));
   if (kept.filter((w) => w > 0).length < 2) return null;
   const total = kept.reduce((s, w) => s + w, 0);
@@ -345,7 +318,7 @@ export function scorePredictions(options: {
   K: number;
   c: number;
 }) {
-  const { predicted, gamma, gammaPolicy, K, c } = options;
+  const { predicted, gamma, gammaPolicy, nuisance, K, c } = options;
   const n = options.outcome.length;
   let loss = 0;
   let rLoss = 0;
@@ -353,14 +326,19 @@ export function scorePredictions(options: {
   const diff = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let best = 0;
+    let expected = 0;
+    let fitted = 0;
     for (let k = 0; k < K; k++) {
+      const e = nuisance.propensity[i * K + k] ?? 0;
+      expected += e * (nuisance.mu[i * K + k] ?? 0);
       if ((predicted[i * K + k] ?? 0) > (predicted[i * K + best] ?? 0)) best = k;
       if (k === c) continue;
       const target = (gamma[i * K + k] ?? 0) - (gamma[i * K + c] ?? 0);
-      loss += (target - ((predicted[i * K + k] ?? 0) - (predicted[i * K + c] ?? 0))) ** 2;
+      const gain = (predicted[i * K + k] ?? 0) - (predicted[i * K + c] ?? 0);
+      loss += (target - gain) ** 2;
+      fitted += ((options.treatment[i] === k ? 1 : 0) - e) * gain;
     }
-    const { residual, fitted } = rLossParts(predicted, options, i);
-    rLoss += (residual - fitted) ** 2;
+    rLoss += (((options.outcome[i] as number) ?? 0) - expected - fitted) ** 2;
     const g = gammaPolicy[i * K + best] ?? 0;
     value += g;
     diff[i] = g - ((options.outcome[i] as number) ?? 0);
@@ -397,8 +375,7 @@ function armMeansOutOfFold(data: TrainingData, fold: Int32Array, folds: number, 
 
 /** The chosen learner and why; whether its first choice counts as advice is judged after (selectLearner). */
 function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind, Float64Array>; folds: number; rows: number; observed: number }): Omit<Validation, "advise" | "adviceReason" | "adviceGain" | "shrinkage"> {
-  const loss = (c: CandidateScore) => criterionLoss(CRITERION, c);
-  const sorted = [...options.scores].sort((a, b) => loss(a) - loss(b));
+  const sorted = [...options.scores].sort((a, b) => a.drLoss - b.drLoss);
   const lowest = sorted[0];
   if (!lowest) throw new Error("learner selection: no candidates");
   const network = options.scores.find((s) => s.kind === "network");
@@ -413,18 +390,18 @@ function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind,
     const clearly = d.mean < -SWITCH_Z * d.se;
     winner = clearly ? lowest : network;
     reason = clearly
-      ? `${lowest.kind} has the lowest R-loss of the gains on held-out folds (${loss(lowest).toFixed(4)}), clearly below the network's (${loss(network).toFixed(4)}: ${d.mean.toFixed(4)}, more than ${SWITCH_Z} standard errors ${d.se.toFixed(4)} of the paired differences), ${where}`
-      : `the network is kept: ${lowest.kind} has a lower R-loss of the gains on held-out folds (${loss(lowest).toFixed(4)} against ${loss(network).toFixed(4)}), but not by more than ${SWITCH_Z} standard errors of the paired differences (${d.mean.toFixed(4)}, standard error ${d.se.toFixed(4)}), ${where}`;
+      ? `${lowest.kind} has the lowest doubly robust loss of the gains on held-out folds (${lowest.drLoss.toFixed(4)}), clearly below the network's (${network.drLoss.toFixed(4)}: ${d.mean.toFixed(4)}, more than ${SWITCH_Z} standard errors ${d.se.toFixed(4)} of the paired differences), ${where}`
+      : `the network is kept: ${lowest.kind} has a lower doubly robust loss of the gains on held-out folds (${lowest.drLoss.toFixed(4)} against ${network.drLoss.toFixed(4)}), but not by more than ${SWITCH_Z} standard errors of the paired differences (${d.mean.toFixed(4)}, standard error ${d.se.toFixed(4)}), ${where}`;
   } else {
     const runnerUp = sorted[1];
     reason =
-      `${lowest.kind} has the lowest R-loss of the gains on held-out folds (${loss(lowest).toFixed(4)}` +
-      (runnerUp ? `; next ${runnerUp.kind} ${loss(runnerUp).toFixed(4)})` : ")") +
+      `${lowest.kind} has the lowest doubly robust loss of the gains on held-out folds (${lowest.drLoss.toFixed(4)}` +
+      (runnerUp ? `; next ${runnerUp.kind} ${runnerUp.drLoss.toFixed(4)})` : ")") +
       `, ${where}` +
       (againstNetwork && options.rows < SWITCH_MIN_ROWS ? ` (under ${SWITCH_MIN_ROWS} rows the network is not kept unless its loss is the lowest)` : "");
   }
   return {
-    criterion: CRITERION,
+    criterion: "dr-loss",
     folds: options.folds,
     rows: options.rows,
     observedValue: round(options.observed),

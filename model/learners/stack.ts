@@ -7,7 +7,7 @@ import { type LinearLearnerState, LinearLearnerStateSchema } from "./linear.js";
 
 /**
  * A stacked learner: a convex combination of learners, Σ_j w_j · learner_j, with weights w ≥ 0,
- * Σ w = 1 that minimise the cross-fitted R-loss of the combined gains on the training rows (see
+ * Σ w = 1 that minimise the cross-fitted DR loss of the combined gains on the training rows (see
  * select.ts). Learners that err in different places average part of their errors away; the
  * weights let the validation lean on whichever learner the data supports, without betting
  * everything on a winner whose lead is within the noise. The network's weights are in the bundle

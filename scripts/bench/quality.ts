@@ -124,7 +124,6 @@ export async function run(argv: string[]): Promise<void> {
     const learnerFile = LearnerFileSchema.parse(JSON.parse(await readFile(join(dir, "model", LEARNER_FILE), "utf8")));
     const validation = learnerFile.validation
       ? {
-          criterion: learnerFile.validation.criterion,
           chosen: learnerFile.validation.chosen,
           advise: learnerFile.validation.advise,
           observedValue: learnerFile.validation.observedValue,
