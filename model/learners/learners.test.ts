@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { encodeTrainingTable } from "../bundle/train.js";
 import { createRandom } from "../random.js";
 import { encodeRows } from "../table/encoder.js";
+import { Z90 } from "../network/ensemble.js";
 import type { Row } from "../table/read.js";
 import type { TableSchema } from "../table-schema.js";
 import { DrLearnerStateSchema, drLearner, drPointValues, drRidgeGradient, fitDrLearner } from "./dr.js";
@@ -329,6 +330,28 @@ describe("the stacked learner", () => {
       expect(p.lower[k] ?? 0).toBeLessThanOrEqual((p.mean[k] ?? 0) + 1e-6);
       expect(p.upper[k] ?? 0).toBeGreaterThanOrEqual((p.mean[k] ?? 0) - 1e-6);
     }
+    // The interval: the parts' weighted half-widths, widened by how far the parts disagree
+    // (√(h² + z²·Σ w (m_j − m)²)); where they disagree it is wider than their weighted half-widths.
+    const w = [0.25, 0.75];
+    const combine = (centre: (q: NonNullable<typeof a>) => number, edge: (q: NonNullable<typeof a>) => number) => {
+      const both = [a, b] as NonNullable<typeof a>[];
+      const m = both.reduce((s, q, j) => s + (w[j] ?? 0) * centre(q), 0);
+      const h = both.reduce((s, q, j) => s + (w[j] ?? 0) * (centre(q) - edge(q)), 0);
+      const spread = both.reduce((s, q, j) => s + (w[j] ?? 0) * (centre(q) - m) ** 2, 0);
+      return { m, h, spread, lower: m - Math.sqrt(h * h + Z90 * Z90 * spread) };
+    };
+    let wider = 0;
+    for (let k = 0; k < 3; k++) {
+      const chance = combine((q) => q.mean[k] ?? 0, (q) => q.lower[k] ?? 0);
+      expect(p.lower[k] ?? 0).toBeCloseTo(Math.max(0, chance.lower), 5);
+      const gain = combine((q) => q.gain[k] ?? 0, (q) => q.gainLower[k] ?? 0);
+      expect(p.gainLower[k] ?? 0).toBeCloseTo(Math.max(-1, gain.lower), 5);
+      if (chance.spread > 1e-6 && chance.lower > 0) {
+        expect((p.mean[k] ?? 0) - (p.lower[k] ?? 0)).toBeGreaterThan(chance.h + 1e-6);
+        wider++;
+      }
+    }
+    expect(wider).toBeGreaterThan(0);
     const [attribution] = stack.attribute(x, 1);
     for (const [k, arm] of common.arms.entries()) {
       const total = Object.values(attribution?.chance[arm] ?? {}).reduce((s, v) => s + v, 0);

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { Attribution } from "../explain/integrated-gradients.js";
-import type { EnsemblePrediction } from "../network/ensemble.js";
+import { type EnsemblePrediction, Z90 } from "../network/ensemble.js";
 import { type DrLearnerState, DrLearnerStateSchema } from "./dr.js";
 import type { Learner, LearnerKind } from "./learner.js";
 import { type LinearLearnerState, LinearLearnerStateSchema } from "./linear.js";
@@ -146,9 +146,12 @@ export function stackLearner(state: StackLearnerState, parts: readonly Learner[]
         gainUpper: new Float32Array(size),
         propensity: new Float32Array(size),
       };
-      // Mean and gain: the weighted means. Interval: the weighted half-widths around them (each
-      // part's interval, moved to the combined centre and averaged), so the stack's interval is
-      // as wide as its parts' on average. Propensity: the weighted mean (still sums to 1).
+      // Mean and gain: the weighted means. Interval: the parts' weighted half-widths around them
+      // (each part's sampling uncertainty, as if their errors moved together), widened by how far
+      // the parts disagree: half-width √(h² + z²·Σ w_j (m_j − m)²), the between-model variance
+      // of model averaging (Hoeting et al. 1999). The parts' bootstrap intervals only see
+      // sampling noise; where learners fitted to the same rows disagree, the data leave the
+      // answer open, and the interval says so. Propensity: the weighted mean (still sums to 1).
       for (let o = 0; o < size; o++) {
         let mean = 0;
         let below = 0;
@@ -167,12 +170,20 @@ export function stackLearner(state: StackLearnerState, parts: readonly Learner[]
           gainAbove += w * ((p.gainUpper[o] ?? 0) - (p.gain[o] ?? 0));
           propensity += w * (p.propensity[o] ?? 0);
         });
+        let meanSpread = 0;
+        let gainSpread = 0;
+        predictions.forEach((p, j) => {
+          const w = weights[j] ?? 0;
+          meanSpread += w * ((p.mean[o] ?? 0) - mean) ** 2;
+          gainSpread += w * ((p.gain[o] ?? 0) - gain) ** 2;
+        });
+        const widen = (half: number, spread: number) => Math.sqrt(half * half + Z90 * Z90 * spread);
         out.mean[o] = mean;
-        out.lower[o] = Math.max(lo, mean - below);
-        out.upper[o] = Math.min(hi, mean + above);
+        out.lower[o] = Math.max(lo, mean - widen(below, meanSpread));
+        out.upper[o] = Math.min(hi, mean + widen(above, meanSpread));
         out.gain[o] = gain;
-        out.gainLower[o] = Math.max(-hi, gain - gainBelow);
-        out.gainUpper[o] = Math.min(hi, gain + gainAbove);
+        out.gainLower[o] = Math.max(-hi, gain - widen(gainBelow, gainSpread));
+        out.gainUpper[o] = Math.min(hi, gain + widen(gainAbove, gainSpread));
         out.propensity[o] = propensity;
       }
       return out;

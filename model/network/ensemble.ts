@@ -339,7 +339,8 @@ export type EnsemblePrediction = {
 
 /** One-sided 90% quantiles of Student's t by degrees of freedom (two-sided 80% intervals). */
 const T90 = [Number.NaN, 3.078, 1.886, 1.638, 1.533, 1.476, 1.44, 1.415, 1.397, 1.383, 1.372, 1.363, 1.356, 1.35, 1.345, 1.341, 1.337, 1.333, 1.33, 1.328, 1.325];
-const Z90 = 1.2816;
+/** The normal distribution's one-sided 90% quantile: the half-width of a two-sided 80% interval per standard deviation. */
+export const Z90 = 1.2816;
 
 /**
  * Half-width of the 80% interval per unit of the members' standard deviation. The members are
