@@ -91,18 +91,17 @@ export function armShrinkage(options: { gamma: Float64Array; arms: readonly stri
   const commonGain = gains.reduce((s, g) => s + g.mean, 0) / p;
   const learnerGains = options.predicted ? averageGains(options.predicted, K, c, effect) : gains.map((g) => g.mean);
   const learnerCommon = learnerGains.reduce((s, g) => s + g, 0) / p;
-  const shrinkOf = (variance: number) => (variance + tau2 > 0 ? variance / (variance + tau2) : 0);
-  const taken = deviations.map((d, a) => shrinkOf(d.variance) * ((learnerGains[a] ?? 0) - learnerCommon));
+  const shrinks = deviations.map((d) => (d.variance + tau2 > 0 ? d.variance / (d.variance + tau2) : 0));
+  const taken = shrinks.map((b, a) => b * ((learnerGains[a] ?? 0) - learnerCommon));
   const takenMean = taken.reduce((s, v) => s + v, 0) / p;
   return {
     spread: Math.sqrt(tau2),
     commonGain,
     arms: effect.map((k, a) => {
-      const d = deviations[a] as { mean: number; variance: number };
       const g = gains[a] as { mean: number; variance: number };
       const learnerGain = learnerGains[a] ?? 0;
       const offset = takenMean - (taken[a] ?? 0);
-      const shrink = shrinkOf(d.variance);
+      const shrink = shrinks[a] ?? 0;
       return { arm: arms[k] as string, averageGain: g.mean, standardError: Math.sqrt(g.variance), shrink, learnerGain, offset };
     }),
   };

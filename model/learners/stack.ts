@@ -177,7 +177,6 @@ export function stackLearner(state: StackLearnerState, parts: readonly Learner[]
           meanSpread += w * ((p.mean[o] ?? 0) - mean) ** 2;
           gainSpread += w * ((p.gain[o] ?? 0) - gain) ** 2;
         });
-        const widen = (half: number, spread: number) => Math.sqrt(half * half + Z90 * Z90 * spread);
         out.mean[o] = mean;
         out.lower[o] = Math.max(lo, mean - widen(below, meanSpread));
         out.upper[o] = Math.min(hi, mean + widen(above, meanSpread));
@@ -194,6 +193,11 @@ export function stackLearner(state: StackLearnerState, parts: readonly Learner[]
       return Array.from({ length: n }, (_, i) => combineAttributions(each.map((a) => a[i] as Attribution), weights));
     },
   };
+}
+
+/** A part's weighted half-width widened by the parts' weighted spread around their mean (model averaging's between-model variance). */
+function widen(half: number, spread: number): number {
+  return Math.sqrt(half * half + Z90 * Z90 * spread);
 }
 
 function combineAttributions(parts: readonly Attribution[], weights: readonly number[]): Attribution {
