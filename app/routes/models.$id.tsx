@@ -99,9 +99,49 @@ function CardSentence({ text }: { text: string }) {
   return shown.lang ? <span lang={shown.lang}>{shown.text}</span> : shown.text;
 }
 
+type CardPerformance = { rows: number | null; auc: number | null; brier: number | null; ece: number | null; rmse: number | null };
+
+/** The performance tables' metric columns: discrimination and calibration for a yes/no outcome, the error on its own scale for a number. */
+function MetricHeads({ continuous }: { continuous: boolean }) {
+  const t = useT();
+  return (
+    <>
+      <th scope="col">{t.rowsLabel}</th>
+      {continuous ? (
+        <th scope="col">{t.rmseLabel}</th>
+      ) : (
+        <>
+          <th scope="col">{t.metricLabels.auc}</th>
+          <th scope="col">{t.metricLabels.brier}</th>
+          <th scope="col">{t.metricLabels.ece}</th>
+        </>
+      )}
+    </>
+  );
+}
+
+function MetricCells({ p, continuous }: { p: CardPerformance; continuous: boolean }) {
+  const t = useT();
+  return (
+    <>
+      <td>{p.rows ?? "<10"}</td>
+      {continuous ? (
+        <td>{fmt(p.rmse, t.lang)}</td>
+      ) : (
+        <>
+          <td>{fmt(p.auc, t.lang)}</td>
+          <td>{fmt(p.brier, t.lang)}</td>
+          <td>{fmt(p.ece, t.lang)}</td>
+        </>
+      )}
+    </>
+  );
+}
+
 export default function ModelDetail() {
   const { version, card, canEdit, impact, promotion, learner } = useLoaderData<typeof loader>();
   const informationOnly = learner?.advise === false && learner.validation ? learner.validation : null;
+  const continuous = card?.model.outcome.type === "continuous";
   const result = useActionData<typeof action>();
   const t = useT();
   const base = `/models/${encodeURIComponent(version.id)}`;
@@ -292,25 +332,19 @@ export default function ModelDetail() {
               {card.data.table} ({card.data.rows ?? "<10"} {t.rowsLabel.toLowerCase()})
             </dd>
           </dl>
-          <h3>{t.performanceValidation}</h3>
+          <h3>{card.performance.split === "cross-fitted" ? t.performanceCrossFitted : t.performanceValidation}</h3>
           <table>
             <thead>
               <tr>
                 <th scope="col">{t.armsLabel}</th>
-                <th scope="col">{t.rowsLabel}</th>
-                <th scope="col">{t.metricLabels.auc}</th>
-                <th scope="col">{t.metricLabels.brier}</th>
-                <th scope="col">{t.metricLabels.ece}</th>
+                <MetricHeads continuous={continuous} />
               </tr>
             </thead>
             <tbody>
               {[[t.allRows, card.performance.overall] as const, ...Object.entries(card.performance.perArm)].map(([name, p]) => (
                 <tr key={name}>
                   <th scope="row">{name}</th>
-                  <td>{p.rows ?? "<10"}</td>
-                  <td>{fmt(p.auc, t.lang)}</td>
-                  <td>{fmt(p.brier, t.lang)}</td>
-                  <td>{fmt(p.ece, t.lang)}</td>
+                  <MetricCells p={p} continuous={continuous} />
                 </tr>
               ))}
             </tbody>
@@ -321,20 +355,14 @@ export default function ModelDetail() {
               <thead>
                 <tr>
                   <th scope="col">{t.groupLabel}</th>
-                  <th scope="col">{t.rowsLabel}</th>
-                  <th scope="col">{t.metricLabels.auc}</th>
-                  <th scope="col">{t.metricLabels.brier}</th>
-                  <th scope="col">{t.metricLabels.ece}</th>
+                  <MetricHeads continuous={continuous} />
                 </tr>
               </thead>
               <tbody>
                 {Object.entries(groups).map(([group, p]) => (
                   <tr key={group}>
                     <th scope="row">{group}</th>
-                    <td>{p.rows ?? "<10"}</td>
-                    <td>{fmt(p.auc, t.lang)}</td>
-                    <td>{fmt(p.brier, t.lang)}</td>
-                    <td>{fmt(p.ece, t.lang)}</td>
+                    <MetricCells p={p} continuous={continuous} />
                   </tr>
                 ))}
               </tbody>

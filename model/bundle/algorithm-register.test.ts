@@ -10,6 +10,7 @@ import {
   SHORT_DESCRIPTION_MAX,
 } from "./algorithm-register.js";
 import { CatalogueSchema, defaultCatalogue } from "../config/municipality.js";
+import { ARCHITECTURE } from "./learner-card-text.js";
 import type { ModelCard } from "./model-card.js";
 
 const perf = { rows: 200, auc: 0.71, brier: 0.18, ece: 0.03, rmse: null };
@@ -148,6 +149,22 @@ describe("algorithm register entry", () => {
     expect(entry.methods_and_models).toMatch(/^Zelflerend/);
     expect(entry.goal).toContain("Schuldhulpverlening eerst");
     expect(entry.risks).toMatch(/nog niet uitgevoerd/);
+  });
+
+  it("describes the learner that predicts, and its performance as the card measured it", () => {
+    expect(entry.methods_and_models).toContain("Neuraal netwerk");
+    expect(entry.methods_and_models).toContain("op de validatieset");
+    const rmse = { rows: 600, auc: null, brier: null, ece: null, rmse: 2.34 };
+    const stacked: ModelCard = {
+      ...card,
+      model: { ...card.model, outcome: { column: "uren", type: "continuous" } },
+      performance: { split: "cross-fitted", overall: rmse, perArm: { regulier: rmse }, perGroup: {} },
+      learner: { kind: "dr-trees", validation: null },
+    };
+    const methods = algorithmRegisterEntry(stacked, { status: "active", disclosureStatus: "passed", dataHash: null }).methods_and_models;
+    expect(methods).toContain(ARCHITECTURE["dr-trees"].nl);
+    expect(methods).not.toContain("Neuraal netwerk");
+    expect(methods).toContain("kruisgeschat op alle trainingsrijen: wortel van de gemiddelde kwadratische fout 2.34");
   });
 
   it("renders markdown with every field, its machine name, and the fields to fill marked", () => {

@@ -1,5 +1,6 @@
 import { trajectoryName } from "../config/catalogue.js";
 import { type Catalogue, defaultCatalogue } from "../config/municipality.js";
+import { ARCHITECTURE, cardKind } from "./learner-card-text.js";
 import type { ModelCard } from "./model-card.js";
 
 /**
@@ -132,6 +133,7 @@ export function algorithmRegisterEntry(card: ModelCard, context: RegisterContext
   const notUsed = card.featuresNotUsed.map((f) => f.name);
   const auditOnly = card.featuresNotUsed.filter((f) => f.reason.startsWith("audit only")).map((f) => f.name);
   const overall = card.performance.overall;
+  const kind = cardKind(card.learner?.kind);
   const disclosure =
     context.disclosureStatus === "passed"
       ? "De onthullingscontrole (geen gegevens op persoonsniveau, elke telling minstens 10 personen, membership-inference-toets) is geslaagd."
@@ -185,9 +187,12 @@ export function algorithmRegisterEntry(card: ModelCard, context: RegisterContext
       `Directe identificatoren (BSN, naam, adres, exacte geboortedatum) zitten niet in de data.${context.dataHash ? ` SHA-256 van de trainingstabel: ${context.dataHash}.` : ""}`,
     source_data_grouping: [],
     methods_and_models:
-      `Zelflerend. Neuraal netwerk met een gedeelde representatie en één uitkomstkop per traject plus een propensity-kop (TARNet/Dragonnet), ensemble van ${card.model.members} leden, per traject gekalibreerd. ` +
+      `Zelflerend. ${kind === "network" ? `Neuraal netwerk met een gedeelde representatie en één uitkomstkop per traject plus een propensity-kop (TARNet/Dragonnet), ensemble van ${card.model.members} leden, per traject gekalibreerd` : ARCHITECTURE[kind].nl}. ` +
       "Het leert uit historische trajecten hoe de kans op werk samenhangt met kenmerken en traject, en schat zo wat er onder elk traject zou gebeuren. " +
-      `Prestaties op de validatieset: AUC ${num(overall.auc)}, Brier-score ${num(overall.brier, 3)}, kalibratiefout ${num(overall.ece, 3)}. ` +
+      `Prestaties ${card.performance.split === "validation" ? "op de validatieset" : "kruisgeschat op alle trainingsrijen"}: ` +
+      (card.model.outcome.type === "continuous"
+        ? `wortel van de gemiddelde kwadratische fout ${num(overall.rmse)}. `
+        : `AUC ${num(overall.auc)}, Brier-score ${num(overall.brier, 3)}, kalibratiefout ${num(overall.ece, 3)}. `) +
       `Modelversie ${card.version}.`,
     provider: PLACEHOLDER,
     publiccode: PLACEHOLDER,

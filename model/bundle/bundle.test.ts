@@ -10,6 +10,8 @@ import { BundleError, SchemaError } from "../errors.js";
 import { predictTable } from "../recommend/predict-table.js";
 import { disposeBundle, loadBundle, REQUIRED_FILES, writeBundleFile } from "./bundle.js";
 import { trainBundle } from "./train.js";
+import { ARCHITECTURE, INTERVAL, PERFORMANCE_SPLIT } from "./learner-card-text.js";
+import { ModelCardSchema } from "./model-card.js";
 import { LEARNER_FILE, LearnerFileSchema } from "../learners/index.js";
 import { linearLearner } from "../learners/linear.js";
 import { encodeRows } from "../table/encoder.js";
@@ -179,11 +181,31 @@ describe("bundle", () => {
           expect(shipped.mean[o]).toBeCloseTo(Math.min(1, Math.max(0, (plain.mean[o] ?? 0) + offset)), 5);
         });
       }
-      expect(await readFile(join(out.dir, "model-card.md"), "utf8")).toContain("| arm | average gain (standard error) | shrunk by | learner's average gain | shift |");
+      const markdown = await readFile(join(out.dir, "model-card.md"), "utf8");
+      expect(markdown).toContain("| arm | average gain (standard error) | shrunk by | learner's average gain | shift |");
+      // The card describes and measures the learner that predicts, not the network beside it: its
+      // performance on every training row from the validation's out-of-fold fits.
+      const card = ModelCardSchema.parse(JSON.parse(await readFile(join(out.dir, "model-card.json"), "utf8")));
+      expect(card.model.architecture).toBe(ARCHITECTURE["t-linear"].en);
+      expect(card.performance.split).toBe("cross-fitted");
+      expect(card.performance.overall.rows).toBe(fixture.tiny.rows.length);
+      expect(Object.values(card.performance.perArm).reduce((s, p) => s + (p.rows ?? 0), 0)).toBe(fixture.tiny.rows.length);
+      expect(card.limits).toContain(INTERVAL["t-linear"].en);
+      expect(card.limits).toContain(PERFORMANCE_SPLIT["cross-fitted"].en);
+      expect(markdown).toContain("## Performance (cross-fitted, every training row)");
     } finally {
       disposeBundle(bundle);
     }
   }, 240_000);
+
+  it("a network bundle's card describes the network and measures it on its early-stopping split", async () => {
+    const card = ModelCardSchema.parse(JSON.parse(await readFile(join(fixture.dir, "model-card.json"), "utf8")));
+    expect(card.model.architecture).toBe(ARCHITECTURE.network.en);
+    expect(card.performance.split).toBe("validation");
+    expect(card.performance.overall.rows).toBeLessThan(fixture.tiny.rows.length / 2);
+    expect(card.limits).toContain(INTERVAL.network.en);
+    expect(card.limits).toContain(PERFORMANCE_SPLIT.validation.en);
+  });
 
   it("refuses to overwrite a directory that is not a bundle", async () => {
     await expect(

@@ -1,4 +1,4 @@
-import { type LearnerFile, type LearnerKind, type TrainingData, fitLearnerState, selectLearner, type Validation } from "../learners/index.js";
+import { type LearnerFile, type LearnerKind, type TrainingData, fitLearnerState, validateLearners } from "../learners/index.js";
 import type { NetworkConfig } from "../network/tarnet.js";
 import { createTrainingPool, type TrainingPool } from "../parallel/pool.js";
 import type { Encoder } from "../table/encoder.js";
@@ -36,14 +36,21 @@ type Context = {
   pool?: TrainingPool;
 };
 
+/**
+ * The learner file for the bundle, and the chosen learner's cross-fitted out-of-fold expected
+ * outcomes on the training rows (n × K; null without a validation), from which the model card
+ * reports the performance of the learner that predicts.
+ */
+export type ChosenLearner = { file: LearnerFile; outOfFold: Float64Array | null };
+
 /** Validates the candidates (unless the network is fixed) and fits the chosen learner on every training row. */
-export async function chooseLearner(choice: LearnerChoice, context: Context): Promise<LearnerFile> {
+export async function chooseLearner(choice: LearnerChoice, context: Context): Promise<ChosenLearner> {
   const mode = choice.learner ?? "network";
-  if (mode === "network") return { formatVersion: 1, kind: "network", state: null, validation: null };
+  if (mode === "network") return { file: { formatVersion: 1, kind: "network", state: null, validation: null }, outOfFold: null };
   const candidates = mode === "auto" ? (choice.candidates ?? DEFAULT_CANDIDATES) : [mode];
   const pool = context.pool ?? (await createTrainingPool({ threads: 1 }));
   const heldOut = { data: context.data, arms: context.arms, control: context.control, outcomeType: context.outcomeType, seed: context.seed };
-  const validation: Validation = await selectLearner({
+  const { validation, outOfFold } = await validateLearners({
     data: context.data,
     encoder: context.encoder,
     arms: context.arms,
@@ -70,5 +77,5 @@ export async function chooseLearner(choice: LearnerChoice, context: Context): Pr
     seed: context.seed,
   };
   const state = fitLearnerState(kind, validation, context.data, common);
-  return { formatVersion: 1, kind, state, validation };
+  return { file: { formatVersion: 1, kind, state, validation }, outOfFold };
 }

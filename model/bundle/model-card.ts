@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ValidationSchema } from "../learners/select.js";
 import type { TableSchema } from "../table-schema.js";
+import { ARCHITECTURE, cardKind, INTERVAL, PERFORMANCE_SPLIT } from "./learner-card-text.js";
 import type { ReferenceStats } from "./reference.js";
 
 /** The model card: purpose, data, features used and deliberately not used, performance, limits. */
@@ -14,7 +15,12 @@ const PerformanceSchema = z.object({
 export type Performance = z.infer<typeof PerformanceSchema>;
 
 export const ValidationMetricsSchema = z.object({
-  split: z.literal("validation"),
+  /**
+   * Whose rows: "validation", the network's early-stopping split (the network predicts); or
+   * "cross-fitted", every training row, each predicted by the validation's fits without it (any
+   * other learner predicts: its performance, not the network's).
+   */
+  split: z.enum(["validation", "cross-fitted"]),
   overall: PerformanceSchema,
   perArm: z.record(z.string(), PerformanceSchema),
   /** audit column → group → performance (groups under 10 rows left out). */
@@ -80,6 +86,7 @@ export function buildModelCard(options: {
   learner?: { kind: string; validation: z.infer<typeof ValidationSchema> | null };
 }): ModelCard {
   const { schema } = options;
+  const kind = cardKind(options.learner?.kind);
   const featureNames = new Set(schema.features.map((f) => f.name));
   const reasons = new Map<string, string>();
   if (schema.id) reasons.set(schema.id, "pseudonym / row id: identifies a row, not a client property");
@@ -103,7 +110,7 @@ export function buildModelCard(options: {
       "use outside the population and period the training data describe",
     ],
     model: {
-      architecture: "TARNet/Dragonnet-style multi-head network (shared representation, an outcome head shared by all arms plus a penalised deviation head per arm, propensity head), bootstrap ensemble, per-arm calibration",
+      architecture: ARCHITECTURE[kind].en,
       members: options.members,
       outcome: schema.outcome,
       arms: schema.treatment.arms,
@@ -128,8 +135,8 @@ export function buildModelCard(options: {
         : []),
       "Learned from observational data: the estimates are causal only if the recorded features capture why clients got their intervention (no unmeasured confounding).",
       "Where few comparable clients got an intervention (low propensity, or fewer than 10 in the client's cell) the estimate is flagged as low evidence and never ranked first.",
-      "The 80% interval comes from the disagreement between ensemble members (seeds and bootstrap weights), widened for their small number (Student's t) and for the tempered bootstrap: it covers the uncertainty from the training sample, not systematic errors of the model. On the project's synthetic data it held the true chance for 82–87% of clients and the true gain over regular guidance for 91–95% (npm run bench -- quality, seeds 1, 3, 5, 7).",
-      "Performance figures here are on the validation split used for early stopping (and, with the training rows, for calibration); see the evaluation report for held-out results.",
+      INTERVAL[kind].en,
+      PERFORMANCE_SPLIT[options.metrics.split].en,
       "Nationality, origin and case workers' impressions are never features; origin and sex are used only to audit fairness.",
     ],
   };
@@ -145,7 +152,8 @@ export function modelCardMarkdown(card: ModelCard): string {
   lines.push("Not intended for:", "", ...card.notIntendedFor.map((s) => `- ${s}`), "");
   lines.push("## Model", "");
   lines.push(`- ${card.model.architecture}`);
-  lines.push(`- ${card.model.members} ensemble members, seed ${card.model.seed}, backend ${card.model.backend}`);
+  const beside = cardKind(card.learner?.kind) === "network" ? "" : "the network in the bundle beside it: ";
+  lines.push(`- ${beside}${card.model.members} ensemble members, seed ${card.model.seed}, backend ${card.model.backend}`);
   lines.push(`- outcome \`${card.model.outcome.column}\` (${card.model.outcome.type}); control arm \`${card.model.control}\``);
   lines.push(`- arms: ${card.model.arms.map((a) => `\`${a}\``).join(", ")}`, "");
   lines.push("## Data", "");
@@ -156,7 +164,7 @@ export function modelCardMarkdown(card: ModelCard): string {
   for (const f of card.featuresUsed) lines.push(`| ${f.name} | ${f.type} | ${f.group} |`);
   lines.push("", "## Columns deliberately not used", "", "| column | why |", "|---|---|");
   for (const f of card.featuresNotUsed) lines.push(`| ${f.name} | ${f.reason} |`);
-  lines.push("", "## Performance (validation split)", "", "| arm | rows | AUC | Brier | ECE | RMSE |", "|---|---|---|---|---|---|");
+  lines.push("", `## Performance (${card.performance.split === "validation" ? "validation split" : "cross-fitted, every training row"})`, "", "| arm | rows | AUC | Brier | ECE | RMSE |", "|---|---|---|---|---|---|");
   const row = (name: string, p: Performance) =>
     `| ${name} | ${p.rows ?? "<10"} | ${pct(p.auc)} | ${pct(p.brier)} | ${pct(p.ece)} | ${pct(p.rmse)} |`;
   lines.push(row("all", card.performance.overall));

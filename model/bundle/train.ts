@@ -95,7 +95,7 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
   const network = NetworkConfigSchema.parse({ ...options.config, ...(options.maxEpochs ? { maxEpochs: options.maxEpochs } : {}) });
   const threads = options.threads ?? trainingThreads({ rows: data.treatment.length });
   // The members and the learners' validation are independent jobs: one pool runs them side by side.
-  const [{ state, split }, learner] = await withTrainingPool({ threads }, (pool) =>
+  const [{ state, split }, chosen] = await withTrainingPool({ threads }, (pool) =>
     Promise.all([
       trainEnsembleInPool({
         data,
@@ -123,7 +123,13 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
     ]),
   );
   const reference = computeReferenceStats({ schema, encoder, rows: table.rows, treatment: data.treatment, outcome: data.outcome });
-  const metrics = validationMetrics({ schema, state, rows: table.rows, x: data.x, inputs: data.inputs, treatment: data.treatment, outcome: data.outcome, validation: split.validation });
+  const learner = chosen.file;
+  const factual = { schema, rows: table.rows, treatment: data.treatment, outcome: data.outcome };
+  // The performance of the learner that predicts: the shipped network's on its early-stopping
+  // split, any other learner's on its cross-fitted out-of-fold predictions of every training row.
+  const metrics = chosen.outOfFold && learner.kind !== "network"
+    ? factualMetrics({ ...factual, split: "cross-fitted", indices: Int32Array.from({ length: data.treatment.length }, (_, i) => i), values: chosen.outOfFold })
+    : factualMetrics({ ...factual, split: "validation", indices: split.validation, values: networkValues(state, data.x, data.inputs, split.validation) });
   const createdAt = new Date();
   const version = `${schema.name}-${stamp(createdAt)}-${sha256(packWeights(state).data).slice(0, 8)}`;
   const backend = currentBackend();
@@ -182,37 +188,43 @@ function performanceOf(p: number[], y: number[], binary: boolean): Performance {
   };
 }
 
-/** Factual performance on the validation split, overall, per arm and per audit group (groups ≥ 10 rows). */
-function validationMetrics(options: {
-  schema: TableSchema;
-  state: EnsembleState;
-  rows: readonly Row[];
-  x: Float32Array;
-  inputs: number;
-  treatment: Int32Array;
-  outcome: Float32Array;
-  validation: Int32Array;
-}): ValidationMetrics {
-  const { schema, state, validation, inputs } = options;
-  const K = state.arms.length;
-  const x = new Float32Array(validation.length * inputs);
-  validation.forEach((row, i) => {
-    x.set(options.x.subarray(row * inputs, (row + 1) * inputs), i * inputs);
+/** The ensemble's expected outcomes (rows × K) on the given rows. */
+function networkValues(state: EnsembleState, xAll: Float32Array, inputs: number, rows: Int32Array): Float64Array {
+  const x = new Float32Array(rows.length * inputs);
+  rows.forEach((row, i) => {
+    x.set(xAll.subarray(row * inputs, (row + 1) * inputs), i * inputs);
   });
   const ensemble = loadEnsemble(state);
-  let pred: ReturnType<typeof predictEnsemble>;
   try {
-    pred = predictEnsemble(ensemble, x, validation.length);
+    return Float64Array.from(predictEnsemble(ensemble, x, rows.length).mean);
   } finally {
     disposeEnsemble(ensemble);
   }
+}
+
+/**
+ * Factual performance (the expected outcome under the arm each row got, against its outcome) of
+ * `values` (indices.length × K, in the order of `indices`), overall, per arm and per audit group
+ * (groups ≥ 10 rows).
+ */
+function factualMetrics(options: {
+  schema: TableSchema;
+  rows: readonly Row[];
+  treatment: Int32Array;
+  outcome: Float32Array;
+  split: ValidationMetrics["split"];
+  indices: Int32Array;
+  values: ArrayLike<number>;
+}): ValidationMetrics {
+  const { schema, indices, values } = options;
+  const K = schema.treatment.arms.length;
   const binary = schema.outcome.type === "binary";
-  const factual = Array.from(validation, (row, i) => pred.mean[i * K + (options.treatment[row] ?? 0)] ?? 0);
-  const ys = Array.from(validation, (row) => options.outcome[row] ?? 0);
+  const factual = Array.from(indices, (row, i) => values[i * K + (options.treatment[row] ?? 0)] ?? 0);
+  const ys = Array.from(indices, (row) => options.outcome[row] ?? 0);
   const subset = (keep: (row: number, i: number) => boolean) => {
     const p: number[] = [];
     const y: number[] = [];
-    validation.forEach((row, i) => {
+    indices.forEach((row, i) => {
       if (keep(row, i)) {
         p.push(factual[i] ?? 0);
         y.push(ys[i] ?? 0);
@@ -222,7 +234,7 @@ function validationMetrics(options: {
   };
   const perGroup: ValidationMetrics["perGroup"] = {};
   for (const column of schema.audit ?? []) {
-    const groups = new Set(Array.from(validation, (row) => String(options.rows[row]?.[column] ?? "")));
+    const groups = new Set(Array.from(indices, (row) => String(options.rows[row]?.[column] ?? "")));
     const perf: Record<string, Performance> = {};
     for (const g of [...groups].sort()) {
       const p = subset((row) => String(options.rows[row]?.[column] ?? "") === g);
@@ -231,9 +243,9 @@ function validationMetrics(options: {
     if (Object.keys(perf).length > 0) perGroup[column] = perf;
   }
   return {
-    split: "validation",
+    split: options.split,
     overall: performanceOf(factual, ys, binary),
-    perArm: Object.fromEntries(state.arms.map((arm, k) => [arm, subset((row) => options.treatment[row] === k)])),
+    perArm: Object.fromEntries(schema.treatment.arms.map((arm, k) => [arm, subset((row) => options.treatment[row] === k)])),
     perGroup,
   };
 }

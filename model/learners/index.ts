@@ -64,4 +64,4 @@ export { networkLearner } from "./network.js";
 export { STACKABLE, type StackLearnerState, stackWeights } from "./stack.js";
 export { type ArmShrinkage, armShrinkage, shrunkLearner } from "./shrinkage.js";
 export { adviceGain } from "./advice-gain.js";
-export { type CandidateScore, fitHeldOut, type HeldOutKind, selectLearner, type Validation, ValidationSchema } from "./select.js";
+export { type CandidateScore, fitHeldOut, type HeldOutKind, selectLearner, type Validation, ValidationSchema, validateLearners } from "./select.js";

@@ -154,6 +154,15 @@ export function heldOutGroups(kinds: readonly HeldOutKind[]): HeldOutKind[][] {
 const round = (v: number, digits = 5) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 export async function selectLearner(options: SelectOptions): Promise<Validation> {
+  return (await validateLearners(options)).validation;
+}
+
+/**
+ * The validation, and the chosen learner's out-of-fold expected outcomes on every training row
+ * (n × K, as the bundle ships it: with the arms' shrinkage): each row's from fits that never saw
+ * it, so its factual performance there is an honest estimate for a learner fitted on all rows.
+ */
+export async function validateLearners(options: SelectOptions): Promise<{ validation: Validation; outOfFold: Float64Array }> {
   const { data, arms } = options;
   const n = data.treatment.length;
   const K = arms.length;
@@ -221,12 +230,12 @@ export async function selectLearner(options: SelectOptions): Promise<Validation>
   const chosen = decided.chosen === "stack" ? stack?.predicted : outOfFold[candidates.indexOf(decided.chosen)];
   if (!winner || !chosen) throw new Error(`learner selection: no out-of-fold predictions of ${decided.chosen}`);
   const shrinkage = armShrinkage({ gamma, arms, control: options.control, predicted: chosen });
-  if (!shrinkage) return { ...decided, ...advice(winner.gainOverObserved), shrinkage: null };
+  if (!shrinkage) return { validation: { ...decided, ...advice(winner.gainOverObserved), shrinkage: null }, outOfFold: chosen };
   // The bundle ships the chosen learner with the arms' average gains shrunk: whether following its
   // first choice beats current practice is judged on its out-of-fold predictions shrunk the same way.
   const shrunk = shiftValues(chosen, armOffsets(shrinkage, arms), options.outcomeType === "binary");
   const { gainOverObserved } = scorePredictions({ predicted: shrunk, gamma, gammaPolicy, nuisance, treatment: data.treatment, outcome: data.outcome, K, c });
-  return { ...decided, ...advice(gainOverObserved, " (with the arms' average gains shrunk toward their common mean)"), shrinkage };
+  return { validation: { ...decided, ...advice(gainOverObserved, " (with the arms' average gains shrunk toward their common mean)"), shrinkage }, outOfFold: shrunk };
 }
 
 /** Whether following the first choice clearly beats the observed assignment, and the sentence that says so. */

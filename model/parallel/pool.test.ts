@@ -62,9 +62,12 @@ describe("training on worker threads", () => {
   it("chooses the same learner with the same validation when the folds' fits run there", async () => {
     const context = { data, encoder, arms, control: "regulier", outcomeType: "binary" as const, network: config, seed: 2, validationShare: 0.2 };
     const choose = (p: TrainingPool) => chooseLearner({ learner: "auto", candidates: ["network", "t-linear"] }, { ...context, pool: p });
-    const [threaded, here] = await Promise.all([choose(pool), createTrainingPool({ threads: 1 }).then(choose)]);
+    const [threadedChoice, hereChoice] = await Promise.all([choose(pool), createTrainingPool({ threads: 1 }).then(choose)]);
+    const [threaded, here] = [threadedChoice.file, hereChoice.file];
     const withoutTime = (file: typeof here) => JSON.stringify(file, (key, value: unknown) => (key === "seconds" ? 0 : value));
     expect(withoutTime(threaded)).toBe(withoutTime(here));
+    expect(Array.from(threadedChoice.outOfFold ?? [])).toEqual(Array.from(hereChoice.outOfFold ?? []));
+    expect(threadedChoice.outOfFold?.length).toBe(data.treatment.length * arms.length);
     // Both candidates, and their stack unless its weights put everything on one of them.
     const kinds = threaded.validation?.candidates.map((c) => c.kind) ?? [];
     expect(kinds.slice(0, 2)).toEqual(["network", "t-linear"]);

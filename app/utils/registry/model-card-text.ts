@@ -1,3 +1,4 @@
+import { LEARNER_CARD_DUTCH } from "../../../model/bundle/learner-card-text";
 import type { Lang } from "../i18n";
 
 /**
@@ -7,6 +8,7 @@ import type { Lang } from "../i18n";
  * shown as it is and marked as English, so that a screen reader pronounces it correctly.
  */
 const DUTCH: Record<string, string> = {
+  ...LEARNER_CARD_DUTCH,
   "Estimates, for one client, the chance of the outcome under each intervention, the gain over the control arm, its uncertainty and the evidence behind it, to support (never replace) a case worker's choice of trajectory.":
     "Schat voor één cliënt de kans op de uitkomst onder elk traject, de winst ten opzichte van de vergelijkingsgroep, de onzekerheid daarvan en het bewijs erachter, om de trajectkeuze van een klantmanager te ondersteunen (nooit te vervangen).",
   "Decision support for case workers, who always decide and can overrule the advice with a reason.":
@@ -14,8 +16,6 @@ const DUTCH: Record<string, string> = {
   "sanctions, fraud detection or any decision about benefits": "sancties, fraudeopsporing of welk besluit over een uitkering dan ook",
   "ranking or selecting clients against each other": "cliënten tegen elkaar rangschikken of selecteren",
   "use outside the population and period the training data describe": "gebruik buiten de populatie en periode die de trainingsgegevens beschrijven",
-  "TARNet/Dragonnet-style multi-head network (shared representation, an outcome head shared by all arms plus a penalised deviation head per arm, propensity head), bootstrap ensemble, per-arm calibration":
-    "Netwerk met meerdere koppen in de stijl van TARNet/Dragonnet (gedeelde representatie, een uitkomstkop voor alle trajecten plus een beboete afwijkingskop per traject, een propensitykop), bootstrap-ensemble, kalibratie per traject",
   "pseudonym / row id: identifies a row, not a client property": "pseudoniem / rijnummer: wijst een rij aan, geen eigenschap van de cliënt",
   "the intervention itself (the model predicts under every intervention)": "het traject zelf (het model voorspelt onder elk traject)",
   "the outcome being predicted": "de uitkomst die wordt voorspeld",
@@ -28,8 +28,6 @@ const DUTCH: Record<string, string> = {
     "Waar weinig vergelijkbare cliënten een traject kregen (lage propensity, of minder dan 10 in de groep van de cliënt) krijgt de schatting de markering weinig bewijs en komt die nooit als eerste.",
   "The 80% interval comes from the disagreement between ensemble members (seeds and bootstrap weights), widened for their small number (Student's t) and for the tempered bootstrap: it covers the uncertainty from the training sample, not systematic errors of the model. On the project's synthetic data it held the true chance for 82–87% of clients and the true gain over regular guidance for 91–95% (npm run bench -- quality, seeds 1, 3, 5, 7).":
     "Het 80%-interval komt uit de onderlinge verschillen tussen de ensembleleden (seeds en bootstrapgewichten), verbreed voor hun kleine aantal (Student-t) en voor de getemperde bootstrap: het dekt de onzekerheid door de trainingssteekproef, niet systematische fouten van het model. Op de synthetische gegevens van het project bevatte het de werkelijke kans voor 82–87% van de cliënten en de werkelijke winst ten opzichte van reguliere begeleiding voor 91–95% (npm run bench -- quality, seeds 1, 3, 5, 7).",
-  "Performance figures here are on the validation split used for early stopping (and, with the training rows, for calibration); see the evaluation report for held-out results.":
-    "De prestatiecijfers hier gaan over het validatiedeel dat voor vroeg stoppen is gebruikt (en, met de trainingsrijen, voor kalibratie); zie het evaluatierapport voor resultaten op apart gehouden gegevens.",
   "Nationality, origin and case workers' impressions are never features; origin and sex are used only to audit fairness.":
     "Nationaliteit, herkomst en indrukken van klantmanagers zijn nooit kenmerken; herkomst en geslacht worden alleen gebruikt om de eerlijkheid te toetsen.",
   binary: "binair (ja/nee)",
