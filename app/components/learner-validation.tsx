@@ -63,6 +63,18 @@ export function LearnerValidation({ learner }: { learner: LearnerView }) {
                   next: next ? fill(t.learnerWhyNext, { learner: name(next.kind), loss: formatNumber(next.drLoss, t.lang, 4) }) : "",
                 })
               : t.learnerWhyFixed}
+            {auto && v.lead ? (
+              <>
+                {" "}
+                <span data-testid="learner-lead" data-clearly={String(v.lead.clearly)}>
+                  {fill(v.lead.clearly ? t.learnerLeadClear : t.learnerLeadNoise, {
+                    learner: name(v.lead.runnerUp),
+                    difference: `${v.lead.difference >= 0 ? "+" : ""}${formatNumber(v.lead.difference, t.lang, 4)}`,
+                    se: formatNumber(v.lead.standardError, t.lang, 4),
+                  })}
+                </span>
+              </>
+            ) : null}
           </p>
           <table>
             <caption>{t.learnerTableCaption}</caption>

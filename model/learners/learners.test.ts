@@ -9,7 +9,7 @@ import { DrLearnerStateSchema, drLearner, drPointValues, drRidgeGradient, fitDrL
 import type { TrainingData } from "./learner.js";
 import { fitLinearLearner, linearGradient, linearLearner, linearMemberValue } from "./linear.js";
 import { fitLearnerState } from "./fit.js";
-import { fitHeldOut, type HeldOutFit, scorePredictions, selectLearner, SWITCH_MIN_ROWS } from "./select.js";
+import { fitHeldOut, type HeldOutFit, scorePredictions, selectLearner, SWITCH_MIN_ROWS, SWITCH_Z } from "./select.js";
 import { type StackLearnerState, stackLearner, stackWeights } from "./stack.js";
 
 const schemaOf = (type: "binary" | "continuous"): TableSchema => ({
@@ -245,6 +245,16 @@ describe("selection by cross-fitted causal validation", () => {
     expect(v.candidates.map((c) => c.kind)).toContain(v.chosen);
     const best = Math.min(...v.candidates.map((c) => c.drLoss));
     expect(v.candidates.find((c) => c.kind === v.chosen)?.drLoss).toBe(best);
+    // Its lead over the next candidate, with the paired standard error that says whether it is more than noise.
+    const lead = v.lead;
+    if (!lead) throw new Error("expected the chosen learner's lead over the next");
+    const next = [...v.candidates].filter((c) => c.kind !== v.chosen).sort((a, b) => a.drLoss - b.drLoss)[0];
+    expect(lead.runnerUp).toBe(next?.kind);
+    expect(lead.difference).toBeCloseTo(best - (next?.drLoss ?? 0), 5);
+    expect(lead.difference).toBeLessThanOrEqual(0);
+    expect(lead.standardError).toBeGreaterThan(0);
+    expect(lead.clearly).toBe(lead.difference < -SWITCH_Z * lead.standardError);
+    expect(v.reason).toContain(lead.clearly ? "clearly ahead of the next" : "within the noise of the next");
     // Strong effects that the observed assignment mostly misses: following the model clearly helps.
     expect(v.advise).toBe(true);
     expect(v.candidates.find((c) => c.kind === v.chosen)?.gainOverObserved.lower).toBeGreaterThan(0);

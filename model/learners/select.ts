@@ -83,6 +83,14 @@ export const ValidationSchema = z.object({
    * chosen candidate's row).
    */
   adviceGain: GainSchema.optional(),
+  /**
+   * How far the chosen learner's DR loss lies from the best other candidate's: their difference
+   * (negative: the chosen is lower), the standard error of the paired per-row differences, and
+   * whether it is more than SWITCH_Z of them. On a few hundred rows the candidates are often within
+   * the noise of each other, and the card and the app say so. Absent in bundles validated before,
+   * and with one candidate.
+   */
+  lead: z.object({ runnerUp: z.enum(LEARNER_KINDS), difference: z.number(), standardError: z.number().min(0), clearly: z.boolean() }).optional(),
 });
 export type Validation = z.infer<typeof ValidationSchema>;
 
@@ -382,6 +390,22 @@ function armMeansOutOfFold(data: TrainingData, fold: Int32Array, folds: number, 
   return out;
 }
 
+/** The chosen learner's lead over the best other candidate (Validation.lead), or undefined with no other. */
+function leadOver(winner: CandidateScore, options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind, Float64Array> }): Validation["lead"] {
+  const runnerUp = options.scores.filter((s) => s.kind !== winner.kind).sort((a, b) => a.drLoss - b.drLoss)[0];
+  const own = options.rowLosses.get(winner.kind);
+  const other = runnerUp ? options.rowLosses.get(runnerUp.kind) : undefined;
+  if (!runnerUp || !own || !other) return undefined;
+  const d = pairedDifference(own, other);
+  return { runnerUp: runnerUp.kind, difference: round(d.mean, 6), standardError: round(d.se, 6), clearly: d.mean < -SWITCH_Z * d.se };
+}
+
+/** The sentence that says whether the chosen learner's lead over the next one is more than noise. */
+function leadSentence(winner: LearnerKind, lead: NonNullable<Validation["lead"]>): string {
+  const by = `${winner} against ${lead.runnerUp}: ${lead.difference.toFixed(4)}, standard error ${lead.standardError.toFixed(4)} of the paired per-row differences`;
+  return lead.clearly ? `; clearly ahead of the next (${by})` : `; within the noise of the next (${by}), so these rows do not tell the two apart`;
+}
+
 /** The chosen learner and why; whether its first choice counts as advice is judged after (selectLearner). */
 function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind, Float64Array>; folds: number; rows: number; observed: number }): Omit<Validation, "advise" | "adviceReason" | "adviceGain" | "shrinkage"> {
   const sorted = [...options.scores].sort((a, b) => a.drLoss - b.drLoss);
@@ -409,6 +433,7 @@ function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind,
       `, ${where}` +
       (againstNetwork && options.rows < SWITCH_MIN_ROWS ? ` (under ${SWITCH_MIN_ROWS} rows the network is not kept unless its loss is the lowest)` : "");
   }
+  const lead = leadOver(winner, options);
   return {
     criterion: "dr-loss",
     folds: options.folds,
@@ -416,6 +441,7 @@ function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind,
     observedValue: round(options.observed),
     candidates: options.scores,
     chosen: winner.kind,
-    reason,
+    reason: lead && !reason.startsWith("the network is kept") ? reason + leadSentence(winner.kind, lead) : reason,
+    ...(lead ? { lead } : {}),
   };
 }

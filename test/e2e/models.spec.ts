@@ -285,6 +285,8 @@ test("a model whose validation does not beat current practice is shown as inform
     const learner = page.getByTestId("learner");
     await expect(learner).toHaveAttribute("data-advise", "false");
     await expect(learner.getByRole("table", { name: "Validatie van de leermethoden" }).locator("tbody tr")).toHaveCount(validated);
+    // Whether the chosen learner's lead over the next is more than noise, in words.
+    await expect(learner.getByTestId("learner-lead")).toContainText("standaardfout");
     await expect(learner.getByTestId("information-only")).toContainText("zien klantmanagers de rangorde als informatie");
     await expectAccessible(page);
     // Promoting it without confirming "information, not advice" is refused in words (a forged request).
