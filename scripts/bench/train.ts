@@ -65,7 +65,7 @@ export async function run(argv: string[]): Promise<void> {
       training: { rows: number };
     };
     const metrics = JSON.parse(await readFile(join(result.dir, "metrics.json"), "utf8")) as {
-      validation: { perArm: Record<string, { ece: number | null; auc: number | null }> };
+      validation: { split: string; perArm: Record<string, { ece: number | null; auc: number | null }> };
     };
     const round = (v: number | null | undefined) => (v === null || v === undefined ? null : Math.round(v * 1000) / 1000);
     process.stdout.write(
@@ -81,6 +81,8 @@ export async function run(argv: string[]): Promise<void> {
         epochsPerMember: model.members.map((m) => m.epochs),
         bestEpochPerMember: model.members.map((m) => m.bestEpoch),
         backend: currentBackend(),
+        // "validation" (the network's early-stopping split) or "cross-fitted" (any other learner, every training row).
+        metricsSplit: metrics.validation.split,
         validationEcePerArm: Object.fromEntries(Object.entries(metrics.validation.perArm).map(([a, p]) => [a, round(p.ece)])),
         validationAucPerArm: Object.fromEntries(Object.entries(metrics.validation.perArm).map(([a, p]) => [a, round(p.auc)])),
         version: result.version,
