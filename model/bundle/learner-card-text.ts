@@ -47,8 +47,8 @@ const SAMPLE_ONLY = {
 
 /** The bootstrap learners' sentence, with how often their interval held the true chance and gain (percent ranges over the four seeds). */
 const bootstrapInterval = (kind: LearnerKind, chance: string, gain: string): Sentence => ({
-  en: `The 80% interval comes from refits on bootstrap samples of the training rows: ${SAMPLE_ONLY.en}, such as the bias of its penalty. On the project's synthetic data it held the true chance for only ${chance}% of clients and the true gain over regular guidance for ${gain}% (npm run bench -- quality --learner ${kind}, seeds 1, 3, 5, 7): read it as far too narrow.`,
-  nl: `Het 80%-interval komt uit herschattingen op bootstrapsteekproeven van de trainingsrijen: ${SAMPLE_ONLY.nl}, zoals de vertekening door de boete. Op de synthetische gegevens van het project bevatte het de werkelijke kans voor maar ${chance}% van de cliënten en de werkelijke winst ten opzichte van reguliere begeleiding voor ${gain}% (npm run bench -- quality --learner ${kind}, seeds 1, 3, 5, 7): lees het als veel te smal.`,
+  en: `The 80% interval comes from refits on bootstrap samples of the training rows: ${SAMPLE_ONLY.en}, such as the bias of a penalty or of a first stage that every refit shares. On the project's synthetic data it held the true chance for only ${chance}% of clients and the true gain over regular guidance for ${gain}% (npm run bench -- quality --learner ${kind}, seeds 1, 3, 5, 7): read it as far too narrow.`,
+  nl: `Het 80%-interval komt uit herschattingen op bootstrapsteekproeven van de trainingsrijen: ${SAMPLE_ONLY.nl}, zoals de vertekening door een boete of door een eerste stap die elke herschatting deelt. Op de synthetische gegevens van het project bevatte het de werkelijke kans voor maar ${chance}% van de cliënten en de werkelijke winst ten opzichte van reguliere begeleiding voor ${gain}% (npm run bench -- quality --learner ${kind}, seeds 1, 3, 5, 7): lees het als veel te smal.`,
 });
 
 export const INTERVAL: Record<LearnerKind, Sentence> = {
