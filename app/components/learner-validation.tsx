@@ -6,7 +6,7 @@ import { formatNumber, formatPercent, type Lang, useT } from "~/utils/i18n";
 /** The learner part of a bundle as the pages show it (app/utils/registry/learner.server.ts reads it). */
 export type LearnerView = { kind: string; validation: Validation | null; advise: boolean };
 
-const signed = (v: number, lang: Lang) => `${v >= 0 ? "+" : ""}${formatNumber(v, lang, 3)}`;
+const signed = (v: number, lang: Lang, digits = 3) => `${v >= 0 ? "+" : ""}${formatNumber(v, lang, digits)}`;
 
 /** The gain over the observed assignment as the sentences fill it in. */
 function gainWords(v: Validation, lang: Lang) {
@@ -69,7 +69,7 @@ export function LearnerValidation({ learner }: { learner: LearnerView }) {
                 <span data-testid="learner-lead" data-clearly={String(v.lead.clearly)}>
                   {fill(v.lead.clearly ? t.learnerLeadClear : t.learnerLeadNoise, {
                     learner: name(v.lead.runnerUp),
-                    difference: `${v.lead.difference >= 0 ? "+" : ""}${formatNumber(v.lead.difference, t.lang, 4)}`,
+                    difference: signed(v.lead.difference, t.lang, 4),
                     se: formatNumber(v.lead.standardError, t.lang, 4),
                   })}
                 </span>

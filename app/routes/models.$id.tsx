@@ -11,6 +11,7 @@ import { MESSAGES, useT } from "~/utils/i18n";
 import { getLang } from "~/utils/lang.server";
 import { promoteRegisteredModel, readModelCard } from "~/utils/registry/model-registry.server";
 import { promotionImpact } from "~/utils/registry/catalogue.server";
+import type { Performance } from "../../model/bundle/model-card";
 import { cardText } from "~/utils/registry/model-card-text";
 import { readLearnerSummary } from "~/utils/registry/learner.server";
 import { readForm } from "~/utils/forms/form.server";
@@ -99,8 +100,6 @@ function CardSentence({ text }: { text: string }) {
   return shown.lang ? <span lang={shown.lang}>{shown.text}</span> : shown.text;
 }
 
-type CardPerformance = { rows: number | null; auc: number | null; brier: number | null; ece: number | null; rmse: number | null };
-
 /** The performance tables' metric columns: discrimination and calibration for a yes/no outcome, the error on its own scale for a number. */
 function MetricHeads({ continuous }: { continuous: boolean }) {
   const t = useT();
@@ -120,7 +119,7 @@ function MetricHeads({ continuous }: { continuous: boolean }) {
   );
 }
 
-function MetricCells({ p, continuous }: { p: CardPerformance; continuous: boolean }) {
+function MetricCells({ p, continuous }: { p: Performance; continuous: boolean }) {
   const t = useT();
   return (
     <>

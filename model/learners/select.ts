@@ -283,6 +283,9 @@ function rowDrLoss(options: { predicted: Float64Array; gamma: Float64Array; K: n
   return out;
 }
 
+/** Whether a paired difference (a − b) puts a clearly below b: by more than SWITCH_Z standard errors. */
+const clearlyBelow = (d: { mean: number; se: number }): boolean => d.mean < -SWITCH_Z * d.se;
+
 /** Mean and standard error of a − b over rows. */
 function pairedDifference(a: Float64Array, b: Float64Array): { mean: number; se: number } {
   const n = a.length;
@@ -397,7 +400,7 @@ function leadOver(winner: CandidateScore, options: { scores: CandidateScore[]; r
   const other = runnerUp ? options.rowLosses.get(runnerUp.kind) : undefined;
   if (!runnerUp || !own || !other) return undefined;
   const d = pairedDifference(own, other);
-  return { runnerUp: runnerUp.kind, difference: round(d.mean, 6), standardError: round(d.se, 6), clearly: d.mean < -SWITCH_Z * d.se };
+  return { runnerUp: runnerUp.kind, difference: round(d.mean, 6), standardError: round(d.se, 6), clearly: clearlyBelow(d) };
 }
 
 /** The sentence that says whether the chosen learner's lead over the next one is more than noise. */
@@ -420,7 +423,7 @@ function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind,
   const againstNetwork = network !== undefined && lowest.kind !== "network";
   if (againstNetwork && lowestRows && networkRows && options.rows >= SWITCH_MIN_ROWS) {
     const d = pairedDifference(lowestRows, networkRows);
-    const clearly = d.mean < -SWITCH_Z * d.se;
+    const clearly = clearlyBelow(d);
     winner = clearly ? lowest : network;
     reason = clearly
       ? `${lowest.kind} has the lowest doubly robust loss of the gains on held-out folds (${lowest.drLoss.toFixed(4)}), clearly below the network's (${network.drLoss.toFixed(4)}: ${d.mean.toFixed(4)}, more than ${SWITCH_Z} standard errors ${d.se.toFixed(4)} of the paired differences), ${where}`
@@ -441,7 +444,8 @@ function decide(options: { scores: CandidateScore[]; rowLosses: Map<LearnerKind,
     observedValue: round(options.observed),
     candidates: options.scores,
     chosen: winner.kind,
-    reason: lead && !reason.startsWith("the network is kept") ? reason + leadSentence(winner.kind, lead) : reason,
+    // Where the network was kept over a lower loss, the reason already says that lead was noise.
+    reason: lead && winner === lowest ? reason + leadSentence(winner.kind, lead) : reason,
     ...(lead ? { lead } : {}),
   };
 }
