@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { createRandom } from "../random.js";
 import { fitLogistic, fitRidge, predictLogistic, solveSpd } from "./linear.js";
 
 describe("solveSpd", () => {
@@ -60,5 +61,40 @@ describe("fitRidge", () => {
     const model = fitRidge({ x: [-1, 1], width: 1 }, [-1, 1], { l2: 2 });
     expect(model.weights[0]).toBeCloseTo(0.5, 6);
     expect(model.intercept).toBeCloseTo(0, 6);
+  });
+});
+
+describe("free directions", () => {
+  // Two features; y = 2·x0 + 2·x1 exactly. A heavy penalty shrinks both weights; freeing the
+  // direction (1, 1) leaves their common part unshrunk, while the difference stays penalised.
+  const random = createRandom(11);
+  const n = 200;
+  const x = Array.from({ length: 2 * n }, () => random() * 2 - 1);
+  const y = Array.from({ length: n }, (_, i) => 2 * (x[2 * i] ?? 0) + 2 * (x[2 * i + 1] ?? 0));
+  const design = { x, width: 2 };
+
+  it("ridge: the weights' component along a free direction is (nearly) not shrunk", () => {
+    const shrunk = fitRidge(design, y, { l2: 500 });
+    const free = fitRidge(design, y, { l2: 500, freeDirections: [[1, 1]] });
+    expect(shrunk.weights[0] ?? 0).toBeLessThan(1.5);
+    expect(free.weights[0] ?? 0).toBeCloseTo(2, 1);
+    expect(free.weights[1] ?? 0).toBeCloseTo(2, 1);
+  });
+
+  it("ridge: a free direction the others already span changes nothing more, and an empty list is no change", () => {
+    const once = fitRidge(design, y, { l2: 500, freeDirections: [[1, 1]] });
+    const twice = fitRidge(design, y, { l2: 500, freeDirections: [[1, 1], [2, 2]] });
+    expect(twice.weights[0]).toBeCloseTo(once.weights[0] ?? 0, 9);
+    expect(fitRidge(design, y, { l2: 500, freeDirections: [] })).toEqual(fitRidge(design, y, { l2: 500 }));
+  });
+
+  it("logistic: the same holds for the penalised likelihood", () => {
+    const labels = y.map((v) => (random() < 1 / (1 + Math.exp(-v)) ? 1 : 0));
+    const shrunk = fitLogistic(design, labels, { l2: 200 });
+    const free = fitLogistic(design, labels, { l2: 200, freeDirections: [[1, 1]] });
+    const unpenalised = fitLogistic(design, labels, { l2: 0.001 });
+    const along = (m: { weights: number[] }) => (m.weights[0] ?? 0) + (m.weights[1] ?? 0);
+    expect(along(shrunk)).toBeLessThan(0.5 * along(unpenalised));
+    expect(along(free)).toBeGreaterThan(0.8 * along(unpenalised));
   });
 });

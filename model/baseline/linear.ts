@@ -22,10 +22,45 @@ export type FitOptions = {
   penalty?: ArrayLike<number>;
   /** A fixed part of each row's linear predictor (indexed by row), e.g. a shared model's prediction to fit deviations from. */
   offset?: ArrayLike<number>;
+  /**
+   * Directions over the design's first columns that the penalty leaves nearly free (it keeps
+   * FREE_DIRECTION_SHARE of itself along them): the weights' component in their span is shrunk
+   * only that little. Meant for columns with a unit `penalty`.
+   */
+  freeDirections?: readonly (readonly number[])[];
   maxIterations?: number;
   tolerance?: number;
 };
 
+
+/** Share of the penalty kept along free directions: enough to keep a fit on a tiny group finite. */
+export const FREE_DIRECTION_SHARE = 1e-3;
+
+/** The penalty taken away along the free directions: (1 − share) × the projection onto their span, d × d. */
+type FreeProjection = { size: number; matrix: Float64Array };
+
+/** Orthonormalises the directions (Gram–Schmidt, dropping any that others already span) into their projection. */
+function freeProjection(directions: readonly (readonly number[])[] | undefined): FreeProjection | undefined {
+  if (!directions || directions.length === 0) return undefined;
+  const size = Math.max(...directions.map((d) => d.length));
+  const basis: Float64Array[] = [];
+  for (const direction of directions) {
+    const v = Float64Array.from({ length: size }, (_, j) => direction[j] ?? 0);
+    const norm0 = Math.hypot(...v);
+    for (const q of basis) {
+      let dot = 0;
+      for (let j = 0; j < size; j++) dot += (q[j] as number) * (v[j] as number);
+      for (let j = 0; j < size; j++) v[j] = (v[j] as number) - dot * (q[j] as number);
+    }
+    const norm = Math.hypot(...v);
+    if (norm0 === 0 || norm < 1e-8 * norm0) continue;
+    basis.push(v.map((x) => x / norm));
+  }
+  const matrix = new Float64Array(size * size);
+  for (const q of basis)
+    for (let i = 0; i < size; i++) for (let j = 0; j < size; j++) matrix[i * size + j] = (matrix[i * size + j] as number) + (1 - FREE_DIRECTION_SHARE) * (q[i] as number) * (q[j] as number);
+  return { size, matrix };
+}
 
 export function linearPredictor(model: LinearModel, design: DesignMatrix, row: number): number {
   let z = model.intercept;
@@ -87,6 +122,7 @@ function normalEquations(
   residual: (row: number) => number,
   l2: number,
   penalty?: ArrayLike<number>,
+  free?: FreeProjection,
 ): { hessian: Float64Array; gradient: Float64Array } {
   const k = design.width + 1;
   const hessian = new Float64Array(k * k);
@@ -124,6 +160,10 @@ function normalEquations(
   }
   for (let i = 0; i < k; i++) for (let j = 0; j < i; j++) hessian[j * k + i] = hessian[i * k + j] as number;
   for (let i = 1; i < k; i++) hessian[i * k + i] = (hessian[i * k + i] as number) + l2 * (penalty?.[i - 1] ?? 1);
+  if (free) {
+    const d = free.size;
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) hessian[(i + 1) * k + j + 1] = (hessian[(i + 1) * k + j + 1] as number) - l2 * (free.matrix[i * d + j] as number);
+  }
   // A tiny ridge on the intercept keeps the system solvable when a group has one class only.
   hessian[0] = (hessian[0] as number) + 1e-8;
   return { hessian, gradient };
@@ -137,6 +177,7 @@ export function fitLogistic(design: DesignMatrix, outcome: ArrayLike<number>, op
   const tolerance = options.tolerance ?? 1e-8;
   let model: LinearModel = { intercept: 0, weights: new Array<number>(design.width).fill(0) };
   if (rows.length === 0) return model;
+  const free = freeProjection(options.freeDirections);
   for (let iteration = 0; iteration < maxIterations; iteration++) {
     const p = new Float64Array(Math.floor(design.x.length / design.width));
     const offset = options.offset;
@@ -151,10 +192,19 @@ export function fitLogistic(design: DesignMatrix, outcome: ArrayLike<number>, op
       (row) => (outcome[row] as number) - (p[row] as number),
       l2,
       options.penalty,
+      free,
     );
-    // Gradient of the penalised log-likelihood: Xᵀ(y − p) − λ·w.
+    // Gradient of the penalised log-likelihood: Xᵀ(y − p) − λ·(w − the free part of w).
     for (let j = 0; j < design.width; j++) {
       gradient[j + 1] = (gradient[j + 1] as number) - l2 * (options.penalty?.[j] ?? 1) * (model.weights[j] as number);
+    }
+    if (free) {
+      const d = free.size;
+      for (let i = 0; i < d; i++) {
+        let pw = 0;
+        for (let j = 0; j < d; j++) pw += (free.matrix[i * d + j] as number) * (model.weights[j] as number);
+        gradient[i + 1] = (gradient[i + 1] as number) + l2 * pw;
+      }
     }
     const step = solveSpd(hessian, gradient);
     let change = 0;
@@ -182,6 +232,7 @@ export function fitRidge(design: DesignMatrix, outcome: ArrayLike<number>, optio
     (row) => (outcome[row] as number) - (options.offset ? (options.offset[row] as number) : 0),
     l2,
     options.penalty,
+    freeProjection(options.freeDirections),
   );
   const solution = solveSpd(hessian, gradient);
   return { intercept: solution[0] as number, weights: Array.from(solution.subarray(1)) };

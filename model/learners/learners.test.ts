@@ -235,6 +235,51 @@ describe("linear and DR learners", () => {
   });
 });
 
+describe("regularisation-induced confounding", () => {
+  // Earnings before the programme drive both who joins it and earnings after; the programme adds
+  // exactly 10 for everyone. The raw difference between the arms is far below 10 (the joiners
+  // earned less), and a penalty heavy enough to shrink the earnings' weight pushes a gain toward it.
+  const schema: TableSchema = {
+    name: "earnings",
+    id: "id",
+    treatment: { column: "arm", arms: ["none", "programme"], control: "none" },
+    outcome: { column: "y", type: "continuous" },
+    features: [
+      { name: "before", type: "numeric" },
+      { name: "group", type: "categorical" },
+    ],
+  };
+  const random = createRandom(21);
+  const rows: Row[] = Array.from({ length: 400 }, (_, i) => {
+    const before = random() * 2 - 1;
+    const joins = random() < 1 / (1 + Math.exp(4 * before));
+    const y = 50 + 40 * before + (joins ? 10 : 0) + 30 * (random() - 0.5);
+    return { id: String(i), before: String(before), group: ["a", "b"][i % 2] as string, arm: joins ? "programme" : "none", y: String(y) };
+  });
+  const { encoder, data } = encodeTrainingTable(schema, rows);
+  const common = { arms: schema.treatment.arms, control: schema.treatment.control, outcomeType: "continuous" as const, encoder, members: 1 };
+  const x = encodeRows(encoder, rows);
+  const meanGain = (values: Float64Array) => {
+    let total = 0;
+    for (let i = 0; i < rows.length; i++) total += (values[i * 2 + 1] ?? 0) - (values[i * 2] ?? 0);
+    return total / rows.length;
+  };
+  const raw = (() => {
+    const mean = (arm: string) => {
+      const ys = rows.filter((r) => r.arm === arm).map((r) => Number(r.y));
+      return ys.reduce((a, b) => a + b, 0) / ys.length;
+    };
+    return mean("programme") - mean("none");
+  })();
+
+  it.each(["t-linear", "s-linear"] as const)("%s: a heavy penalty leaves the assignment's direction free, so the gain stays near the true 10", (kind) => {
+    expect(raw).toBeLessThan(-10);
+    const state = fitLinearLearner(data, { ...common, kind, l2Grid: [3000] });
+    expect(meanGain(linearMemberValue(state, x, rows.length, 0))).toBeGreaterThan(6);
+    expect(meanGain(linearMemberValue(state, x, rows.length, 0))).toBeLessThan(14);
+  });
+});
+
 describe("selection by cross-fitted causal validation", () => {
   it("scores every candidate on held-out folds and says when the advice beats the observed assignment", async () => {
     const { data, common } = setup("binary", toyRows(900));
@@ -271,12 +316,18 @@ describe("selection by cross-fitted causal validation", () => {
     expect(await run(scrambled)).toBe(await run(rows));
   });
 
-  it("does not advise when no arm helps anyone (a small table with no effects)", async () => {
-    const { data, common } = setup("binary", toyRows(400, { effect: 0, seed: 3 }));
-    const v = await selectLearner({ data, ...common, candidates: ["t-linear", "s-linear"], folds: 3 });
-    expect(v.advise).toBe(false);
-    expect(v.adviceReason).toMatch(/does not clearly beat/);
-  });
+  it("rarely advises when no arm helps anyone (small tables with no effects)", async () => {
+    // The gain's interval excludes zero by chance now and then (and the best of several candidates
+    // is reported): on 20 tables with no effect at all, advice on at most 3.
+    let advised = 0;
+    for (let seed = 1; seed <= 20; seed++) {
+      const { data, common } = setup("binary", toyRows(400, { effect: 0, seed }));
+      const v = await selectLearner({ data, ...common, candidates: ["t-linear", "s-linear"], folds: 3 });
+      if (v.advise) advised++;
+      else expect(v.adviceReason).toMatch(/does not clearly beat/);
+    }
+    expect(advised).toBeLessThanOrEqual(3);
+  }, 60_000);
 });
 
 describe("the validation criteria", () => {

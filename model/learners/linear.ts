@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { withArmIndicators, type Basis, BasisSchema, basisFor, basisWidth, expandBasis } from "../baseline/basis.js";
-import { type DesignMatrix, fitLogistic, fitRidge, type LinearModel, linearPredictor } from "../baseline/linear.js";
+import { type DesignMatrix, fitLogistic, fitRidge, FREE_DIRECTION_SHARE, type LinearModel, linearPredictor } from "../baseline/linear.js";
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import { ESTIMATE_MEMBER, type Learner, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
@@ -63,7 +63,7 @@ function fitGlm(
   binary: boolean,
   design: DesignMatrix,
   y: ArrayLike<number>,
-  options: { l2: number; rows: number[]; penalty?: ArrayLike<number>; offset?: ArrayLike<number> },
+  options: { l2: number; rows: number[]; penalty?: ArrayLike<number>; offset?: ArrayLike<number>; freeDirections?: readonly (readonly number[])[] },
 ): LinearModel {
   return binary ? fitLogistic(design, y, { ...options, tolerance: 1e-6 }) : fitRidge(design, y, options);
 }
@@ -78,6 +78,7 @@ export function chooseL2(options: {
   folds?: number;
   penalty?: ArrayLike<number>;
   offset?: ArrayLike<number>;
+  freeDirections?: readonly (readonly number[])[];
 }): number {
   const grid = options.grid ?? LEARNER_L2_GRID;
   const folds = options.folds ?? 3;
@@ -93,6 +94,7 @@ export function chooseL2(options: {
         rows: fit,
         ...(options.penalty ? { penalty: options.penalty } : {}),
         ...(options.offset ? { offset: options.offset } : {}),
+        ...(options.freeDirections ? { freeDirections: options.freeDirections } : {}),
       });
       for (let i = f; i < options.rows.length; i += folds) {
         const row = options.rows[i] as number;
@@ -123,6 +125,22 @@ function bootstrapByArm(rows: Int32Array, treatment: Int32Array, arms: number, r
   return sample;
 }
 
+/**
+ * One-vs-rest logistic propensity per arm on the encoded features, fitted on `rows`. Their weights
+ * are also the directions in which the arms' populations differ. A penalty chosen to predict the
+ * outcome shrinks every coefficient, those of the features that also drive the assignment too; what
+ * the fit leaves out of those confounders then lands on the arms, and the gains drift towards the
+ * raw difference between the arms ("regularisation-induced confounding", Hahn et al. 2018). The
+ * outcome fits therefore leave these directions nearly unpenalised (`freeDirections`, as if each
+ * arm's propensity logit were an unpenalised column): the assignment's confounding is fitted in
+ * full, the rest is shrunk as before.
+ */
+function fitPropensity(data: TrainingData, rows: Int32Array, K: number): LinearModel[] {
+  const design = { x: data.x, width: data.inputs };
+  const fitRows = Array.from(rows);
+  return Array.from({ length: K }, (_, k) => fitLogistic(design, Array.from(data.treatment, (t) => (t === k ? 1 : 0)), { l2: 1, rows: fitRows, tolerance: 1e-6 }));
+}
+
 export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptions): LinearLearnerState {
   const n = data.treatment.length;
   const K = options.arms.length;
@@ -135,6 +153,9 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
   const M = options.members ?? 5;
   const random = createRandom((options.seed ?? 42) * 31 + 7);
   const interactionPenalty = options.interactionPenalty ?? 3;
+  const propensity = fitPropensity(data, rows, K);
+  // The encoded columns come first in both designs (basis.ts), so the directions apply as they are.
+  const freeDirections = propensity.map((model) => model.weights);
   // Member ESTIMATE_MEMBER (0) on all rows, the others on bootstrap samples (learner.ts).
   const samples: number[][] = Array.from({ length: M }, (_, m) => (m === ESTIMATE_MEMBER ? Array.from(rows) : bootstrapByArm(rows, data.treatment, K, random)));
   const grid = options.l2Grid ?? LEARNER_L2_GRID;
@@ -143,28 +164,30 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
   if (options.kind === "t-linear") {
     const design = { x: expanded, width: B };
     const armRows = options.arms.map((_, k) => Array.from(rows).filter((i) => data.treatment[i] === k));
-    l2 = armRows.map((r) => chooseL2({ design, y: data.outcome, rows: r, binary, grid }));
+    l2 = armRows.map((r) => chooseL2({ design, y: data.outcome, rows: r, binary, grid, freeDirections }));
     members = samples.map((sample) =>
       options.arms.map((_, k) => {
         const own = sample.filter((i) => data.treatment[i] === k);
-        return fitGlm(binary, design, data.outcome, { l2: l2[k] ?? 1, rows: own });
+        return fitGlm(binary, design, data.outcome, { l2: l2[k] ?? 1, rows: own, freeDirections });
       }),
     );
   } else {
     const shared = withArmIndicators({ basis, expanded, n, arm: (i) => data.treatment[i] ?? c, arms: K, control: c });
     const sharedDesign = { x: shared.x, width: shared.width };
+    // The arms' constant shifts are the gains themselves, not a nuisance to shrink: as free as the assignment's directions.
+    const penalty = Float64Array.from({ length: shared.width }, (_, j) => (j < B ? 1 : FREE_DIRECTION_SHARE));
     const encoded = { x: data.x, width: data.inputs };
     const all = Array.from(rows);
-    const sharedL2 = chooseL2({ design: sharedDesign, y: data.outcome, rows: all, binary, grid });
+    const sharedL2 = chooseL2({ design: sharedDesign, y: data.outcome, rows: all, binary, grid, freeDirections, penalty });
     const armRows = options.arms.map((_, k) => all.filter((i) => data.treatment[i] === k));
     const offsetOf = (model: LinearModel) => Float64Array.from({ length: n }, (_, i) => linearPredictor(model, sharedDesign, i));
-    const full = fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: all });
+    const full = fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: all, freeDirections, penalty });
     const fullOffset = offsetOf(full);
     const deviationGrid = grid.map((g) => Math.max(g, sharedL2) * interactionPenalty);
     const deviationL2 = armRows.map((r) => chooseL2({ design: encoded, y: data.outcome, rows: r, binary, grid: deviationGrid, offset: fullOffset }));
     l2 = [sharedL2, ...deviationL2];
     members = samples.map((sample, m) => {
-      const model = m === ESTIMATE_MEMBER ? full : fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: sample });
+      const model = m === ESTIMATE_MEMBER ? full : fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: sample, freeDirections, penalty });
       const offset = m === ESTIMATE_MEMBER ? fullOffset : offsetOf(model);
       const deviations = options.arms.map((_, k) =>
         fitGlm(binary, encoded, data.outcome, { l2: deviationL2[k] ?? 1, rows: sample.filter((i) => data.treatment[i] === k), offset }),
@@ -172,17 +195,7 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
       return [model, ...deviations];
     });
   }
-  const propensity =
-    options.propensity === false
-      ? []
-      : options.arms.map((_, k) =>
-          fitLogistic(
-            { x: data.x, width: data.inputs },
-            Array.from(data.treatment, (t) => (t === k ? 1 : 0)),
-            { l2: 1, rows: Array.from(rows) },
-          ),
-        );
-  return { kind: options.kind, outcomeType: options.outcomeType, arms: options.arms, control: options.control, basis, l2, interactionPenalty, members, propensity };
+  return { kind: options.kind, outcomeType: options.outcomeType, arms: options.arms, control: options.control, basis, l2, interactionPenalty, members, propensity: options.propensity === false ? [] : propensity };
 }
 
 /** Per member, expected outcome of n rows under every arm (n × K each). */
