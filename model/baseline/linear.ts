@@ -13,6 +13,9 @@ export type DesignMatrix = {
   width: number;
 };
 
+/** Directions over a design's first columns, each a vector over those columns (FitOptions.freeDirections). */
+export type FreeDirections = readonly (readonly number[])[];
+
 export type FitOptions = {
   /** L2 penalty on the weights, on the scale of the summed loss (default 1). */
   l2?: number;
@@ -27,7 +30,7 @@ export type FitOptions = {
    * FREE_DIRECTION_SHARE of itself along them): the weights' component in their span is shrunk
    * only that little. Meant for columns with a unit `penalty`.
    */
-  freeDirections?: readonly (readonly number[])[];
+  freeDirections?: FreeDirections;
   maxIterations?: number;
   tolerance?: number;
 };
@@ -40,7 +43,7 @@ export const FREE_DIRECTION_SHARE = 1e-3;
 type FreeProjection = { size: number; matrix: Float64Array };
 
 /** Orthonormalises the directions (Gram–Schmidt, dropping any that others already span) into their projection. */
-function freeProjection(directions: readonly (readonly number[])[] | undefined): FreeProjection | undefined {
+function freeProjection(directions: FreeDirections | undefined): FreeProjection | undefined {
   if (!directions || directions.length === 0) return undefined;
   const size = Math.max(...directions.map((d) => d.length));
   const basis: Float64Array[] = [];

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { withArmIndicators, type Basis, BasisSchema, basisFor, basisWidth, expandBasis } from "../baseline/basis.js";
-import { type DesignMatrix, fitLogistic, fitRidge, FREE_DIRECTION_SHARE, type LinearModel, linearPredictor } from "../baseline/linear.js";
+import { type DesignMatrix, fitLogistic, fitRidge, FREE_DIRECTION_SHARE, type FreeDirections, type LinearModel, linearPredictor } from "../baseline/linear.js";
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import { ESTIMATE_MEMBER, type Learner, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
@@ -46,7 +46,7 @@ export type LinearLearnerOptions = {
   rows?: Int32Array;
   /** Members (default 5): the fit on the rows as they are, then refits on bootstrap samples; 1 = that fit alone. */
   members?: number;
-  /** Fit propensity models too (default true; the validation folds need none). */
+  /** Keep the propensity models in the state (default true; the validation folds need none). They are fitted either way: their weights are the outcome fits' free directions. */
   propensity?: boolean;
   seed?: number;
   /** How much harder the S-learner's deviations are shrunk than its shared model, at least (default 3). */
@@ -63,7 +63,7 @@ function fitGlm(
   binary: boolean,
   design: DesignMatrix,
   y: ArrayLike<number>,
-  options: { l2: number; rows: number[]; penalty?: ArrayLike<number>; offset?: ArrayLike<number>; freeDirections?: readonly (readonly number[])[] },
+  options: { l2: number; rows: number[]; penalty?: ArrayLike<number>; offset?: ArrayLike<number>; freeDirections?: FreeDirections },
 ): LinearModel {
   return binary ? fitLogistic(design, y, { ...options, tolerance: 1e-6 }) : fitRidge(design, y, options);
 }
@@ -78,7 +78,7 @@ export function chooseL2(options: {
   folds?: number;
   penalty?: ArrayLike<number>;
   offset?: ArrayLike<number>;
-  freeDirections?: readonly (readonly number[])[];
+  freeDirections?: FreeDirections;
 }): number {
   const grid = options.grid ?? LEARNER_L2_GRID;
   const folds = options.folds ?? 3;
