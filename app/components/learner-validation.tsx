@@ -37,6 +37,8 @@ export function LearnerValidation({ learner }: { learner: LearnerView }) {
   const auto = v !== null && v.candidates.length > 1;
   const ranked = v ? [...v.candidates].sort((a, b) => a.drLoss - b.drLoss) : [];
   const next = ranked.find((c) => c.kind !== v?.chosen);
+  // The default learner for the table's size is kept unless another's loss is clearly lower (model/learners/select.ts).
+  const lowest = ranked[0];
   const chosen = ranked.find((c) => c.kind === v?.chosen);
   // Bundles validated before the R-loss was reported have no such column.
   const rLoss = v?.candidates.some((c) => c.rLoss !== undefined) ?? false;
@@ -58,10 +60,12 @@ export function LearnerValidation({ learner }: { learner: LearnerView }) {
           <p>
             {fill(t.learnerValidatedBy, { folds: v.folds, rows: v.rows })}{" "}
             {auto && chosen
-              ? fill(t.learnerWhyAuto, {
-                  loss: formatNumber(chosen.drLoss, t.lang, 4),
-                  next: next ? fill(t.learnerWhyNext, { learner: name(next.kind), loss: formatNumber(next.drLoss, t.lang, 4) }) : "",
-                })
+              ? lowest && lowest.kind !== chosen.kind
+                ? fill(t.learnerWhyKept, { lowest: name(lowest.kind), lowestLoss: formatNumber(lowest.drLoss, t.lang, 4), loss: formatNumber(chosen.drLoss, t.lang, 4) })
+                : fill(t.learnerWhyAuto, {
+                    loss: formatNumber(chosen.drLoss, t.lang, 4),
+                    next: next ? fill(t.learnerWhyNext, { learner: name(next.kind), loss: formatNumber(next.drLoss, t.lang, 4) }) : "",
+                  })
               : t.learnerWhyFixed}
             {auto && v.lead ? (
               <>

@@ -656,6 +656,8 @@ const nl = {
     "Getoetst met {folds}-voudige kruisvalidatie op de {rows} trainingsrijen alleen (geen toetsgegevens, geen echte uitkomsten per traject).",
   learnerWhyAuto: "Gekozen omdat deze methode het kleinste dubbel robuuste verlies van de verschillen tussen trajecten heeft ({loss}{next}).",
   learnerWhyNext: "; daarna {learner} {loss}",
+  learnerWhyKept:
+    "Gekozen als standaardmethode voor gegevens van deze omvang: {lowest} heeft een kleiner dubbel robuust verlies ({lowestLoss} tegen {loss}), maar niet duidelijk genoeg om de standaardmethode te vervangen.",
   learnerLeadClear: "Dat is duidelijk minder dan bij de volgende, {learner} (verschil {difference}, standaardfout {se}).",
   learnerLeadNoise: "Het verschil met de volgende, {learner}, valt binnen de ruis (verschil {difference}, standaardfout {se}): deze gegevens onderscheiden de twee niet.",
   learnerWhyFixed: "Zo gekozen door wie de training startte; alleen deze methode is getoetst.",
@@ -1330,6 +1332,8 @@ const en: Messages = {
     "Tested with {folds}-fold cross-validation on the {rows} training rows only (no test data, no true outcomes per trajectory).",
   learnerWhyAuto: "Chosen because this method has the lowest doubly robust loss of the differences between trajectories ({loss}{next}).",
   learnerWhyNext: "; next {learner} {loss}",
+  learnerWhyKept:
+    "Chosen as the default method for data of this size: {lowest} has a lower doubly robust loss ({lowestLoss} against {loss}), but not clearly enough to replace the default.",
   learnerLeadClear: "That is clearly below the next, {learner} (difference {difference}, standard error {se}).",
   learnerLeadNoise: "The difference from the next, {learner}, is within the noise (difference {difference}, standard error {se}): these data do not tell the two apart.",
   learnerWhyFixed: "Chosen this way by whoever started the training; only this method was tested.",

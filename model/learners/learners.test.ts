@@ -9,7 +9,7 @@ import { DrLearnerStateSchema, drLearner, drPointValues, drRidgeGradient, fitDrL
 import type { TrainingData } from "./learner.js";
 import { fitLinearLearner, linearGradient, linearLearner, linearMemberValue } from "./linear.js";
 import { fitLearnerState } from "./fit.js";
-import { fitHeldOut, type HeldOutFit, scorePredictions, selectLearner, SWITCH_MIN_ROWS, SWITCH_Z } from "./select.js";
+import { fitHeldOut, type HeldOutFit, incumbentFor, scorePredictions, selectLearner, SMALL_SWITCH_Z, SWITCH_MIN_ROWS } from "./select.js";
 import { type StackLearnerState, stackLearner, stackWeights } from "./stack.js";
 
 const schemaOf = (type: "binary" | "continuous"): TableSchema => ({
@@ -56,6 +56,13 @@ function toyRows(n: number, options: { type?: "binary" | "continuous"; effect?: 
       mu_course: String(scale * muCourse),
     };
   });
+}
+
+/** The rows' true expected outcomes (the toy's mu_<arm> columns) for the held rows (held × K). */
+function trueValues(rows: Row[], held: Int32Array, arms: readonly string[]): Float64Array {
+  const values = new Float64Array(held.length * arms.length);
+  held.forEach((row, j) => arms.forEach((arm, k) => (values[j * arms.length + k] = Number(rows[row]?.[`mu_${arm}`]))));
+  return values;
 }
 
 function setup(type: "binary" | "continuous", rows: Row[]) {
@@ -288,18 +295,27 @@ describe("selection by cross-fitted causal validation", () => {
     expect(v.candidates.map((c) => c.kind).slice(0, 3)).toEqual(["t-linear", "s-linear", "dr"]);
     expect(v.candidates.slice(3).map((c) => c.kind)).toEqual(v.candidates.length > 3 ? ["stack"] : []);
     expect(v.candidates.map((c) => c.kind)).toContain(v.chosen);
-    const best = Math.min(...v.candidates.map((c) => c.drLoss));
-    expect(v.candidates.find((c) => c.kind === v.chosen)?.drLoss).toBe(best);
+    // The lowest loss is chosen, unless that is not clearly below the loss of t-linear, the default under SWITCH_MIN_ROWS rows.
+    const ranked = [...v.candidates].sort((x, y) => x.drLoss - y.drLoss);
+    const chosen = v.candidates.find((c) => c.kind === v.chosen);
+    if (!chosen || !ranked[0]) throw new Error("expected a chosen candidate");
+    const { z } = incumbentFor(v.rows);
+    if (v.chosen !== ranked[0].kind) {
+      expect(v.chosen).toBe("t-linear");
+      expect(v.reason).toMatch(/^t-linear \(the standard T-learner\) is kept: /);
+    }
     // Its lead over the next candidate, with the paired standard error that says whether it is more than noise.
     const lead = v.lead;
     if (!lead) throw new Error("expected the chosen learner's lead over the next");
-    const next = [...v.candidates].filter((c) => c.kind !== v.chosen).sort((a, b) => a.drLoss - b.drLoss)[0];
+    const next = ranked.filter((c) => c.kind !== v.chosen)[0];
     expect(lead.runnerUp).toBe(next?.kind);
-    expect(lead.difference).toBeCloseTo(best - (next?.drLoss ?? 0), 5);
-    expect(lead.difference).toBeLessThanOrEqual(0);
+    expect(lead.difference).toBeCloseTo(chosen.drLoss - (next?.drLoss ?? 0), 5);
     expect(lead.standardError).toBeGreaterThan(0);
-    expect(lead.clearly).toBe(lead.difference < -SWITCH_Z * lead.standardError);
-    expect(v.reason).toContain(lead.clearly ? "clearly ahead of the next" : "within the noise of the next");
+    expect(lead.clearly).toBe(lead.difference < -z * lead.standardError);
+    if (v.chosen === ranked[0].kind) {
+      expect(lead.difference).toBeLessThanOrEqual(0);
+      expect(v.reason).toContain(lead.clearly ? "clearly ahead of the next" : "within the noise of the next");
+    } else expect(lead.clearly).toBe(false);
     // Strong effects that the observed assignment mostly misses: following the model clearly helps.
     expect(v.advise).toBe(true);
     expect(v.candidates.find((c) => c.kind === v.chosen)?.gainOverObserved.lower).toBeGreaterThan(0);
@@ -421,7 +437,7 @@ describe("the stacked learner", () => {
   });
 });
 
-describe("keeping the network unless another learner is clearly better", () => {
+describe("keeping the default learner for the table size unless another is clearly better", () => {
   // Strong effects on 2 400 rows: a learner without gains is then clearly worse (on 900 rows of the weaker toy it is not).
   const { data, common } = setup("binary", toyRows(2400, { seed: 3, effect: 2 }));
   const K = common.arms.length;
@@ -438,13 +454,27 @@ describe("keeping the network unless another learner is clearly better", () => {
     expect(close.reason).toMatch(/the network is kept/);
     const flat = await selectLearner({ data, ...common, candidates: ["network", "t-linear"], folds: 3, stack: false, fitNetwork: network(data, 0) });
     expect(flat.chosen).toBe("t-linear");
-    expect(flat.reason).toMatch(/clearly below the network's/);
+    expect(flat.reason).toMatch(/clearly below that of the network/);
   });
 
-  it(`has no such lead under ${SWITCH_MIN_ROWS} rows: the lowest loss is chosen`, async () => {
-    const small = setup("binary", toyRows(SWITCH_MIN_ROWS - 500, { seed: 3, effect: 2 })).data;
-    const close = await selectLearner({ data: small, ...common, candidates: ["network", "t-linear"], folds: 3, stack: false, fitNetwork: network(small, 1.1) });
+  it(`under ${SWITCH_MIN_ROWS} rows keeps t-linear, the standard T-learner, unless another learner is clearly better`, async () => {
+    const rows = toyRows(SWITCH_MIN_ROWS - 500, { seed: 3, effect: 2 });
+    const small = setup("binary", rows).data;
+    expect(incumbentFor(small.treatment.length)).toMatchObject({ kind: "t-linear", z: SMALL_SWITCH_Z });
+    // Stand-ins that move t-linear's held-out predictions a share of the way to the true expected
+    // outcomes, plus noise: half of the way with noise is a lower loss within the noise, all of the
+    // way without is clearly lower.
+    const towardTruth = (share: number, noise: number) => async (fit: Int32Array, held: Int32Array) => {
+      const [{ values }] = fitHeldOut({ data: small, ...common }, ["t-linear"], fit, held) as [HeldOutFit];
+      const truth = trueValues(rows, held, common.arms);
+      const random = createRandom(held.length);
+      return { values: values.map((v, o) => v + share * ((truth[o] ?? 0) - v) + noise * (random() - 0.5)), seconds: 0 };
+    };
+    const close = await selectLearner({ data: small, ...common, candidates: ["network", "t-linear"], folds: 3, stack: false, fitNetwork: towardTruth(0.5, 0.2) });
     expect(close.chosen).toBe("t-linear");
-    expect(close.reason).toMatch(/the network is not kept unless its loss is the lowest/);
+    expect(close.reason).toMatch(/^t-linear \(the standard T-learner\) is kept: network has a lower/);
+    const clear = await selectLearner({ data: small, ...common, candidates: ["network", "t-linear"], folds: 3, stack: false, fitNetwork: towardTruth(1, 0) });
+    expect(clear.chosen).toBe("network");
+    expect(clear.reason).toMatch(/clearly below that of t-linear \(the standard T-learner\)/);
   });
 });
