@@ -61,7 +61,11 @@ function toyRows(n: number, options: { type?: "binary" | "continuous"; effect?: 
 /** The rows' true expected outcomes (the toy's mu_<arm> columns) for the held rows (held × K). */
 function trueValues(rows: Row[], held: Int32Array, arms: readonly string[]): Float64Array {
   const values = new Float64Array(held.length * arms.length);
-  held.forEach((row, j) => arms.forEach((arm, k) => (values[j * arms.length + k] = Number(rows[row]?.[`mu_${arm}`]))));
+  held.forEach((row, j) => {
+    arms.forEach((arm, k) => {
+      values[j * arms.length + k] = Number(rows[row]?.[`mu_${arm}`]);
+    });
+  });
   return values;
 }
 
