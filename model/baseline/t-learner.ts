@@ -3,7 +3,7 @@ import { ModelError } from "../errors.js";
 import { EncoderSchema, encodeRows, fitEncoder } from "../table/encoder.js";
 import { type Row, toNumber } from "../table/read.js";
 import { type TableSchema, TableSchemaSchema } from "../table-schema.js";
-import { type DesignMatrix, fitLogistic, fitRidge, type LinearModel, linearPredictor } from "./linear.js";
+import { type DesignMatrix, fitAssignment, fitLogistic, fitRidge, type LinearModel, linearPredictor } from "./linear.js";
 
 /**
  * The T-learner baseline: one L2-penalised regression per arm (logistic for a binary outcome,
@@ -130,13 +130,7 @@ export function fitBaseline(rows: readonly Row[], schema: TableSchema, config: B
     outcomeL2.push(l2);
     return binary ? fitLogistic(design, outcome, { l2, rows: armRows }) : fitRidge(design, outcome, { l2, rows: armRows });
   });
-  const propensityModels: LinearModel[] = arms.map((_, a) =>
-    fitLogistic(
-      design,
-      treatment.map((t) => (t === a ? 1 : 0)),
-      { l2: propensityL2 },
-    ),
-  );
+  const propensityModels = fitAssignment(design, treatment, arms.length, { l2: propensityL2 });
   return {
     kind: "t-learner",
     formatVersion: BASELINE_FORMAT_VERSION,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { withArmIndicators, type Basis, BasisSchema, basisFor, basisWidth, expandBasis } from "../baseline/basis.js";
-import { type DesignMatrix, fitLogistic, fitRidge, FREE_DIRECTION_SHARE, type FreeDirections, type LinearModel, linearPredictor } from "../baseline/linear.js";
+import { type DesignMatrix, fitAssignment, fitLogistic, fitRidge, FREE_DIRECTION_SHARE, type FreeDirections, type LinearModel, linearPredictor } from "../baseline/linear.js";
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import { ESTIMATE_MEMBER, type Learner, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
@@ -125,22 +125,6 @@ function bootstrapByArm(rows: Int32Array, treatment: Int32Array, arms: number, r
   return sample;
 }
 
-/**
- * One-vs-rest logistic propensity per arm on the encoded features, fitted on `rows`. Their weights
- * are also the directions in which the arms' populations differ. A penalty chosen to predict the
- * outcome shrinks every coefficient, those of the features that also drive the assignment too; what
- * the fit leaves out of those confounders then lands on the arms, and the gains drift towards the
- * raw difference between the arms ("regularisation-induced confounding", Hahn et al. 2018). The
- * outcome fits therefore leave these directions nearly unpenalised (`freeDirections`, as if each
- * arm's propensity logit were an unpenalised column): the assignment's confounding is fitted in
- * full, the rest is shrunk as before.
- */
-function fitPropensity(data: TrainingData, rows: Int32Array, K: number): LinearModel[] {
-  const design = { x: data.x, width: data.inputs };
-  const fitRows = Array.from(rows);
-  return Array.from({ length: K }, (_, k) => fitLogistic(design, Array.from(data.treatment, (t) => (t === k ? 1 : 0)), { l2: 1, rows: fitRows, tolerance: 1e-6 }));
-}
-
 export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptions): LinearLearnerState {
   const n = data.treatment.length;
   const K = options.arms.length;
@@ -153,7 +137,15 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
   const M = options.members ?? 5;
   const random = createRandom((options.seed ?? 42) * 31 + 7);
   const interactionPenalty = options.interactionPenalty ?? 3;
-  const propensity = fitPropensity(data, rows, K);
+  // One-vs-rest logistic propensity per arm on the encoded features, fitted on `rows`. Their weights
+  // are also the directions in which the arms' populations differ. A penalty chosen to predict the
+  // outcome shrinks every coefficient, those of the features that also drive the assignment too; what
+  // the fit leaves out of those confounders then lands on the arms, and the gains drift towards the
+  // raw difference between the arms ("regularisation-induced confounding", Hahn et al. 2018). The
+  // outcome fits therefore leave these directions nearly unpenalised (`freeDirections`, as if each
+  // arm's propensity logit were an unpenalised column): the assignment's confounding is fitted in
+  // full, the rest is shrunk as before.
+  const propensity = fitAssignment({ x: data.x, width: data.inputs }, data.treatment, K, { l2: 1, rows: Array.from(rows), tolerance: 1e-6 });
   // The encoded columns come first in both designs (basis.ts), so the directions apply as they are.
   const freeDirections = propensity.map((model) => model.weights);
   // Member ESTIMATE_MEMBER (0) on all rows, the others on bootstrap samples (learner.ts).
