@@ -287,6 +287,11 @@ test("a model whose validation does not beat current practice is shown as inform
     await expect(learner.getByRole("table", { name: "Validatie van de leermethoden" }).locator("tbody tr")).toHaveCount(validated);
     // Whether the chosen learner's lead over the next is more than noise, in words.
     await expect(learner.getByTestId("learner-lead")).toContainText("standaardfout");
+    // Why this learner: the lowest loss, or the default for a table this size, kept over a lower loss within the noise.
+    const lowest = [...learnerFile.validation.candidates].sort((a: { drLoss: number }, b: { drLoss: number }) => a.drLoss - b.drLoss)[0].kind;
+    await expect(learner).toContainText(
+      lowest === learnerFile.validation.chosen ? "Gekozen omdat deze methode het kleinste dubbel robuuste verlies" : "Gekozen als standaardmethode voor gegevens van deze omvang",
+    );
     await expect(learner.getByTestId("information-only")).toContainText("zien klantmanagers de rangorde als informatie");
     await expectAccessible(page);
     // Promoting it without confirming "information, not advice" is refused in words (a forged request).
