@@ -272,11 +272,11 @@ export const SWITCH_MIN_ROWS = 2000;
 
 /**
  * How many standard errors another learner must beat t-linear by below SWITCH_MIN_ROWS rows: about
- * the 5 % level of a two-sided test (1.96). On twelve small generated tables the chosen learner's lead over
- * t-linear was 2.5–5.1 of them and its gains far better; on the LaLonde rows the stack's was 1.0–1.3,
- * and t-linear's effect on the trainees is the one near the experiment's; on the IHDP replications
- * 0.7–1.9 on nine of ten, where keeping t-linear cost about 0.1 of mean √PEHE (README, "The standard
- * learner unless the data say otherwise"). The figure was set after seeing the first two.
+ * the 5 % level of a two-sided test (1.96). On twelve small generated tables the chosen learner's
+ * lead over t-linear was 2.5–5.1 of them and its gains far better; on the LaLonde rows the stack's
+ * was 1.0–1.3, and t-linear's effect on the trainees is the one near the experiment's; on the IHDP
+ * replications 0.7–1.9 on nine of ten, where keeping t-linear cost about 0.1 of mean √PEHE (README,
+ * "The standard learner unless the data say otherwise"). The figure was set after seeing the first two.
  */
 export const SMALL_SWITCH_Z = 2;
 
