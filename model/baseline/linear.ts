@@ -172,12 +172,12 @@ function normalEquations(
   return { hessian, gradient };
 }
 
-/** L2-penalised logistic regression of a 0/1 outcome, by Newton–Raphson. */
 /** One-vs-rest logistic models of the assignment, one per arm: the propensity models of the T-learner baseline and of the linear learners. */
 export function fitAssignment(design: DesignMatrix, treatment: ArrayLike<number>, arms: number, options: FitOptions = {}): LinearModel[] {
   return Array.from({ length: arms }, (_, k) => fitLogistic(design, Array.from(treatment, (t) => (t === k ? 1 : 0)), options));
 }
 
+/** L2-penalised logistic regression of a 0/1 outcome, by Newton–Raphson. */
 export function fitLogistic(design: DesignMatrix, outcome: ArrayLike<number>, options: FitOptions = {}): LinearModel {
   const l2 = options.l2 ?? 1;
   const rows = options.rows ?? allRows(design);
