@@ -326,6 +326,12 @@ export default function ModelDetail() {
             <dd>{card.model.arms.join(", ")}</dd>
             <dt>{t.controlArmLabel}</dt>
             <dd>{card.model.control}</dd>
+            {card.model.logLinearArms?.length ? (
+              <>
+                <dt>{t.logLinearArmsLabel}</dt>
+                <dd>{card.model.logLinearArms.join(", ")}</dd>
+              </>
+            ) : null}
             <dt>{t.trainingTableLabel}</dt>
             <dd>
               {card.data.table} ({card.data.rows ?? "<10"} {t.rowsLabel.toLowerCase()})

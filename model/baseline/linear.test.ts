@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { createRandom } from "../random.js";
-import { fitLogistic, fitRidge, predictLogistic, solveSpd } from "./linear.js";
+import { fitLogistic, fitLogLinear, fitRidge, linearPredictor, predictLogistic, solveSpd } from "./linear.js";
 
 describe("solveSpd", () => {
   it("solves a 2 × 2 system", () => {
@@ -45,6 +45,34 @@ describe("fitLogistic", () => {
     expect(Number.isFinite(model.weights[0])).toBe(true);
     expect(predictLogistic(model, design, 5)).toBeGreaterThan(0.5);
     expect(predictLogistic(model, design, 0)).toBeLessThan(0.5);
+  });
+});
+
+describe("fitLogLinear", () => {
+  it("recovers an exact multiplicative surface without penalty", () => {
+    const x = [0, 0.5, 1, 1.5, 2, 2.5];
+    const model = fitLogLinear({ x, width: 1 }, x.map((v) => Math.exp(0.5 + 0.8 * v)), { l2: 0 });
+    expect(model.intercept).toBeCloseTo(0.5, 6);
+    expect(model.weights[0]).toBeCloseTo(0.8, 6);
+  });
+
+  it("converges on a steep surface, where full Newton steps from the mean overshoot", () => {
+    const x = Array.from({ length: 31 }, (_, i) => i / 10);
+    const model = fitLogLinear({ x, width: 1 }, x.map((v) => Math.exp(1 + 3 * v)), { l2: 0, maxIterations: 100 });
+    expect(model.intercept).toBeCloseTo(1, 4);
+    expect(model.weights[0]).toBeCloseTo(3, 4);
+  });
+
+  it("matches the outcome's mean on the fitted rows (the intercept's score equation), negative outcomes included", () => {
+    const random = createRandom(4);
+    const x = Array.from({ length: 200 }, () => random() * 2);
+    const y = x.map((v) => Math.exp(0.2 + v) + 3 * (random() - 0.5));
+    expect(Math.min(...y)).toBeLessThan(0);
+    const design = { x, width: 1 };
+    const model = fitLogLinear(design, y, { l2: 5 });
+    const fitted = x.reduce((s, _, i) => s + Math.exp(linearPredictor(model, design, i)), 0) / x.length;
+    expect(fitted).toBeCloseTo(y.reduce((s, v) => s + v, 0) / y.length, 6);
+    expect(model.weights[0]).toBeGreaterThan(0.8);
   });
 });
 

@@ -1,8 +1,8 @@
 import { stableSigmoid as sigmoid } from "../math.js";
 
 /**
- * L2-penalised generalised linear models fitted in plain TypeScript:
- * logistic regression by Newton–Raphson (IRLS) and linear (ridge) regression in closed form.
+ * L2-penalised generalised linear models fitted in plain TypeScript: logistic and log-linear
+ * regression by Newton–Raphson (IRLS) and linear (ridge) regression in closed form.
  * Deterministic: no random initialisation, no sampling. The intercept is not penalised.
  */
 export type LinearModel = { intercept: number; weights: number[] };
@@ -177,32 +177,96 @@ export function fitAssignment(design: DesignMatrix, treatment: ArrayLike<number>
   return Array.from({ length: arms }, (_, k) => fitLogistic(design, Array.from(treatment, (t) => (t === k ? 1 : 0)), options));
 }
 
+/**
+ * A generalised linear model with its canonical link, for the Newton fit: the mean at a linear
+ * predictor, the outcome's variance at a mean (the Hessian's weight under a canonical link), the
+ * starting intercept from the outcome's mean, and, where a full Newton step can overshoot, the
+ * per-row log-likelihood to halve steps against.
+ */
+type CanonicalFamily = {
+  mean: (z: number) => number;
+  variance: (mu: number) => number;
+  start: (meanOutcome: number) => number;
+  logLikelihood?: (y: number, z: number) => number;
+};
+
+const LOGISTIC: CanonicalFamily = {
+  mean: sigmoid,
+  variance: (p) => Math.max(p * (1 - p), 1e-10),
+  start: () => 0,
+};
+
+/** Largest linear predictor a log-link fit evaluates: exp(50) is far beyond any outcome, and finite. */
+export const LOG_LINK_MAX_Z = 50;
+
+/**
+ * Poisson quasi-likelihood with a log link: a multiplicative model of a non-negative continuous
+ * outcome (hours, months, amounts), which needs no Poisson-distributed outcome, only E[y | x] = exp(z).
+ */
+const LOG_LINEAR: CanonicalFamily = {
+  mean: (z) => Math.exp(Math.min(z, LOG_LINK_MAX_Z)),
+  variance: (mu) => Math.max(mu, 1e-10),
+  start: (m) => Math.log(Math.max(m, 1e-6)),
+  logLikelihood: (y, z) => y * z - Math.exp(Math.min(z, LOG_LINK_MAX_Z)),
+};
+
 /** L2-penalised logistic regression of a 0/1 outcome, by Newton–Raphson. */
 export function fitLogistic(design: DesignMatrix, outcome: ArrayLike<number>, options: FitOptions = {}): LinearModel {
+  return fitCanonical(LOGISTIC, design, outcome, options);
+}
+
+/**
+ * L2-penalised log-linear regression (Poisson quasi-likelihood, E[y | x] = exp(z)) of a continuous
+ * outcome whose mean over the rows is positive, by Newton–Raphson with step halving.
+ */
+export function fitLogLinear(design: DesignMatrix, outcome: ArrayLike<number>, options: FitOptions = {}): LinearModel {
+  return fitCanonical(LOG_LINEAR, design, outcome, options);
+}
+
+/** The penalty's value at `weights`: ½ λ Σ penalty_j w_j², less the part along the free directions. */
+function penaltyValue(weights: readonly number[], l2: number, penalty: ArrayLike<number> | undefined, free: FreeProjection | undefined): number {
+  let sum = 0;
+  for (let j = 0; j < weights.length; j++) sum += (penalty?.[j] ?? 1) * (weights[j] as number) ** 2;
+  if (free) {
+    const d = free.size;
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) sum -= (free.matrix[i * d + j] as number) * (weights[i] as number) * (weights[j] as number);
+  }
+  return 0.5 * l2 * sum;
+}
+
+function fitCanonical(family: CanonicalFamily, design: DesignMatrix, outcome: ArrayLike<number>, options: FitOptions): LinearModel {
   const l2 = options.l2 ?? 1;
   const rows = options.rows ?? allRows(design);
   const maxIterations = options.maxIterations ?? 25;
   const tolerance = options.tolerance ?? 1e-8;
-  let model: LinearModel = { intercept: 0, weights: new Array<number>(design.width).fill(0) };
+  const offset = options.offset;
+  const zOf = (model: LinearModel, row: number) => linearPredictor(model, design, row) + (offset ? (offset[row] as number) : 0);
+  let meanOutcome = 0;
+  for (const row of rows) meanOutcome += (outcome[row] as number) / Math.max(rows.length, 1);
+  let model: LinearModel = { intercept: family.start(meanOutcome), weights: new Array<number>(design.width).fill(0) };
   if (rows.length === 0) return model;
   const free = freeProjection(options.freeDirections);
+  const logLikelihood = family.logLikelihood;
+  const objective = (m: LinearModel) => {
+    if (!logLikelihood) return 0;
+    let sum = 0;
+    for (const row of rows) sum += logLikelihood(outcome[row] as number, zOf(m, row));
+    return sum - penaltyValue(m.weights, l2, options.penalty, free);
+  };
+  let current = objective(model);
   for (let iteration = 0; iteration < maxIterations; iteration++) {
-    const p = new Float64Array(Math.floor(design.x.length / design.width));
-    const offset = options.offset;
-    for (const row of rows) p[row] = sigmoid(linearPredictor(model, design, row) + (offset ? (offset[row] as number) : 0));
+    const mu = new Float64Array(Math.floor(design.x.length / design.width));
+    for (const row of rows) mu[row] = family.mean(zOf(model, row));
     const { hessian, gradient } = normalEquations(
       design,
       rows,
-      (row) => {
-        const pi = p[row] as number;
-        return Math.max(pi * (1 - pi), 1e-10);
-      },
-      (row) => (outcome[row] as number) - (p[row] as number),
+      (row) => family.variance(mu[row] as number),
+      (row) => (outcome[row] as number) - (mu[row] as number),
       l2,
       options.penalty,
       free,
     );
-    // Gradient of the penalised log-likelihood: Xᵀ(y − p) − λ·(w − the free part of w).
+    // Gradient of the penalised log-likelihood: Xᵀ(y − μ) − λ·(w − the free part of w).
     for (let j = 0; j < design.width; j++) {
       gradient[j + 1] = (gradient[j + 1] as number) - l2 * (options.penalty?.[j] ?? 1) * (model.weights[j] as number);
     }
@@ -215,17 +279,29 @@ export function fitLogistic(design: DesignMatrix, outcome: ArrayLike<number>, op
       }
     }
     const step = solveSpd(hessian, gradient);
+    let scale = 1;
+    let next = shifted(model, step, scale);
+    if (logLikelihood) {
+      // The objective is concave, so a short enough step along Newton's direction never loses.
+      let value = objective(next);
+      while (!(value >= current - 1e-12 * Math.abs(current)) && scale > 1e-6) {
+        scale /= 2;
+        next = shifted(model, step, scale);
+        value = objective(next);
+      }
+      current = value;
+    }
+    model = next;
     let change = 0;
-    const weights = model.weights.map((w, j) => {
-      const s = step[j + 1] as number;
-      change = Math.max(change, Math.abs(s));
-      return w + s;
-    });
-    change = Math.max(change, Math.abs(step[0] as number));
-    model = { intercept: model.intercept + (step[0] as number), weights };
+    for (const s of step) change = Math.max(change, Math.abs(s * scale));
     if (change < tolerance) break;
   }
   return model;
+}
+
+/** `model` moved by scale × step (step's first entry is the intercept's). */
+function shifted(model: LinearModel, step: Float64Array, scale: number): LinearModel {
+  return { intercept: model.intercept + scale * (step[0] as number), weights: model.weights.map((w, j) => w + scale * (step[j + 1] as number)) };
 }
 
 /** Ridge regression of a continuous outcome (closed form). */

@@ -19,8 +19,8 @@ export const ARCHITECTURE: Record<LearnerKind, Sentence> = {
     nl: "Netwerk met meerdere koppen in de stijl van TARNet/Dragonnet (gedeelde representatie, een uitkomstkop voor alle trajecten plus een beboete afwijkingskop per traject, een propensitykop), bootstrap-ensemble, kalibratie per traject",
   },
   "t-linear": {
-    en: "T-learner: one penalised regression per intervention (logistic for a yes/no outcome, ridge for a number) on a spline basis of the features, the penalty chosen by cross-validation; bootstrap refits for the interval",
-    nl: "T-learner: één beboete regressie per traject (logistisch voor een ja/nee-uitkomst, ridge voor een getal) op een splinebasis van de kenmerken, de boete gekozen door kruisvalidatie; bootstrap-herschattingen voor het interval",
+    en: "T-learner: one penalised regression per intervention (logistic for a yes/no outcome; for a number ridge, or log-linear where cross-validation prefers it) on a spline basis of the features, the penalty chosen by cross-validation; bootstrap refits for the interval",
+    nl: "T-learner: één beboete regressie per traject (logistisch voor een ja/nee-uitkomst; voor een getal ridge, of log-lineair waar kruisvalidatie dat verkiest) op een splinebasis van de kenmerken, de boete gekozen door kruisvalidatie; bootstrap-herschattingen voor het interval",
   },
   "s-linear": {
     en: "S-learner: one penalised regression over all interventions (a shift per intervention) plus a more strongly penalised deviation per intervention, on a spline basis of the features; bootstrap refits for the interval",

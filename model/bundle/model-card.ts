@@ -49,6 +49,8 @@ export const ModelCardSchema = z.object({
     control: z.string(),
     backend: z.string(),
     seed: z.number(),
+    /** Arms whose expected outcome is fitted log-linear (multiplicative) rather than linear; absent when none. */
+    logLinearArms: z.array(z.string()).optional(),
   }),
   data: z.object({
     table: z.string(),
@@ -84,6 +86,7 @@ export function buildModelCard(options: {
   calibrationRows: "all" | "validation";
   metrics: ValidationMetrics;
   learner?: { kind: string; validation: z.infer<typeof ValidationSchema> | null };
+  logLinearArms?: string[];
 }): ModelCard {
   const { schema } = options;
   const kind = cardKind(options.learner?.kind);
@@ -117,6 +120,7 @@ export function buildModelCard(options: {
       control: schema.treatment.control,
       backend: options.backend,
       seed: options.seed,
+      ...(options.logLinearArms?.length ? { logLinearArms: options.logLinearArms } : {}),
     },
     data: {
       table: options.tableName,
@@ -155,7 +159,11 @@ export function modelCardMarkdown(card: ModelCard): string {
   const beside = cardKind(card.learner?.kind) === "network" ? "" : "the network in the bundle beside it: ";
   lines.push(`- ${beside}${card.model.members} ensemble members, seed ${card.model.seed}, backend ${card.model.backend}`);
   lines.push(`- outcome \`${card.model.outcome.column}\` (${card.model.outcome.type}); control arm \`${card.model.control}\``);
-  lines.push(`- arms: ${card.model.arms.map((a) => `\`${a}\``).join(", ")}`, "");
+  lines.push(`- arms: ${card.model.arms.map((a) => `\`${a}\``).join(", ")}`);
+  if (card.model.logLinearArms?.length) {
+    lines.push(`- fitted log-linear (multiplicative), as cross-validation on the arm's rows preferred: ${card.model.logLinearArms.map((a) => `\`${a}\``).join(", ")}`);
+  }
+  lines.push("");
   lines.push("## Data", "");
   lines.push(`Table \`${card.data.table}\`, ${card.data.rows ?? "<10"} rows; ${Math.round(card.data.validationShare * 100)}% held out for early stopping; calibration per arm on ${(card.data.calibrationRows ?? "validation") === "validation" ? "that split" : "all of the arm's rows"}.`, "");
   lines.push("| arm | rows |", "|---|---|");

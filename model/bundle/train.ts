@@ -12,6 +12,7 @@ import { loadMunicipalConfig } from "../config/load.js";
 import type { Catalogue } from "../config/municipality.js";
 import { assertBundleTarget, encoderLevels, packWeights, saveBundle, sha256, sha256File } from "./bundle.js";
 import { chooseLearner, type LearnerChoice } from "./choose-learner.js";
+import { logLinearArms } from "../learners/index.js";
 import { buildModelCard, modelCardMarkdown, type Performance, type ValidationMetrics } from "./model-card.js";
 import { computeReferenceStats, MIN_CELL } from "./reference.js";
 import { addSecondaryHeads } from "../secondary/bundle-file.js";
@@ -147,6 +148,7 @@ export async function trainBundle(options: TrainOptions): Promise<TrainResult> {
     calibrationRows: network.calibrationRows,
     metrics,
     learner: { kind: learner.kind, validation: learner.validation },
+    logLinearArms: logLinearArms(learner.state),
   });
   const dir = await saveBundle(options.outDir, {
     version,

@@ -51,6 +51,14 @@ export function learnerBases(state: LearnerState): Basis[] {
   return state.parts.flatMap((part) => (part.state ? [part.state.basis] : []));
 }
 
+/** The arms whose expected outcome the learner (or a part of it, or a DR learner's first stage) fits log-linear. */
+export function logLinearArms(state: LearnerState | null): string[] {
+  if (state === null) return [];
+  const linear = (s: StackPartState | null): LinearLearnerState[] => (s === null ? [] : "base" in s ? [s.base] : [s]);
+  const states = state.kind === "stack" ? state.parts.flatMap((p) => linear(p.state)) : linear(state);
+  return state.arms.filter((_, k) => states.some((s) => s.links?.[k]?.link === "log"));
+}
+
 function restorePart(state: StackPartState | null, ensemble: Ensemble, encoder: Encoder): Learner {
   if (state === null) return networkLearner(ensemble, encoder);
   return "base" in state ? drLearner(state, encoder) : linearLearner(state, encoder);

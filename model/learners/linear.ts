@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { withArmIndicators, type Basis, BasisSchema, basisFor, basisWidth, expandBasis } from "../baseline/basis.js";
-import { type DesignMatrix, fitAssignment, fitLogistic, fitRidge, FREE_DIRECTION_SHARE, type FreeDirections, type LinearModel, linearPredictor } from "../baseline/linear.js";
+import { type DesignMatrix, fitAssignment, fitLogistic, fitLogLinear, fitRidge, FREE_DIRECTION_SHARE, type FreeDirections, LOG_LINK_MAX_Z, type LinearModel, linearPredictor } from "../baseline/linear.js";
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import { ESTIMATE_MEMBER, type Learner, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
@@ -8,13 +8,14 @@ import { stableSigmoid as sigmoid } from "../math.js";
 
 /**
  * Regularised linear learners on a spline basis of the encoded features (model/baseline/basis.ts):
- *   t-linear  one L2-penalised regression per arm (logistic for a binary outcome, ridge for a
- *             continuous one, on the outcome's own scale), fitted on that arm's rows only;
+ *   t-linear  one L2-penalised regression per arm (logistic for a binary outcome; for a continuous
+ *             one, on the outcome's own scale, ridge or log-linear, whichever predicts that arm's
+ *             outcome better in cross-validation), fitted on that arm's rows only;
  *   s-linear  one regression over all rows with the arm as a feature (a constant shift per arm),
  *             then per arm a deviation on the encoded features fitted on that arm's rows with the
  *             shared prediction as offset and a harder penalty (arm × feature interactions, fitted
  *             in two stages instead of one wide design): small arms borrow the shared pattern.
- * The penalty is chosen by cross-validation on the fitting rows. Member 0 is the fit on all rows,
+ * The penalty (and t-linear's link) is chosen by cross-validation on the fitting rows. Member 0 is the fit on all rows,
  * the estimate; the others are refits on bootstrap samples (per arm), whose spread is the interval
  * (learner.ts, ESTIMATE_MEMBER).
  */
@@ -31,10 +32,23 @@ export const LinearLearnerStateSchema = z.object({
   interactionPenalty: z.number().positive(),
   /** Member → models: one per arm (t-linear), or the shared model then one deviation per arm (s-linear). */
   members: z.array(z.array(LinearModelSchema)).min(1),
+  /**
+   * t-linear, continuous outcome: per arm, how the linear predictor gives the expected outcome
+   * (absent: identity for every arm). A log-linear arm's expected outcome is capped at `cap`.
+   */
+  links: z.array(z.discriminatedUnion("link", [z.object({ link: z.literal("identity") }), z.object({ link: z.literal("log"), cap: z.number().positive() })])).optional(),
   /** One-vs-rest logistic propensity per arm on the encoded features (normalised to sum to 1). */
   propensity: z.array(LinearModelSchema),
 });
 export type LinearLearnerState = z.infer<typeof LinearLearnerStateSchema>;
+type ArmLink = NonNullable<LinearLearnerState["links"]>[number];
+const IDENTITY: ArmLink = { link: "identity" };
+
+/**
+ * A log-linear arm's cap, as a multiple of the largest outcome seen in the arm: the exponential
+ * extrapolates steeply, and a client far outside the arm's rows should not get an absurd estimate.
+ */
+export const LOG_LINK_CAP = 2;
 
 export type LinearLearnerOptions = {
   kind: "t-linear" | "s-linear";
@@ -59,37 +73,50 @@ export type LinearLearnerOptions = {
 export const LEARNER_L2_GRID = [0.3, 3, 30, 300] as const;
 
 
+type Family = "logistic" | "identity" | "log";
+
 function fitGlm(
-  binary: boolean,
+  family: Family,
   design: DesignMatrix,
   y: ArrayLike<number>,
   options: { l2: number; rows: number[]; penalty?: ArrayLike<number>; offset?: ArrayLike<number>; freeDirections?: FreeDirections },
 ): LinearModel {
-  return binary ? fitLogistic(design, y, { ...options, tolerance: 1e-6 }) : fitRidge(design, y, options);
+  if (family === "logistic") return fitLogistic(design, y, { ...options, tolerance: 1e-6 });
+  return family === "log" ? fitLogLinear(design, y, { ...options, tolerance: 1e-6 }) : fitRidge(design, y, options);
 }
 
-/** K-fold cross-validated penalty (folds by position within `rows`): log-loss or squared error. */
-export function chooseL2(options: {
+type ChooseL2Options = {
   design: DesignMatrix;
   y: ArrayLike<number>;
   rows: readonly number[];
   binary: boolean;
+  /** For a continuous outcome: fit log-linear instead of ridge (default false). */
+  logLink?: boolean;
   grid?: readonly number[];
   folds?: number;
   penalty?: ArrayLike<number>;
   offset?: ArrayLike<number>;
   freeDirections?: FreeDirections;
-}): number {
+};
+
+/** K-fold cross-validated penalty (folds by position within `rows`): log-loss or squared error. */
+export function chooseL2(options: ChooseL2Options): number {
+  return crossValidateL2(options).l2;
+}
+
+/** The cross-validated penalty with its summed held-out loss (infinite when too few rows to validate). */
+function crossValidateL2(options: ChooseL2Options): { l2: number; loss: number } {
   const grid = options.grid ?? LEARNER_L2_GRID;
   const folds = options.folds ?? 3;
-  if (options.rows.length < folds * 5) return grid[Math.floor(grid.length / 2)] ?? 1;
+  if (options.rows.length < folds * 5) return { l2: grid[Math.floor(grid.length / 2)] ?? 1, loss: Number.POSITIVE_INFINITY };
+  const family: Family = options.binary ? "logistic" : options.logLink ? "log" : "identity";
   let best = grid[0] ?? 1;
   let bestLoss = Number.POSITIVE_INFINITY;
   for (const l2 of grid) {
     let loss = 0;
     for (let f = 0; f < folds; f++) {
       const fit = options.rows.filter((_, i) => i % folds !== f);
-      const model = fitGlm(options.binary, options.design, options.y, {
+      const model = fitGlm(family, options.design, options.y, {
         l2,
         rows: fit,
         ...(options.penalty ? { penalty: options.penalty } : {}),
@@ -100,11 +127,12 @@ export function chooseL2(options: {
         const row = options.rows[i] as number;
         const z = linearPredictor(model, options.design, row) + (options.offset ? (options.offset[row] as number) : 0);
         const y = options.y[row] as number;
-        if (options.binary) {
+        if (family === "logistic") {
           const p = Math.min(Math.max(sigmoid(z), 1e-12), 1 - 1e-12);
           loss -= y * Math.log(p) + (1 - y) * Math.log(1 - p);
         } else {
-          loss += (y - z) ** 2;
+          // Both links on the outcome's own scale, so their losses compare.
+          loss += (y - (family === "log" ? Math.exp(Math.min(z, LOG_LINK_MAX_Z)) : z)) ** 2;
         }
       }
     }
@@ -113,7 +141,26 @@ export function chooseL2(options: {
       bestLoss = loss;
     }
   }
-  return best;
+  return { l2: best, loss: bestLoss };
+}
+
+/**
+ * t-linear's fit for one arm of a continuous outcome: ridge, or log-linear when that arm's mean
+ * outcome is positive and the log-linear fit predicts its held-out rows better (a multiplicative
+ * surface, as hours or amounts often follow, is then not forced onto a straight line).
+ */
+function chooseArmFit(options: ChooseL2Options): { l2: number; link: ArmLink } {
+  const identity = crossValidateL2(options);
+  let mean = 0;
+  let largest = 0;
+  for (const row of options.rows) {
+    const y = options.y[row] as number;
+    mean += y / options.rows.length;
+    largest = Math.max(largest, Math.abs(y));
+  }
+  if (options.binary || !(mean > 0) || !Number.isFinite(identity.loss)) return { l2: identity.l2, link: IDENTITY };
+  const log = crossValidateL2({ ...options, logLink: true });
+  return log.loss < identity.loss ? { l2: log.l2, link: { link: "log", cap: LOG_LINK_CAP * largest } } : { l2: identity.l2, link: IDENTITY };
 }
 
 /** Bootstrap sample of `rows`, drawn within each arm so every arm keeps its size. */
@@ -153,14 +200,18 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
   const grid = options.l2Grid ?? LEARNER_L2_GRID;
   let l2: number[];
   let members: LinearModel[][];
+  let links: ArmLink[] | undefined;
   if (options.kind === "t-linear") {
     const design = { x: expanded, width: B };
     const armRows = options.arms.map((_, k) => Array.from(rows).filter((i) => data.treatment[i] === k));
-    l2 = armRows.map((r) => chooseL2({ design, y: data.outcome, rows: r, binary, grid, freeDirections }));
+    const fits = armRows.map((r) => chooseArmFit({ design, y: data.outcome, rows: r, binary, grid, freeDirections }));
+    l2 = fits.map((f) => f.l2);
+    links = binary ? undefined : fits.map((f) => f.link);
+    const family = (k: number): Family => (binary ? "logistic" : links?.[k]?.link === "log" ? "log" : "identity");
     members = samples.map((sample) =>
       options.arms.map((_, k) => {
         const own = sample.filter((i) => data.treatment[i] === k);
-        return fitGlm(binary, design, data.outcome, { l2: l2[k] ?? 1, rows: own, freeDirections });
+        return fitGlm(family(k), design, data.outcome, { l2: l2[k] ?? 1, rows: own, freeDirections });
       }),
     );
   } else {
@@ -173,21 +224,32 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
     const sharedL2 = chooseL2({ design: sharedDesign, y: data.outcome, rows: all, binary, grid, freeDirections, penalty });
     const armRows = options.arms.map((_, k) => all.filter((i) => data.treatment[i] === k));
     const offsetOf = (model: LinearModel) => Float64Array.from({ length: n }, (_, i) => linearPredictor(model, sharedDesign, i));
-    const full = fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: all, freeDirections, penalty });
+    const full = fitGlm(binary ? "logistic" : "identity", sharedDesign, data.outcome, { l2: sharedL2, rows: all, freeDirections, penalty });
     const fullOffset = offsetOf(full);
     const deviationGrid = grid.map((g) => Math.max(g, sharedL2) * interactionPenalty);
     const deviationL2 = armRows.map((r) => chooseL2({ design: encoded, y: data.outcome, rows: r, binary, grid: deviationGrid, offset: fullOffset }));
     l2 = [sharedL2, ...deviationL2];
     members = samples.map((sample, m) => {
-      const model = m === ESTIMATE_MEMBER ? full : fitGlm(binary, sharedDesign, data.outcome, { l2: sharedL2, rows: sample, freeDirections, penalty });
+      const model = m === ESTIMATE_MEMBER ? full : fitGlm(binary ? "logistic" : "identity", sharedDesign, data.outcome, { l2: sharedL2, rows: sample, freeDirections, penalty });
       const offset = m === ESTIMATE_MEMBER ? fullOffset : offsetOf(model);
       const deviations = options.arms.map((_, k) =>
-        fitGlm(binary, encoded, data.outcome, { l2: deviationL2[k] ?? 1, rows: sample.filter((i) => data.treatment[i] === k), offset }),
+        fitGlm(binary ? "logistic" : "identity", encoded, data.outcome, { l2: deviationL2[k] ?? 1, rows: sample.filter((i) => data.treatment[i] === k), offset }),
       );
       return [model, ...deviations];
     });
   }
-  return { kind: options.kind, outcomeType: options.outcomeType, arms: options.arms, control: options.control, basis, l2, interactionPenalty, members, propensity: options.propensity === false ? [] : propensity };
+  return {
+    kind: options.kind,
+    outcomeType: options.outcomeType,
+    arms: options.arms,
+    control: options.control,
+    basis,
+    l2,
+    interactionPenalty,
+    members,
+    ...(links?.some((l) => l.link !== "identity") ? { links } : {}),
+    propensity: options.propensity === false ? [] : propensity,
+  };
 }
 
 /** Per member, expected outcome of n rows under every arm (n × K each). */
@@ -211,7 +273,8 @@ function memberValues(state: LinearLearnerState, models: readonly LinearModel[],
   const out = new Float64Array(n * K);
   if (state.kind === "t-linear") {
     const design = { x: expanded, width: B };
-    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = link(linearPredictor(models[k] as LinearModel, design, i));
+    const armLink = (k: number) => state.links?.[k] ?? (binary ? null : IDENTITY);
+    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = armMean(binary, armLink(k), linearPredictor(models[k] as LinearModel, design, i));
     return out;
   }
   // S-learner: the shared part once per row, then each arm's shift and deviation.
@@ -259,7 +322,7 @@ export function linearGradient(state: LinearLearnerState, x: ArrayLike<number>, 
         const model = models[k] as LinearModel;
         let z = model.intercept;
         for (let j = 0; j < B; j++) z += (model.weights[j] as number) * (expanded[row + j] as number);
-        addSlopes(model.weights, linkSlope(binary, z), i, (i * K + k) * D);
+        addSlopes(model.weights, linkSlope(binary, z, state.links?.[k]), i, (i * K + k) * D);
       }
       continue;
     }
@@ -297,9 +360,22 @@ export function addBasisSlopes(basis: Basis, weights: readonly number[], slope: 
   }
 }
 
-/** The link's slope at z: σ(z)(1 − σ(z)) for a binary outcome, 1 for a continuous one. */
-function linkSlope(binary: boolean, z: number): number {
-  if (!binary) return 1;
+/** A t-linear arm's expected outcome at linear predictor z: σ(z) for a binary outcome, else by the arm's link. */
+function armMean(binary: boolean, link: ArmLink | null, z: number): number {
+  if (binary || !link) return sigmoid(z);
+  return link.link === "log" ? Math.min(Math.exp(Math.min(z, LOG_LINK_MAX_Z)), link.cap) : z;
+}
+
+/**
+ * The expected outcome's slope in z: σ(z)(1 − σ(z)) for a binary outcome; for a continuous one 1,
+ * or on a log-linear arm exp(z) (0 where the cap holds).
+ */
+function linkSlope(binary: boolean, z: number, link?: ArmLink): number {
+  if (!binary) {
+    if (link?.link !== "log") return 1;
+    const mean = Math.exp(Math.min(z, LOG_LINK_MAX_Z));
+    return mean < link.cap ? mean : 0;
+  }
   const p = sigmoid(z);
   return p * (1 - p);
 }
