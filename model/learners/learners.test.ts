@@ -9,7 +9,8 @@ import { DrLearnerStateSchema, drLearner, drPointValues, drRidgeGradient, fitDrL
 import type { TrainingData } from "./learner.js";
 import { fitLinearLearner, linearGradient, linearLearner, linearMemberValue } from "./linear.js";
 import { fitLearnerState } from "./fit.js";
-import { fitHeldOut, type HeldOutFit, incumbentFor, scorePredictions, selectLearner, SMALL_SWITCH_Z, SWITCH_MIN_ROWS } from "./select.js";
+import { fitHeldOut, type HeldOutFit, incumbentFor, scorePredictions, selectLearner, SMALL_SWITCH_Z } from "./select.js";
+import { SMALL_TABLE_ROWS } from "./small-table.js";
 import { type StackLearnerState, stackLearner, stackWeights } from "./stack.js";
 
 const schemaOf = (type: "binary" | "continuous"): TableSchema => ({
@@ -299,7 +300,7 @@ describe("selection by cross-fitted causal validation", () => {
     expect(v.candidates.map((c) => c.kind).slice(0, 3)).toEqual(["t-linear", "s-linear", "dr"]);
     expect(v.candidates.slice(3).map((c) => c.kind)).toEqual(v.candidates.length > 3 ? ["stack"] : []);
     expect(v.candidates.map((c) => c.kind)).toContain(v.chosen);
-    // The lowest loss is chosen, unless that is not clearly below the loss of t-linear, the default under SWITCH_MIN_ROWS rows.
+    // The lowest loss is chosen, unless that is not clearly below the loss of t-linear, the default under SMALL_TABLE_ROWS rows.
     const ranked = [...v.candidates].sort((x, y) => x.drLoss - y.drLoss);
     const chosen = v.candidates.find((c) => c.kind === v.chosen);
     if (!chosen || !ranked[0]) throw new Error("expected a chosen candidate");
@@ -461,8 +462,8 @@ describe("keeping the default learner for the table size unless another is clear
     expect(flat.reason).toMatch(/clearly below that of the network/);
   });
 
-  it(`under ${SWITCH_MIN_ROWS} rows keeps t-linear, the standard T-learner, unless another learner is clearly better`, async () => {
-    const rows = toyRows(SWITCH_MIN_ROWS - 500, { seed: 3, effect: 2 });
+  it(`under ${SMALL_TABLE_ROWS} rows keeps t-linear, the standard T-learner, unless another learner is clearly better`, async () => {
+    const rows = toyRows(SMALL_TABLE_ROWS - 500, { seed: 3, effect: 2 });
     const small = setup("binary", rows).data;
     expect(incumbentFor(small.treatment.length)).toMatchObject({ kind: "t-linear", z: SMALL_SWITCH_Z });
     // Stand-ins that move t-linear's held-out predictions a share of the way to the true expected

@@ -3,6 +3,7 @@ import { withArmIndicators, type Basis, BasisSchema, basisFor, basisWidth, expan
 import { type DesignMatrix, fitAssignment, fitLogistic, fitLogLinear, fitRidge, FREE_DIRECTION_SHARE, type FreeDirections, LOG_LINK_MAX_Z, type LinearModel, linearPredictor } from "../baseline/linear.js";
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
+import { SMALL_TABLE_FOLDS, SMALL_TABLE_ROWS } from "./small-table.js";
 import { ESTIMATE_MEMBER, type Learner, numericIntegratedGradients, summariseMembers, type TrainingData } from "./learner.js";
 import { stableSigmoid as sigmoid } from "../math.js";
 
@@ -15,7 +16,8 @@ import { stableSigmoid as sigmoid } from "../math.js";
  *             then per arm a deviation on the encoded features fitted on that arm's rows with the
  *             shared prediction as offset and a harder penalty (arm × feature interactions, fitted
  *             in two stages instead of one wide design): small arms borrow the shared pattern.
- * The penalty (and t-linear's link) is chosen by cross-validation on the fitting rows. Member 0 is the fit on all rows,
+ * The penalty (and t-linear's link) is chosen by cross-validation on the fitting rows (t-linear on a
+ * small table: by more folds, small-table.ts). Member 0 is the fit on all rows,
  * the estimate; the others are refits on bootstrap samples (per arm), whose spread is the interval
  * (learner.ts, ESTIMATE_MEMBER).
  */
@@ -204,7 +206,8 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
   if (options.kind === "t-linear") {
     const design = { x: expanded, width: B };
     const armRows = options.arms.map((_, k) => Array.from(rows).filter((i) => data.treatment[i] === k));
-    const fits = armRows.map((r) => chooseArmFit({ design, y: data.outcome, rows: r, binary, grid, freeDirections }));
+    const folds = n < SMALL_TABLE_ROWS ? SMALL_TABLE_FOLDS : 3;
+    const fits = armRows.map((r) => chooseArmFit({ design, y: data.outcome, rows: r, binary, grid, folds, freeDirections }));
     l2 = fits.map((f) => f.l2);
     links = binary ? undefined : fits.map((f) => f.link);
     const family = (k: number): Family => (binary ? "logistic" : links?.[k]?.link === "log" ? "log" : "identity");

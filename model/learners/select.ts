@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SMALL_TABLE_ROWS } from "./small-table.js";
 import type { Encoder } from "../table/encoder.js";
 import { assignFolds, crossFitNuisance, gatherRows, type Nuisance, pseudoOutcomes, splitFold } from "./cross-fit.js";
 import { drPointValues } from "./dr.js";
@@ -36,7 +37,7 @@ import { stackWeights } from "./stack.js";
  * loss is far less noisy than a policy value), with one exception: a default learner for the
  * table's size (incumbentFor) is replaced only when the other's drLoss lies clearly below its own,
  * by more than that size's number of standard errors of the paired per-row differences. From
- * SWITCH_MIN_ROWS rows on the default is the network: on 20 000 generated clients the learners'
+ * SMALL_TABLE_ROWS rows on the default is the network: on 20 000 generated clients the learners'
  * losses differ by one or two such errors from seed to seed, and choosing the lowest then swapped
  * the network for linear or DR learners whose gains were about as good but whose first choices
  * captured less of the achievable gain (README, "Causal quality on the generator"). Below, it is
@@ -262,16 +263,10 @@ function advice(g: z.infer<typeof GainSchema>, how = ""): Pick<Validation, "advi
 /** How many standard errors of the paired per-row loss differences another learner must beat the network by. */
 export const SWITCH_Z = 3;
 
-/**
- * Below this many training rows the network is not the default: on the small generated tables the
- * lowest DR loss did as well or better on √PEHE, and on small semi-synthetic tables with a
- * continuous outcome the kept network lost to the ridge T-learner where the lowest loss would not
- * have (README, "Small tables").
- */
-export const SWITCH_MIN_ROWS = 2000;
+
 
 /**
- * How many standard errors another learner must beat t-linear by below SWITCH_MIN_ROWS rows: about
+ * How many standard errors another learner must beat t-linear by below SMALL_TABLE_ROWS rows: about
  * the 5 % level of a two-sided test (1.96). On twelve small generated tables the chosen learner's
  * lead over t-linear was 2.5–5.1 of them and its gains far better; on the LaLonde rows the stack's
  * was 1.0–1.3, and t-linear's effect on the trainees is the one near the experiment's; on the IHDP
@@ -284,7 +279,7 @@ export const SMALL_SWITCH_Z = 2;
 export type Incumbent = { kind: LearnerKind; z: number; name: string };
 
 export function incumbentFor(rows: number): Incumbent {
-  return rows >= SWITCH_MIN_ROWS ? { kind: "network", z: SWITCH_Z, name: "the network" } : { kind: "t-linear", z: SMALL_SWITCH_Z, name: "t-linear (the standard T-learner)" };
+  return rows >= SMALL_TABLE_ROWS ? { kind: "network", z: SWITCH_Z, name: "the network" } : { kind: "t-linear", z: SMALL_SWITCH_Z, name: "t-linear (the standard T-learner)" };
 }
 
 /** Per row, the squared error of the predicted gains against the pseudo-outcome differences (mean over non-control arms). */
