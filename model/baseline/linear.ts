@@ -196,18 +196,23 @@ const LOGISTIC: CanonicalFamily = {
   start: () => 0,
 };
 
-/** Largest linear predictor a log-link fit evaluates: exp(50) is far beyond any outcome, and finite. */
-export const LOG_LINK_MAX_Z = 50;
+/** Largest linear predictor a log-linear fit evaluates: exp(50) is far beyond any outcome, and finite. */
+const LOG_LINK_MAX_Z = 50;
+
+/** A log-linear model's mean at linear predictor z. */
+export function logLinearMean(z: number): number {
+  return Math.exp(Math.min(z, LOG_LINK_MAX_Z));
+}
 
 /**
  * Poisson quasi-likelihood with a log link: a multiplicative model of a non-negative continuous
  * outcome (hours, months, amounts), which needs no Poisson-distributed outcome, only E[y | x] = exp(z).
  */
 const LOG_LINEAR: CanonicalFamily = {
-  mean: (z) => Math.exp(Math.min(z, LOG_LINK_MAX_Z)),
+  mean: logLinearMean,
   variance: (mu) => Math.max(mu, 1e-10),
   start: (m) => Math.log(Math.max(m, 1e-6)),
-  logLikelihood: (y, z) => y * z - Math.exp(Math.min(z, LOG_LINK_MAX_Z)),
+  logLikelihood: (y, z) => y * z - logLinearMean(z),
 };
 
 /** L2-penalised logistic regression of a 0/1 outcome, by Newton–Raphson. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { withArmIndicators, type Basis, BasisSchema, basisFor, basisWidth, expandBasis } from "../baseline/basis.js";
-import { type DesignMatrix, fitAssignment, fitLogistic, fitLogLinear, fitRidge, FREE_DIRECTION_SHARE, type FreeDirections, LOG_LINK_MAX_Z, type LinearModel, linearPredictor } from "../baseline/linear.js";
+import { type DesignMatrix, fitAssignment, fitLogistic, fitLogLinear, fitRidge, FREE_DIRECTION_SHARE, type FreeDirections, type LinearModel, linearPredictor, logLinearMean } from "../baseline/linear.js";
 import { createRandom } from "../random.js";
 import type { Encoder } from "../table/encoder.js";
 import { SMALL_TABLE_FOLDS, SMALL_TABLE_ROWS } from "./small-table.js";
@@ -134,7 +134,7 @@ function crossValidateL2(options: ChooseL2Options): { l2: number; loss: number }
           loss -= y * Math.log(p) + (1 - y) * Math.log(1 - p);
         } else {
           // Both links on the outcome's own scale, so their losses compare.
-          loss += (y - (family === "log" ? Math.exp(Math.min(z, LOG_LINK_MAX_Z)) : z)) ** 2;
+          loss += (y - (family === "log" ? logLinearMean(z) : z)) ** 2;
         }
       }
     }
@@ -218,6 +218,8 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
       }),
     );
   } else {
+    // The S-learner fits every part on the link of the outcome's type.
+    const family: Family = binary ? "logistic" : "identity";
     const shared = withArmIndicators({ basis, expanded, n, arm: (i) => data.treatment[i] ?? c, arms: K, control: c });
     const sharedDesign = { x: shared.x, width: shared.width };
     // The arms' constant shifts are the gains themselves, not a nuisance to shrink: as free as the assignment's directions.
@@ -227,16 +229,16 @@ export function fitLinearLearner(data: TrainingData, options: LinearLearnerOptio
     const sharedL2 = chooseL2({ design: sharedDesign, y: data.outcome, rows: all, binary, grid, freeDirections, penalty });
     const armRows = options.arms.map((_, k) => all.filter((i) => data.treatment[i] === k));
     const offsetOf = (model: LinearModel) => Float64Array.from({ length: n }, (_, i) => linearPredictor(model, sharedDesign, i));
-    const full = fitGlm(binary ? "logistic" : "identity", sharedDesign, data.outcome, { l2: sharedL2, rows: all, freeDirections, penalty });
+    const full = fitGlm(family, sharedDesign, data.outcome, { l2: sharedL2, rows: all, freeDirections, penalty });
     const fullOffset = offsetOf(full);
     const deviationGrid = grid.map((g) => Math.max(g, sharedL2) * interactionPenalty);
     const deviationL2 = armRows.map((r) => chooseL2({ design: encoded, y: data.outcome, rows: r, binary, grid: deviationGrid, offset: fullOffset }));
     l2 = [sharedL2, ...deviationL2];
     members = samples.map((sample, m) => {
-      const model = m === ESTIMATE_MEMBER ? full : fitGlm(binary ? "logistic" : "identity", sharedDesign, data.outcome, { l2: sharedL2, rows: sample, freeDirections, penalty });
+      const model = m === ESTIMATE_MEMBER ? full : fitGlm(family, sharedDesign, data.outcome, { l2: sharedL2, rows: sample, freeDirections, penalty });
       const offset = m === ESTIMATE_MEMBER ? fullOffset : offsetOf(model);
       const deviations = options.arms.map((_, k) =>
-        fitGlm(binary ? "logistic" : "identity", encoded, data.outcome, { l2: deviationL2[k] ?? 1, rows: sample.filter((i) => data.treatment[i] === k), offset }),
+        fitGlm(family, encoded, data.outcome, { l2: deviationL2[k] ?? 1, rows: sample.filter((i) => data.treatment[i] === k), offset }),
       );
       return [model, ...deviations];
     });
@@ -366,7 +368,7 @@ export function addBasisSlopes(basis: Basis, weights: readonly number[], slope: 
 /** A t-linear arm's expected outcome at linear predictor z: σ(z) for a binary outcome, else by the arm's link. */
 function armMean(binary: boolean, link: ArmLink | null, z: number): number {
   if (binary || !link) return sigmoid(z);
-  return link.link === "log" ? Math.min(Math.exp(Math.min(z, LOG_LINK_MAX_Z)), link.cap) : z;
+  return link.link === "log" ? Math.min(logLinearMean(z), link.cap) : z;
 }
 
 /**
@@ -376,7 +378,7 @@ function armMean(binary: boolean, link: ArmLink | null, z: number): number {
 function linkSlope(binary: boolean, z: number, link?: ArmLink): number {
   if (!binary) {
     if (link?.link !== "log") return 1;
-    const mean = Math.exp(Math.min(z, LOG_LINK_MAX_Z));
+    const mean = logLinearMean(z);
     return mean < link.cap ? mean : 0;
   }
   const p = sigmoid(z);
