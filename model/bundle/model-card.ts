@@ -159,9 +159,10 @@ export function modelCardMarkdown(card: ModelCard): string {
   const beside = cardKind(card.learner?.kind) === "network" ? "" : "the network in the bundle beside it: ";
   lines.push(`- ${beside}${card.model.members} ensemble members, seed ${card.model.seed}, backend ${card.model.backend}`);
   lines.push(`- outcome \`${card.model.outcome.column}\` (${card.model.outcome.type}); control arm \`${card.model.control}\``);
-  lines.push(`- arms: ${card.model.arms.map((a) => `\`${a}\``).join(", ")}`);
+  const codeList = (names: readonly string[]) => names.map((a) => `\`${a}\``).join(", ");
+  lines.push(`- arms: ${codeList(card.model.arms)}`);
   if (card.model.logLinearArms?.length) {
-    lines.push(`- fitted log-linear (multiplicative), as cross-validation on the arm's rows preferred: ${card.model.logLinearArms.map((a) => `\`${a}\``).join(", ")}`);
+    lines.push(`- fitted log-linear (multiplicative), as cross-validation on the arm's rows preferred: ${codeList(card.model.logLinearArms)}`);
   }
   lines.push("");
   lines.push("## Data", "");

@@ -274,12 +274,10 @@ function memberValues(state: LinearLearnerState, models: readonly LinearModel[],
   const c = state.arms.indexOf(state.control);
   const binary = state.outcomeType === "binary";
   const B = basisWidth(state.basis);
-  const link = (z: number) => (binary ? sigmoid(z) : z);
   const out = new Float64Array(n * K);
   if (state.kind === "t-linear") {
     const design = { x: expanded, width: B };
-    const armLink = (k: number) => state.links?.[k] ?? (binary ? null : IDENTITY);
-    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = armMean(binary, armLink(k), linearPredictor(models[k] as LinearModel, design, i));
+    for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = armMean(binary, linearPredictor(models[k] as LinearModel, design, i), state.links?.[k]);
     return out;
   }
   // S-learner: the shared part once per row, then each arm's shift and deviation.
@@ -296,7 +294,7 @@ function memberValues(state: LinearLearnerState, models: readonly LinearModel[],
         z += d.intercept;
         for (let j = 0; j < D; j++) z += (d.weights[j] ?? 0) * ((x[i * D + j] as number) ?? 0);
       }
-      out[i * K + k] = link(z);
+      out[i * K + k] = armMean(binary, z);
     }
   }
   return out;
@@ -365,10 +363,10 @@ export function addBasisSlopes(basis: Basis, weights: readonly number[], slope: 
   }
 }
 
-/** A t-linear arm's expected outcome at linear predictor z: σ(z) for a binary outcome, else by the arm's link. */
-function armMean(binary: boolean, link: ArmLink | null, z: number): number {
-  if (binary || !link) return sigmoid(z);
-  return link.link === "log" ? Math.min(logLinearMean(z), link.cap) : z;
+/** An arm's expected outcome at linear predictor z: σ(z) for a binary outcome; for a continuous one z, or on a log-linear arm exp(z) up to its cap. */
+function armMean(binary: boolean, z: number, link?: ArmLink): number {
+  if (binary) return sigmoid(z);
+  return link?.link === "log" ? Math.min(logLinearMean(z), link.cap) : z;
 }
 
 /**

@@ -263,8 +263,6 @@ function advice(g: z.infer<typeof GainSchema>, how = ""): Pick<Validation, "advi
 /** How many standard errors of the paired per-row loss differences another learner must beat the network by. */
 export const SWITCH_Z = 3;
 
-
-
 /**
  * How many standard errors another learner must beat t-linear by below SMALL_TABLE_ROWS rows: about
  * the 5 % level of a two-sided test (1.96). On twelve small generated tables the chosen learner's
